@@ -1,0 +1,57 @@
+package dev.klingmcp.server.jobs;
+
+/**
+ * A job operation that could not be done. The message is meant for the agent: it names what was wrong and what is allowed,
+ * and never contains the fal key.
+ */
+public final class JobException extends RuntimeException {
+
+    public enum Kind {
+        /** No job with that id in the ledger (and fal did not know it either). */
+        NOT_FOUND,
+        /** The caller's input was refused before any network call (bad path, file too large, invalid model input...). */
+        INVALID_INPUT,
+        /** fal answered with an error status that is not a job outcome (401, 403, 5xx after retries...). */
+        FAL_ERROR,
+        /** fal could not be reached (after retries) or did not answer in time. */
+        UNREACHABLE,
+        /** Local I/O failed (ledger, output folder). */
+        LOCAL_IO
+    }
+
+    private final Kind kind;
+    private final String path;
+    private final String allowed;
+    private final int httpStatus;
+
+    public JobException(Kind kind, String message) {
+        this(kind, message, null, null, 0, null);
+    }
+
+    public JobException(Kind kind, String message, String path, String allowed, int httpStatus, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.path = path;
+        this.allowed = allowed;
+        this.httpStatus = httpStatus;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** JSON-Pointer-like path of the offending input ("" = whole request), or null. */
+    public String path() {
+        return path;
+    }
+
+    /** What would have been accepted, or null. */
+    public String allowed() {
+        return allowed;
+    }
+
+    /** fal's HTTP status for FAL_ERROR, else 0. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

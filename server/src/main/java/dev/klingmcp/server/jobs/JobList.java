@@ -1,0 +1,17 @@
+package dev.klingmcp.server.jobs;
+
+import java.util.List;
+
+/**
+ * @param jobs   newest first, at most the filter's limit
+ * @param totals over every job matching the filter (not only the returned page)
+ */
+public record JobList(List<JobView> jobs, CostTotals totals) {
+
+    /**
+     * Estimated spend. fal bills successful generations, so {@code succeededUsd} is the best guess of what was paid;
+     * {@code pendingUsd} is what queued/running/submitting/unknown jobs will cost if they succeed.
+     */
+    public record CostTotals(int count, double estimatedUsd, double succeededUsd, double pendingUsd) {
+    }
+}
