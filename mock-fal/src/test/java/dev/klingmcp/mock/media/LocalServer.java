@@ -1,0 +1,57 @@
+package dev.klingmcp.mock.media;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** A Vert.x router on 127.0.0.1:0 for tests, plus a blocking JDK client with timeouts. Shared by the M2 test packages. */
+public final class LocalServer implements AutoCloseable {
+
+    public final Vertx vertx;
+    public final Router router;
+    private final HttpServer server;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private LocalServer(Vertx vertx, Router router, HttpServer server) {
+        this.vertx = vertx;
+        this.router = router;
+        this.server = server;
+    }
+
+    /** Starts a server whose routes are set up by {@code mount}, which may read {@link #baseUrl()} lazily. */
+    public static LocalServer start(Vertx vertx, Consumer<Router> mount) throws Exception {
+        Router router = Router.router(vertx);
+        mount.accept(router);
+        HttpServer server = vertx.createHttpServer().requestHandler(router)
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return new LocalServer(vertx, router, server);
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public HttpResponse<byte[]> send(HttpRequest.Builder request) throws Exception {
+        return client.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    public HttpRequest.Builder request(String pathOrUrl) {
+        return HttpRequest.newBuilder(URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : baseUrl() + pathOrUrl));
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}
