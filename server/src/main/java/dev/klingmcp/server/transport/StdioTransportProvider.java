@@ -1,0 +1,342 @@
+package dev.klingmcp.server.transport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage;
+import io.modelcontextprotocol.spec.McpServerSession;
+import io.modelcontextprotocol.spec.McpServerTransport;
+import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Newline-delimited JSON-RPC over a pair of byte streams (stdin/stdout), replacing the SDK's
+ * {@code StdioServerTransportProvider} because of two behaviours agents trip over (java-stack.md §4.2):
+ * <ul>
+ * <li>the SDK stops reading after one malformed line; here such a line gets a JSON-RPC {@code -32700}
+ * (not JSON) or {@code -32600} (JSON but not a JSON-RPC message) answer and the session goes on;</li>
+ * <li>the SDK closes the session the instant stdin hits EOF, dropping answers still being computed; here
+ * EOF only stops reading: requests already received are answered (up to {@link #drainTimeout}) and then
+ * {@link #terminated()} completes so the process can exit.</li>
+ * </ul>
+ * Reading happens on one daemon thread; writes are serialized by a lock so each message is one line.
+ */
+public final class StdioTransportProvider implements McpServerTransportProvider {
+
+    /** Same default as the SDK: a peer may not make us buffer more than this for one message. */
+    public static final int DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(StdioTransportProvider.class);
+
+    private final McpJsonMapper jsonMapper;
+
+    private final ObjectMapper lineParser = new ObjectMapper();
+
+    private final InputStream in;
+
+    private final OutputStream out;
+
+    private final int maxLineBytes;
+
+    private final Duration drainTimeout;
+
+    private final Object writeLock = new Object();
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    private final AtomicBoolean closing = new AtomicBoolean();
+
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+    private volatile McpServerSession session;
+
+    /**
+     * @param jsonMapper the SDK mapper used to (de)serialize JSON-RPC messages
+     * @param in where requests arrive (stdin)
+     * @param out where answers go (stdout; nothing else may write there)
+     * @param maxLineBytes longest accepted line; longer lines are answered with -32600 and skipped
+     * @param drainTimeout how long to keep answering in-flight requests after the input closes
+     */
+    public StdioTransportProvider(McpJsonMapper jsonMapper, InputStream in, OutputStream out, int maxLineBytes,
+            Duration drainTimeout) {
+        this.jsonMapper = Objects.requireNonNull(jsonMapper, "jsonMapper == null");
+        this.in = Objects.requireNonNull(in, "in == null");
+        this.out = Objects.requireNonNull(out, "out == null");
+        if (maxLineBytes <= 0) {
+            throw new IllegalArgumentException("maxLineBytes must be positive");
+        }
+        this.maxLineBytes = maxLineBytes;
+        this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout == null");
+    }
+
+    public StdioTransportProvider(McpJsonMapper jsonMapper, InputStream in, OutputStream out) {
+        // 60 s: the longest tool call we make blocks for wait_seconds <= 50 plus a result download.
+        this(jsonMapper, in, out, DEFAULT_MAX_LINE_BYTES, Duration.ofSeconds(60));
+    }
+
+    /** Completes once the input has closed and every request read before that has been answered (or timed out). */
+    public CompletableFuture<Void> terminated() {
+        return terminated;
+    }
+
+    @Override
+    public void setSessionFactory(McpServerSession.Factory sessionFactory) {
+        this.session = sessionFactory.create(new SessionTransport());
+        Thread reader = new Thread(this::readLoop, "stdio-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    @Override
+    public Mono<Void> notifyClients(String method, Object params) {
+        McpServerSession s = session;
+        return s == null ? Mono.error(new IllegalStateException("No session to notify")) : s.sendNotification(method, params);
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+        McpServerSession s = session;
+        return Mono.defer(() -> {
+            closing.set(true);
+            return s == null ? Mono.<Void>empty() : s.closeGracefully();
+        }).doFinally(signal -> terminated.complete(null));
+    }
+
+    private void readLoop() {
+        LineReader lines = new LineReader(in, maxLineBytes);
+        try {
+            while (!closing.get()) {
+                LineReader.Line line = lines.next();
+                if (line == null) {
+                    break;
+                }
+                if (line.tooLong()) {
+                    writeError(null, McpSchema.ErrorCodes.INVALID_REQUEST,
+                            "Message longer than " + maxLineBytes + " bytes; it was skipped");
+                    continue;
+                }
+                try {
+                    dispatch(line.text());
+                }
+                catch (RuntimeException e) {
+                    // Whatever one line does, the reader keeps serving the next ones.
+                    log.warn("Input line could not be handled: {}", e.toString());
+                }
+            }
+        }
+        catch (IOException e) {
+            if (!closing.get()) {
+                log.warn("stdin read failed: {}", e.getMessage());
+            }
+        }
+        drainThenTerminate();
+    }
+
+    private void dispatch(String text) {
+        if (text.isBlank()) {
+            return;
+        }
+        JsonNode node;
+        try {
+            node = lineParser.readTree(text);
+        }
+        catch (IOException e) {
+            log.warn("Unparseable input line answered with -32700: {}", e.getMessage());
+            writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: the line is not valid JSON");
+            return;
+        }
+        JSONRPCMessage message;
+        try {
+            message = McpSchema.deserializeJsonRpcMessage(jsonMapper, text);
+        }
+        catch (IOException | RuntimeException e) {
+            Object id = node != null && node.isObject() && node.hasNonNull("id") ? lineParser.convertValue(node.get("id"), Object.class)
+                    : null;
+            writeError(id, McpSchema.ErrorCodes.INVALID_REQUEST,
+                    "Invalid Request: expected a JSON-RPC 2.0 request, notification or response object");
+            return;
+        }
+        Mono<Void> handling = session.handle(message);
+        if (message instanceof McpSchema.JSONRPCRequest) {
+            inFlight.incrementAndGet();
+            handling = handling.doFinally(signal -> inFlight.decrementAndGet());
+        }
+        handling.subscribe(null, e -> log.warn("Handling {} failed: {}", describe(message), e.toString()));
+    }
+
+    private void drainThenTerminate() {
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (inFlight.get() > 0) {
+            log.warn("Input closed; {} request(s) still unanswered after {}", inFlight.get(), drainTimeout);
+        }
+        closeGracefully().subscribe(null, e -> terminated.complete(null));
+    }
+
+    private static String describe(JSONRPCMessage message) {
+        if (message instanceof McpSchema.JSONRPCRequest r) {
+            return r.method() + " #" + r.id();
+        }
+        if (message instanceof McpSchema.JSONRPCNotification n) {
+            return n.method();
+        }
+        return message.getClass().getSimpleName();
+    }
+
+    /**
+     * Written by hand rather than through the SDK's record: JSON-RPC requires {@code "id": null} when the id could not be
+     * read (parse errors), and the SDK refuses responses without an id.
+     */
+    private void writeError(Object id, int code, String message) {
+        ObjectNode error = lineParser.createObjectNode();
+        error.put("jsonrpc", McpSchema.JSONRPC_VERSION);
+        error.set("id", lineParser.valueToTree(id));
+        error.putObject("error").put("code", code).put("message", message);
+        try {
+            writeLine(lineParser.writeValueAsBytes(error));
+        }
+        catch (IOException e) {
+            log.warn("stdout write failed: {}", e.getMessage());
+        }
+    }
+
+    private void write(JSONRPCMessage message) {
+        try {
+            // Jackson never emits raw newlines inside strings (they are escaped), so one message is one line.
+            writeLine(jsonMapper.writeValueAsBytes(message));
+        }
+        catch (IOException e) {
+            if (!closing.get()) {
+                log.warn("stdout write failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    private void writeLine(byte[] json) throws IOException {
+        synchronized (writeLock) {
+            out.write(json);
+            out.write('\n');
+            out.flush();
+        }
+    }
+
+    /** The single session's view of the transport. */
+    private final class SessionTransport implements McpServerTransport {
+
+        @Override
+        public Mono<Void> sendMessage(JSONRPCMessage message) {
+            return Mono.fromRunnable(() -> write(message));
+        }
+
+        @Override
+        public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
+            return jsonMapper.convertValue(data, typeRef);
+        }
+
+        @Override
+        public Mono<Void> closeGracefully() {
+            return Mono.fromRunnable(() -> closing.set(true));
+        }
+
+        @Override
+        public void close() {
+            closing.set(true);
+        }
+
+    }
+
+    /** Reads '\n'-terminated UTF-8 lines (a trailing '\r' is dropped) with a size cap that skips, not buffers, excess. */
+    static final class LineReader {
+
+        record Line(String text, boolean tooLong) {
+        }
+
+        private final InputStream in;
+
+        private final int max;
+
+        private final byte[] buf = new byte[8192];
+
+        private int pos;
+
+        private int len;
+
+        LineReader(InputStream in, int max) {
+            this.in = in;
+            this.max = max;
+        }
+
+        Line next() throws IOException {
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+            boolean tooLong = false;
+            boolean sawAny = false;
+            while (true) {
+                if (pos == len) {
+                    len = in.read(buf);
+                    pos = 0;
+                    if (len <= 0) {
+                        len = 0;
+                        return sawAny ? finish(line, tooLong) : null;
+                    }
+                }
+                sawAny = true;
+                int start = pos;
+                while (pos < len && buf[pos] != '\n') {
+                    pos++;
+                }
+                int n = pos - start;
+                if (!tooLong) {
+                    if (line.size() + n > max) {
+                        tooLong = true;
+                        line.reset();
+                    }
+                    else {
+                        line.write(buf, start, n);
+                    }
+                }
+                if (pos < len) {
+                    pos++; // consume '\n'
+                    return finish(line, tooLong);
+                }
+            }
+        }
+
+        private static Line finish(java.io.ByteArrayOutputStream line, boolean tooLong) {
+            if (tooLong) {
+                return new Line("", true);
+            }
+            String text = line.toString(StandardCharsets.UTF_8);
+            if (text.endsWith("\r")) {
+                text = text.substring(0, text.length() - 1);
+            }
+            return new Line(text, false);
+        }
+
+    }
+
+}
