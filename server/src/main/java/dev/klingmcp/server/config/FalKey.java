@@ -1,0 +1,70 @@
+package dev.klingmcp.server.config;
+
+import java.util.Objects;
+
+/**
+ * The fal API key. Wrapped so that it can't leak by accident: {@link #toString()} never shows it, and {@link #redact} scrubs
+ * it (and its secret half) from any text before that text reaches a log, an exception or a tool result. Only the gateway's
+ * auth interceptor calls {@link #reveal()}.
+ */
+public final class FalKey {
+
+    public static final FalKey NONE = new FalKey("");
+    private static final String MASK = "***";
+    private static final int MIN_REDACTED_PART = 8;
+
+    private final String value;
+
+    private FalKey(String value) {
+        this.value = value;
+    }
+
+    /** {@code key} may be {@code id:secret} or a single token; blank means "no key". */
+    public static FalKey of(String key) {
+        return key == null || key.isBlank() ? NONE : new FalKey(key.strip());
+    }
+
+    public boolean isPresent() {
+        return !value.isEmpty();
+    }
+
+    /** The raw key, for the {@code Authorization: Key ...} header only. */
+    public String reveal() {
+        return value;
+    }
+
+    /** {@code text} with every occurrence of the key, and of its secret half, replaced by {@code ***}. */
+    public String redact(String text) {
+        if (text == null || value.isEmpty()) {
+            return text;
+        }
+        String out = text.replace(value, MASK);
+        int colon = value.indexOf(':');
+        if (colon > 0) {
+            // The secret alone is as sensitive as the whole key. Short halves are skipped: scrubbing "ab" everywhere
+            // would garble messages without protecting anything.
+            out = redactPart(out, value.substring(colon + 1));
+            out = redactPart(out, value.substring(0, colon));
+        }
+        return out;
+    }
+
+    private static String redactPart(String text, String part) {
+        return part.length() >= MIN_REDACTED_PART ? text.replace(part, MASK) : text;
+    }
+
+    @Override
+    public String toString() {
+        return isPresent() ? "FalKey[" + MASK + "]" : "FalKey[none]";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FalKey k && k.value.equals(value);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(value);
+    }
+}

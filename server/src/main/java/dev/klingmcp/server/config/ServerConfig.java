@@ -1,0 +1,116 @@
+package dev.klingmcp.server.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the server core needs to run, resolved once at start-up by {@link ServerConfigLoader} from (highest first)
+ * command-line overrides, environment variables, an optional properties file, and defaults.
+ *
+ * @param falKey          fal API key ({@code FAL_KEY}); sent only to {@link #queueUrl()} / {@link #restUrl()} hosts
+ * @param queueUrl        fal queue base, default {@code https://queue.fal.run} (a mock's base URL in mock mode)
+ * @param restUrl         fal REST base for storage, default {@code https://rest.fal.ai} (the mock's base URL in mock mode)
+ * @param outputDir       where {@code result(download)} saves videos
+ * @param uploadRoots     folders {@code upload} may read from (default: the working directory)
+ * @param ledgerUrl       JDBC URL of the job ledger
+ * @param priceFile       optional JSON price table overriding the registry's defaults
+ * @param timeouts        network timeouts
+ * @param retry           retry policy for idempotent fal calls (and for submits fal certainly did not accept)
+ */
+public record ServerConfig(
+        FalKey falKey,
+        URI queueUrl,
+        URI restUrl,
+        Path outputDir,
+        List<Path> uploadRoots,
+        String ledgerUrl,
+        Path priceFile,
+        Timeouts timeouts,
+        Retry retry) {
+
+    public static final URI FAL_QUEUE_URL = URI.create("https://queue.fal.run");
+    public static final URI FAL_REST_URL = URI.create("https://rest.fal.ai");
+
+    public ServerConfig {
+        Objects.requireNonNull(falKey, "falKey");
+        Objects.requireNonNull(queueUrl, "queueUrl");
+        Objects.requireNonNull(restUrl, "restUrl");
+        Objects.requireNonNull(outputDir, "outputDir");
+        uploadRoots = List.copyOf(uploadRoots);
+        Objects.requireNonNull(ledgerUrl, "ledgerUrl");
+        Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(retry, "retry");
+    }
+
+    /**
+     * @param connect     TCP connect
+     * @param request     one request/response (status, result, cancel, submit, storage initiate)
+     * @param submit      how long a SUBMITTING row may wait for fal's answer; rows older than this at start-up become UNKNOWN
+     * @param streamIdle  SSE stream without any line (event or ping) for this long is reconnected
+     * @param transfer    whole upload or download of one file
+     */
+    public record Timeouts(Duration connect, Duration request, Duration submit, Duration streamIdle, Duration transfer) {
+        public static Timeouts defaults() {
+            return new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(2),
+                    Duration.ofSeconds(60), Duration.ofMinutes(15));
+        }
+    }
+
+    /**
+     * Exponential backoff with ±25 % jitter; a {@code Retry-After} header wins when it is longer.
+     *
+     * @param maxAttempts attempts in total (1 = no retry)
+     * @param baseDelay   first delay
+     * @param maxDelay    cap of any one delay
+     */
+    public record Retry(int maxAttempts, Duration baseDelay, Duration maxDelay) {
+        public static Retry defaults() {
+            return new Retry(4, Duration.ofSeconds(1), Duration.ofSeconds(30));
+        }
+    }
+
+    /** True when the fal URLs point somewhere other than fal's own hosts (an embedded or local mock). */
+    public boolean isMock() {
+        return !queueUrl.equals(FAL_QUEUE_URL) || !restUrl.equals(FAL_REST_URL);
+    }
+
+    /** A copy with every fal URL pointing at {@code baseUrl} (used by {@code --mock} with the embedded mock-fal). */
+    public ServerConfig withFalBaseUrl(URI baseUrl) {
+        return new ServerConfig(falKey, baseUrl, baseUrl, outputDir, uploadRoots, ledgerUrl, priceFile, timeouts, retry);
+    }
+
+    public ServerConfig withFalKey(FalKey key) {
+        return new ServerConfig(key, queueUrl, restUrl, outputDir, uploadRoots, ledgerUrl, priceFile, timeouts, retry);
+    }
+
+    public ServerConfig withLedgerUrl(String url) {
+        return new ServerConfig(falKey, queueUrl, restUrl, outputDir, uploadRoots, url, priceFile, timeouts, retry);
+    }
+
+    public ServerConfig withOutputDir(Path dir) {
+        return new ServerConfig(falKey, queueUrl, restUrl, dir, uploadRoots, ledgerUrl, priceFile, timeouts, retry);
+    }
+
+    public ServerConfig withUploadRoots(List<Path> roots) {
+        return new ServerConfig(falKey, queueUrl, restUrl, outputDir, roots, ledgerUrl, priceFile, timeouts, retry);
+    }
+
+    public ServerConfig withTimeouts(Timeouts t) {
+        return new ServerConfig(falKey, queueUrl, restUrl, outputDir, uploadRoots, ledgerUrl, priceFile, t, retry);
+    }
+
+    public ServerConfig withRetry(Retry r) {
+        return new ServerConfig(falKey, queueUrl, restUrl, outputDir, uploadRoots, ledgerUrl, priceFile, timeouts, r);
+    }
+
+    /** Never prints the key (only whether one is set). */
+    @Override
+    public String toString() {
+        return "ServerConfig[falKey=" + falKey + ", queueUrl=" + queueUrl + ", restUrl=" + restUrl + ", outputDir=" + outputDir
+                + ", uploadRoots=" + uploadRoots + ", ledgerUrl=" + ledgerUrl + ", priceFile=" + priceFile
+                + ", timeouts=" + timeouts + ", retry=" + retry + "]";
+    }
+}

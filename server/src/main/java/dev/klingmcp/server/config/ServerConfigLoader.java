@@ -1,0 +1,240 @@
+package dev.klingmcp.server.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Resolves a {@link ServerConfig}. Every setting has a property key (used in the optional properties file and in
+ * command-line overrides such as {@code --option output.dir=/tmp/videos}) and an environment variable derived from it:
+ * {@code KLING_MCP_} + the key upper-cased with {@code .} and {@code -} turned into {@code _}
+ * (e.g. {@code output.dir} → {@code KLING_MCP_OUTPUT_DIR}). The fal key is the exception: {@code FAL_KEY}, or
+ * {@code FAL_KEY_ID} + {@code FAL_KEY_SECRET} as fal's own clients read it.
+ *
+ * <p>Precedence: overrides, then environment, then the file ({@code config.file} / {@code KLING_MCP_CONFIG_FILE}, else
+ * {@code $XDG_CONFIG_HOME/kling-mcp/config.properties} when it exists), then defaults.
+ */
+public final class ServerConfigLoader {
+
+    public static final String FAL_KEY = "fal.key";
+    public static final String FAL_BASE_URL = "fal.base-url";
+    public static final String FAL_QUEUE_URL = "fal.queue-url";
+    public static final String FAL_REST_URL = "fal.rest-url";
+    public static final String OUTPUT_DIR = "output.dir";
+    public static final String UPLOAD_ROOTS = "upload.roots";
+    public static final String LEDGER_URL = "ledger.url";
+    public static final String PRICE_FILE = "price.file";
+    public static final String CONFIG_FILE = "config.file";
+    public static final String TIMEOUT_CONNECT = "timeout.connect-seconds";
+    public static final String TIMEOUT_REQUEST = "timeout.request-seconds";
+    public static final String TIMEOUT_SUBMIT = "timeout.submit-seconds";
+    public static final String TIMEOUT_STREAM_IDLE = "timeout.stream-idle-seconds";
+    public static final String TIMEOUT_TRANSFER = "timeout.transfer-seconds";
+    public static final String RETRY_MAX_ATTEMPTS = "retry.max-attempts";
+    public static final String RETRY_BASE_DELAY = "retry.base-delay-ms";
+    public static final String RETRY_MAX_DELAY = "retry.max-delay-ms";
+
+    /** Every key this loader understands; anything else in a file or override is refused (typos must not pass silently). */
+    public static final List<String> KEYS = List.of(FAL_KEY, FAL_BASE_URL, FAL_QUEUE_URL, FAL_REST_URL, OUTPUT_DIR,
+            UPLOAD_ROOTS, LEDGER_URL, PRICE_FILE, CONFIG_FILE, TIMEOUT_CONNECT, TIMEOUT_REQUEST, TIMEOUT_SUBMIT,
+            TIMEOUT_STREAM_IDLE, TIMEOUT_TRANSFER, RETRY_MAX_ATTEMPTS, RETRY_BASE_DELAY, RETRY_MAX_DELAY);
+
+    private Map<String, String> env = Map.of();
+    private Map<String, String> overrides = Map.of();
+    private Path workingDir = Path.of("").toAbsolutePath();
+    private Path home = Path.of(System.getProperty("user.home", "."));
+
+    public static ServerConfigLoader fromSystem() {
+        return new ServerConfigLoader().env(System.getenv());
+    }
+
+    public ServerConfigLoader env(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+        return this;
+    }
+
+    public ServerConfigLoader overrides(Map<String, String> overrides) {
+        this.overrides = Map.copyOf(overrides);
+        return this;
+    }
+
+    public ServerConfigLoader workingDir(Path dir) {
+        this.workingDir = dir.toAbsolutePath();
+        return this;
+    }
+
+    public ServerConfigLoader home(Path home) {
+        this.home = home.toAbsolutePath();
+        return this;
+    }
+
+    /** The environment variable that sets {@code key}. */
+    public static String envName(String key) {
+        return FAL_KEY.equals(key) ? "FAL_KEY"
+                : "KLING_MCP_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public ServerConfig load() {
+        checkKeys(overrides, "command-line option");
+        Map<String, String> file = readFile();
+        Source s = new Source(overrides, env, file);
+
+        String key = s.get(FAL_KEY);
+        if (key == null && env.get("FAL_KEY_ID") != null && env.get("FAL_KEY_SECRET") != null) {
+            key = env.get("FAL_KEY_ID") + ":" + env.get("FAL_KEY_SECRET");
+        }
+        String base = s.get(FAL_BASE_URL);
+        URI queue = url(FAL_QUEUE_URL, s.get(FAL_QUEUE_URL), base != null ? url(FAL_BASE_URL, base, null) : ServerConfig.FAL_QUEUE_URL);
+        URI rest = url(FAL_REST_URL, s.get(FAL_REST_URL), base != null ? url(FAL_BASE_URL, base, null) : ServerConfig.FAL_REST_URL);
+
+        Path output = path(s.get(OUTPUT_DIR), workingDir.resolve("kling-output"));
+        List<Path> roots = new ArrayList<>();
+        String rootList = s.get(UPLOAD_ROOTS);
+        if (rootList == null || rootList.isBlank()) {
+            roots.add(workingDir);
+        } else {
+            for (String r : rootList.split(java.io.File.pathSeparator)) {
+                if (!r.isBlank()) {
+                    roots.add(path(r.strip(), null));
+                }
+            }
+        }
+        String ledger = s.get(LEDGER_URL);
+        if (ledger == null) {
+            ledger = "jdbc:sqlite:" + stateHome().resolve("kling-mcp").resolve("jobs.db");
+        } else if (!ledger.startsWith("jdbc:sqlite:")) {
+            throw new ConfigException(LEDGER_URL + " (" + envName(LEDGER_URL) + ") = '" + ledger
+                    + "' is not usable; allowed: a SQLite JDBC URL such as jdbc:sqlite:/path/to/jobs.db");
+        }
+        String price = s.get(PRICE_FILE);
+
+        ServerConfig.Timeouts d = ServerConfig.Timeouts.defaults();
+        ServerConfig.Timeouts timeouts = new ServerConfig.Timeouts(
+                seconds(s, TIMEOUT_CONNECT, d.connect()), seconds(s, TIMEOUT_REQUEST, d.request()),
+                seconds(s, TIMEOUT_SUBMIT, d.submit()), seconds(s, TIMEOUT_STREAM_IDLE, d.streamIdle()),
+                seconds(s, TIMEOUT_TRANSFER, d.transfer()));
+        ServerConfig.Retry r = ServerConfig.Retry.defaults();
+        ServerConfig.Retry retry = new ServerConfig.Retry(
+                (int) number(s, RETRY_MAX_ATTEMPTS, r.maxAttempts(), 1, 20),
+                Duration.ofMillis(number(s, RETRY_BASE_DELAY, r.baseDelay().toMillis(), 1, 600_000)),
+                Duration.ofMillis(number(s, RETRY_MAX_DELAY, r.maxDelay().toMillis(), 1, 3_600_000)));
+
+        return new ServerConfig(FalKey.of(key), queue, rest, output, roots, ledger,
+                price == null ? null : path(price, null), timeouts, retry);
+    }
+
+    private Path stateHome() {
+        String xdg = env.get("XDG_STATE_HOME");
+        // The XDG spec says relative values are invalid and must be ignored.
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+            return Path.of(xdg);
+        }
+        return home.resolve(".local").resolve("state");
+    }
+
+    private Map<String, String> readFile() {
+        String explicit = overrides.getOrDefault(CONFIG_FILE, env.get(envName(CONFIG_FILE)));
+        Path file;
+        if (explicit != null) {
+            file = path(explicit, null);
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException(CONFIG_FILE + " = '" + explicit + "': no such file");
+            }
+        } else {
+            String xdg = env.get("XDG_CONFIG_HOME");
+            Path configHome = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : home.resolve(".config");
+            file = configHome.resolve("kling-mcp").resolve("config.properties");
+            if (!Files.isRegularFile(file)) {
+                return Map.of();
+            }
+        }
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        Map<String, String> values = new HashMap<>();
+        p.stringPropertyNames().forEach(k -> values.put(k, p.getProperty(k).strip()));
+        checkKeys(values, "config file " + file);
+        return values;
+    }
+
+    private static void checkKeys(Map<String, String> values, String where) {
+        for (String k : values.keySet()) {
+            if (!KEYS.contains(k)) {
+                throw new ConfigException("unknown setting '" + k + "' in " + where + "; allowed: " + String.join(", ", KEYS));
+            }
+        }
+    }
+
+    private URI url(String key, String value, URI fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            URI u = new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                throw new URISyntaxException(value, "not an absolute http(s) URL");
+            }
+            return u;
+        } catch (URISyntaxException e) {
+            throw new ConfigException(key + " (" + envName(key) + ") = '" + value
+                    + "' is not usable; allowed: an absolute http:// or https:// URL such as https://queue.fal.run");
+        }
+    }
+
+    private Path path(String value, Path fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        String v = value.startsWith("~/") ? home + value.substring(1) : value;
+        return workingDir.resolve(v).normalize();
+    }
+
+    private static Duration seconds(Source s, String key, Duration fallback) {
+        return Duration.ofSeconds(number(s, key, fallback.toSeconds(), 1, 86_400));
+    }
+
+    private static long number(Source s, String key, long fallback, long min, long max) {
+        String v = s.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(v.strip());
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " (" + envName(key) + ") = '" + v + "' is not usable; allowed: a whole number from "
+                    + min + " to " + max);
+        }
+    }
+
+    /** Looks a key up in overrides, then the environment, then the file. */
+    private record Source(Map<String, String> overrides, Map<String, String> env, Map<String, String> file) {
+        String get(String key) {
+            String v = overrides.get(key);
+            if (v == null) {
+                v = env.get(envName(key));
+            }
+            if (v == null) {
+                v = file.get(key);
+            }
+            return v == null || v.isBlank() ? null : v;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.klingmcp.server.ledger;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Durable record of every job this server submitted. The service writes a row BEFORE talking to fal and updates it after,
+ * so a crash at any point leaves a row behind (see {@link #recoverInterruptedSubmits}).
+ *
+ * <p>Implementations are safe for concurrent use from many threads.
+ */
+public interface JobLedger extends AutoCloseable {
+
+    /**
+     * Inserts a new SUBMITTING row. If the row carries an idempotency key that another row already has, nothing is inserted
+     * and that other row is returned instead (so the caller can tell by comparing local ids).
+     */
+    JobRecord insert(JobRecord.Builder row, String note);
+
+    /** By local id or fal request id. */
+    Optional<JobRecord> find(String id);
+
+    Optional<JobRecord> findByIdempotencyKey(String key);
+
+    /**
+     * Read-modify-write of one row in a single transaction; a state change is appended to the history with {@code note}.
+     * Returns the row after the update, or empty when no row has that id (local or request id).
+     */
+    Optional<JobRecord> update(String id, UnaryOperator<JobRecord.Builder> change, String note);
+
+    /** Newest first, at most {@code query.limit()} rows. */
+    List<JobRecord> list(JobQuery query);
+
+    /** Totals over every row matching the query (the limit is ignored). */
+    LedgerTotals totals(JobQuery query);
+
+    /** Public ids (request id, else local id) starting with {@code prefix}, newest first. */
+    List<String> idsStartingWith(String prefix, int limit);
+
+    /**
+     * Marks rows still SUBMITTING after {@code olderThan} as UNKNOWN: the process died (or lost fal's answer) between the
+     * ledger write and fal's reply, so fal may or may not have the job. They are kept and shown, never resubmitted
+     * automatically. Returns how many rows changed.
+     */
+    int recoverInterruptedSubmits(Duration olderThan);
+
+    @Override
+    void close();
+}

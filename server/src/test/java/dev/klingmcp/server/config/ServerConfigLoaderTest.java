@@ -1,0 +1,107 @@
+package dev.klingmcp.server.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ServerConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private ServerConfigLoader loader(Map<String, String> env) {
+        return new ServerConfigLoader().env(env).workingDir(dir.resolve("work")).home(dir.resolve("home"));
+    }
+
+    @Test
+    void defaultsPointAtFalAndTheXdgStateFolder() {
+        ServerConfig c = loader(Map.of()).load();
+        assertThat(c.queueUrl()).isEqualTo(URI.create("https://queue.fal.run"));
+        assertThat(c.restUrl()).isEqualTo(URI.create("https://rest.fal.ai"));
+        assertThat(c.isMock()).isFalse();
+        assertThat(c.falKey().isPresent()).isFalse();
+        assertThat(c.ledgerUrl()).isEqualTo("jdbc:sqlite:" + dir.resolve("home/.local/state/kling-mcp/jobs.db"));
+        assertThat(c.uploadRoots()).containsExactly(dir.resolve("work"));
+        assertThat(c.outputDir()).isEqualTo(dir.resolve("work/kling-output"));
+        assertThat(c.timeouts()).isEqualTo(ServerConfig.Timeouts.defaults());
+    }
+
+    @Test
+    void xdgStateHomeIsUsedWhenAbsolute() {
+        assertThat(loader(Map.of("XDG_STATE_HOME", "/var/state")).load().ledgerUrl())
+                .isEqualTo("jdbc:sqlite:/var/state/kling-mcp/jobs.db");
+        assertThat(loader(Map.of("XDG_STATE_HOME", "relative")).load().ledgerUrl())
+                .isEqualTo("jdbc:sqlite:" + dir.resolve("home/.local/state/kling-mcp/jobs.db"));
+    }
+
+    @Test
+    void overridesBeatEnvironmentWhichBeatsTheFile() throws Exception {
+        Path file = dir.resolve("kling.properties");
+        Files.writeString(file, "output.dir=/from/file\ntimeout.request-seconds=7\nretry.max-attempts=2\n");
+        ServerConfig c = loader(Map.of("KLING_MCP_CONFIG_FILE", file.toString(), "KLING_MCP_OUTPUT_DIR", "/from/env",
+                "KLING_MCP_RETRY_MAX_ATTEMPTS", "5"))
+                .overrides(Map.of("output.dir", "/from/cli")).load();
+        assertThat(c.outputDir()).isEqualTo(Path.of("/from/cli"));
+        assertThat(c.timeouts().request()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(c.retry().maxAttempts()).isEqualTo(5);
+    }
+
+    @Test
+    void oneBaseUrlPointsEveryFalCallAtAMock() {
+        ServerConfig c = loader(Map.of("KLING_MCP_FAL_BASE_URL", "http://127.0.0.1:8765/")).load();
+        assertThat(c.queueUrl()).isEqualTo(URI.create("http://127.0.0.1:8765"));
+        assertThat(c.restUrl()).isEqualTo(URI.create("http://127.0.0.1:8765"));
+        assertThat(c.isMock()).isTrue();
+    }
+
+    @Test
+    void uploadRootsAreAPathList() {
+        ServerConfig c = loader(Map.of("KLING_MCP_UPLOAD_ROOTS", "/a" + File.pathSeparator + "rel")).load();
+        assertThat(c.uploadRoots()).isEqualTo(List.of(Path.of("/a"), dir.resolve("work/rel")));
+    }
+
+    @Test
+    void falKeyFromFalKeyOrFromIdAndSecretAndNeverPrinted() {
+        ServerConfig c = loader(Map.of("FAL_KEY", "key-id-1234:secret-abcdefgh")).load();
+        assertThat(c.falKey().reveal()).isEqualTo("key-id-1234:secret-abcdefgh");
+        assertThat(c.toString()).doesNotContain("secret-abcdefgh").doesNotContain("key-id-1234").contains("FalKey[***]");
+        ServerConfig split = loader(Map.of("FAL_KEY_ID", "id", "FAL_KEY_SECRET", "sec")).load();
+        assertThat(split.falKey().reveal()).isEqualTo("id:sec");
+    }
+
+    @Test
+    void badValuesNameTheKeyAndWhatIsAllowed() {
+        assertThatThrownBy(() -> loader(Map.of("KLING_MCP_TIMEOUT_REQUEST_SECONDS", "soon")).load())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("timeout.request-seconds").hasMessageContaining("whole number from 1");
+        assertThatThrownBy(() -> loader(Map.of("KLING_MCP_FAL_QUEUE_URL", "ftp://x")).load())
+                .hasMessageContaining("fal.queue-url").hasMessageContaining("http");
+        assertThatThrownBy(() -> loader(Map.of("KLING_MCP_LEDGER_URL", "jdbc:h2:mem")).load())
+                .hasMessageContaining("jdbc:sqlite:");
+        assertThatThrownBy(() -> loader(Map.of()).overrides(Map.of("output.dri", "x")).load())
+                .hasMessageContaining("unknown setting 'output.dri'").hasMessageContaining("output.dir");
+        assertThatThrownBy(() -> loader(Map.of("KLING_MCP_CONFIG_FILE", "/no/such/file")).load())
+                .hasMessageContaining("no such file");
+    }
+
+    @Test
+    void redactionScrubsTheKeyAndItsSecretHalf() {
+        FalKey key = FalKey.of("0123abcd-id:0123456789abcdef-secret");
+        assertThat(key.redact("Authorization: Key 0123abcd-id:0123456789abcdef-secret failed"))
+                .isEqualTo("Authorization: Key *** failed");
+        assertThat(key.redact("secret was 0123456789abcdef-secret")).isEqualTo("secret was ***");
+        assertThat(FalKey.of("ab:cd").redact("a cab cd ab:cd")).isEqualTo("a cab cd ***");
+        assertThat(FalKey.NONE.redact("text")).isEqualTo("text");
+        assertThat(key.toString()).isEqualTo("FalKey[***]");
+    }
+}
