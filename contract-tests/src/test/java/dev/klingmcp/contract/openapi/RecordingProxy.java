@@ -5,10 +5,12 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -44,7 +46,8 @@ public final class RecordingProxy implements AutoCloseable {
 	private RecordingProxy(Vertx vertx, URI target) {
 		this.vertx = vertx;
 		this.target = target;
-		this.client = vertx.createHttpClient();
+		// SSE streams hold a connection each for their whole life; let several run beside ordinary calls.
+		this.client = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(64));
 	}
 
 	/** Starts a proxy to {@code targetBaseUrl} (e.g. the mock's {@code http://127.0.0.1:PORT}) on an ephemeral port. */
