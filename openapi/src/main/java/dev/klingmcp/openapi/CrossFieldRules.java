@@ -130,26 +130,38 @@ final class CrossFieldRules {
 			return;
 		}
 		Matcher m = MENTION.matcher(text.asText());
-		List<String> reported = new ArrayList<>();
+		java.util.Set<String> dangling = new java.util.LinkedHashSet<>();
+		boolean elementMention = false;
+		boolean imageMention = false;
 		while (m.find()) {
 			boolean element = m.group(1).equalsIgnoreCase("element");
-			int n = Integer.parseInt(m.group(2).length() > 6 ? "999999" : m.group(2));
-			int available = element ? elements : images;
-			String mention = m.group();
-			if ((n < 1 || n > available) && !reported.contains(mention)) {
-				reported.add(mention);
-				String field = element ? "elements" : "image_urls";
-				String allowed = !endpoint.references().supported()
-						? "no @Element/@Image mentions: " + endpoint.shortName() + " takes no references"
-						: available == 0 ? "add " + field + " or remove the mention"
-								: (element ? "@Element1" : "@Image1") + (available > 1 ? " .. @" + m.group(1) + available : "")
-										+ " (one per entry of " + field + ")";
-				out.add(Violation.of(path, "value_error",
-						mention + " points at no entry: " + field + " has " + available
-								+ (available == 1 ? " entry" : " entries"),
-						allowed));
+			int n = m.group(2).length() > 6 ? Integer.MAX_VALUE : Integer.parseInt(m.group(2));
+			if (n < 1 || n > (element ? elements : images)) {
+				dangling.add(m.group());
+				elementMention |= element;
+				imageMention |= !element;
 			}
 		}
+		if (dangling.isEmpty()) {
+			return;
+		}
+		String problem = String.join(", ", dangling) + (dangling.size() == 1 ? " points" : " point")
+				+ " at no entry (elements has " + elements + ", image_urls has " + images + ")";
+		String allowed;
+		if (!endpoint.references().supported()) {
+			allowed = "no @Element/@Image mentions: " + endpoint.shortName() + " takes no references";
+		}
+		else {
+			List<String> ranges = new ArrayList<>();
+			if (elementMention) {
+				ranges.add(elements == 0 ? "add elements for @ElementN" : elements == 1 ? "@Element1" : "@Element1..@Element" + elements);
+			}
+			if (imageMention) {
+				ranges.add(images == 0 ? "add image_urls for @ImageN" : images == 1 ? "@Image1" : "@Image1..@Image" + images);
+			}
+			allowed = String.join("; ", ranges) + " (positions in the lists, starting at 1)";
+		}
+		out.add(Violation.of(path, "value_error", problem, allowed));
 	}
 
 	private static boolean present(JsonNode node) {

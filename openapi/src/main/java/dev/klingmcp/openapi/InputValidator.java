@@ -72,4 +72,9 @@ public final class InputValidator {
 		out.addAll(CrossFieldRules.check(endpoint, input, out));
 		return List.copyOf(out);
 	}
+
+	/** Only the problems the derived JSON Schema finds (no cross-field rules). */
+	public List<Violation> schemaViolations(JsonNode input) {
+		return List.copyOf(SchemaErrors.translate(schema.validate(input), schemaDocument));
+	}
 }

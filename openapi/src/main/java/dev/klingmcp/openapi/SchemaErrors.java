@@ -29,7 +29,7 @@ final class SchemaErrors {
 		}
 		Map<String, Violation> byPath = new LinkedHashMap<>();
 		for (Error e : useful) {
-			Violation v = toViolation(e);
+			Violation v = toViolation(e, schemaDocument);
 			String key = v.path() + "|" + v.type();
 			// A wrong type also fails the enum of that field: one message (the type one, which names the values) is enough.
 			if (v.type().equals("enum") && hasTypeError(useful, e)) {
@@ -50,10 +50,9 @@ final class SchemaErrors {
 		return errors.stream().anyMatch(e -> "type".equals(e.getKeyword()) && pointer(e).equals(at));
 	}
 
-	private static Violation toViolation(Error e) {
+	private static Violation toViolation(Error e, JsonNode schemaDocument) {
 		String path = pointer(e);
-		JsonNode schema = e.getSchemaNode() == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
-				: e.getSchemaNode();
+		JsonNode schema = keywordOwner(e, schemaDocument);
 		JsonNode value = e.getInstanceNode();
 		Object[] args = e.getArguments() == null ? new Object[0] : e.getArguments();
 		String keyword = e.getKeyword() == null ? "" : e.getKeyword();
@@ -107,6 +106,17 @@ final class SchemaErrors {
 			default:
 				return Violation.of(path, "value_error", e.getMessage(), describe(schema));
 		}
+	}
+
+	/** The (sub)schema that holds the failing keyword, looked up in the derived document by the error's location. */
+	private static JsonNode keywordOwner(Error e, JsonNode schemaDocument) {
+		String fragment = e.getSchemaLocation() == null || e.getSchemaLocation().getFragment() == null ? ""
+				: e.getSchemaLocation().getFragment().toString();
+		int cut = fragment.lastIndexOf('/');
+		if (!fragment.startsWith("/") || cut < 0) {
+			return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+		}
+		return schemaDocument.at(fragment.substring(0, cut));
 	}
 
 	/** JSON Pointer of the instance location, built from the path's elements (independent of networknt's format). */
