@@ -1,0 +1,54 @@
+package dev.klingmcp.mock;
+
+import dev.klingmcp.mock.fault.FaultPlan;
+import dev.klingmcp.mock.queue.JobSnapshot;
+import dev.klingmcp.mock.queue.SubmitCounters;
+import dev.klingmcp.mock.webhook.WebhookDelivery;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Test-side control of a running mock; the same operations are served over HTTP under {@code /_mock/…} for
+ * out-of-process users (see {@code dev.klingmcp.mock.control.ControlRoutes}).
+ */
+public interface MockControl {
+
+    /** Forgets jobs, counters, webhook records and added faults; the options' fault plan is reinstalled. */
+    void reset();
+
+    /** Every job, oldest first. */
+    List<JobSnapshot> jobs();
+
+    Optional<JobSnapshot> job(String requestId);
+
+    /** Submit attempts and accepted jobs per endpoint id. */
+    Map<String, SubmitCounters.Count> submits();
+
+    /** The simulated time, epoch millis. */
+    long nowMillis();
+
+    /**
+     * Moves the manual clock forward and processes everything that became due.
+     *
+     * @return the new simulated time
+     * @throws IllegalStateException when the mock runs on a scaled real-time clock
+     */
+    long advanceClock(Duration by);
+
+    /** Replaces the fault plan and restarts its random sequences from the seed. */
+    void setFaults(FaultPlan plan);
+
+    /** Adds scripts/probabilities to the current plan. */
+    void addFaults(FaultPlan plan);
+
+    /** The current plan with what is left of its scripts. */
+    FaultPlan faults();
+
+    /** Faults injected so far, keyed {@code route=kind}. */
+    Map<String, Long> injectedFaults();
+
+    /** Webhook deliveries so far, with their attempts. */
+    List<WebhookDelivery> webhookDeliveries();
+}

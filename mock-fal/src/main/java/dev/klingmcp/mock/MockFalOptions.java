@@ -1,0 +1,254 @@
+package dev.klingmcp.mock;
+
+import dev.klingmcp.mock.fault.FaultPlan;
+import dev.klingmcp.mock.queue.ModelCatalog;
+import dev.klingmcp.mock.webhook.WebhookOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How a {@link MockFal} behaves. A mutable data object in the Vert.x {@code *Options} style: setters return
+ * {@code this}, defaults are what a person running the mock by hand wants (real-time speed, ephemeral loopback port).
+ */
+public final class MockFalOptions {
+
+    private String host = "127.0.0.1";
+    private int port;
+    private String advertisedBaseUrl;
+    private double speed = 1.0;
+    private boolean manualClock;
+    private final Set<String> apiKeys = new LinkedHashSet<>();
+    private boolean publicMode;
+    private boolean strictValidation;
+    private Duration ssePingInterval = Duration.ofSeconds(10);
+    private long seed = 1;
+    private Path storageDir;
+    private String userId = "mock-user";
+    private WebhookOptions webhook = WebhookOptions.defaults();
+    private FaultPlan faults = new FaultPlan();
+    private int concurrency;
+    private boolean forgetCancelledRequests;
+    private boolean logRequests = true;
+    private long maxRequestBodyBytes = 64L * 1024 * 1024;
+    private ModelCatalog catalog;
+
+    public MockFalOptions() {
+    }
+
+    public String getHost() {
+        return host;
+    }
+
+    /** Interface to bind; loopback by default, never a public interface unless asked. */
+    public MockFalOptions setHost(String host) {
+        this.host = Objects.requireNonNull(host, "host == null");
+        return this;
+    }
+
+    public int getPort() {
+        return port;
+    }
+
+    /** 0 (default) picks a free port; read it back with {@link MockFal#port()}. */
+    public MockFalOptions setPort(int port) {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        this.port = port;
+        return this;
+    }
+
+    public String getAdvertisedBaseUrl() {
+        return advertisedBaseUrl;
+    }
+
+    /** Base of the absolute URLs handed out, when clients reach the mock by another name; null = {@code http://host:port}. */
+    public MockFalOptions setAdvertisedBaseUrl(String url) {
+        this.advertisedBaseUrl = url == null ? null : url.replaceAll("/+$", "");
+        return this;
+    }
+
+    public double getSpeed() {
+        return speed;
+    }
+
+    /** Simulated seconds per real second: 1 = fal's real pace, 60 = a 5-minute job in 5 s, 1000 for tests. */
+    public MockFalOptions setSpeed(double speed) {
+        if (!(speed > 0) || Double.isInfinite(speed)) {
+            throw new IllegalArgumentException("speed must be a positive finite number, got " + speed);
+        }
+        this.speed = speed;
+        return this;
+    }
+
+    public boolean isManualClock() {
+        return manualClock;
+    }
+
+    /** Time stands still until {@link MockControl#advanceClock} (or {@code POST /_mock/clock/advance}). */
+    public MockFalOptions setManualClock(boolean manualClock) {
+        this.manualClock = manualClock;
+        return this;
+    }
+
+    public Set<String> getApiKeys() {
+        return Set.copyOf(apiKeys);
+    }
+
+    /** Keys accepted in {@code Authorization: Key <key>}; none configured = any non-empty key is accepted. */
+    public MockFalOptions addApiKey(String key) {
+        if (key == null || key.isBlank()) {
+            throw new IllegalArgumentException("an API key must not be blank");
+        }
+        apiKeys.add(key.trim());
+        return this;
+    }
+
+    public boolean isPublicMode() {
+        return publicMode;
+    }
+
+    /** Accept calls without any key, as fal does for public models (a key that is sent is still checked). */
+    public MockFalOptions setPublicMode(boolean publicMode) {
+        this.publicMode = publicMode;
+        return this;
+    }
+
+    public boolean isStrictValidation() {
+        return strictValidation;
+    }
+
+    /**
+     * Strict mode: validate at submit (422 at once, no job) and reject undeclared fields. Off by default, because fal
+     * accepts every submit, fails invalid input at execution time, and ignores unknown fields.
+     */
+    public MockFalOptions setStrictValidation(boolean strictValidation) {
+        this.strictValidation = strictValidation;
+        return this;
+    }
+
+    public Duration getSsePingInterval() {
+        return ssePingInterval;
+    }
+
+    /** Real-time period of {@code : ping} comments on status streams (default 10 s, under undici's 300 s body timeout). */
+    public MockFalOptions setSsePingInterval(Duration interval) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("SSE ping interval must be positive, got " + interval);
+        }
+        this.ssePingInterval = interval;
+        return this;
+    }
+
+    public long getSeed() {
+        return seed;
+    }
+
+    /** Seeds request ids, fault decisions and the webhook key pair: same seed, same run. */
+    public MockFalOptions setSeed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    public Path getStorageDir() {
+        return storageDir;
+    }
+
+    /** Where uploads and generated videos live; null = a fresh temporary directory, deleted on close. */
+    public MockFalOptions setStorageDir(Path storageDir) {
+        this.storageDir = storageDir;
+        return this;
+    }
+
+    public String getUserId() {
+        return userId;
+    }
+
+    /** The fal user id webhooks are signed for ({@code X-Fal-Webhook-User-Id}). */
+    public MockFalOptions setUserId(String userId) {
+        this.userId = Objects.requireNonNull(userId, "userId == null");
+        return this;
+    }
+
+    public WebhookOptions getWebhook() {
+        return webhook;
+    }
+
+    /** Retry policy of webhook deliveries; its delays are divided by the speed factor. */
+    public MockFalOptions setWebhook(WebhookOptions webhook) {
+        this.webhook = Objects.requireNonNull(webhook, "webhook == null");
+        return this;
+    }
+
+    public FaultPlan getFaults() {
+        return faults;
+    }
+
+    /** Faults active from the start (and again after every reset). */
+    public MockFalOptions setFaults(FaultPlan faults) {
+        this.faults = Objects.requireNonNull(faults, "faults == null");
+        return this;
+    }
+
+    public int getConcurrency() {
+        return concurrency;
+    }
+
+    /** Jobs IN_PROGRESS at once (fal gives new accounts 2); 0 = unlimited (default). */
+    public MockFalOptions setConcurrency(int concurrency) {
+        if (concurrency < 0) {
+            throw new IllegalArgumentException("concurrency must be >= 0, got " + concurrency);
+        }
+        this.concurrency = concurrency;
+        return this;
+    }
+
+    public boolean isForgetCancelledRequests() {
+        return forgetCancelledRequests;
+    }
+
+    /**
+     * What a cancelled request looks like afterwards (fal does not document it): false (default) = COMPLETED with
+     * {@code error_type: client_cancelled}; true = gone (404).
+     */
+    public MockFalOptions setForgetCancelledRequests(boolean forget) {
+        this.forgetCancelledRequests = forget;
+        return this;
+    }
+
+    public boolean isLogRequests() {
+        return logRequests;
+    }
+
+    /** One line per request on stderr. */
+    public MockFalOptions setLogRequests(boolean logRequests) {
+        this.logRequests = logRequests;
+        return this;
+    }
+
+    public long getMaxRequestBodyBytes() {
+        return maxRequestBodyBytes;
+    }
+
+    /** Largest submit body accepted (inputs may carry data: URIs); larger ones get 413. */
+    public MockFalOptions setMaxRequestBodyBytes(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("max request body must be positive, got " + bytes);
+        }
+        this.maxRequestBodyBytes = bytes;
+        return this;
+    }
+
+    public ModelCatalog getCatalog() {
+        return catalog;
+    }
+
+    /** Serve these endpoints instead of the openapi module's registry (null = the registry). */
+    public MockFalOptions setCatalog(ModelCatalog catalog) {
+        this.catalog = catalog;
+        return this;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.klingmcp.mock.fault;
+
+/** What a faulty route does instead of (or before) answering normally. */
+public enum FaultKind {
+    /** Answer normally. */
+    NONE("pass"),
+    /** 429 with {@code Retry-After}, as fal's rate limiter does. */
+    RATE_LIMITED("429"),
+    /** 500 JSON {@code internal_error} from fal itself (carries {@code x-fal-request-id}). */
+    SERVER_ERROR("500"),
+    /** 502 from the ingress: nginx HTML, no {@code x-fal-request-id} (clients treat these as retryable). */
+    BAD_GATEWAY("502"),
+    /** 503 from the ingress, same shape as 502. */
+    SERVICE_UNAVAILABLE("503"),
+    /** 504 from the ingress, same shape as 502. */
+    GATEWAY_TIMEOUT("504"),
+    /** The connection is closed without any response. */
+    CONNECTION_RESET("reset"),
+    /** The normal answer, after a delay ({@code slow:<millis>}). */
+    SLOW("slow"),
+    /** A 200 whose Content-Length promises more than is sent before the connection closes. */
+    TRUNCATED_BODY("truncate"),
+    /** A 200 labelled {@code application/json} whose body is not JSON. */
+    NON_JSON_BODY("nonjson");
+
+    private final String token;
+
+    FaultKind(String token) {
+        this.token = token;
+    }
+
+    /** The spelling in fault specs, e.g. {@code 503} or {@code reset}. */
+    public String token() {
+        return token;
+    }
+
+    /** The HTTP status of an error fault, or 0 for faults that do not pick one. */
+    public int httpStatus() {
+        return switch (this) {
+            case RATE_LIMITED -> 429;
+            case SERVER_ERROR -> 500;
+            case BAD_GATEWAY -> 502;
+            case SERVICE_UNAVAILABLE -> 503;
+            case GATEWAY_TIMEOUT -> 504;
+            default -> 0;
+        };
+    }
+}

@@ -1,0 +1,101 @@
+package dev.klingmcp.mock.impl;
+
+import dev.klingmcp.mock.MockControl;
+import dev.klingmcp.mock.fault.FaultInjector;
+import dev.klingmcp.mock.fault.FaultPlan;
+import dev.klingmcp.mock.queue.JobSnapshot;
+import dev.klingmcp.mock.queue.ManualClock;
+import dev.klingmcp.mock.queue.QueueEngine;
+import dev.klingmcp.mock.queue.SimClock;
+import dev.klingmcp.mock.queue.SubmitCounters;
+import dev.klingmcp.mock.webhook.WebhookDelivery;
+import dev.klingmcp.mock.webhook.WebhookDispatcher;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@link MockControl} over the live engine, injector and webhook dispatcher. */
+final class LiveControl implements MockControl {
+
+    private final QueueEngine engine;
+    private final SimClock clock;
+    private final SubmitCounters counters;
+    private final FaultInjector faults;
+    private final FaultPlan initialFaults;
+    private final WebhookDispatcher webhooks;
+
+    LiveControl(QueueEngine engine, SimClock clock, SubmitCounters counters, FaultInjector faults,
+                FaultPlan initialFaults, WebhookDispatcher webhooks) {
+        this.engine = engine;
+        this.clock = clock;
+        this.counters = counters;
+        this.faults = faults;
+        this.initialFaults = initialFaults.copy();
+        this.webhooks = webhooks;
+    }
+
+    @Override
+    public void reset() {
+        engine.reset();
+        counters.reset();
+        faults.replace(initialFaults);
+        webhooks.reset();
+    }
+
+    @Override
+    public List<JobSnapshot> jobs() {
+        return engine.jobs();
+    }
+
+    @Override
+    public Optional<JobSnapshot> job(String requestId) {
+        return engine.find(requestId);
+    }
+
+    @Override
+    public Map<String, SubmitCounters.Count> submits() {
+        return counters.snapshot();
+    }
+
+    @Override
+    public long nowMillis() {
+        return clock.nowMillis();
+    }
+
+    @Override
+    public long advanceClock(Duration by) {
+        if (!(clock instanceof ManualClock manual)) {
+            throw new IllegalStateException("the clock only advances by hand when the mock runs with a manual clock"
+                    + " (MockFalOptions.setManualClock(true) / --manual-clock)");
+        }
+        long now = manual.advance(by);
+        engine.advance();
+        return now;
+    }
+
+    @Override
+    public void setFaults(FaultPlan plan) {
+        faults.replace(plan);
+    }
+
+    @Override
+    public void addFaults(FaultPlan plan) {
+        faults.add(plan);
+    }
+
+    @Override
+    public FaultPlan faults() {
+        return faults.remaining();
+    }
+
+    @Override
+    public Map<String, Long> injectedFaults() {
+        return faults.injected();
+    }
+
+    @Override
+    public List<WebhookDelivery> webhookDeliveries() {
+        return webhooks.deliveries();
+    }
+}

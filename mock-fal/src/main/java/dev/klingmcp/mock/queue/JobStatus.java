@@ -1,0 +1,8 @@
+package dev.klingmcp.mock.queue;
+
+/** fal's three queue states. There is no FAILED: a failed request is COMPLETED with an error (fal-queue.md §3.2). */
+public enum JobStatus {
+    IN_QUEUE,
+    IN_PROGRESS,
+    COMPLETED
+}
