@@ -1,0 +1,65 @@
+package dev.klingmcp.server.fal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.klingmcp.fal.client.model.QueueStatus;
+import dev.klingmcp.openapi.FalEndpoint;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Every HTTP exchange with fal (or a mock of it): queue submit / status / SSE stream / result / cancel, storage upload, and
+ * output download. Failures are {@link FalException}s whose messages never contain the key.
+ *
+ * <p>The key is attached only to requests whose origin is one of the configured fal bases; downloads and presigned upload
+ * URLs never carry it, and no method takes a URL that an agent typed in.
+ */
+public interface FalGateway extends AutoCloseable {
+
+    /**
+     * POSTs the input to the endpoint's queue. Retried only when fal certainly did not accept it (429, connection refused,
+     * an ingress 502/503/504 without {@code x-fal-request-id}); any other failure is thrown and the caller must treat the
+     * job as possibly submitted.
+     */
+    QueueStatus submit(FalEndpoint endpoint, ObjectNode input, String webhookUrl);
+
+    /** One status read (fal answers 202 while queued/running, 200 when completed). */
+    QueueStatus status(FalEndpoint endpoint, String requestId, boolean logs);
+
+    /**
+     * Follows {@code …/status/stream} for at most {@code maxWait}, passing every event to {@code listener}; reconnects when
+     * the stream stalls or ends early. Returns {@link StreamEnd#COMPLETED} after the COMPLETED event, else
+     * {@link StreamEnd#DEADLINE}.
+     */
+    StreamEnd streamStatus(FalEndpoint endpoint, String requestId, Duration maxWait, Consumer<QueueStatus> listener);
+
+    /** The output of a completed request; a model error (e.g. 422 {@code detail}) is a {@link FalException}. */
+    FalOutput result(FalEndpoint endpoint, String requestId);
+
+    FalCancel cancel(FalEndpoint endpoint, String requestId);
+
+    /** Uploads a local file to fal storage (one PUT, or 10 MiB parts above 90 MiB) and returns its public URL. */
+    UploadedFile upload(Path file, String contentType, String fileName);
+
+    /**
+     * Streams {@code url} (an output URL fal returned) to {@code target} (written via a temporary file, moved into place
+     * when complete) and returns its size and sha256. Sent without the key.
+     */
+    DownloadedFile download(String url, Path target);
+
+    @Override
+    void close();
+
+    enum StreamEnd { COMPLETED, DEADLINE }
+
+    enum FalCancel { CANCELLATION_REQUESTED, ALREADY_COMPLETED, NOT_FOUND }
+
+    /** @param url public URL; @param parts 1 for a single PUT, else the multipart part count */
+    record UploadedFile(String url, int parts) {
+    }
+
+    /** @param path where it is; @param size bytes; @param sha256 hex */
+    record DownloadedFile(Path path, long size, String sha256) {
+    }
+}

@@ -1,0 +1,103 @@
+package dev.klingmcp.server.fal.impl;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
+import dev.failsafe.function.CheckedSupplier;
+import dev.klingmcp.server.config.ServerConfig;
+import dev.klingmcp.server.fal.FalException;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The two retry rules of the gateway (failsafe; exponential backoff with ±25 % jitter; a {@code Retry-After} answer sets
+ * the delay, and one longer than the configured maximum delay ends the retries so the caller can report it instead of
+ * blocking an MCP call for minutes).
+ *
+ * <ul>
+ *   <li>{@link #idempotent}: status, stream, result, cancel, storage, download. Retried on 408, 429, 500, 502, 503, 504
+ *       and on broken or refused connections. Never a 504 carrying {@code X-Fal-Request-Timeout-Type}: fal gave up on
+ *       purpose.</li>
+ *   <li>{@link #submit}: a POST that creates a paid job. Retried ONLY when fal certainly did not accept it: 429, no
+ *       connection at all, or an ingress 502/503/504 without {@code x-fal-request-id} (the request never reached the
+ *       queue). A reset after sending, a 500, or a 5xx with a request id may have created a job: not retried.</li>
+ * </ul>
+ */
+final class FalRetries {
+
+    private static final Set<Integer> RETRYABLE_STATUS = Set.of(408, 429, 500, 502, 503, 504);
+    private static final Set<Integer> INGRESS_STATUS = Set.of(502, 503, 504);
+    private static final double JITTER = 0.25;
+
+    private final ServerConfig.Retry config;
+    private final AtomicInteger retries = new AtomicInteger();
+
+    FalRetries(ServerConfig.Retry config) {
+        this.config = config;
+    }
+
+    <T> T idempotent(CheckedSupplier<T> call) {
+        return run(call, FalRetries::retryableIdempotent);
+    }
+
+    <T> T submit(CheckedSupplier<T> call) {
+        return run(call, FalRetries::retryableSubmit);
+    }
+
+    /** How many retries (not first attempts) this gateway made; for tests and diagnostics. */
+    int retryCount() {
+        return retries.get();
+    }
+
+    static boolean retryableIdempotent(FalException e) {
+        return switch (e.kind()) {
+            case NOT_CONNECTED, IO -> true;
+            case HTTP -> RETRYABLE_STATUS.contains(e.status()) && e.timeoutType() == null;
+            case PROTOCOL -> false;
+        };
+    }
+
+    static boolean retryableSubmit(FalException e) {
+        return switch (e.kind()) {
+            case NOT_CONNECTED -> true;
+            case HTTP -> e.status() == 429
+                    || (INGRESS_STATUS.contains(e.status()) && e.falRequestId() == null && e.timeoutType() == null);
+            case IO, PROTOCOL -> false;
+        };
+    }
+
+    /**
+     * The delay to ask failsafe for when fal sent {@code Retry-After}: failsafe still applies the jitter to it, so it is
+     * stretched to make even the lowest jittered value at least what fal asked. Null = use the exponential backoff.
+     */
+    static Duration honouring(Duration retryAfter) {
+        if (retryAfter == null) {
+            return null;
+        }
+        return Duration.ofNanos((long) Math.ceil(retryAfter.toNanos() / (1 - JITTER)));
+    }
+
+    private <T> T run(CheckedSupplier<T> call, java.util.function.Predicate<FalException> retryable) {
+        Duration max = config.maxDelay();
+        RetryPolicy<T> policy = RetryPolicy.<T>builder()
+                .handleIf(t -> t instanceof FalException f && retryable.test(f))
+                .abortIf((r, t) -> t instanceof FalException f && f.retryAfter() != null && f.retryAfter().compareTo(max) > 0)
+                .withBackoff(config.baseDelay(), max.compareTo(config.baseDelay()) > 0 ? max : config.baseDelay().plusMillis(1))
+                .withJitter(JITTER)
+                .withDelayFnOn(ctx -> honouring(((FalException) ctx.getLastException()).retryAfter()), FalException.class)
+                .withMaxAttempts(Math.max(1, config.maxAttempts()))
+                .onRetry(event -> retries.incrementAndGet())
+                .build();
+        try {
+            return Failsafe.with(policy).get(call);
+        } catch (FailsafeException wrapped) {
+            Throwable cause = wrapped.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw FalException.protocol("unexpected failure: " + cause);
+        }
+    }
+}

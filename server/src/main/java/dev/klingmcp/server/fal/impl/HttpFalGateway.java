@@ -1,0 +1,212 @@
+package dev.klingmcp.server.fal.impl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.klingmcp.fal.client.ApiClient;
+import dev.klingmcp.fal.client.ApiException;
+import dev.klingmcp.fal.client.api.QueueApi;
+import dev.klingmcp.fal.client.api.StorageApi;
+import dev.klingmcp.fal.client.model.CancelStatus;
+import dev.klingmcp.fal.client.model.QueueStatus;
+import dev.klingmcp.openapi.FalEndpoint;
+import dev.klingmcp.server.config.ServerConfig;
+import dev.klingmcp.server.fal.FalException;
+import dev.klingmcp.server.fal.FalGateway;
+import dev.klingmcp.server.fal.FalOutput;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+
+/**
+ * {@link FalGateway} on the client generated from openapi/ (java.net.http underneath), plus hand-written SSE, presigned
+ * PUTs and downloads where a generated client cannot help.
+ */
+public final class HttpFalGateway implements FalGateway {
+
+    private static final BigDecimal LOGS_ON = BigDecimal.ONE;
+
+    private final QueueApi queue;
+    private final FalErrors errors;
+    private final FalRetries retries;
+    private final ObjectMapper mapper;
+    private final SseStatusStream stream;
+    private final StorageUploader uploader;
+    private final OutputDownloader downloader;
+    private final ScheduledExecutorService timer;
+    private final URI queueUrl;
+
+    /**
+     * Knobs tests turn; production uses {@link #defaults()}.
+     *
+     * @param multipartThreshold files above this size go multipart
+     * @param partSize           multipart chunk size
+     */
+    public record Tuning(long multipartThreshold, long partSize) {
+        public static Tuning defaults() {
+            return new Tuning(StorageUploader.MULTIPART_THRESHOLD, StorageUploader.PART_SIZE);
+        }
+    }
+
+    public HttpFalGateway(ServerConfig config) {
+        this(config, Tuning.defaults());
+    }
+
+    public HttpFalGateway(ServerConfig config, Tuning tuning) {
+        this.queueUrl = config.queueUrl();
+        ServerConfig.Timeouts t = config.timeouts();
+        HttpClient.Builder httpBuilder = HttpClient.newBuilder().connectTimeout(t.connect())
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if ("http".equals(config.queueUrl().getScheme()) || "http".equals(config.restUrl().getScheme())) {
+            // A local mock speaks plain HTTP/1.1; skip java.net.http's h2c upgrade dance on it.
+            httpBuilder.version(HttpClient.Version.HTTP_1_1);
+        }
+        FalAuth auth = new FalAuth(config.falKey(), Set.of(config.queueUrl(), config.restUrl()));
+        this.mapper = ApiClient.createDefaultObjectMapper();
+        this.errors = new FalErrors(config.falKey(), mapper);
+        this.retries = new FalRetries(config.retry());
+
+        this.queue = new QueueApi(apiClient(httpBuilder, config.queueUrl(), auth, t));
+        StorageApi storage = new StorageApi(apiClient(httpBuilder, config.restUrl(), auth, t));
+        HttpClient raw = httpBuilder.build();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread th = new Thread(r, "fal-stream-watchdog");
+            th.setDaemon(true);
+            return th;
+        });
+        this.stream = new SseStatusStream(raw, auth, errors, retries, mapper, timer, t.request(), t.streamIdle(),
+                config.retry().baseDelay());
+        this.uploader = new StorageUploader(storage, raw, errors, retries, mapper, t.transfer(),
+                tuning.multipartThreshold(), tuning.partSize());
+        this.downloader = new OutputDownloader(raw, errors, retries, t.transfer());
+    }
+
+    private ApiClient apiClient(HttpClient.Builder http, URI base, FalAuth auth, ServerConfig.Timeouts t) {
+        return new ApiClient(http, mapper, base.toString())
+                .setRequestInterceptor(auth)
+                .setConnectTimeout(t.connect())
+                .setReadTimeout(t.request());
+    }
+
+    @Override
+    public QueueStatus submit(FalEndpoint endpoint, ObjectNode input, String webhookUrl) {
+        QueueOperations.Submit op = QueueOperations.submitFor(endpoint.id());
+        return retries.submit(() -> {
+            try {
+                return op.submit(queue, mapper, input, webhookUrl);
+            } catch (ApiException e) {
+                throw errors.from("submit to " + endpoint.id(), e);
+            } catch (IOException e) {
+                throw FalException.protocol("submit to " + endpoint.id() + ": the input does not fit the generated model: "
+                        + e.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public QueueStatus status(FalEndpoint endpoint, String requestId, boolean logs) {
+        checkApp(endpoint);
+        return retries.idempotent(() -> {
+            try {
+                return queue.statusKlingVideo(requestId, logs ? LOGS_ON : BigDecimal.ZERO);
+            } catch (ApiException e) {
+                throw errors.from("status of " + requestId, e);
+            }
+        });
+    }
+
+    @Override
+    public StreamEnd streamStatus(FalEndpoint endpoint, String requestId, Duration maxWait, Consumer<QueueStatus> listener) {
+        checkApp(endpoint);
+        URI uri = URI.create(queueUrl + "/" + endpoint.appId() + "/requests/" + urlSegment(requestId) + "/status/stream?logs=1");
+        return stream.follow(uri, maxWait, listener);
+    }
+
+    @Override
+    public FalOutput result(FalEndpoint endpoint, String requestId) {
+        checkApp(endpoint);
+        Object output = retries.idempotent(() -> {
+            try {
+                return queue.resultKlingVideo(requestId);
+            } catch (ApiException e) {
+                throw errors.from("result of " + requestId, e);
+            }
+        });
+        JsonNode raw = mapper.valueToTree(output);
+        JsonNode video = raw.path("video");
+        if (!video.isObject() || !video.path("url").isTextual()) {
+            throw FalException.protocol("result of " + requestId + ": no video.url in fal's answer");
+        }
+        try {
+            return new FalOutput(mapper.treeToValue(video, dev.klingmcp.fal.client.model.FalFile.class), raw);
+        } catch (IOException e) {
+            throw FalException.protocol("result of " + requestId + ": video is not a File: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public FalCancel cancel(FalEndpoint endpoint, String requestId) {
+        checkApp(endpoint);
+        try {
+            CancelStatus answer = retries.idempotent(() -> {
+                try {
+                    return queue.cancelKlingVideo(requestId);
+                } catch (ApiException e) {
+                    throw errors.from("cancel of " + requestId, e);
+                }
+            });
+            return answer != null && answer.getStatus() == CancelStatus.StatusEnum.ALREADY_COMPLETED
+                    ? FalCancel.ALREADY_COMPLETED : FalCancel.CANCELLATION_REQUESTED;
+        } catch (FalException e) {
+            if (e.kind() == FalException.Kind.HTTP && e.status() == 404) {
+                return FalCancel.NOT_FOUND;
+            }
+            if (e.kind() == FalException.Kind.HTTP && e.status() == 400 && e.body() != null
+                    && "ALREADY_COMPLETED".equals(e.body().path("status").asText())) {
+                return FalCancel.ALREADY_COMPLETED;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public UploadedFile upload(Path file, String contentType, String fileName) {
+        return uploader.upload(file, contentType, fileName);
+    }
+
+    @Override
+    public DownloadedFile download(String url, Path target) {
+        return downloader.download(url, target);
+    }
+
+    /** Retries made so far (not counting first attempts). */
+    public int retryCount() {
+        return retries.retryCount();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+
+    private static void checkApp(FalEndpoint endpoint) {
+        if (!QueueOperations.APP_ID.equals(endpoint.appId())) {
+            throw FalException.protocol("no generated queue operations for app " + endpoint.appId());
+        }
+    }
+
+    private static String urlSegment(String requestId) {
+        if (!requestId.matches("[A-Za-z0-9._~-]+")) {
+            throw FalException.protocol("not a fal request id: " + requestId);
+        }
+        return requestId;
+    }
+}
