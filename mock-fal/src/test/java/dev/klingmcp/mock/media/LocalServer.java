@@ -7,17 +7,21 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-/** A Vert.x router on 127.0.0.1:0 for tests, plus a blocking JDK client with timeouts. Shared by the M2 test packages. */
+/**
+ * A Vert.x router on 127.0.0.1:0 for tests, plus a blocking JDK client with timeouts. Shared by the M2 test packages.
+ * The client speaks HTTP/1.1 like @fal-ai/client (Node fetch) does towards a plain-http host.
+ */
 public final class LocalServer implements AutoCloseable {
 
     public final Vertx vertx;
     public final Router router;
     private final HttpServer server;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     private LocalServer(Vertx vertx, Router router, HttpServer server) {
         this.vertx = vertx;
@@ -44,6 +48,10 @@ public final class LocalServer implements AutoCloseable {
 
     public HttpResponse<byte[]> send(HttpRequest.Builder request) throws Exception {
         return client.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    public HttpResponse<Path> sendToFile(HttpRequest.Builder request, Path target) throws Exception {
+        return client.send(request.timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofFile(target));
     }
 
     public HttpRequest.Builder request(String pathOrUrl) {

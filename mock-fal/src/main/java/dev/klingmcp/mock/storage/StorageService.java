@@ -1,0 +1,321 @@
+package dev.klingmcp.mock.storage;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * fal's storage, offline: presigned single and multipart uploads (the @fal-ai/client 1.10.1 flow) and the public files
+ * they produce. Bytes go straight from the socket to disk ({@link BodyToFile}); parts are joined with
+ * {@code FileChannel.transferTo} on a worker thread, so no upload is ever held in memory.
+ *
+ * <p>Presigned URLs carry a per-upload random {@code signature} query parameter, checked on every PUT and on completion,
+ * so a client that mangles the URL (drops the query string, for instance) fails here as it would against a real store.
+ */
+public final class StorageService {
+
+    /** Public (no auth) prefixes, like fal's CDN and presigned bucket URLs. */
+    public static final String UPLOAD_PREFIX = "/cdn/upload/";
+    public static final String MULTIPART_PREFIX = "/cdn/multipart/";
+    public static final String FILES_PREFIX = "/cdn/files/";
+
+    private final Vertx vertx;
+    private final StorageOptions options;
+    private final Supplier<String> baseUrl;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
+
+    public StorageService(Vertx vertx, StorageOptions options, Supplier<String> baseUrl) {
+        this(vertx, options, baseUrl, Clock.systemUTC());
+    }
+
+    /** {@code clock} decides lifecycle expiry; tests pass a fixed one. */
+    public StorageService(Vertx vertx, StorageOptions options, Supplier<String> baseUrl, Clock clock) {
+        this.vertx = vertx;
+        this.options = options;
+        this.baseUrl = baseUrl;
+        this.clock = clock;
+    }
+
+    /**
+     * Registers an upload and returns its presigned URL and future public URL.
+     *
+     * @param expiresAfter from {@code X-Fal-Object-Lifecycle}; null keeps the file until {@link #reset()}
+     */
+    public UploadTicket initiate(String contentType, String fileName, boolean multipart, Duration expiresAfter) {
+        String id = randomHex(12);
+        Instant expiresAt = expiresAfter == null ? null : clock.instant().plus(expiresAfter);
+        Upload upload = new Upload(id, contentType, fileName, multipart, randomHex(16), expiresAt);
+        uploads.put(id, upload);
+        String query = "?signature=" + upload.signature();
+        String uploadUrl = base() + (multipart ? MULTIPART_PREFIX : UPLOAD_PREFIX) + id + query;
+        return new UploadTicket(id, uploadUrl, fileUrl(upload));
+    }
+
+    /** Single PUT: the whole file in one body. A repeated PUT replaces the bytes, as with a presigned object URL. */
+    public Future<StoredFile> receiveWhole(String uploadId, String signature, ReadStream<Buffer> body) {
+        return receiveWhole(uploadId, signature, target -> BodyToFile.write(vertx, body, target, options.maxFileBytes()));
+    }
+
+    /** {@link #receiveWhole(String, String, ReadStream)} for a body an upstream handler already buffered. */
+    public Future<StoredFile> receiveWhole(String uploadId, String signature, Buffer alreadyRead) {
+        return receiveWhole(uploadId, signature, target -> BodyToFile.write(vertx, alreadyRead, target, options.maxFileBytes()));
+    }
+
+    /** One multipart part; a retried part replaces the earlier copy. */
+    public Future<PartReceipt> receivePart(String uploadId, String signature, int partNumber, ReadStream<Buffer> body) {
+        return receivePart(uploadId, signature, partNumber,
+                target -> BodyToFile.write(vertx, body, target, options.maxFileBytes()));
+    }
+
+    public Future<PartReceipt> receivePart(String uploadId, String signature, int partNumber, Buffer alreadyRead) {
+        return receivePart(uploadId, signature, partNumber,
+                target -> BodyToFile.write(vertx, alreadyRead, target, options.maxFileBytes()));
+    }
+
+    /**
+     * Joins the listed parts, in the listed (ascending) order, into the public file. Idempotent: completing an already
+     * completed upload answers the same file, so a client retry after a lost response succeeds.
+     */
+    public Future<StoredFile> complete(String uploadId, String signature, List<PartReceipt> parts) {
+        Upload upload;
+        try {
+            upload = authorized(uploadId, signature, true);
+        } catch (StorageException e) {
+            return Future.failedFuture(e);
+        }
+        if (upload.completed() != null) {
+            return Future.succeededFuture(upload.completed());
+        }
+        List<Path> partFiles;
+        try {
+            partFiles = checkParts(upload, parts);
+        } catch (StorageException e) {
+            return Future.failedFuture(e);
+        }
+        return vertx.executeBlocking(() -> join(upload, partFiles), false);
+    }
+
+    /** The finished, unexpired file with this id. */
+    public Optional<StoredFile> find(String fileId) {
+        Upload upload = uploads.get(fileId);
+        StoredFile file = upload == null ? null : upload.completed();
+        return file == null || file.isExpired(clock.instant()) ? Optional.empty() : Optional.of(file);
+    }
+
+    /** Every finished file, oldest first, for the control API. */
+    public List<StoredFile> files() {
+        List<StoredFile> files = new ArrayList<>();
+        uploads.values().stream().map(Upload::completed).filter(f -> f != null).forEach(files::add);
+        files.sort(Comparator.comparing(StoredFile::id));
+        return files;
+    }
+
+    /** Forgets every upload and deletes every byte under the root (control API reset). */
+    public void reset() {
+        uploads.clear();
+        deleteTree(options.root().resolve("uploads"));
+        deleteTree(options.root().resolve("files"));
+    }
+
+    public StorageOptions options() {
+        return options;
+    }
+
+    private Future<StoredFile> receiveWhole(String uploadId, String signature, BodyWriter writer) {
+        Upload upload;
+        Path partial;
+        try {
+            upload = authorized(uploadId, signature, false);
+            partial = scratchFile(upload, "whole");
+        } catch (StorageException e) {
+            return Future.failedFuture(e);
+        }
+        return writer.writeTo(partial).compose(written -> vertx.executeBlocking(() -> {
+            Path target = publish(upload, partial);
+            return upload.complete(describe(upload, target, written.size()));
+        }, false));
+    }
+
+    private Future<PartReceipt> receivePart(String uploadId, String signature, int partNumber, BodyWriter writer) {
+        Path partial;
+        Upload upload;
+        try {
+            upload = authorized(uploadId, signature, true);
+            if (partNumber < 1 || partNumber > options.maxParts()) {
+                throw StorageException.badRequest(
+                        "partNumber " + partNumber + " is out of range; allowed: 1.." + options.maxParts());
+            }
+            if (upload.completed() != null) {
+                throw new StorageException(409, "Upload " + uploadId + " is already complete; start a new upload");
+            }
+            partial = scratchFile(upload, "part-" + partNumber);
+        } catch (StorageException e) {
+            return Future.failedFuture(e);
+        }
+        return writer.writeTo(partial).compose(written -> vertx.executeBlocking(() -> {
+            Path part = partFile(upload, partNumber);
+            Files.move(partial, part, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            PartReceipt receipt = new PartReceipt(partNumber, written.md5(), written.size());
+            upload.parts().put(partNumber, receipt);
+            return receipt;
+        }, false));
+    }
+
+    private List<Path> checkParts(Upload upload, List<PartReceipt> parts) {
+        if (parts == null || parts.isEmpty()) {
+            throw StorageException.badRequest("parts must list at least one {partNumber, etag}");
+        }
+        List<Path> files = new ArrayList<>();
+        long total = 0;
+        int previous = 0;
+        for (PartReceipt listed : parts) {
+            if (listed.partNumber() <= previous) {
+                throw StorageException.badRequest("parts must be in strictly ascending partNumber order; "
+                        + listed.partNumber() + " follows " + previous);
+            }
+            previous = listed.partNumber();
+            PartReceipt stored = upload.parts().get(listed.partNumber());
+            if (stored == null) {
+                throw StorageException.badRequest("part " + listed.partNumber() + " was never uploaded; uploaded parts: "
+                        + upload.parts().keySet().stream().sorted().toList());
+            }
+            if (!stored.etag().equals(listed.etag())) {
+                throw StorageException.badRequest("etag for part " + listed.partNumber() + " does not match: got '"
+                        + listed.etag() + "', the part's etag is '" + stored.etag() + "'");
+            }
+            total += stored.size();
+            files.add(partFile(upload, listed.partNumber()));
+        }
+        if (total > options.maxFileBytes()) {
+            throw StorageException.tooLarge(options.maxFileBytes());
+        }
+        return files;
+    }
+
+    /** Runs on a worker: kernel-side copies, no user-space buffers. */
+    private StoredFile join(Upload upload, List<Path> partFiles) throws IOException {
+        synchronized (upload) { // two concurrent completes must not interleave their writes
+            if (upload.completed() != null) {
+                return upload.completed();
+            }
+            Path joined = scratchFile(upload, "joined");
+            try (FileChannel out = FileChannel.open(joined, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                for (Path part : partFiles) {
+                    try (FileChannel in = FileChannel.open(part, StandardOpenOption.READ)) {
+                        long size = in.size();
+                        for (long done = 0; done < size; ) {
+                            done += in.transferTo(done, size - done, out);
+                        }
+                    }
+                }
+            }
+            Path target = publish(upload, joined);
+            deleteTree(uploadDir(upload));
+            return upload.complete(describe(upload, target, Files.size(target)));
+        }
+    }
+
+    private Upload authorized(String uploadId, String signature, boolean multipart) {
+        Upload upload = uploadId == null ? null : uploads.get(uploadId);
+        if (upload == null || upload.multipart() != multipart) {
+            throw StorageException.notFound("No " + (multipart ? "multipart " : "") + "upload with id '" + uploadId
+                    + "'; initiate one with POST /storage/upload/initiate" + (multipart ? "-multipart" : ""));
+        }
+        byte[] expected = upload.signature().getBytes(StandardCharsets.UTF_8);
+        byte[] given = signature == null ? new byte[0] : signature.getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(expected, given)) {
+            throw new StorageException(403, "The upload URL's signature is missing or wrong; use upload_url exactly as"
+                    + " returned, including its query string");
+        }
+        return upload;
+    }
+
+    private Path publish(Upload upload, Path finished) throws IOException {
+        Path target = options.root().resolve("files").resolve(upload.id());
+        Files.createDirectories(target.getParent());
+        Files.move(finished, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return target;
+    }
+
+    private StoredFile describe(Upload upload, Path target, long size) {
+        return new StoredFile(upload.id(), upload.fileName(), upload.contentType(), size, fileUrl(upload), target,
+                upload.expiresAt());
+    }
+
+    private Path scratchFile(Upload upload, String prefix) {
+        try {
+            Path dir = uploadDir(upload);
+            Files.createDirectories(dir);
+            return Files.createTempFile(dir, prefix + "-", ".partial");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create scratch space under " + options.root(), e);
+        }
+    }
+
+    private Path uploadDir(Upload upload) {
+        return options.root().resolve("uploads").resolve(upload.id());
+    }
+
+    private Path partFile(Upload upload, int partNumber) {
+        return uploadDir(upload).resolve("part-" + partNumber);
+    }
+
+    private String fileUrl(Upload upload) {
+        String name = URLEncoder.encode(upload.fileName(), StandardCharsets.UTF_8).replace("+", "%20");
+        return base() + FILES_PREFIX + upload.id() + "/" + name;
+    }
+
+    private String base() {
+        String base = baseUrl.get();
+        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
+
+    private String randomHex(int bytes) {
+        byte[] value = new byte[bytes];
+        random.nextBytes(value);
+        return HexFormat.of().formatHex(value);
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + root, e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface BodyWriter {
+        Future<BodyToFile.Written> writeTo(Path target);
+    }
+}

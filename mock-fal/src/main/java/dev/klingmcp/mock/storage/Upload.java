@@ -1,0 +1,64 @@
+package dev.klingmcp.mock.storage;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A pending or finished upload. Parts arrive concurrently from several connections, hence the concurrent map. */
+final class Upload {
+
+    private final String id;
+    private final String contentType;
+    private final String fileName;
+    private final boolean multipart;
+    private final String signature;
+    private final Instant expiresAt;
+    private final Map<Integer, PartReceipt> parts = new ConcurrentHashMap<>();
+    private volatile StoredFile completed;
+
+    Upload(String id, String contentType, String fileName, boolean multipart, String signature, Instant expiresAt) {
+        this.id = id;
+        this.contentType = contentType;
+        this.fileName = fileName;
+        this.multipart = multipart;
+        this.signature = signature;
+        this.expiresAt = expiresAt;
+    }
+
+    String id() {
+        return id;
+    }
+
+    String contentType() {
+        return contentType;
+    }
+
+    String fileName() {
+        return fileName;
+    }
+
+    boolean multipart() {
+        return multipart;
+    }
+
+    String signature() {
+        return signature;
+    }
+
+    Instant expiresAt() {
+        return expiresAt;
+    }
+
+    Map<Integer, PartReceipt> parts() {
+        return parts;
+    }
+
+    StoredFile completed() {
+        return completed;
+    }
+
+    StoredFile complete(StoredFile file) {
+        completed = file;
+        return file;
+    }
+}
