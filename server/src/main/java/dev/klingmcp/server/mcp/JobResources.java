@@ -1,0 +1,58 @@
+package dev.klingmcp.server.mcp;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.klingmcp.server.jobs.JobService;
+import dev.klingmcp.server.jobs.JobView;
+import dev.klingmcp.server.tools.JobEvents;
+import dev.klingmcp.server.tools.JobJson;
+import dev.klingmcp.server.tools.NextStep;
+import dev.klingmcp.server.tools.ToolJson;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncResourceTemplateSpecification;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema.ReadResourceResult;
+import io.modelcontextprotocol.spec.McpSchema.ResourceTemplate;
+import io.modelcontextprotocol.spec.McpSchema.TextResourceContents;
+
+/**
+ * The resource template {@code kling://jobs/{job_id}}: reading it returns the job as JSON (the same {@code Job} shape
+ * the tools use) from the ledger, without calling fal. Subscribing gets {@code notifications/resources/updated} while
+ * the job runs (see {@link JobWatcher}).
+ */
+public final class JobResources {
+
+    public static final String TEMPLATE = JobJson.RESOURCE_PREFIX + "{job_id}";
+
+    private JobResources() {
+    }
+
+    public static SyncResourceTemplateSpecification template(JobService jobs, JobEvents events) {
+        ResourceTemplate template = ResourceTemplate.builder()
+            .uriTemplate(TEMPLATE)
+            .name("kling-job")
+            .title("Kling video job")
+            .description("One generation job as JSON: status, queue position, logs, estimate, video, local path. "
+                    + "Subscribe to get updates while it runs.")
+            .mimeType("application/json")
+            .build();
+        return new SyncResourceTemplateSpecification(template, (exchange, request) -> {
+            String uri = request.uri();
+            String jobId = uri.startsWith(JobJson.RESOURCE_PREFIX) ? uri.substring(JobJson.RESOURCE_PREFIX.length()) : "";
+            JobView job = jobId.isEmpty() ? null : jobs.find(jobId).orElse(null);
+            if (job == null) {
+                throw McpError.RESOURCE_NOT_FOUND.apply(uri);
+            }
+            if (!job.state().isTerminal()) {
+                events.watch(job.jobId());
+            }
+            ObjectNode body = JobJson.job(job);
+            body.put("next_step", NextStep.forJob(job));
+            return new ReadResourceResult(List.of(TextResourceContents.builder(uri, ToolJson.compact(body))
+                .mimeType("application/json")
+                .build()));
+        });
+    }
+
+}

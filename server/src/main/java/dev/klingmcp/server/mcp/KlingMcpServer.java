@@ -1,0 +1,90 @@
+package dev.klingmcp.server.mcp;
+
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+import dev.klingmcp.openapi.FalEndpoints;
+import dev.klingmcp.server.jobs.JobService;
+import dev.klingmcp.server.tools.KlingTools;
+import dev.klingmcp.server.tools.OutputSchemas;
+import dev.klingmcp.server.tools.ToolContext;
+import dev.klingmcp.server.tools.ToolResults;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
+import io.modelcontextprotocol.spec.McpServerTransportProvider;
+
+/**
+ * Assembles the MCP server: the seven tools, the job resource template, the reference-scene prompt and completions, on
+ * any transport provider (stdio in production, in-memory pipes in tests).
+ */
+public final class KlingMcpServer implements AutoCloseable {
+
+    public static final String NAME = "kling-mcp";
+
+    static final String INSTRUCTIONS = "Makes videos with fal.ai's Kling O3 models (paid per second of video). Flow: "
+            + "describe_models -> generate (dry_run: true first to show the price) -> status(job_id, wait_seconds: 50) until "
+            + "SUCCEEDED -> result(job_id, download: true). Jobs are recorded locally and survive restarts: use list_jobs "
+            + "to find one again instead of generating twice. Upload local files with upload. Bad input is returned as "
+            + "isError with each problem's path; nothing is charged for it.";
+
+    private final McpSyncServer server;
+
+    private final JobWatcher watcher;
+
+    private KlingMcpServer(McpSyncServer server, JobWatcher watcher) {
+        this.server = server;
+        this.watcher = watcher;
+    }
+
+    /**
+     * @param transport where JSON-RPC flows
+     * @param jobs      the job service (owned by the caller)
+     * @param redactor  scrubs the fal key from any text a client could see
+     * @param version   reported in serverInfo
+     */
+    public static KlingMcpServer start(McpServerTransportProvider transport, JobService jobs, UnaryOperator<String> redactor,
+            String version) {
+        FalEndpoints registry = FalEndpoints.load();
+        JobWatcher watcher = new JobWatcher(jobs);
+        ToolContext ctx = new ToolContext(jobs, registry, new ToolResults(redactor),
+                new OutputSchemas(registry.all().get(0)), watcher);
+        McpSyncServer server = McpServer.sync(transport)
+            .serverInfo(NAME, version)
+            .instructions(INSTRUCTIONS)
+            .capabilities(ServerCapabilities.builder()
+                .tools(false)
+                .resources(true, false)
+                .prompts(false)
+                .completions()
+                .logging()
+                .build())
+            // Our validation reports every problem as {path, problem, allowed} and knows the cross-field rules and
+            // aliases; the SDK's would refuse aliases and speak networknt's language.
+            .validateToolInputs(false)
+            // Only server->client requests (none today) are bounded by this; a human answering an elicitation needs time.
+            .requestTimeout(Duration.ofMinutes(5))
+            .tools(KlingTools.specifications(ctx))
+            .resourceTemplates(JobResources.template(jobs, watcher))
+            .prompts(ReferenceScenePrompt.specification(registry))
+            .completions(Completions.specifications(jobs, registry))
+            .build();
+        watcher.attach(server);
+        return new KlingMcpServer(server, watcher);
+    }
+
+    public McpSyncServer server() {
+        return server;
+    }
+
+    public JobWatcher watcher() {
+        return watcher;
+    }
+
+    @Override
+    public void close() {
+        watcher.close();
+        server.closeGracefully();
+    }
+
+}

@@ -1,0 +1,205 @@
+package dev.klingmcp.server.tools;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import dev.klingmcp.openapi.FalEndpoint;
+import dev.klingmcp.openapi.FalEndpoints;
+import dev.klingmcp.openapi.SchemaDeriver;
+
+/**
+ * The {@code inputSchema} of the {@code generate} tool, composed from the schemas {@link SchemaDeriver} derives from
+ * the OpenAPI documents; no field is typed here. Shape:
+ * <ul>
+ * <li>{@code properties}: {@code model}, the tool's own options, and the union of every model's input fields at top
+ * level, exactly as fal names them (each field's description says which models take it when not all do);</li>
+ * <li>{@code allOf}: per model, {@code if model is X then $defs/X} where {@code $defs/X} holds that model's exact
+ * field schemas, its {@code required} list and a {@code propertyNames} allow-list, so a generic JSON Schema validator
+ * gives the same verdict as ours (which validates against the model's own derived schema).</li>
+ * </ul>
+ */
+public final class GenerateSchema {
+
+    /** Arguments of {@code generate} that are not model fields. */
+    public static final List<String> OPTIONS = List.of("model", "dry_run", "wait_seconds", "webhook_url",
+            "idempotency_key");
+
+    public static final int MAX_WAIT_SECONDS = 50;
+
+    private GenerateSchema() {
+    }
+
+    /** {@code $defs} key of a model's rules, e.g. {@code model_o3_pro_reference-to-video}. */
+    public static String defName(FalEndpoint e) {
+        return "model_" + e.shortName().replace('/', '_');
+    }
+
+    public static ObjectNode build(FalEndpoints registry) {
+        ObjectNode root = ToolJson.object();
+        root.put("$schema", SchemaDeriver.DIALECT);
+        root.put("type", "object");
+        ObjectNode properties = root.putObject("properties");
+        properties.set("model", modelProperty(registry));
+        properties.set("dry_run", ToolJson.object().put("type", "boolean").put("default", false).put("description",
+                "Validate and price only: nothing is submitted and nothing is charged. Use it to show the user the cost first."));
+        properties.set("wait_seconds", ToolJson.object().put("type", "integer").put("minimum", 0)
+            .put("maximum", MAX_WAIT_SECONDS).put("default", 0).put("description",
+                    "Block up to this many seconds after submitting, then return the current state (0 = return at once). "
+                            + "Keep it <= 50: many MCP clients cut tool calls at 60 s. Videos take minutes; follow up with status."));
+        properties.set("webhook_url", ToolJson.object().put("type", "string").put("format", "uri").put("description",
+                "Optional http(s) URL fal calls when the job finishes (passed to fal as fal_webhook). Never receives the fal key."));
+        properties.set("idempotency_key", ToolJson.object().put("type", "string").put("maxLength", 200).put("description",
+                "Optional. Retrying generate with the same key, model and input returns the first job instead of paying twice."));
+
+        ObjectNode defs = ToolJson.object();
+        Map<String, List<String>> fieldModels = new LinkedHashMap<>();
+        ArrayNode allOf = ToolJson.array();
+        ArrayNode examples = ToolJson.array();
+        for (FalEndpoint e : registry.all()) {
+            ObjectNode derived = SchemaDeriver.inputSchema(e, true);
+            mergeDefs(derived, defs, e);
+            ObjectNode modelProps = (ObjectNode) derived.get("properties");
+            modelProps.fieldNames().forEachRemaining(f -> {
+                fieldModels.computeIfAbsent(f, k -> new ArrayList<>()).add(e.shortName());
+                if (!properties.has(f)) {
+                    properties.set(f, modelProps.get(f).deepCopy());
+                }
+            });
+            defs.set(defName(e), modelRules(e, derived));
+            allOf.add(ToolJson.object()
+                .<ObjectNode>set("if", ToolJson.object()
+                    .<ObjectNode>set("properties", ToolJson.object().set("model", enumOf(e.shortName(), e.id())))
+                    .set("required", ToolJson.array().add("model")))
+                .set("then", ToolJson.object().put("$ref", "#/$defs/" + defName(e))));
+            for (JsonNode example : derived.path("examples")) {
+                if (example.isObject()) {
+                    ObjectNode withModel = ToolJson.object().put("model", e.shortName());
+                    withModel.setAll((ObjectNode) example);
+                    examples.add(withModel);
+                }
+            }
+        }
+        int modelCount = registry.all().size();
+        fieldModels.forEach((field, models) -> {
+            if (models.size() < modelCount) {
+                ObjectNode p = (ObjectNode) properties.get(field);
+                String d = p.path("description").asText("");
+                p.put("description", (d.isEmpty() ? "" : d + " ") + "Only for: " + String.join(", ", models) + ".");
+            }
+        });
+        root.set("required", ToolJson.array().add("model"));
+        root.put("additionalProperties", false);
+        root.set("allOf", allOf);
+        if (!examples.isEmpty()) {
+            root.set("examples", examples);
+        }
+        root.set("$defs", defs);
+        return root;
+    }
+
+    /** The model fields of one endpoint (for the normalizer and describe_models). */
+    public static Set<String> fieldsOf(FalEndpoint e) {
+        Set<String> names = new LinkedHashSet<>();
+        SchemaDeriver.inputSchema(e, true).path("properties").fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static ObjectNode modelProperty(FalEndpoints registry) {
+        List<String> names = new ArrayList<>();
+        StringBuilder d = new StringBuilder("Which Kling O3 model runs the job (short name or full fal id). ");
+        for (FalEndpoint e : registry.all()) {
+            names.add(e.shortName());
+            names.add(e.id());
+            d.append(e.shortName()).append(": ").append(price(e)).append("; ");
+        }
+        return ToolJson.object().put("type", "string").put("description", d.toString().trim())
+            .set("enum", ToolJson.MAPPER.valueToTree(names));
+    }
+
+    static String price(FalEndpoint e) {
+        var p = e.pricing();
+        return p.usdPerSecondAudioOff() == p.usdPerSecondAudioOn() ? String.format("$%.3f/s", p.usdPerSecondAudioOff())
+                : String.format("$%.3f/s, $%.3f/s with audio", p.usdPerSecondAudioOff(), p.usdPerSecondAudioOn());
+    }
+
+    private static ObjectNode enumOf(String... values) {
+        ArrayNode list = ToolJson.array();
+        for (String v : values) {
+            list.add(v);
+        }
+        return ToolJson.object().set("enum", list);
+    }
+
+    private static ObjectNode modelRules(FalEndpoint e, ObjectNode derived) {
+        ObjectNode rules = ToolJson.object();
+        rules.put("description", e.title() + ": the fields this model accepts.");
+        rules.set("properties", derived.get("properties").deepCopy());
+        if (derived.has("required")) {
+            rules.set("required", derived.get("required").deepCopy());
+        }
+        ArrayNode allowed = ToolJson.array();
+        OPTIONS.forEach(allowed::add);
+        derived.get("properties").fieldNames().forEachRemaining(allowed::add);
+        rules.set("propertyNames", ToolJson.object().set("enum", allowed));
+        return rules;
+    }
+
+    /**
+     * Copies a derived schema's {@code $defs} into the shared ones. Two documents may define one name differently; the
+     * later copy is then renamed and this model's references rewritten, so no model validates against another's shape.
+     */
+    private static void mergeDefs(ObjectNode derived, ObjectNode defs, FalEndpoint e) {
+        JsonNode own = derived.remove("$defs");
+        if (own == null) {
+            return;
+        }
+        Map<String, String> renames = new HashMap<>();
+        own.fields().forEachRemaining(entry -> {
+            String name = entry.getKey();
+            JsonNode existing = defs.get(name);
+            if (existing == null || existing.equals(entry.getValue())) {
+                defs.set(name, entry.getValue());
+            }
+            else {
+                renames.put(name, name + "_" + e.shortName().replace('/', '_'));
+            }
+        });
+        if (renames.isEmpty()) {
+            return;
+        }
+        own.fields().forEachRemaining(entry -> {
+            if (renames.containsKey(entry.getKey())) {
+                defs.set(renames.get(entry.getKey()), rewriteRefs(entry.getValue().deepCopy(), renames));
+            }
+        });
+        rewriteRefs(derived, renames);
+    }
+
+    private static JsonNode rewriteRefs(JsonNode node, Map<String, String> renames) {
+        if (node instanceof ObjectNode object) {
+            JsonNode ref = object.get("$ref");
+            if (ref != null && ref.isTextual() && ref.asText().startsWith("#/$defs/")) {
+                String target = ref.asText().substring("#/$defs/".length());
+                if (renames.containsKey(target)) {
+                    object.set("$ref", TextNode.valueOf("#/$defs/" + renames.get(target)));
+                }
+            }
+            object.forEach(child -> rewriteRefs(child, renames));
+        }
+        else if (node instanceof ArrayNode array) {
+            array.forEach(child -> rewriteRefs(child, renames));
+        }
+        return node;
+    }
+
+}

@@ -1,0 +1,48 @@
+package dev.klingmcp.server.tools;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.klingmcp.openapi.FalEndpoint;
+import dev.klingmcp.openapi.OpenApiDocument;
+import dev.klingmcp.openapi.SchemaDeriver;
+
+/**
+ * The tools' {@code outputSchema}s: one JSON file per tool under {@code kling-mcp/tool-schemas/}, plus the shared
+ * {@code $defs} of {@code common.json}, plus fal's {@code File} (the video object) derived from the model's OpenAPI
+ * document so the two can't drift apart.
+ */
+public final class OutputSchemas {
+
+    private static final String DIR = "kling-mcp/tool-schemas/";
+
+    private final ObjectNode sharedDefs;
+
+    public OutputSchemas(FalEndpoint videoSource) {
+        ObjectNode defs = (ObjectNode) ToolJson.resource(DIR + "common.json").get("$defs").deepCopy();
+        ObjectNode file = SchemaDeriver.schemaFor(OpenApiDocument.of(videoSource), "File", false);
+        file.remove("$schema");
+        JsonNode nested = file.remove("$defs");
+        if (nested != null) {
+            nested.fields().forEachRemaining(e -> defs.set(e.getKey(), e.getValue()));
+        }
+        defs.set("File", file);
+        this.sharedDefs = defs;
+    }
+
+    /** The standalone schema of one tool's structuredContent. */
+    public ObjectNode schema(String tool) {
+        ObjectNode schema = ToolJson.object().put("$schema", SchemaDeriver.DIALECT);
+        schema.setAll(ToolJson.resource(DIR + tool + ".json"));
+        schema.set("$defs", sharedDefs.deepCopy());
+        return schema;
+    }
+
+    /** As the SDK's {@code Tool.Builder.outputSchema} wants it. */
+    public Map<String, Object> asMap(String tool) {
+        return ToolJson.toMap(schema(tool));
+    }
+
+}

@@ -1,0 +1,130 @@
+package dev.klingmcp.server.tools;
+
+import java.util.function.Consumer;
+
+import dev.klingmcp.server.jobs.JobState;
+import dev.klingmcp.server.jobs.JobView;
+import dev.klingmcp.server.jobs.LogLine;
+import dev.klingmcp.server.jobs.StatusListener;
+import dev.klingmcp.server.jobs.StatusUpdate;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.spec.McpSchema.LoggingLevel;
+import io.modelcontextprotocol.spec.McpSchema.LoggingMessageNotification;
+import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Forwards fal's status stream to the MCP client while a tool waits: progress notifications (only when the client sent
+ * a {@code progressToken}; values strictly increase, out of 100) with a readable message, fal's log lines as logging
+ * notifications, and a job-changed signal for resource subscribers.
+ *
+ * <p>The percentage is a guess from the phase and the model's typical run time: queued 0-10 (closer to 10 as the
+ * position drops), running 10-99 by elapsed over typical time, finished 100.
+ */
+public final class ProgressReporter implements StatusListener {
+
+    private static final Logger log = LoggerFactory.getLogger(ProgressReporter.class);
+
+    private final McpSyncServerExchange exchange;
+
+    private final Object progressToken;
+
+    private final Consumer<String> jobChanged;
+
+    private double last = -1;
+
+    /**
+     * @param progressToken the request's {@code _meta.progressToken}, or null (then no progress is sent)
+     * @param jobChanged    told the job id after each event (resource update notifications)
+     */
+    public ProgressReporter(McpSyncServerExchange exchange, Object progressToken, Consumer<String> jobChanged) {
+        this.exchange = exchange;
+        this.progressToken = progressToken;
+        this.jobChanged = jobChanged;
+    }
+
+    @Override
+    public void onUpdate(StatusUpdate update) {
+        JobView job = update.job();
+        try {
+            for (LogLine line : update.newLogs()) {
+                exchange.loggingNotification(LoggingMessageNotification.builder()
+                    .level(level(line.level()))
+                    .logger("fal")
+                    .data("[" + job.jobId() + "] " + line.message())
+                    .build());
+            }
+            report(job);
+        }
+        catch (RuntimeException e) {
+            // A client that went away must not break the wait (the job and ledger are fine).
+            log.debug("Could not notify the client: {}", e.toString());
+        }
+        jobChanged.accept(job.jobId());
+    }
+
+    /** Sends one progress step for the job's current state (also used before the first stream event). */
+    public void report(JobView job) {
+        if (progressToken == null) {
+            return;
+        }
+        double value = percent(job);
+        if (value <= last) {
+            // The spec wants strictly increasing values; a stalled queue still moves by a hair.
+            value = Math.min(last + 0.01, job.state() != null && job.state().isTerminal() ? 100.0 : 99.99);
+            if (value <= last) {
+                return;
+            }
+        }
+        last = value;
+        exchange.progressNotification(ProgressNotification.builder(progressToken, Math.round(value * 100) / 100.0)
+            .total(100.0)
+            .message(message(job))
+            .build());
+    }
+
+    static double percent(JobView job) {
+        JobState state = job.state() == null ? JobState.UNKNOWN : job.state();
+        return switch (state) {
+            case SUBMITTING -> 0;
+            case QUEUED -> job.queuePosition() == null ? 5 : Math.max(1, 10 - Math.min(job.queuePosition(), 9));
+            case RUNNING -> {
+                if (job.eta() == null || job.elapsed() == null) {
+                    yield 50;
+                }
+                double remaining = job.eta().toMillis();
+                double elapsed = job.elapsed().toMillis();
+                yield 10 + 89 * (elapsed / Math.max(1, elapsed + remaining));
+            }
+            default -> 100;
+        };
+    }
+
+    static String message(JobView job) {
+        JobState state = job.state() == null ? JobState.UNKNOWN : job.state();
+        String eta = job.eta() == null ? "" : ", ETA ~" + JobJson.humanDuration(job.eta());
+        return switch (state) {
+            case SUBMITTING -> "submitting to fal";
+            case QUEUED -> "queued" + (job.queuePosition() == null ? "" : " (position " + job.queuePosition() + ")") + eta;
+            case RUNNING -> "running " + JobJson.humanDuration(job.elapsed()) + eta;
+            case SUCCEEDED -> "succeeded: call result";
+            case FAILED -> "failed" + (job.error() == null ? "" : ": " + job.error().message());
+            case CANCELLED -> "cancelled";
+            case UNKNOWN -> "unknown";
+        };
+    }
+
+    private static LoggingLevel level(String falLevel) {
+        if (falLevel == null) {
+            return LoggingLevel.INFO;
+        }
+        return switch (falLevel.toUpperCase(java.util.Locale.ROOT)) {
+            case "ERROR" -> LoggingLevel.ERROR;
+            case "WARN", "WARNING" -> LoggingLevel.WARNING;
+            case "DEBUG" -> LoggingLevel.DEBUG;
+            default -> LoggingLevel.INFO;
+        };
+    }
+
+}

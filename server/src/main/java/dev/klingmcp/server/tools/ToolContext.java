@@ -1,0 +1,28 @@
+package dev.klingmcp.server.tools;
+
+import java.util.Objects;
+
+import dev.klingmcp.openapi.FalEndpoints;
+import dev.klingmcp.server.jobs.JobService;
+
+/**
+ * What every tool needs.
+ *
+ * @param jobs     the seam to fal, the ledger and the disk
+ * @param registry the models
+ * @param results  result builder (with secret redaction)
+ * @param schemas  output schemas
+ * @param events   job change hooks for resource subscriptions
+ */
+public record ToolContext(JobService jobs, FalEndpoints registry, ToolResults results, OutputSchemas schemas,
+        JobEvents events) {
+
+    public ToolContext {
+        Objects.requireNonNull(jobs, "jobs == null");
+        Objects.requireNonNull(registry, "registry == null");
+        Objects.requireNonNull(results, "results == null");
+        Objects.requireNonNull(schemas, "schemas == null");
+        Objects.requireNonNull(events, "events == null");
+    }
+
+}

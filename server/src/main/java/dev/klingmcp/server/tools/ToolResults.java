@@ -1,0 +1,133 @@
+package dev.klingmcp.server.tools;
+
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.klingmcp.openapi.Violation;
+import dev.klingmcp.server.jobs.JobException;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.Content;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
+
+/**
+ * Builds tool results. Every result carries {@code structuredContent} (validated by the SDK against the tool's
+ * {@code outputSchema} when it is not an error) plus a short text for clients that only show text. Errors are results
+ * with {@code isError: true} and an {@code error} object, never JSON-RPC errors, so the agent can read and fix them.
+ */
+public final class ToolResults {
+
+    /** Error codes an agent can branch on. */
+    public enum Code {
+        /** The arguments were refused before any network call; {@code problems} lists each one. */
+        invalid_input,
+        /** No job with that id. */
+        not_found,
+        /** The fal job itself failed; {@code detail} is fal's answer. */
+        job_failed,
+        /** fal refused the call (auth, quota, 5xx after retries). */
+        fal_error,
+        /** fal could not be reached. */
+        fal_unreachable,
+        /** The local disk or ledger failed. */
+        local_io,
+        /** A bug on our side; the message says what. */
+        internal_error
+    }
+
+    private final UnaryOperator<String> redactor;
+
+    /** @param redactor scrubs secrets (the fal key) from any text before it leaves the server */
+    public ToolResults(UnaryOperator<String> redactor) {
+        this.redactor = redactor;
+    }
+
+    public CallToolResult ok(ObjectNode structured, String summary, Content... extra) {
+        CallToolResult.Builder b = CallToolResult.builder()
+            .structuredContent(ToolJson.toMap(redact(structured)))
+            .addContent(TextContent.builder(redactor.apply(summary)).build());
+        for (Content c : extra) {
+            b.addContent(c);
+        }
+        return b.isError(false).build();
+    }
+
+    /** The input was refused; {@code context} carries tool fields (model, warnings...) next to {@code error}. */
+    public CallToolResult invalid(List<Violation> problems, ObjectNode context) {
+        ObjectNode error = errorNode(Code.invalid_input,
+                problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " in the arguments; nothing was sent to fal");
+        ArrayNode list = error.putArray("problems");
+        StringBuilder text = new StringBuilder("Invalid input, nothing was submitted or charged. Fix and call again:");
+        for (Violation v : problems) {
+            list.addObject()
+                .put("path", v.path())
+                .put("field", v.field())
+                .put("problem", v.problem())
+                .put("allowed", v.allowed())
+                .put("type", v.type());
+            text.append("\n- ").append(v);
+        }
+        ObjectNode structured = context == null ? ToolJson.object() : context.deepCopy();
+        structured.set("error", error);
+        return error(structured, text.toString());
+    }
+
+    public CallToolResult failure(Code code, String message, ObjectNode context) {
+        ObjectNode structured = context == null ? ToolJson.object() : context.deepCopy();
+        structured.set("error", errorNode(code, message));
+        return error(structured, message);
+    }
+
+    /** Maps a JobService refusal to a tool error; INVALID_INPUT keeps its path so the agent knows what to change. */
+    public CallToolResult failure(JobException e, ObjectNode context) {
+        String message = e.getMessage() == null ? e.kind().name() : e.getMessage();
+        if (e.kind() == JobException.Kind.INVALID_INPUT) {
+            return invalid(List.of(Violation.of(e.path() == null ? "" : e.path(), "value_error", message, e.allowed())),
+                    context);
+        }
+        Code code = switch (e.kind()) {
+            case NOT_FOUND -> Code.not_found;
+            case FAL_ERROR -> Code.fal_error;
+            case UNREACHABLE -> Code.fal_unreachable;
+            case LOCAL_IO -> Code.local_io;
+            default -> Code.internal_error;
+        };
+        ObjectNode structured = context == null ? ToolJson.object() : context.deepCopy();
+        ObjectNode error = errorNode(code, message);
+        if (e.httpStatus() > 0) {
+            error.put("http_status", e.httpStatus());
+        }
+        structured.set("error", error);
+        return error(structured, message);
+    }
+
+    /** An error whose structured part the caller built (e.g. a failed job with fal's detail). */
+    public CallToolResult error(ObjectNode structured, String summary) {
+        return CallToolResult.builder()
+            .structuredContent(ToolJson.toMap(redact(structured)))
+            .addContent(TextContent.builder(redactor.apply(summary)).build())
+            .isError(true)
+            .build();
+    }
+
+    public static ObjectNode errorNode(Code code, String message) {
+        return ToolJson.object().put("code", code.name()).put("message", message);
+    }
+
+    private ObjectNode redact(ObjectNode node) {
+        String json = ToolJson.compact(node);
+        String clean = redactor.apply(json);
+        if (clean.equals(json)) {
+            return node;
+        }
+        try {
+            return (ObjectNode) ToolJson.MAPPER.readTree(clean);
+        }
+        catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}
