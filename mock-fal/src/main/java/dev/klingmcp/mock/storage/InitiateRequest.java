@@ -24,21 +24,43 @@ record InitiateRequest(String contentType, String fileName, Duration expiresAfte
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static InitiateRequest parse(byte[] body, String storageType, String lifecycleHeader) {
+        checkStorageType(storageType);
+        JsonNode json = readObject(body);
+        JsonNode contentType = json.get("content_type");
+        List<Object> typeLoc = List.of("body", "content_type");
+        if (contentType != null && !contentType.isNull() && !contentType.isTextual()) {
+            throw StorageException.invalid(typeLoc, "Input should be a valid string", "string_type");
+        }
+        JsonNode name = json.get("file_name");
+        if (name != null && !name.isNull() && !name.isTextual()) {
+            throw StorageException.invalid(List.of("body", "file_name"), "Input should be a valid string", "string_type");
+        }
+        return new InitiateRequest(contentType(contentType == null ? null : contentType.textValue(), typeLoc),
+                fileName(name == null ? null : name.textValue(), List.of("body", "file_name")), lifecycle(lifecycleHeader));
+    }
+
+    /** The token flow's {@code POST {base_url}/files/upload} carries the same facts in headers. */
+    static InitiateRequest fromHeaders(String contentType, String fileNameHeader, String lifecycleHeader) {
+        return new InitiateRequest(contentType(contentType, List.of("header", "Content-Type")),
+                fileName(fileNameHeader, List.of("header", "X-Fal-File-Name")), lifecycle(lifecycleHeader));
+    }
+
+    static void checkStorageType(String storageType) {
         if (storageType != null && !STORAGE_TYPES.contains(storageType)) {
             throw StorageException.invalid(List.of("query", "storage_type"),
                     "Input should be one of: fal-cdn-v3, fal-cdn, gcs (was '" + storageType + "')", "enum");
         }
-        JsonNode json = readObject(body);
-        JsonNode contentType = json.get("content_type");
-        if (contentType == null || contentType.isNull()) {
-            throw StorageException.invalid(List.of("body", "content_type"),
-                    "Field required: the MIME type of the file, e.g. image/png", "missing");
+    }
+
+    private static String contentType(String value, List<Object> loc) {
+        if (value == null) {
+            throw StorageException.invalid(loc, "Field required: the MIME type of the file, e.g. image/png", "missing");
         }
-        if (!contentType.isTextual() || !MIME.matcher(contentType.asText()).matches()) {
-            throw StorageException.invalid(List.of("body", "content_type"),
-                    "Input should be a MIME type like image/png (was " + contentType + ")", "value_error");
+        if (!MIME.matcher(value).matches()) {
+            throw StorageException.invalid(loc, "Input should be a MIME type like image/png (was '" + value + "')",
+                    "value_error");
         }
-        return new InitiateRequest(contentType.asText(), fileName(json.get("file_name")), lifecycle(lifecycleHeader));
+        return value;
     }
 
     private static JsonNode readObject(byte[] body) {
@@ -56,22 +78,18 @@ record InitiateRequest(String contentType, String fileName, Duration expiresAfte
         return json;
     }
 
-    private static String fileName(JsonNode name) {
-        if (name == null || name.isNull()) {
+    private static String fileName(String text, List<Object> loc) {
+        if (text == null) {
             return System.currentTimeMillis() + ".bin"; // what @fal-ai/client itself does for a nameless blob
         }
-        if (!name.isTextual()) {
-            throw StorageException.invalid(List.of("body", "file_name"), "Input should be a valid string", "string_type");
-        }
-        String text = name.asText();
         String lastSegment = text.substring(Math.max(text.lastIndexOf('/'), text.lastIndexOf('\\')) + 1).strip();
         if (lastSegment.isEmpty() || lastSegment.equals(".") || lastSegment.equals("..")) {
-            throw StorageException.invalid(List.of("body", "file_name"),
-                    "file_name must name a file, e.g. photo.png (was '" + text + "')", "value_error");
+            throw StorageException.invalid(loc, "file_name must name a file, e.g. photo.png (was '" + text + "')",
+                    "value_error");
         }
         if (lastSegment.length() > MAX_NAME) {
-            throw StorageException.invalid(List.of("body", "file_name"),
-                    "String should have at most " + MAX_NAME + " characters", "string_too_long");
+            throw StorageException.invalid(loc, "String should have at most " + MAX_NAME + " characters",
+                    "string_too_long");
         }
         return lastSegment;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.klingmcp.mock.media.FileResponder;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -16,6 +17,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +31,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code PUT /cdn/multipart/{id}/{partNumber}?signature=…} → {@code {"partNumber": n, "etag": "…"}}</li>
  *   <li>{@code POST /cdn/multipart/{id}/complete?signature=…} {@code {"parts": [...]}} → 200 {@code {file_url, file_size}}</li>
  *   <li>{@code GET|HEAD /cdn/files/{id}/{file_name}} → the bytes, declared Content-Type, Range support</li>
+ *   <li>fal_client (Python): {@code POST /storage/auth/token} → {@code {token, token_type, base_url, expires_at}}, then
+ *       {@code POST {base_url}/files/upload} (= {@code /cdn/files/upload}) with {@code Authorization: Bearer …},
+ *       {@code Content-Type}, {@code X-Fal-File-Name} → {@code {"access_url": …}}</li>
  * </ul>
  * Upload bodies are streamed, so mount these routes BEFORE any router-wide {@code BodyHandler} (or scope that handler to
  * other paths); if one does run first the upload still works, only buffered in memory.
@@ -41,18 +47,37 @@ public final class StorageRoutes {
     private StorageRoutes() {
     }
 
-    /** One-line wiring: {@code StorageRoutes.mount(router, storage)}. */
+    /** Wiring without auth on the {@code /storage/...} calls (fal's public mode). */
     public static void mount(Router router, StorageService storage) {
+        mount(router, storage, request -> Optional.empty());
+    }
+
+    /**
+     * One-line wiring: {@code StorageRoutes.mount(router, storage, auth::refusal)}. {@code authRefusal} guards the
+     * calls fal authenticates with {@code Authorization: Key …} ({@code /storage/upload/initiate[-multipart]},
+     * {@code /storage/auth/token}): empty lets the call through, otherwise it is the 401 detail. The {@code /cdn/...}
+     * routes are never key-checked: presigned URLs carry their own signature and the token upload its bearer token.
+     */
+    public static void mount(Router router, StorageService storage,
+                             Function<HttpServerRequest, Optional<String>> authRefusal) {
         // Pause upload bodies before any other (possibly asynchronous) handler can let chunks flow unheard.
-        router.route().pathRegex("^(" + StorageService.UPLOAD_PREFIX + "|" + StorageService.MULTIPART_PREFIX + ").*")
-                .order(-10_000).handler(ctx -> {
+        router.route().pathRegex("^(" + StorageService.UPLOAD_PREFIX + "|" + StorageService.MULTIPART_PREFIX + "|"
+                + StorageService.TOKEN_UPLOAD_PATH + "$).*").order(-10_000).handler(ctx -> {
                     ctx.request().pause();
                     ctx.next();
                 });
 
         BodyHandler smallJson = BodyHandler.create().setBodyLimit(SMALL_JSON_LIMIT).setHandleFileUploads(false);
-        router.post("/storage/upload/initiate").handler(smallJson).handler(ctx -> initiate(ctx, storage, false));
-        router.post("/storage/upload/initiate-multipart").handler(smallJson).handler(ctx -> initiate(ctx, storage, true));
+        // Vert.x 5 wants a route's BodyHandler before its user handlers, so the (1 MiB-capped) JSON is read first.
+        Handler<RoutingContext> keyCheck = ctx -> authRefusal.apply(ctx.request()).ifPresentOrElse(
+                detail -> fail(ctx, new StorageException(401, detail)), ctx::next);
+        router.post("/storage/upload/initiate").handler(smallJson).handler(keyCheck)
+                .handler(ctx -> initiate(ctx, storage, false));
+        router.post("/storage/upload/initiate-multipart").handler(smallJson).handler(keyCheck)
+                .handler(ctx -> initiate(ctx, storage, true));
+        router.post("/storage/auth/token").handler(smallJson).handler(keyCheck).handler(ctx -> token(ctx, storage));
+        router.post(StorageService.TOKEN_UPLOAD_PATH).handler(ctx -> answer(ctx, direct(ctx, storage),
+                file -> json(ctx, 200, Map.of("access_url", file.url()))));
 
         router.put(StorageService.UPLOAD_PREFIX + ":id").handler(ctx -> answer(ctx,
                 upload(ctx, storage), file -> ctx.response().setStatusCode(200).end()));
@@ -68,13 +93,47 @@ public final class StorageRoutes {
     private static void initiate(RoutingContext ctx, StorageService storage, boolean multipart) {
         try {
             InitiateRequest request = InitiateRequest.parse(ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes(),
-                    ctx.request().getParam("storage_type"), ctx.request().getHeader("X-Fal-Object-Lifecycle"));
+                    ctx.request().getParam("storage_type"), lifecycleHeader(ctx.request()));
             UploadTicket ticket = storage.initiate(request.contentType(), request.fileName(), multipart,
                     request.expiresAfter());
             json(ctx, 200, ticket.toFalJson());
         } catch (StorageException e) {
             fail(ctx, e);
         }
+    }
+
+    private static void token(RoutingContext ctx, StorageService storage) {
+        try {
+            InitiateRequest.checkStorageType(ctx.request().getParam("storage_type"));
+            json(ctx, 200, storage.issueToken().toFalJson());
+        } catch (StorageException e) {
+            fail(ctx, e);
+        }
+    }
+
+    private static Future<StoredFile> direct(RoutingContext ctx, StorageService storage) {
+        HttpServerRequest request = ctx.request();
+        InitiateRequest facts;
+        try {
+            facts = InitiateRequest.fromHeaders(request.getHeader(HttpHeaders.CONTENT_TYPE),
+                    request.getHeader("X-Fal-File-Name"), lifecycleHeader(request));
+        } catch (StorageException e) {
+            return Future.failedFuture(e);
+        }
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (ctx.body().available()) {
+            warnBuffered(ctx);
+            return storage.receiveDirect(authorization, facts.contentType(), facts.fileName(), facts.expiresAfter(),
+                    ctx.body().buffer());
+        }
+        continueIfExpected(request);
+        return storage.receiveDirect(authorization, facts.contentType(), facts.fileName(), facts.expiresAfter(), request);
+    }
+
+    /** fal's clients send the lifecycle under either name. */
+    private static String lifecycleHeader(HttpServerRequest request) {
+        String header = request.getHeader("X-Fal-Object-Lifecycle");
+        return header != null ? header : request.getHeader("X-Fal-Object-Lifecycle-Preference");
     }
 
     private static Future<StoredFile> upload(RoutingContext ctx, StorageService storage) {

@@ -42,6 +42,9 @@ public final class StorageService {
     public static final String UPLOAD_PREFIX = "/cdn/upload/";
     public static final String MULTIPART_PREFIX = "/cdn/multipart/";
     public static final String FILES_PREFIX = "/cdn/files/";
+    /** fal_client's token-authenticated upload ({@code POST {base_url}/files/upload}); base_url is {@code {mock}/cdn}. */
+    public static final String TOKEN_UPLOAD_PATH = "/cdn/files/upload";
+    public static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
 
     private final Vertx vertx;
     private final StorageOptions options;
@@ -49,6 +52,7 @@ public final class StorageService {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
+    private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
 
     public StorageService(Vertx vertx, StorageOptions options, Supplier<String> baseUrl) {
         this(vertx, options, baseUrl, Clock.systemUTC());
@@ -75,6 +79,53 @@ public final class StorageService {
         String query = "?signature=" + upload.signature();
         String uploadUrl = base() + (multipart ? MULTIPART_PREFIX : UPLOAD_PREFIX) + id + query;
         return new UploadTicket(id, uploadUrl, fileUrl(upload));
+    }
+
+    /** A bearer token for the Python client's upload flow, valid for {@link #TOKEN_LIFETIME}. */
+    public StorageToken issueToken() {
+        String token = randomHex(24);
+        Instant expiresAt = clock.instant().plus(TOKEN_LIFETIME);
+        tokens.put(token, expiresAt);
+        return new StorageToken(token, "Bearer", base() + "/cdn", expiresAt);
+    }
+
+    /**
+     * The token flow's one-shot upload: checks {@code Authorization: Bearer <token>}, then stores the body like a
+     * single PUT.
+     */
+    public Future<StoredFile> receiveDirect(String authorization, String contentType, String fileName,
+                                            Duration expiresAfter, ReadStream<Buffer> body) {
+        return receiveDirect(authorization, contentType, fileName, expiresAfter,
+                target -> BodyToFile.write(vertx, body, target, options.maxFileBytes()));
+    }
+
+    public Future<StoredFile> receiveDirect(String authorization, String contentType, String fileName,
+                                            Duration expiresAfter, Buffer alreadyRead) {
+        return receiveDirect(authorization, contentType, fileName, expiresAfter,
+                target -> BodyToFile.write(vertx, alreadyRead, target, options.maxFileBytes()));
+    }
+
+    private Future<StoredFile> receiveDirect(String authorization, String contentType, String fileName,
+                                             Duration expiresAfter, BodyWriter writer) {
+        try {
+            checkToken(authorization);
+        } catch (StorageException e) {
+            return Future.failedFuture(e);
+        }
+        UploadTicket ticket = initiate(contentType, fileName, false, expiresAfter);
+        return receiveWhole(ticket.uploadId(), uploads.get(ticket.uploadId()).signature(), writer);
+    }
+
+    private void checkToken(String authorization) {
+        String token = authorization == null ? "" : authorization.trim();
+        if (!token.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new StorageException(401, "Send 'Authorization: Bearer <token>' with a token from"
+                    + " POST /storage/auth/token");
+        }
+        Instant expiresAt = tokens.get(token.substring(7).trim());
+        if (expiresAt == null || !clock.instant().isBefore(expiresAt)) {
+            throw new StorageException(401, "Unknown or expired storage token; get a new one from POST /storage/auth/token");
+        }
     }
 
     /** Single PUT: the whole file in one body. A repeated PUT replaces the bytes, as with a presigned object URL. */
@@ -139,6 +190,7 @@ public final class StorageService {
     /** Forgets every upload and deletes every byte under the root (control API reset). */
     public void reset() {
         uploads.clear();
+        tokens.clear();
         deleteTree(options.root().resolve("uploads"));
         deleteTree(options.root().resolve("files"));
     }
