@@ -69,14 +69,23 @@ final class FalRetries {
     }
 
     /**
-     * The delay to ask failsafe for when fal sent {@code Retry-After}: failsafe still applies the jitter to it, so it is
-     * stretched to make even the lowest jittered value at least what fal asked. Null = use the exponential backoff.
+     * The delay before retry {@code attempt} (1 = the first retry): fal's {@code Retry-After} when it sent one, else
+     * {@code base × 2^(attempt-1)} capped at {@code max}. Failsafe then applies the ±25 % jitter, so a {@code Retry-After}
+     * is stretched to keep even the lowest jittered value at or above what fal asked.
      */
-    static Duration honouring(Duration retryAfter) {
-        if (retryAfter == null) {
-            return null;
+    static Duration delayBefore(int attempt, Duration retryAfter, Duration base, Duration max) {
+        if (retryAfter != null) {
+            return Duration.ofNanos((long) Math.ceil(retryAfter.toNanos() / (1 - JITTER)));
         }
-        return Duration.ofNanos((long) Math.ceil(retryAfter.toNanos() / (1 - JITTER)));
+        long nanos = base.toNanos();
+        for (int i = 1; i < attempt && nanos < max.toNanos(); i++) {
+            nanos *= 2;
+        }
+        return Duration.ofNanos(Math.min(nanos, max.toNanos()));
+    }
+
+    private static Duration retryAfterOf(Throwable t) {
+        return t instanceof FalException f ? f.retryAfter() : null;
     }
 
     private <T> T run(CheckedSupplier<T> call, java.util.function.Predicate<FalException> retryable) {
@@ -84,9 +93,10 @@ final class FalRetries {
         RetryPolicy<T> policy = RetryPolicy.<T>builder()
                 .handleIf(t -> t instanceof FalException f && retryable.test(f))
                 .abortIf((r, t) -> t instanceof FalException f && f.retryAfter() != null && f.retryAfter().compareTo(max) > 0)
-                .withBackoff(config.baseDelay(), max.compareTo(config.baseDelay()) > 0 ? max : config.baseDelay().plusMillis(1))
                 .withJitter(JITTER)
-                .withDelayFnOn(ctx -> honouring(((FalException) ctx.getLastException()).retryAfter()), FalException.class)
+                // Failsafe's own backoff can't be combined with a per-failure delay, so the function does both.
+                .withDelayFn(ctx -> delayBefore(ctx.getAttemptCount(), retryAfterOf(ctx.getLastException()),
+                        config.baseDelay(), max))
                 .withMaxAttempts(Math.max(1, config.maxAttempts()))
                 .onRetry(event -> retries.incrementAndGet())
                 .build();

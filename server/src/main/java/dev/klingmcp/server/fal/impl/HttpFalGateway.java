@@ -21,7 +21,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
+import java.util.HashSet;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
@@ -69,7 +70,7 @@ public final class HttpFalGateway implements FalGateway {
             // A local mock speaks plain HTTP/1.1; skip java.net.http's h2c upgrade dance on it.
             httpBuilder.version(HttpClient.Version.HTTP_1_1);
         }
-        FalAuth auth = new FalAuth(config.falKey(), Set.of(config.queueUrl(), config.restUrl()));
+        FalAuth auth = new FalAuth(config.falKey(), new HashSet<>(List.of(config.queueUrl(), config.restUrl())));
         this.mapper = ApiClient.createDefaultObjectMapper();
         this.errors = new FalErrors(config.falKey(), mapper);
         this.retries = new FalRetries(config.retry());
