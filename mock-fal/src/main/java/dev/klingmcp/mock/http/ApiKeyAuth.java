@@ -22,7 +22,11 @@ public final class ApiKeyAuth {
 
     /** Empty when allowed; otherwise the 401 {@code detail} to send. */
     public Optional<String> refusal(HttpServerRequest request) {
-        String header = request.getHeader("Authorization");
+        return refusal(request.getHeader("Authorization"));
+    }
+
+    /** The same check on the raw {@code Authorization} header value (null when absent). */
+    public Optional<String> refusal(String header) {
         if (header == null || header.isBlank()) {
             // Public models accept keyless calls; a key that is sent is still checked.
             return publicMode ? Optional.empty()
