@@ -110,6 +110,18 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         return s == null ? Mono.error(new IllegalStateException("No session to notify")) : s.sendNotification(method, params);
     }
 
+    /** Needed for resource subscriptions: the SDK notifies subscribers one session at a time. */
+    @Override
+    public Mono<Void> notifyClient(String sessionId, String method, Object params) {
+        return Mono.defer(() -> {
+            McpServerSession s = session;
+            if (s == null || !s.getId().equals(sessionId)) {
+                return Mono.error(new IllegalStateException("No session " + sessionId + " on this stdio connection"));
+            }
+            return s.sendNotification(method, params);
+        });
+    }
+
     @Override
     public Mono<Void> closeGracefully() {
         McpServerSession s = session;

@@ -122,6 +122,34 @@ public final class McpSession implements AutoCloseable {
         send(msg);
     }
 
+    /** Waits (bounded) for the next notification with this method that arrives, outside any request. */
+    public JsonNode awaitNotification(String method, Duration timeout) {
+        List<JsonNode> seen = drain(method);
+        if (!seen.isEmpty()) {
+            return seen.get(0);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode next;
+            try {
+                next = incoming.poll(100, TimeUnit.MILLISECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            if (next != null && method.equals(next.path("method").asText())) {
+                return next;
+            }
+            if (next != null) {
+                synchronized (notifications) {
+                    notifications.add(next);
+                }
+            }
+        }
+        throw new AssertionError("no " + method + " within " + timeout);
+    }
+
     /** Notifications received so far with this method, and forgets them. */
     public List<JsonNode> drain(String method) {
         synchronized (notifications) {
