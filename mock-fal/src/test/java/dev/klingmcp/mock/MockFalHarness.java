@@ -13,12 +13,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * An embedded mock on 127.0.0.1:0 with a manual clock, plus a small blocking HTTP/1.1 client for it. Videos are cached
  * in one directory for the whole test run so each (duration, ratio) is encoded once.
  */
-public final class MockFalHarness implements AutoCloseable {
+public final class MockFalHarness implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
     public static final String KEY = "test-key-id:test-secret";
     public static final String PRO = "fal-ai/kling-video/o3/pro/reference-to-video";
@@ -37,24 +40,46 @@ public final class MockFalHarness implements AutoCloseable {
     private static final Path SHARED_STORAGE = Path.of("target", "mock-fal-test-storage");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final MockFal fal;
+    private final Consumer<MockFalOptions> tweak;
+    private MockFal fal;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private MockFalHarness(MockFal fal) {
-        this.fal = fal;
+    private MockFalHarness(Consumer<MockFalOptions> tweak) {
+        this.tweak = tweak;
     }
 
-    /** Manual clock, seed 42, key {@link #KEY}; {@code tweak} adjusts anything else. */
+    /** Starts now: manual clock, seed 42, key {@link #KEY}; {@code tweak} adjusts anything else. */
     public static MockFalHarness start(Consumer<MockFalOptions> tweak) {
-        MockFalOptions options = new MockFalOptions().setManualClock(true).setSeed(42).setLogRequests(false)
-                .setStorageDir(SHARED_STORAGE).addApiKey(KEY);
-        tweak.accept(options);
-        return new MockFalHarness(MockFal.start(options));
+        MockFalHarness harness = new MockFalHarness(tweak);
+        harness.beforeAll(null);
+        return harness;
     }
 
     public static MockFalHarness start() {
         return start(o -> { });
+    }
+
+    /** One mock per test class: {@code @RegisterExtension static final MockFalHarness mock = MockFalHarness.perClass();} */
+    public static MockFalHarness perClass() {
+        return perClass(o -> { });
+    }
+
+    public static MockFalHarness perClass(Consumer<MockFalOptions> tweak) {
+        return new MockFalHarness(tweak);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        MockFalOptions options = new MockFalOptions().setManualClock(true).setSeed(42).setLogRequests(false)
+                .setStorageDir(SHARED_STORAGE).addApiKey(KEY);
+        tweak.accept(options);
+        fal = MockFal.start(options);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     public MockFal fal() {

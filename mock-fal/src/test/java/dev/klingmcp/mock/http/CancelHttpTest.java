@@ -8,23 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.klingmcp.mock.MockFalHarness;
 import dev.klingmcp.mock.MockFalHarness.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CancelHttpTest {
 
-    private static MockFalHarness mock;
-
-    @BeforeAll
-    static void start() {
-        mock = MockFalHarness.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        mock.close();
-    }
+    @RegisterExtension
+    static final MockFalHarness mock = MockFalHarness.perClass();
 
     private static Response cancel(String id) {
         return mock.put("/fal-ai/kling-video/requests/" + id + "/cancel", null);

@@ -15,25 +15,15 @@ import dev.klingmcp.mock.MockFalHarness;
 import dev.klingmcp.mock.MockFalHarness.Response;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class QueueHttpTest {
 
-    private static MockFalHarness mock;
-
-    @BeforeAll
-    static void start() {
-        mock = MockFalHarness.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        mock.close();
-    }
+    @RegisterExtension
+    static final MockFalHarness mock = MockFalHarness.perClass();
 
     @Test
     void submitAnswersTheFullEnvelopeWithAbsoluteUrlsBackToTheMock() {

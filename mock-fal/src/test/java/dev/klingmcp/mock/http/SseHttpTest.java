@@ -13,25 +13,15 @@ import dev.klingmcp.mock.MockFalHarness;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SseHttpTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static MockFalHarness mock;
-
-    @BeforeAll
-    static void start() {
-        mock = MockFalHarness.start(o -> o.setSsePingInterval(Duration.ofMillis(50)));
-    }
-
-    @AfterAll
-    static void stop() {
-        mock.close();
-    }
+    @RegisterExtension
+    static final MockFalHarness mock = MockFalHarness.perClass(o -> o.setSsePingInterval(Duration.ofMillis(50)));
 
     private static SseClient stream(String id, String query) throws Exception {
         return SseClient.open(mock.http(), mock.uri("/fal-ai/kling-video/requests/" + id + "/status/stream" + query),

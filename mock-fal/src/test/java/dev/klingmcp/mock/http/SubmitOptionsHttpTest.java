@@ -20,24 +20,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Query parameters and headers a submit may carry: fal_max_queue_length, x-fal-request-timeout, fal_webhook. */
 class SubmitOptionsHttpTest {
 
-    private static MockFalHarness mock;
-
-    @BeforeAll
-    static void start() {
-        mock = MockFalHarness.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        mock.close();
-    }
+    @RegisterExtension
+    static final MockFalHarness mock = MockFalHarness.perClass();
 
     @Test
     void maxQueueLengthAnswers429OnceThatManyWait() {

@@ -15,23 +15,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SyncAndProxyHttpTest {
 
-    private static MockFalHarness mock;
-
-    @BeforeAll
-    static void start() {
-        mock = MockFalHarness.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        mock.close();
-    }
+    @RegisterExtension
+    static final MockFalHarness mock = MockFalHarness.perClass();
 
     private static CompletableFuture<HttpResponse<String>> postAsync(String path, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(mock.uri(path)).timeout(Duration.ofSeconds(30))
