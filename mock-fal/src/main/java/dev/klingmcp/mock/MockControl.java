@@ -15,7 +15,7 @@ import java.util.Optional;
  */
 public interface MockControl {
 
-    /** Forgets jobs, counters, webhook records and added faults; the options' fault plan is reinstalled. */
+    /** Forgets jobs, counters, webhook records, uploads and added faults; the options' fault plan is reinstalled. */
     void reset();
 
     /** Every job, oldest first. */

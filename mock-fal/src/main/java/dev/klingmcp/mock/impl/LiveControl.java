@@ -8,6 +8,7 @@ import dev.klingmcp.mock.queue.ManualClock;
 import dev.klingmcp.mock.queue.QueueEngine;
 import dev.klingmcp.mock.queue.SimClock;
 import dev.klingmcp.mock.queue.SubmitCounters;
+import dev.klingmcp.mock.storage.StorageService;
 import dev.klingmcp.mock.webhook.WebhookDelivery;
 import dev.klingmcp.mock.webhook.WebhookDispatcher;
 import java.time.Duration;
@@ -24,15 +25,17 @@ final class LiveControl implements MockControl {
     private final FaultInjector faults;
     private final FaultPlan initialFaults;
     private final WebhookDispatcher webhooks;
+    private final StorageService uploads;
 
     LiveControl(QueueEngine engine, SimClock clock, SubmitCounters counters, FaultInjector faults,
-                FaultPlan initialFaults, WebhookDispatcher webhooks) {
+                FaultPlan initialFaults, WebhookDispatcher webhooks, StorageService uploads) {
         this.engine = engine;
         this.clock = clock;
         this.counters = counters;
         this.faults = faults;
         this.initialFaults = initialFaults.copy();
         this.webhooks = webhooks;
+        this.uploads = uploads;
     }
 
     @Override
@@ -41,6 +44,7 @@ final class LiveControl implements MockControl {
         counters.reset();
         faults.replace(initialFaults);
         webhooks.reset();
+        uploads.reset();
     }
 
     @Override

@@ -21,6 +21,9 @@ import dev.klingmcp.mock.queue.RequestIds;
 import dev.klingmcp.mock.queue.ScaledClock;
 import dev.klingmcp.mock.queue.SimClock;
 import dev.klingmcp.mock.queue.SubmitCounters;
+import dev.klingmcp.mock.storage.StorageOptions;
+import dev.klingmcp.mock.storage.StorageRoutes;
+import dev.klingmcp.mock.storage.StorageService;
 import dev.klingmcp.mock.webhook.JwksRoutes;
 import dev.klingmcp.mock.webhook.WebhookDispatcher;
 import dev.klingmcp.mock.webhook.WebhookSigner;
@@ -103,9 +106,11 @@ public final class MockFalServer implements MockFal {
                 (seconds, ratio) -> videos.videoFor(seconds, ratio).toFalJson());
         QueueHandlers handlers = new QueueHandlers(vertx, engine, faults, bodies, results,
                 new QueueHandlers.Settings(options.isStrictValidation(), options.getSsePingInterval()));
-        QueueRoutes queue = new QueueRoutes(catalog, counters, faults, new FaultResponder(vertx),
-                new ApiKeyAuth(options.getApiKeys(), options.isPublicMode()), handlers, options.getMaxRequestBodyBytes());
-        LiveControl control = new LiveControl(engine, clock, counters, faults, options.getFaults(), webhooks);
+        ApiKeyAuth auth = new ApiKeyAuth(options.getApiKeys(), options.isPublicMode());
+        QueueRoutes queue = new QueueRoutes(catalog, counters, faults, new FaultResponder(vertx), auth, handlers,
+                options.getMaxRequestBodyBytes());
+        StorageService uploads = new StorageService(vertx, StorageOptions.defaults(storage.resolve("uploads")), base::get);
+        LiveControl control = new LiveControl(engine, clock, counters, faults, options.getFaults(), webhooks, uploads);
         TimerDriver timers = new TimerDriver(vertx, engine, clock);
         engine.onScheduleChanged(timers::reschedule);
         engine.onCompleted(new WebhookOnCompletion(webhooks, results)::accept);
@@ -118,8 +123,9 @@ public final class MockFalServer implements MockFal {
         queue.mountProxy(router);
         JwksRoutes.mount(router, signer);
         CdnRoutes.mount(router, videos);
-        // TODO(M2): mount the storage routes here once dev.klingmcp.mock.storage exposes its entry point, preceded by
-        //  queue.mountStorageFaults(router, "/storage/*", <upload path>) so storage faults and the proxy reach them.
+        queue.mountStorageFaults(router, "/storage/*", StorageService.UPLOAD_PREFIX + "*",
+                StorageService.MULTIPART_PREFIX + "*", StorageService.TOKEN_UPLOAD_PATH);
+        StorageRoutes.mount(router, uploads, auth::refusal);
         queue.mountQueue(router);
 
         HttpServer server = vertx.createHttpServer(new HttpServerOptions()
