@@ -1,0 +1,423 @@
+package dev.klingmcp.server.jobs.impl;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.klingmcp.fal.client.model.QueueStatus;
+import dev.klingmcp.openapi.FalEndpoint;
+import dev.klingmcp.openapi.FalEndpoints;
+import dev.klingmcp.openapi.InputValidator;
+import dev.klingmcp.openapi.Violation;
+import dev.klingmcp.server.config.ServerConfig;
+import dev.klingmcp.server.fal.FalException;
+import dev.klingmcp.server.fal.FalGateway;
+import dev.klingmcp.server.fal.impl.HttpFalGateway;
+import dev.klingmcp.server.jobs.CancelView;
+import dev.klingmcp.server.jobs.CostEstimate;
+import dev.klingmcp.server.jobs.JobError;
+import dev.klingmcp.server.jobs.JobException;
+import dev.klingmcp.server.jobs.JobFilter;
+import dev.klingmcp.server.jobs.JobList;
+import dev.klingmcp.server.jobs.JobService;
+import dev.klingmcp.server.jobs.JobState;
+import dev.klingmcp.server.jobs.JobView;
+import dev.klingmcp.server.jobs.LogLine;
+import dev.klingmcp.server.jobs.ResultView;
+import dev.klingmcp.server.jobs.StatusListener;
+import dev.klingmcp.server.jobs.StatusUpdate;
+import dev.klingmcp.server.jobs.SubmitCommand;
+import dev.klingmcp.server.jobs.SubmitResult;
+import dev.klingmcp.server.jobs.UploadView;
+import dev.klingmcp.server.jobs.VideoFile;
+import dev.klingmcp.server.ledger.JobLedger;
+import dev.klingmcp.server.ledger.JobQuery;
+import dev.klingmcp.server.ledger.JobRecord;
+import dev.klingmcp.server.ledger.LedgerException;
+import dev.klingmcp.server.ledger.LedgerTotals;
+import dev.klingmcp.server.ledger.SqliteJobLedger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * The production {@link JobService}: SQLite ledger + fal gateway. Every fal exchange is bracketed by ledger writes, the
+ * first of them (SUBMITTING) before the submit POST, so no job can be lost to a crash or a client that gave up waiting.
+ */
+public final class DefaultJobService implements JobService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultJobService.class);
+
+    private final JobLedger ledger;
+    private final FalGateway gateway;
+    private final FalEndpoints registry;
+    private final PriceTable prices;
+    private final Clock clock;
+    private final Duration submitTimeout;
+    private final JobViews views;
+    private final ResultFetcher results;
+    private final UploadPolicy uploads;
+    private final Map<String, InputValidator> validators = new ConcurrentHashMap<>();
+    /** Local ids whose submit is in progress in this process: never declared UNKNOWN while we still wait for fal. */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
+    public DefaultJobService(ServerConfig config, JobLedger ledger, FalGateway gateway, FalEndpoints registry, Clock clock) {
+        this.ledger = ledger;
+        this.gateway = gateway;
+        this.registry = registry;
+        this.clock = clock;
+        this.prices = PriceTable.load(registry, config.priceFile());
+        this.submitTimeout = config.timeouts().submit();
+        this.views = new JobViews(clock, id -> registry.find(id).orElse(null));
+        this.results = new ResultFetcher(gateway, ledger, config.outputDir());
+        this.uploads = new UploadPolicy(config.uploadRoots());
+        int recovered = ledger.recoverInterruptedSubmits(submitTimeout);
+        if (recovered > 0) {
+            LOG.warn("{} job(s) were left SUBMITTING by an earlier run and are now UNKNOWN (not resubmitted)", recovered);
+        }
+    }
+
+    /** Opens the configured ledger and a gateway to the configured fal (or mock) URLs. */
+    public static DefaultJobService open(ServerConfig config) {
+        JobLedger ledger = SqliteJobLedger.open(config.ledgerUrl(), Clock.systemUTC());
+        try {
+            return new DefaultJobService(config, ledger, new HttpFalGateway(config), FalEndpoints.load(), Clock.systemUTC());
+        } catch (RuntimeException e) {
+            ledger.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public CostEstimate estimate(FalEndpoint endpoint, ObjectNode input) {
+        return prices.estimate(endpoint, input);
+    }
+
+    @Override
+    public SubmitResult submit(SubmitCommand cmd) {
+        return guarded(() -> {
+            FalEndpoint e = cmd.endpoint();
+            List<Violation> problems = validators.computeIfAbsent(e.id(), id -> InputValidator.forEndpoint(e, true))
+                    .validate(cmd.input());
+            if (!problems.isEmpty()) {
+                throw invalidInput(problems);
+            }
+            CostEstimate estimate = prices.estimate(e, cmd.input());
+            if (cmd.dryRun()) {
+                return new SubmitResult(null, estimate, true, false);
+            }
+            String localId = "local-" + UUID.randomUUID();
+            ObjectNode options = LedgerJson.MAPPER.createObjectNode();
+            options.put("webhook_url", cmd.webhookUrl());
+            options.put("client_key", cmd.clientKey());
+            JobRecord row = ledger.insert(JobRecord.submitting(localId, e.id(), LedgerJson.write(cmd.input()))
+                    .options(LedgerJson.write(options)).estimate(LedgerJson.write(estimate), estimate.usd())
+                    .idempotencyKey(cmd.clientKey() == null ? null : idempotencyKey(e, cmd.input(), cmd.clientKey())),
+                    "ledger write before submit");
+            if (!row.localId().equals(localId)) {
+                return new SubmitResult(views.view(unstuck(row)), estimate, false, true);
+            }
+            return new SubmitResult(views.view(send(localId, e, cmd)), estimate, false, false);
+        });
+    }
+
+    private JobRecord send(String localId, FalEndpoint e, SubmitCommand cmd) {
+        inFlight.add(localId);
+        try {
+            QueueStatus s = gateway.submit(e, cmd.input(), cmd.webhookUrl());
+            if (s.getRequestId() == null || s.getRequestId().isBlank()) {
+                throw FalException.protocol("fal's submit answer has no request_id");
+            }
+            return ledger.update(localId, b -> FalStatusMapping.apply(
+                    b.requestId(s.getRequestId()).urls(s.getStatusUrl(), s.getResponseUrl(), s.getCancelUrl()), s),
+                    "fal accepted the submit").orElseThrow();
+        } catch (FalException failure) {
+            boolean refused = Failures.submitCertainlyRefused(failure);
+            JobError error = Failures.jobError(failure);
+            // A refused submit frees its idempotency key so that the same command can be sent again once fixed.
+            ledger.update(localId, b -> (refused ? b.state(JobState.FAILED).idempotencyKey(null) : b.state(JobState.UNKNOWN))
+                    .error(LedgerJson.write(error)), refused ? "fal refused the submit" : "the submit's outcome is unknown");
+            String message = refused
+                    ? "fal did not accept the job (" + failure.getMessage() + "). Recorded as " + localId
+                    + " (FAILED); nothing was queued or billed."
+                    : "the submit may or may not have reached fal (" + failure.getMessage() + "). Recorded as " + localId
+                    + " (UNKNOWN); it is not resubmitted automatically: check fal's dashboard before submitting again.";
+            throw new JobException(refused ? JobException.Kind.FAL_ERROR : JobException.Kind.UNREACHABLE, message, null,
+                    null, failure.status(), failure);
+        } finally {
+            inFlight.remove(localId);
+        }
+    }
+
+    @Override
+    public JobView status(String jobId) {
+        return guarded(() -> views.view(refresh(require(jobId))));
+    }
+
+    /** One status read from fal for an unfinished job, applied to the ledger; finished jobs come from the ledger only. */
+    private JobRecord refresh(JobRecord r) {
+        r = unstuck(r);
+        if (r.state().isTerminal() || r.requestId() == null) {
+            return r;
+        }
+        FalEndpoint e = endpoint(r);
+        if ("COMPLETED".equals(r.falStatus())) {
+            return results.settle(r, e);
+        }
+        QueueStatus s;
+        try {
+            s = gateway.status(e, r.requestId(), true);
+        } catch (FalException failure) {
+            if (failure.kind() == FalException.Kind.HTTP && failure.status() == 404) {
+                return unknownToFal(r);
+            }
+            throw Failures.fromFal("reading the status of " + r.publicId() + " (last known: " + r.state() + ")", failure);
+        }
+        JobRecord after = ledger.update(r.localId(), b -> FalStatusMapping.apply(b, s), "fal status " + FalStatusMapping.rawStatus(s))
+                .orElseThrow();
+        return FalStatusMapping.needsResult(s) ? results.settle(after, e) : after;
+    }
+
+    /** fal answers 404: after a cancel that means the job was removed; otherwise fal no longer keeps it. */
+    private JobRecord unknownToFal(JobRecord r) {
+        if (LedgerJson.options(r.optionsJson()).hasNonNull("cancel_requested_at")) {
+            return ledger.update(r.localId(), b -> b.state(JobState.CANCELLED), "removed by fal after the cancel").orElseThrow();
+        }
+        throw new JobException(JobException.Kind.FAL_ERROR, "fal no longer knows request " + r.requestId()
+                + " (it keeps requests for a limited time); last known state: " + r.state(), null, null, 404, null);
+    }
+
+    @Override
+    public JobView await(String jobId, Duration max, StatusListener listener) {
+        return guarded(() -> {
+            JobRecord r = unstuck(require(jobId));
+            if (r.state().isTerminal() || r.requestId() == null || "COMPLETED".equals(r.falStatus())) {
+                return views.view(refresh(r));
+            }
+            FalEndpoint e = endpoint(r);
+            String localId = r.localId();
+            Set<LogLine> seen = new HashSet<>(LedgerJson.logs(r.logsJson()));
+            AtomicInteger sequence = new AtomicInteger();
+            AtomicReference<QueueStatus> last = new AtomicReference<>();
+            try {
+                gateway.streamStatus(e, r.requestId(), max, s -> {
+                    last.set(s);
+                    JobRecord after = ledger.update(localId, b -> FalStatusMapping.apply(b, s),
+                            "fal status " + FalStatusMapping.rawStatus(s)).orElseThrow();
+                    List<LogLine> fresh = FalStatusMapping.logs(s).stream().filter(seen::add).toList();
+                    notify(listener, new StatusUpdate(views.view(after), fresh, sequence.incrementAndGet()));
+                });
+            } catch (FalException streamFailed) {
+                LOG.warn("status stream of {} failed ({}); reading the status once instead", r.publicId(), streamFailed.getMessage());
+                return views.view(refresh(require(localId)));
+            }
+            JobRecord now = require(localId);
+            return views.view(last.get() != null && FalStatusMapping.needsResult(last.get()) ? results.settle(now, e) : now);
+        });
+    }
+
+    private static void notify(StatusListener listener, StatusUpdate update) {
+        try {
+            listener.onUpdate(update);
+        } catch (RuntimeException e) {
+            // A listener (e.g. a client that went away) must not stop us from recording fal's progress.
+            LOG.warn("status listener failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public ResultView result(String jobId, boolean download) {
+        return guarded(() -> {
+            JobRecord r = refresh(require(jobId));
+            JobView view = views.view(r);
+            return switch (r.state()) {
+                case SUBMITTING, QUEUED, RUNNING -> new ResultView(view, ResultView.Outcome.NOT_FINISHED, null, null, null);
+                case FAILED -> new ResultView(view, ResultView.Outcome.FAILED, null, null, view.error());
+                case CANCELLED -> new ResultView(view, ResultView.Outcome.CANCELLED, null, null, null);
+                case UNKNOWN -> new ResultView(view, ResultView.Outcome.UNKNOWN, null, null, view.error());
+                case SUCCEEDED -> ready(r, download);
+            };
+        });
+    }
+
+    private ResultView ready(JobRecord r, boolean download) {
+        VideoFile video = JobViews.video(r.resultJson());
+        if (video == null) {
+            r = results.settle(r, endpoint(r));
+            video = JobViews.video(r.resultJson());
+            if (video == null) {
+                throw new JobException(JobException.Kind.FAL_ERROR, "fal reported " + r.publicId()
+                        + " completed but its result could not be read; try again");
+            }
+        }
+        ResultView.Download saved = download ? results.download(r, video) : null;
+        JobView view = views.view(require(r.localId()));
+        return new ResultView(view, ResultView.Outcome.READY, video, saved, null);
+    }
+
+    @Override
+    public CancelView cancel(String jobId) {
+        return guarded(() -> {
+            Optional<JobRecord> found = ledger.find(jobId);
+            if (found.isEmpty()) {
+                return new CancelView(null, CancelView.Outcome.NOT_FOUND, "No job with id " + jobId + " in the ledger.");
+            }
+            JobRecord r = unstuck(found.get());
+            if (r.state().isTerminal() && r.state() != JobState.UNKNOWN) {
+                return new CancelView(views.view(r), CancelView.Outcome.ALREADY_COMPLETED,
+                        "The job already finished (" + r.state() + "); nothing to cancel.");
+            }
+            if (r.requestId() == null) {
+                return new CancelView(views.view(r), CancelView.Outcome.NOT_FOUND, "fal never confirmed this job ("
+                        + r.state() + "), so there is nothing to cancel there.");
+            }
+            FalGateway.FalCancel answer;
+            try {
+                answer = gateway.cancel(endpoint(r), r.requestId());
+            } catch (FalException failure) {
+                throw Failures.fromFal("cancelling " + r.publicId(), failure);
+            }
+            return switch (answer) {
+                case CANCELLATION_REQUESTED -> cancelRequested(r);
+                case ALREADY_COMPLETED -> new CancelView(views.view(refresh(r)), CancelView.Outcome.ALREADY_COMPLETED,
+                        "fal says the job already completed; fetch it with result.");
+                case NOT_FOUND -> new CancelView(views.view(r), CancelView.Outcome.NOT_FOUND,
+                        "fal does not know request " + r.requestId() + " (it may have expired).");
+            };
+        });
+    }
+
+    private CancelView cancelRequested(JobRecord r) {
+        ObjectNode options = LedgerJson.options(r.optionsJson());
+        options.put("cancel_requested_at", clock.instant().toString());
+        JobRecord marked = ledger.update(r.localId(), b -> b.options(LedgerJson.write(options)), "cancel requested").orElseThrow();
+        JobRecord after;
+        try {
+            after = refresh(marked);
+        } catch (JobException statusUnavailable) {
+            after = marked;
+        }
+        String message = after.state() == JobState.CANCELLED ? "Cancelled."
+                : "fal sent a cancel signal to the running job; it may still finish. Check status.";
+        return new CancelView(views.view(after), CancelView.Outcome.CANCELLATION_REQUESTED, message);
+    }
+
+    @Override
+    public JobList list(JobFilter filter) {
+        return guarded(() -> {
+            String model = null;
+            if (filter.model() != null && !filter.model().isBlank()) {
+                model = registry.find(filter.model()).map(FalEndpoint::id).orElseThrow(() -> new JobException(
+                        JobException.Kind.INVALID_INPUT, "unknown model '" + filter.model() + "'", "/model",
+                        String.join(", ", registry.names()), 0, null));
+            }
+            JobQuery q = new JobQuery(filter.states(), model, filter.since(), filter.effectiveLimit());
+            List<JobView> jobs = ledger.list(q).stream().map(this::unstuck).map(views::view).toList();
+            LedgerTotals t = ledger.totals(q);
+            return new JobList(jobs, new JobList.CostTotals(t.count(), round(t.estimatedUsd()), round(t.succeededUsd()),
+                    round(t.pendingUsd())));
+        });
+    }
+
+    @Override
+    public Optional<JobView> find(String jobId) {
+        return guarded(() -> ledger.find(jobId).map(this::unstuck).map(views::view));
+    }
+
+    @Override
+    public List<String> completeJobIds(String prefix, int limit) {
+        return guarded(() -> ledger.idsStartingWith(prefix, limit));
+    }
+
+    @Override
+    public UploadView upload(Path file) {
+        UploadPolicy.Accepted f = uploads.check(file);
+        try {
+            FalGateway.UploadedFile up = gateway.upload(f.path(), f.contentType(), f.fileName());
+            return new UploadView(up.url(), f.fileName(), f.contentType(), f.size(), up.parts());
+        } catch (FalException failure) {
+            throw Failures.fromFal("uploading " + f.fileName(), failure);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            gateway.close();
+        } finally {
+            ledger.close();
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------------
+
+    private JobRecord require(String jobId) {
+        return ledger.find(jobId).orElseThrow(() -> new JobException(JobException.Kind.NOT_FOUND, "No job with id '"
+                + jobId + "' in the ledger; list_jobs shows the known ids.", "/job_id",
+                "a job_id returned by generate or list_jobs", 0, null));
+    }
+
+    private FalEndpoint endpoint(JobRecord r) {
+        return registry.find(r.model()).orElseThrow(() -> new JobException(JobException.Kind.INVALID_INPUT,
+                "job " + r.publicId() + " was made with " + r.model() + ", which this server no longer serves"));
+    }
+
+    /** A SUBMITTING row older than the submit timeout that no thread here is sending: the submit was interrupted. */
+    private JobRecord unstuck(JobRecord r) {
+        if (r.state() != JobState.SUBMITTING || inFlight.contains(r.localId())
+                || r.createdAt().plus(submitTimeout).isAfter(clock.instant())) {
+            return r;
+        }
+        return ledger.update(r.localId(), b -> b.state() == JobState.SUBMITTING ? b.state(JobState.UNKNOWN) : b,
+                SqliteJobLedger.INTERRUPTED_NOTE).orElse(r);
+    }
+
+    private static JobException invalidInput(List<Violation> problems) {
+        Violation first = problems.get(0);
+        StringBuilder sb = new StringBuilder("the input is not valid for this model: ");
+        for (Violation v : problems) {
+            sb.append(v.path().isEmpty() ? "(root)" : v.path()).append(": ").append(v.problem());
+            if (v.allowed() != null) {
+                sb.append(" (allowed: ").append(v.allowed()).append(")");
+            }
+            sb.append("; ");
+        }
+        return new JobException(JobException.Kind.INVALID_INPUT, sb.substring(0, sb.length() - 2), first.path(),
+                first.allowed(), 0, null);
+    }
+
+    static String idempotencyKey(FalEndpoint e, ObjectNode input, String clientKey) {
+        String material = e.id() + "\n" + LedgerJson.write(LedgerJson.canonical(input)) + "\n" + clientKey;
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", ex);
+        }
+    }
+
+    private static double round(double usd) {
+        return Math.round(usd * 100.0) / 100.0;
+    }
+
+    private static <T> T guarded(Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (LedgerException e) {
+            throw new JobException(JobException.Kind.LOCAL_IO, e.getMessage(), null, null, 0, e);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.klingmcp.server.jobs.impl;
+
+import dev.klingmcp.server.fal.FalException;
+import dev.klingmcp.server.jobs.JobError;
+import dev.klingmcp.server.jobs.JobException;
+
+/** Translations of gateway failures into what the service records and reports. */
+final class Failures {
+
+    private Failures() {
+    }
+
+    static JobException fromFal(String what, FalException e) {
+        JobException.Kind kind = switch (e.kind()) {
+            case NOT_CONNECTED, IO -> JobException.Kind.UNREACHABLE;
+            case HTTP, PROTOCOL -> JobException.Kind.FAL_ERROR;
+        };
+        String retry = e.retryAfter() != null ? " fal asks to retry after " + e.retryAfter().toSeconds() + " s." : "";
+        return new JobException(kind, what + ": " + e.getMessage() + "." + retry, null, null, e.status(), e);
+    }
+
+    static JobError jobError(FalException e) {
+        return new JobError(e.getMessage(), e.errorType(), e.status(), e.body() == null ? null
+                : e.body().has("detail") ? e.body().get("detail") : e.body());
+    }
+
+    /**
+     * True when fal certainly did not create a job: no connection, a refusal before queueing (4xx), an ingress error
+     * without a request id, or a failure before anything was sent. Then the submit can safely be tried again.
+     */
+    static boolean submitCertainlyRefused(FalException e) {
+        return switch (e.kind()) {
+            case NOT_CONNECTED, PROTOCOL -> true;
+            case IO -> false;
+            case HTTP -> (e.status() >= 400 && e.status() < 500)
+                    || (e.status() >= 502 && e.status() <= 504 && e.falRequestId() == null && e.timeoutType() == null);
+        };
+    }
+}

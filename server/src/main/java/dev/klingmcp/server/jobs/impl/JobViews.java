@@ -1,0 +1,95 @@
+package dev.klingmcp.server.jobs.impl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.klingmcp.openapi.FalEndpoint;
+import dev.klingmcp.server.jobs.CostEstimate;
+import dev.klingmcp.server.jobs.JobError;
+import dev.klingmcp.server.jobs.JobState;
+import dev.klingmcp.server.jobs.JobView;
+import dev.klingmcp.server.jobs.StateChange;
+import dev.klingmcp.server.jobs.VideoFile;
+import dev.klingmcp.server.ledger.JobRecord;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+
+/** Builds {@link JobView}s from ledger rows: parses the JSON columns and adds elapsed time and an ETA. */
+final class JobViews {
+
+    private final Clock clock;
+    private final Function<String, FalEndpoint> endpoints;
+
+    JobViews(Clock clock, Function<String, FalEndpoint> endpoints) {
+        this.clock = clock;
+        this.endpoints = endpoints;
+    }
+
+    JobView view(JobRecord r) {
+        Instant now = clock.instant();
+        Instant end = r.finishedAt() != null ? r.finishedAt() : now;
+        CostEstimate estimate = LedgerJson.estimate(r.estimateJson());
+        JobError error = LedgerJson.error(r.errorJson());
+        if (error == null && r.state() == JobState.UNKNOWN) {
+            error = new JobError(lastNote(r.history()), "submit_interrupted", 0, null);
+        }
+        return new JobView(r.publicId(), r.localId(), r.requestId(), r.model(), r.state(), r.falStatus(),
+                r.state() == JobState.QUEUED ? r.queuePosition() : null, LedgerJson.logs(r.logsJson()),
+                LedgerJson.tree(r.inputJson()), estimate, r.createdAt(), r.updatedAt(), Duration.between(r.createdAt(), end),
+                eta(r, estimate, now), r.history(), video(r.resultJson()), r.localPath(), r.sha256(), error,
+                r.inferenceSeconds(), LedgerJson.options(r.optionsJson()).path("webhook_url").asText(null));
+    }
+
+    static VideoFile video(String resultJson) {
+        JsonNode v = resultJson == null ? null : LedgerJson.tree(resultJson);
+        if (v == null || !v.path("video").path("url").isTextual()) {
+            return null;
+        }
+        JsonNode f = v.path("video");
+        return new VideoFile(f.path("url").asText(), f.path("content_type").asText(null), f.path("file_name").asText(null),
+                f.path("file_size").isNumber() ? f.path("file_size").asLong() : null);
+    }
+
+    /**
+     * Typical time left, from the endpoint's timing figures: the rest of the typical queue wait (if still queued) plus
+     * the typical run time for the clip's length, minus the time it has been running. Never negative; null when finished.
+     */
+    Duration eta(JobRecord r, CostEstimate estimate, Instant now) {
+        if (r.state().isTerminal()) {
+            return null;
+        }
+        FalEndpoint e = endpoints.apply(r.model());
+        if (e == null || e.timing() == null) {
+            return null;
+        }
+        int videoSeconds = estimate != null ? estimate.seconds() : 5;
+        double run = e.timing().runSeconds(videoSeconds);
+        double left;
+        if (r.state() == JobState.RUNNING) {
+            Instant started = enteredAt(r.history(), JobState.RUNNING, r.updatedAt());
+            left = run - secondsBetween(started, now);
+        } else {
+            left = Math.max(0, e.timing().queueSeconds() - secondsBetween(r.createdAt(), now)) + run;
+        }
+        return Duration.ofMillis(Math.max(0, Math.round(left * 1000)));
+    }
+
+    private static double secondsBetween(Instant a, Instant b) {
+        return Duration.between(a, b).toMillis() / 1000.0;
+    }
+
+    private static Instant enteredAt(List<StateChange> history, JobState state, Instant fallback) {
+        for (int i = history.size() - 1; i >= 0; i--) {
+            if (history.get(i).state() == state) {
+                return history.get(i).at();
+            }
+        }
+        return fallback;
+    }
+
+    private static String lastNote(List<StateChange> history) {
+        return history.isEmpty() ? "the submit's outcome is unknown" : history.get(history.size() - 1).note();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.klingmcp.server.jobs.impl;
+
+import dev.klingmcp.openapi.FalEndpoint;
+import dev.klingmcp.server.fal.FalException;
+import dev.klingmcp.server.fal.FalGateway;
+import dev.klingmcp.server.fal.FalOutput;
+import dev.klingmcp.server.jobs.JobException;
+import dev.klingmcp.server.jobs.JobState;
+import dev.klingmcp.server.jobs.ResultView;
+import dev.klingmcp.server.jobs.VideoFile;
+import dev.klingmcp.server.ledger.JobLedger;
+import dev.klingmcp.server.ledger.JobRecord;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Settles completed jobs (the result GET decides between SUCCEEDED and FAILED, and its output is kept in the ledger at
+ * once: fal keeps results for about an hour) and saves outputs to disk.
+ */
+final class ResultFetcher {
+
+    private final FalGateway gateway;
+    private final JobLedger ledger;
+    private final Path outputDir;
+
+    ResultFetcher(FalGateway gateway, JobLedger ledger, Path outputDir) {
+        this.gateway = gateway;
+        this.ledger = ledger;
+        this.outputDir = outputDir;
+    }
+
+    /**
+     * Fetches the result of a job fal reported COMPLETED. A 4xx (e.g. 422 detail) makes the job FAILED with fal's error;
+     * a network problem leaves it as it was so the next call tries again.
+     */
+    JobRecord settle(JobRecord r, FalEndpoint endpoint) {
+        try {
+            FalOutput out = gateway.result(endpoint, r.requestId());
+            return ledger.update(r.localId(), b -> b.state(JobState.SUCCEEDED).result(LedgerJson.write(out.raw())),
+                    "result fetched").orElseThrow();
+        } catch (FalException e) {
+            if (e.kind() == FalException.Kind.HTTP && e.status() >= 400 && e.status() < 500) {
+                return ledger.update(r.localId(), b -> b.state(JobState.FAILED).error(LedgerJson.write(Failures.jobError(e))),
+                        "fal answered the result with HTTP " + e.status()).orElseThrow();
+            }
+            return r;
+        }
+    }
+
+    /** Saves the video (reusing an earlier download whose digest still matches) and records path and sha256. */
+    ResultView.Download download(JobRecord r, VideoFile video) {
+        if (r.localPath() != null && r.sha256() != null) {
+            Path existing = Path.of(r.localPath());
+            if (Files.isRegularFile(existing) && r.sha256().equals(sha256(existing))) {
+                return new ResultView.Download(existing.toString(), size(existing), r.sha256(), true);
+            }
+        }
+        Path target = outputDir.resolve(fileName(r, video)).toAbsolutePath();
+        FalGateway.DownloadedFile saved;
+        try {
+            saved = gateway.download(video.url(), target);
+        } catch (FalException e) {
+            throw Failures.fromFal("downloading the video of " + r.publicId()
+                    + " failed (fal keeps outputs for a limited time)", e);
+        } catch (UncheckedIOException e) {
+            throw new JobException(JobException.Kind.LOCAL_IO, "cannot save the video under " + outputDir + ": "
+                    + e.getCause().getMessage());
+        }
+        ledger.update(r.localId(), b -> b.download(saved.path().toString(), saved.sha256()), "downloaded");
+        return new ResultView.Download(saved.path().toString(), saved.size(), saved.sha256(), false);
+    }
+
+    /** {@code <request id>-<fal's file name>}, reduced to characters safe in any file system. */
+    static String fileName(JobRecord r, VideoFile video) {
+        String name = video.fileName() == null || video.fileName().isBlank() ? "output.mp4" : video.fileName();
+        String safe = (r.publicId() + "-" + name).replaceAll("[^A-Za-z0-9._-]", "_");
+        return safe.startsWith(".") ? "_" + safe : safe;
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            throw new JobException(JobException.Kind.LOCAL_IO, "cannot read " + p + ": " + e.getMessage());
+        }
+    }
+
+    static String sha256(Path p) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(p), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException e) {
+            return null;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

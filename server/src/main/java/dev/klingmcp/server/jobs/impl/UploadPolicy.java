@@ -1,0 +1,92 @@
+package dev.klingmcp.server.jobs.impl;
+
+import dev.klingmcp.server.jobs.JobException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What {@code upload} may send, checked before any network call: the file must be a regular file under one of the
+ * configured roots (after resolving symlinks, so a link can't point outside), and an image or video within fal's input
+ * limits (images ≤ 10 MiB, videos ≤ 200 MiB, as the endpoints' documents declare for their URL fields).
+ */
+final class UploadPolicy {
+
+    static final long MAX_IMAGE_BYTES = 10L * 1024 * 1024;
+    static final long MAX_VIDEO_BYTES = 200L * 1024 * 1024;
+    private static final Map<String, String> TYPES = Map.of(
+            "png", "image/png", "jpg", "image/jpeg", "jpeg", "image/jpeg", "webp", "image/webp", "gif", "image/gif",
+            "mp4", "video/mp4", "mov", "video/quicktime", "webm", "video/webm", "m4v", "video/x-m4v");
+
+    /** A file that passed the checks. */
+    record Accepted(Path path, String fileName, String contentType, long size) {
+    }
+
+    private final List<Path> roots;
+
+    UploadPolicy(List<Path> roots) {
+        List<Path> real = new ArrayList<>();
+        for (Path r : roots) {
+            try {
+                real.add(r.toRealPath());
+            } catch (IOException missing) {
+                real.add(r.toAbsolutePath().normalize()); // a root that does not exist yet simply matches nothing
+            }
+        }
+        this.roots = List.copyOf(real);
+    }
+
+    Accepted check(Path requested) {
+        Path candidate = requested.isAbsolute() || roots.isEmpty() ? requested : roots.get(0).resolve(requested);
+        String allowedRoots = "a file under " + String.join(" or ", roots.stream().map(Path::toString).toList());
+        Path real;
+        try {
+            real = candidate.toRealPath();
+        } catch (IOException e) {
+            throw refuse("no such file: " + candidate, allowedRoots);
+        }
+        if (roots.stream().noneMatch(real::startsWith)) {
+            throw refuse(real + " is outside the folders uploads may read from", allowedRoots
+                    + " (configure upload.roots / KLING_MCP_UPLOAD_ROOTS to allow more)");
+        }
+        if (!Files.isRegularFile(real)) {
+            throw refuse(real + " is not a regular file", allowedRoots);
+        }
+        String name = real.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String type = dot < 0 ? null : TYPES.get(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+        if (type == null) {
+            throw refuse(name + " is not an image or video these models take", "extensions " + String.join(", ",
+                    TYPES.keySet().stream().sorted().toList()));
+        }
+        long size;
+        try {
+            size = Files.size(real);
+        } catch (IOException e) {
+            throw new JobException(JobException.Kind.LOCAL_IO, "cannot read " + real + ": " + e.getMessage());
+        }
+        boolean image = type.startsWith("image/");
+        long max = image ? MAX_IMAGE_BYTES : MAX_VIDEO_BYTES;
+        if (size > max) {
+            throw refuse(name + " is " + mib(size) + "; fal accepts " + (image ? "images" : "videos") + " up to " + mib(max),
+                    (image ? "images ≤ 10 MiB" : "videos ≤ 200 MiB"));
+        }
+        if (size == 0) {
+            throw refuse(name + " is empty", "a non-empty image or video");
+        }
+        return new Accepted(real, name, type, size);
+    }
+
+    private static JobException refuse(String problem, String allowed) {
+        return new JobException(JobException.Kind.INVALID_INPUT, problem, "/path", allowed, 0, null);
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
+    }
+}

@@ -1,0 +1,112 @@
+package dev.klingmcp.server.jobs.impl;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.klingmcp.mock.MockFal;
+import dev.klingmcp.mock.MockFalOptions;
+import dev.klingmcp.openapi.FalEndpoint;
+import dev.klingmcp.openapi.FalEndpoints;
+import dev.klingmcp.server.config.FalKey;
+import dev.klingmcp.server.config.ServerConfig;
+import dev.klingmcp.server.config.ServerConfigLoader;
+import dev.klingmcp.server.fal.impl.HttpFalGateway;
+import dev.klingmcp.server.jobs.JobService;
+import dev.klingmcp.server.jobs.JobView;
+import dev.klingmcp.server.jobs.StatusListener;
+import dev.klingmcp.server.ledger.MutableClock;
+import dev.klingmcp.server.ledger.SqliteJobLedger;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/** One embedded mock-fal (manual clock) per test class, and services over a ledger file in a temp folder. */
+final class JobServiceFixture implements AutoCloseable {
+
+    static final String KEY = "service-test-id:service-test-secret-77";
+    static final FalEndpoints REGISTRY = FalEndpoints.load();
+    static final FalEndpoint STANDARD = REGISTRY.require("o3/standard/image-to-video");
+    static final FalEndpoint PRO = REGISTRY.require("o3/pro/reference-to-video");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final MockFal mock;
+    final MutableClock clock = new MutableClock(Instant.now());
+    final Path dir;
+    final ServerConfig config;
+
+    JobServiceFixture(Path dir) throws Exception {
+        this.dir = dir;
+        Path storage = Files.createDirectories(Path.of("target", "mock-fal-service-storage"));
+        mock = MockFal.start(new MockFalOptions().setManualClock(true).setSeed(11).setLogRequests(false)
+                .setStorageDir(storage).addApiKey(KEY));
+        Files.createDirectories(dir.resolve("uploads"));
+        config = new ServerConfigLoader().env(Map.of()).workingDir(dir).home(dir).load()
+                .withFalBaseUrl(URI.create(mock.baseUrl())).withFalKey(FalKey.of(KEY))
+                .withLedgerUrl("jdbc:sqlite:" + dir.resolve("state/jobs.db"))
+                .withOutputDir(dir.resolve("videos"))
+                .withUploadRoots(java.util.List.of(dir.resolve("uploads")))
+                .withRetry(new ServerConfig.Retry(4, Duration.ofMillis(1), Duration.ofMillis(20)));
+    }
+
+    DefaultJobService open() {
+        return open(config);
+    }
+
+    DefaultJobService open(ServerConfig c) {
+        return new DefaultJobService(c, SqliteJobLedger.open(c.ledgerUrl(), clock), new HttpFalGateway(c), REGISTRY, clock);
+    }
+
+    static ObjectNode standardInput(String prompt) {
+        ObjectNode in = JSON.createObjectNode();
+        in.put("prompt", prompt);
+        in.put("image_url", "https://example.com/cat.png");
+        in.put("duration", "3");
+        return in;
+    }
+
+    static ObjectNode proInput() {
+        ObjectNode in = JSON.createObjectNode();
+        in.put("prompt", "@Image1 dances in the rain");
+        in.putArray("image_urls").add("https://example.com/a.png");
+        in.put("duration", "8");
+        in.put("aspect_ratio", "9:16");
+        return in;
+    }
+
+    long accepted(FalEndpoint e) {
+        var c = mock.control().submits().get(e.id());
+        return c == null ? 0 : c.accepted();
+    }
+
+    long attempts(FalEndpoint e) {
+        var c = mock.control().submits().get(e.id());
+        return c == null ? 0 : c.attempts();
+    }
+
+    /** Runs {@code await} on another thread while moving the mock's clock until it returns. */
+    JobView awaitWhileAdvancing(JobService jobs, String id, Duration max, StatusListener listener) throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<JobView> done = pool.submit(() -> jobs.await(id, max, listener));
+            for (int i = 0; i < 200 && !done.isDone(); i++) {
+                Thread.sleep(15);
+                mock.control().advanceClock(Duration.ofSeconds(5));
+            }
+            return done.get(30, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Override
+    public void close() {
+        mock.close();
+    }
+}
