@@ -107,8 +107,7 @@ public final class QueueRoutes {
             case CANCEL -> HttpMethod.PUT;
             default -> HttpMethod.GET;
         };
-        if (!request.method().equals(expected) && !(request.method().equals(HttpMethod.HEAD)
-                && expected.equals(HttpMethod.GET))) {
+        if (!request.method().equals(expected)) {
             ctx.response().putHeader("Allow", expected.name());
             FalJson.send(ctx.response(), 405, null, FalJson.detail("Method Not Allowed: use " + expected.name()));
             return;
