@@ -60,10 +60,13 @@ public final class StorageRoutes {
      */
     public static void mount(Router router, StorageService storage,
                              Function<HttpServerRequest, Optional<String>> authRefusal) {
-        // Pause upload bodies before any other (possibly asynchronous) handler can let chunks flow unheard.
+        // Pause upload bodies before any other (possibly asynchronous, e.g. fault-injecting) handler can let chunks flow
+        // unheard. If something answers without reading the body, resume it so the rest is discarded: a paused body
+        // plus an early answer would otherwise stall the client, which is still sending.
         router.route().pathRegex("^(" + StorageService.UPLOAD_PREFIX + "|" + StorageService.MULTIPART_PREFIX + "|"
                 + StorageService.TOKEN_UPLOAD_PATH + "$).*").order(-10_000).handler(ctx -> {
                     ctx.request().pause();
+                    ctx.addHeadersEndHandler(ignored -> ctx.request().resume());
                     ctx.next();
                 });
 
