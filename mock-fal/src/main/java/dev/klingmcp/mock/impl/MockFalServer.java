@@ -102,8 +102,9 @@ public final class MockFalServer implements MockFal {
                 .withUserId(options.getUserId()));
 
         StatusBodies bodies = new StatusBodies(base::get);
-        ResultWriter results = new ResultWriter(vertx,
-                (seconds, ratio) -> videos.videoFor(seconds, ratio).toFalJson());
+        // The registry's validators keep durations within 3..15; a custom catalog might not, and a clip must still come out.
+        ResultWriter results = new ResultWriter(vertx, (seconds, ratio) -> videos.videoFor(
+                Math.max(VideoLibrary.MIN_SECONDS, Math.min(VideoLibrary.MAX_SECONDS, seconds)), ratio).toFalJson());
         QueueHandlers handlers = new QueueHandlers(vertx, engine, faults, bodies, results,
                 new QueueHandlers.Settings(options.isStrictValidation(), options.getSsePingInterval()));
         ApiKeyAuth auth = new ApiKeyAuth(options.getApiKeys(), options.isPublicMode());
