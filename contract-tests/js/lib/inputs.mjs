@@ -5,6 +5,8 @@ import { readFileSync } from "node:fs";
 import { deflateSync } from "node:zlib";
 
 const PLACEHOLDER = "...";
+// Only URL fields hold files; a "..." prompt (seed 004's queue.submit sketch) stays the text it is.
+const URL_KEY = /_urls?$/;
 const VIDEO_KEYS = new Set(["video_url"]);
 
 export function loadInput(file, videoFile) {
@@ -19,7 +21,7 @@ function materialize(value, key, videoFile) {
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, materialize(v, k, videoFile)]));
   }
-  if (value !== PLACEHOLDER) {
+  if (value !== PLACEHOLDER || !URL_KEY.test(key ?? "")) {
     return value;
   }
   if (VIDEO_KEYS.has(key)) {
