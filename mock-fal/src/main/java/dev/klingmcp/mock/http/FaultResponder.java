@@ -5,6 +5,7 @@ import dev.klingmcp.mock.fault.FaultKind;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Plays an injected fault on the wire. Ingress errors (502/503/504) imitate nginx in front of fal: an HTML body and no
@@ -22,7 +23,8 @@ public final class FaultResponder {
      * Applies {@code action}; {@code proceed} runs when the call should still be answered normally (no fault, or after a
      * {@link FaultKind#SLOW} delay).
      */
-    public void apply(HttpServerRequest request, FaultAction action, int retryAfterSeconds, Runnable proceed) {
+    public void apply(RoutingContext ctx, FaultAction action, int retryAfterSeconds, Runnable proceed) {
+        HttpServerRequest request = ctx.request();
         HttpServerResponse response = request.response();
         switch (action.kind()) {
             case NONE -> proceed.run();
@@ -41,7 +43,10 @@ public final class FaultResponder {
                 FalJson.send(response, 500, null,
                         FalJson.detail("Internal Server Error").put("error_type", "internal_error"));
             }
-            case BAD_GATEWAY, SERVICE_UNAVAILABLE, GATEWAY_TIMEOUT -> ingress(response, action.kind().httpStatus());
+            case BAD_GATEWAY, SERVICE_UNAVAILABLE, GATEWAY_TIMEOUT -> {
+                RequestIdHeader.omit(ctx);
+                ingress(response, action.kind().httpStatus());
+            }
             case CONNECTION_RESET -> request.connection().close();
             case TRUNCATED_BODY -> {
                 String partial = "{\"status\":\"IN_PROGRESS\",\"request_id\":\"";

@@ -59,7 +59,7 @@ public final class QueueRoutes {
                 if (!applyHeaderFaults(ctx.request())) {
                     return;
                 }
-                faultResponder.apply(ctx.request(), faults.decide(FaultRoute.STORAGE), faults.retryAfterSeconds(),
+                faultResponder.apply(ctx, faults.decide(FaultRoute.STORAGE), faults.retryAfterSeconds(),
                         ctx::next);
             });
         }
@@ -126,7 +126,7 @@ public final class QueueRoutes {
             return;
         }
         FaultAction fault = faults.decide(routeOf(call.kind()));
-        faultResponder.apply(ctx.request(), fault, faults.retryAfterSeconds(), () -> authorised(ctx, call, target, body));
+        faultResponder.apply(ctx, fault, faults.retryAfterSeconds(), () -> authorised(ctx, call, target, body));
     }
 
     /** Adds the faults named by {@link #FAULT_HEADER}; false (and a 400 sent) when the header cannot be parsed. */

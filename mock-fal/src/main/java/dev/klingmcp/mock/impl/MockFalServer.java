@@ -10,6 +10,7 @@ import dev.klingmcp.mock.http.ApiKeyAuth;
 import dev.klingmcp.mock.http.FaultResponder;
 import dev.klingmcp.mock.http.QueueHandlers;
 import dev.klingmcp.mock.http.QueueRoutes;
+import dev.klingmcp.mock.http.RequestIdHeader;
 import dev.klingmcp.mock.http.ResultWriter;
 import dev.klingmcp.mock.http.StatusBodies;
 import dev.klingmcp.mock.media.CdnRoutes;
@@ -120,6 +121,7 @@ public final class MockFalServer implements MockFal {
         if (options.isLogRequests()) {
             AccessLog.mount(router);
         }
+        RequestIdHeader.mount(router);
         ControlRoutes.mount(router, control);
         queue.mountProxy(router);
         JwksRoutes.mount(router, signer);

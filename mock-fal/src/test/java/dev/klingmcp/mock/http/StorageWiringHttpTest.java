@@ -35,6 +35,7 @@ class StorageWiringHttpTest {
         Response ticket = mock.post(INITIATE, FILE);
         assertThat(ticket.status()).isEqualTo(200);
         assertThat(ticket.json().get("upload_url").asText()).startsWith(mock.fal().baseUrl());
+        assertThat(ticket.header("x-fal-request-id")).as("added to the storage package's answers too").isNotBlank();
         assertThat(uploadAndFetch(ticket.json(), "hello mock")).isEqualTo("hello mock");
     }
 
@@ -50,6 +51,7 @@ class StorageWiringHttpTest {
         Response failed = mock.post(INITIATE, FILE, QueueRoutes.FAULT_HEADER, "storage=502");
         assertThat(failed.status()).isEqualTo(502);
         assertThat(failed.body()).contains("nginx");
+        assertThat(failed.header("x-fal-request-id")).isNull();
         assertThat(mock.post(INITIATE, FILE).status()).isEqualTo(200);
     }
 
