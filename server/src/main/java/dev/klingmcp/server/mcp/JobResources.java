@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.klingmcp.server.jobs.JobService;
 import dev.klingmcp.server.jobs.JobView;
-import dev.klingmcp.server.tools.JobEvents;
 import dev.klingmcp.server.tools.JobJson;
 import dev.klingmcp.server.tools.NextStep;
 import dev.klingmcp.server.tools.ToolJson;
@@ -28,7 +27,7 @@ public final class JobResources {
     private JobResources() {
     }
 
-    public static SyncResourceTemplateSpecification template(JobService jobs, JobEvents events) {
+    public static SyncResourceTemplateSpecification template(JobService jobs) {
         ResourceTemplate template = ResourceTemplate.builder()
             .uriTemplate(TEMPLATE)
             .name("kling-job")
@@ -43,9 +42,6 @@ public final class JobResources {
             JobView job = jobId.isEmpty() ? null : jobs.find(jobId).orElse(null);
             if (job == null) {
                 throw McpError.RESOURCE_NOT_FOUND.apply(uri);
-            }
-            if (!job.state().isTerminal()) {
-                events.watch(job.jobId());
             }
             ObjectNode body = JobJson.job(job);
             body.put("next_step", NextStep.forJob(job));

@@ -13,18 +13,21 @@ import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.tools.JobEvents;
 import dev.klingmcp.server.tools.JobJson;
 import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.ResourcesUpdatedNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps {@code kling://jobs/{job_id}} subscribers informed: every job this server submits (or is asked about while it
- * runs) is followed on fal's status stream in the background until it finishes, and each event becomes a
- * {@code notifications/resources/updated} (the SDK sends it only to sessions subscribed to that URI). Following also
- * keeps the ledger current, so a client that never calls status still finds the final state there.
+ * Keeps {@code kling://jobs/{job_id}} subscribers informed. A job a client subscribed to is followed on fal's status
+ * stream in the background until it finishes (or the client unsubscribes), and each event becomes a
+ * {@code notifications/resources/updated} (the SDK sends it only to sessions subscribed to that URI). Changes the
+ * tools see while they wait are relayed too. Only subscribed jobs are followed: an SSE connection per job that nobody
+ * listens to would be waste against fal.
  *
- * <p>Bounded: at most {@link #MAX_WATCHERS} jobs are followed at once (daemon threads; the process never waits for
- * them); further jobs are simply not pushed, their state is still correct on read.
+ * <p>The SDK handles {@code resources/subscribe} itself and offers no hook, so the transport shows us the inbound
+ * messages ({@link #onClientMessage}). Bounded: at most {@link #MAX_WATCHERS} jobs are followed at once (daemon
+ * threads); beyond that a job's state is still correct on read, just not pushed.
  */
 public final class JobWatcher implements JobEvents, AutoCloseable {
 
@@ -38,6 +41,8 @@ public final class JobWatcher implements JobEvents, AutoCloseable {
     private final JobService jobs;
 
     private final Set<String> watching = ConcurrentHashMap.newKeySet();
+
+    private final Set<String> unsubscribed = ConcurrentHashMap.newKeySet();
 
     private final ExecutorService pool;
 
@@ -74,7 +79,26 @@ public final class JobWatcher implements JobEvents, AutoCloseable {
         }
     }
 
-    @Override
+    /** Sees every inbound JSON-RPC message; acts on (un)subscriptions to job resources. */
+    public void onClientMessage(McpSchema.JSONRPCMessage message) {
+        if (!(message instanceof McpSchema.JSONRPCRequest request) || !(request.params() instanceof java.util.Map<?, ?> params)) {
+            return;
+        }
+        Object uri = params.get("uri");
+        if (!(uri instanceof String text) || !text.startsWith(JobJson.RESOURCE_PREFIX)) {
+            return;
+        }
+        String jobId = text.substring(JobJson.RESOURCE_PREFIX.length());
+        if (McpSchema.METHOD_RESOURCES_SUBSCRIBE.equals(request.method())) {
+            unsubscribed.remove(jobId);
+            watch(jobId);
+        }
+        else if (McpSchema.METHOD_RESOURCES_UNSUBSCRIBE.equals(request.method())) {
+            unsubscribed.add(jobId);
+        }
+    }
+
+    /** Follows a job in the background until it finishes (idempotent). */
     public void watch(String jobId) {
         if (closed || jobId == null || watching.size() >= MAX_WATCHERS || !watching.add(jobId)) {
             return;
@@ -94,7 +118,7 @@ public final class JobWatcher implements JobEvents, AutoCloseable {
 
     private void follow(String jobId) {
         try {
-            while (!closed) {
+            while (!closed && !unsubscribed.contains(jobId)) {
                 JobView view = jobs.await(jobId, ROUND, update -> changed(jobId));
                 if (view.state().isTerminal()) {
                     changed(jobId);

@@ -9,6 +9,7 @@ import dev.klingmcp.server.tools.KlingTools;
 import dev.klingmcp.server.tools.OutputSchemas;
 import dev.klingmcp.server.tools.ToolContext;
 import dev.klingmcp.server.tools.ToolResults;
+import dev.klingmcp.server.transport.StdioTransportProvider;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
@@ -65,11 +66,14 @@ public final class KlingMcpServer implements AutoCloseable {
             // Only server->client requests (none today) are bounded by this; a human answering an elicitation needs time.
             .requestTimeout(Duration.ofMinutes(5))
             .tools(KlingTools.specifications(ctx))
-            .resourceTemplates(JobResources.template(jobs, watcher))
+            .resourceTemplates(JobResources.template(jobs))
             .prompts(ReferenceScenePrompt.specification(registry))
             .completions(Completions.specifications(jobs, registry))
             .build();
         watcher.attach(server);
+        if (transport instanceof StdioTransportProvider stdio) {
+            stdio.observeInbound(watcher::onClientMessage);
+        }
         return new KlingMcpServer(server, watcher);
     }
 

@@ -102,12 +102,13 @@ public final class GenerateTool extends AbstractTool {
     private CallToolResult submittedResult(McpSyncServerExchange exchange, CallToolRequest request, FalEndpoint endpoint,
             Normalized normalized, SubmitResult submitted, int waitSeconds) {
         JobView job = submitted.job();
-        ctx.events().watch(job.jobId());
         if (waitSeconds > 0 && !job.state().isTerminal()) {
             ProgressReporter progress = new ProgressReporter(exchange, KlingTool.progressToken(request),
                     ctx.events()::changed);
             progress.report(job);
             job = ctx.jobs().await(job.jobId(), Duration.ofSeconds(waitSeconds), progress);
+            // The stream may end without a final event (result settled afterwards): close the bar at 100.
+            progress.report(job);
         }
         ObjectNode out = ToolJson.object();
         out.put("job_id", job.jobId());

@@ -1,25 +1,16 @@
 package dev.klingmcp.server.tools;
 
 /**
- * What the tools tell the MCP layer about jobs, so resource subscribers hear about changes. Implemented by
- * {@code dev.klingmcp.server.mcp.JobWatcher}; {@link #NONE} for tests and tools used without a server.
+ * What the tools tell the MCP layer about jobs, so {@code kling://jobs/{id}} subscribers hear about changes the tools
+ * see while they wait. Implemented by {@code dev.klingmcp.server.mcp.JobWatcher}.
  */
+@FunctionalInterface
 public interface JobEvents {
 
-    JobEvents NONE = new JobEvents() {
-        @Override
-        public void changed(String jobId) {
-        }
-
-        @Override
-        public void watch(String jobId) {
-        }
+    JobEvents NONE = jobId -> {
     };
 
     /** The job's state, position or logs changed just now. */
     void changed(String jobId);
-
-    /** Keep following this job in the background until it finishes (idempotent). */
-    void watch(String jobId);
 
 }

@@ -34,6 +34,9 @@ public final class ProgressReporter implements StatusListener {
 
     private double last = -1;
 
+    /** The last "NN%" fal's logs announced while running (the mock and some runners print it), or -1. */
+    private double loggedPercent = -1;
+
     /**
      * @param progressToken the request's {@code _meta.progressToken}, or null (then no progress is sent)
      * @param jobChanged    told the job id after each event (resource update notifications)
@@ -49,6 +52,7 @@ public final class ProgressReporter implements StatusListener {
         JobView job = update.job();
         try {
             for (LogLine line : update.newLogs()) {
+                loggedPercent = Math.max(loggedPercent, logPercent(line.message()));
                 exchange.loggingNotification(LoggingMessageNotification.builder()
                     .level(level(line.level()))
                     .logger("fal")
@@ -70,6 +74,9 @@ public final class ProgressReporter implements StatusListener {
             return;
         }
         double value = percent(job);
+        if (job.state() == JobState.RUNNING && loggedPercent >= 0) {
+            value = Math.max(value, 10 + 0.89 * loggedPercent);
+        }
         if (value <= last) {
             // The spec wants strictly increasing values; a stalled queue still moves by a hair.
             value = Math.min(last + 0.01, job.state() != null && job.state().isTerminal() ? 100.0 : 99.99);
@@ -99,6 +106,24 @@ public final class ProgressReporter implements StatusListener {
             }
             default -> 100;
         };
+    }
+
+    private static final java.util.regex.Pattern PERCENT = java.util.regex.Pattern.compile("(\\d{1,3}(?:\\.\\d+)?)\\s*%");
+
+    /** "Generating video... 40%" gives 40; lines without a percentage (or above 100) give -1. */
+    static double logPercent(String message) {
+        if (message == null) {
+            return -1;
+        }
+        java.util.regex.Matcher m = PERCENT.matcher(message);
+        double found = -1;
+        while (m.find()) {
+            double v = Double.parseDouble(m.group(1));
+            if (v <= 100) {
+                found = v;
+            }
+        }
+        return found;
     }
 
     static String message(JobView job) {

@@ -48,11 +48,12 @@ public final class StatusTool extends AbstractTool {
         try {
             JobView job = ctx.jobs().status(jobId);
             if (wait > 0 && !job.state().isTerminal()) {
-                ctx.events().watch(job.jobId());
-                ProgressReporter progress = new ProgressReporter(exchange, KlingTool.progressToken(request),
+                        ProgressReporter progress = new ProgressReporter(exchange, KlingTool.progressToken(request),
                         ctx.events()::changed);
                 progress.report(job);
                 job = ctx.jobs().await(job.jobId(), Duration.ofSeconds(wait), progress);
+                // The stream may end without a final event (result settled afterwards): close the bar at 100.
+                progress.report(job);
             }
             double waited = Math.round((System.nanoTime() - started) / 1e8) / 10.0;
             ObjectNode out = ToolJson.object();

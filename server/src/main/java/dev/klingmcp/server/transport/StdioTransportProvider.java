@@ -67,6 +67,9 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
 
     private volatile McpServerSession session;
 
+    private volatile java.util.function.Consumer<JSONRPCMessage> inboundObserver = message -> {
+    };
+
     /**
      * @param jsonMapper the SDK mapper used to (de)serialize JSON-RPC messages
      * @param in where requests arrive (stdin)
@@ -94,6 +97,14 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     /** Completes once the input has closed and every request read before that has been answered (or timed out). */
     public CompletableFuture<Void> terminated() {
         return terminated;
+    }
+
+    /**
+     * Lets the server see each well-formed inbound message before the SDK handles it (e.g. resource subscriptions, which
+     * the SDK handles without a hook). The observer must be quick and must not throw.
+     */
+    public void observeInbound(java.util.function.Consumer<JSONRPCMessage> observer) {
+        this.inboundObserver = java.util.Objects.requireNonNull(observer, "observer == null");
     }
 
     @Override
@@ -184,6 +195,12 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
             writeError(id, McpSchema.ErrorCodes.INVALID_REQUEST,
                     "Invalid Request: expected a JSON-RPC 2.0 request, notification or response object");
             return;
+        }
+        try {
+            inboundObserver.accept(message);
+        }
+        catch (RuntimeException e) {
+            log.warn("Inbound observer failed on {}: {}", describe(message), e.toString());
         }
         Mono<Void> handling = session.handle(message);
         if (message instanceof McpSchema.JSONRPCRequest) {

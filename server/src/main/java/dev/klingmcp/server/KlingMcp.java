@@ -1,0 +1,52 @@
+package dev.klingmcp.server;
+
+import java.io.PrintStream;
+
+import dev.klingmcp.server.cli.KlingMcpCommand;
+import picocli.CommandLine;
+
+/**
+ * {@code java -jar kling-mcp.jar [serve|demo] ...}. stdout is the MCP protocol channel in {@code serve}: before anything
+ * else runs, logging is pinned to stderr and {@link System#out} itself is pointed at stderr, so a stray print from any
+ * library cannot corrupt the JSON-RPC stream; the real stdout is handed to the transport only.
+ */
+public final class KlingMcp {
+
+    private KlingMcp() {
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        }
+        PrintStream stdout = System.out;
+        System.setOut(System.err);
+        CommandLine cli = new CommandLine(new KlingMcpCommand(stdout));
+        cli.setOut(new java.io.PrintWriter(stdout, true));
+        int code = cli.execute(args);
+        stdout.flush();
+        // SDK and HTTP client threads are not all daemons; the process ends when the command says so.
+        System.exit(code);
+    }
+
+    /** The build's version (from the jar's Maven metadata), or "dev" when run from classes. */
+    public static String version() {
+        try (var in = KlingMcp.class.getResourceAsStream("/META-INF/maven/dev.klingmcp/kling-mcp-server/pom.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                return p.getProperty("version", "dev");
+            }
+        }
+        catch (java.io.IOException e) {
+            // fall through
+        }
+        return "dev";
+    }
+
+}

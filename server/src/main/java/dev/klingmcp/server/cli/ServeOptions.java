@@ -1,0 +1,47 @@
+package dev.klingmcp.server.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.klingmcp.server.config.ServerConfigLoader;
+import picocli.CommandLine.Option;
+
+/**
+ * Options of {@code serve} (also accepted without the word {@code serve}, since it is the default command). Every
+ * setting can also come from the environment ({@code FAL_KEY}, {@code KLING_MCP_*}) or a config file; options win.
+ */
+public final class ServeOptions {
+
+    @Option(names = "--mock", description = "Run against an embedded mock of fal (no network, no bill) instead of fal.ai.")
+    boolean mock;
+
+    @Option(names = "--mock-speed", paramLabel = "FACTOR", defaultValue = "60",
+            description = "With --mock: how much faster than fal's typical timing jobs run (default ${DEFAULT-VALUE}).")
+    double mockSpeed;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A properties file of settings (keys as in --set).")
+    Path configFile;
+
+    @Option(names = "--output-dir", paramLabel = "DIR", description = "Where result(download: true) saves videos.")
+    Path outputDir;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Any setting, e.g. --set ledger.url=jdbc:sqlite:/tmp/jobs.db --set upload.roots=/data. Keys: "
+                    + "fal.base-url, fal.queue-url, fal.rest-url, output.dir, upload.roots, ledger.url, price.file, "
+                    + "timeout.*-seconds, retry.*.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    /** The overrides for {@link ServerConfigLoader}; the key never comes from the command line (it would show in ps). */
+    Map<String, String> overrides() {
+        Map<String, String> out = new LinkedHashMap<>(settings);
+        if (configFile != null) {
+            out.put(ServerConfigLoader.CONFIG_FILE, configFile.toString());
+        }
+        if (outputDir != null) {
+            out.put(ServerConfigLoader.OUTPUT_DIR, outputDir.toString());
+        }
+        return out;
+    }
+
+}
