@@ -47,8 +47,9 @@ public final class FaultInjector {
     /** Adds scripts and probabilities on top of the current plan without restarting the random sequences. */
     public synchronized void add(FaultPlan extra) {
         extra.scripts().forEach((route, actions) -> scripts.get(route).addAll(actions));
-        plan.merge(extra);
         jobScript.addAll(extra.jobScript());
+        // Probabilities, and settings the extra plan sets; the plan's own scripts are not read after replace().
+        plan.merge(extra);
     }
 
     /** The fault for the next call on {@code route}; {@link FaultAction#NONE} most of the time. */

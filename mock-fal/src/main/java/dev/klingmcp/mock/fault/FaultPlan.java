@@ -27,8 +27,9 @@ public final class FaultPlan {
     private final Map<FaultRoute, Map<FaultAction, Double>> probabilities = new EnumMap<>(FaultRoute.class);
     private final List<JobFaults> jobScript = new ArrayList<>();
     private final Map<String, Double> jobProbabilities = new LinkedHashMap<>();
-    private int retryAfterSeconds = 1;
-    private long slowMillis = 2000;
+    /** Null until set, so that merging a plan that never mentions them keeps the other plan's values. */
+    private Integer retryAfterSeconds;
+    private Long slowMillis;
 
     public FaultPlan() {
     }
@@ -92,12 +93,14 @@ public final class FaultPlan {
         return jobProbabilities;
     }
 
+    /** Seconds sent in {@code Retry-After} with an injected 429 (default 1). */
     public int retryAfterSeconds() {
-        return retryAfterSeconds;
+        return retryAfterSeconds == null ? 1 : retryAfterSeconds;
     }
 
+    /** Delay of a {@code slow} fault that names none (default 2000 ms). */
     public long slowMillis() {
-        return slowMillis;
+        return slowMillis == null ? 2000 : slowMillis;
     }
 
     public boolean isEmpty() {
@@ -107,19 +110,24 @@ public final class FaultPlan {
 
     /** A deep copy: injectors consume scripts, the options' plan must stay intact for {@code /_mock/reset}. */
     public FaultPlan copy() {
-        FaultPlan c = new FaultPlan().retryAfterSeconds(retryAfterSeconds).slowMillis(slowMillis);
-        c.merge(this);
-        return c;
+        return new FaultPlan().merge(this);
     }
 
-    /** Adds another plan's scripts (appended) and probabilities (overriding); settings taken from {@code other}. */
+    /**
+     * Adds another plan's scripts (appended) and probabilities (overriding); its settings replace these only where it
+     * sets them.
+     */
     public FaultPlan merge(FaultPlan other) {
         other.scripts.forEach((route, actions) -> script(route, actions.toArray(FaultAction[]::new)));
         other.probabilities.forEach((route, map) -> map.forEach((action, p) -> probability(route, action, p)));
         jobScript.addAll(other.jobScript);
         jobProbabilities.putAll(other.jobProbabilities);
-        retryAfterSeconds = other.retryAfterSeconds;
-        slowMillis = other.slowMillis;
+        if (other.retryAfterSeconds != null) {
+            retryAfterSeconds = other.retryAfterSeconds;
+        }
+        if (other.slowMillis != null) {
+            slowMillis = other.slowMillis;
+        }
         return this;
     }
 

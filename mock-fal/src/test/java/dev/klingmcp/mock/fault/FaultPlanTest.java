@@ -86,4 +86,15 @@ class FaultPlanTest {
         FaultInjector injector = new FaultInjector(1, FaultPlan.parse("cancel=slow,slow_ms=1234"));
         assertThat(injector.decide(FaultRoute.CANCEL)).isEqualTo(new FaultAction(FaultKind.SLOW, 1234));
     }
+
+    @Test
+    void addingFaultsKeepsSettingsTheAdditionDoesNotMention() {
+        FaultInjector injector = new FaultInjector(1, FaultPlan.parse("retry_after=7,slow_ms=300"));
+        injector.add(FaultPlan.parse("status=429"));
+        assertThat(injector.retryAfterSeconds()).isEqualTo(7);
+        injector.add(FaultPlan.parse("retry_after=2"));
+        assertThat(injector.retryAfterSeconds()).isEqualTo(2);
+        assertThat(injector.remaining().slowMillis()).isEqualTo(300);
+        assertThat(injector.decide(FaultRoute.STATUS).kind()).isEqualTo(FaultKind.RATE_LIMITED);
+    }
 }
