@@ -71,6 +71,10 @@ public final class MockFalMain implements Callable<Integer> {
     @Option(names = "--forget-cancelled", description = "Cancelled requests answer 404 afterwards.")
     boolean forgetCancelled;
 
+    @Option(names = "--result-retention", description = "Seconds a completed request stays answerable (fal: 3600); "
+            + "default: for ever.")
+    Double resultRetentionSeconds;
+
     @Option(names = "--quiet", description = "Do not log one line per request.")
     boolean quiet;
 
@@ -87,7 +91,9 @@ public final class MockFalMain implements Callable<Integer> {
                 .setManualClock(manualClock).setPublicMode(publicMode).setStrictValidation(strict)
                 .setSsePingInterval(Duration.ofMillis(Math.round(pingSeconds * 1000))).setSeed(seed)
                 .setStorageDir(storageDir).setUserId(userId).setConcurrency(concurrency).setFaults(faults)
-                .setForgetCancelledRequests(forgetCancelled).setLogRequests(!quiet);
+                .setForgetCancelledRequests(forgetCancelled).setLogRequests(!quiet)
+                .setResultRetention(resultRetentionSeconds == null ? null
+                        : Duration.ofMillis(Math.round(resultRetentionSeconds * 1000)));
         apiKeys.forEach(options::addApiKey);
         CountDownLatch stopped = new CountDownLatch(1);
         MockFal fal = MockFal.start(options);

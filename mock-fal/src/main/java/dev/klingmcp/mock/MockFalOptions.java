@@ -31,6 +31,7 @@ public final class MockFalOptions {
     private FaultPlan faults = new FaultPlan();
     private int concurrency;
     private boolean forgetCancelledRequests;
+    private Duration resultRetention;
     private boolean logRequests = true;
     private long maxRequestBodyBytes = 64L * 1024 * 1024;
     private ModelCatalog catalog;
@@ -216,6 +217,22 @@ public final class MockFalOptions {
      */
     public MockFalOptions setForgetCancelledRequests(boolean forget) {
         this.forgetCancelledRequests = forget;
+        return this;
+    }
+
+    public Duration getResultRetention() {
+        return resultRetention;
+    }
+
+    /**
+     * How long (simulated time) a completed request stays answerable; afterwards status and result answer 404. fal keeps
+     * results for 1 hour. Null (default) keeps them for the mock's lifetime, which is what most tests want.
+     */
+    public MockFalOptions setResultRetention(Duration retention) {
+        if (retention != null && retention.isNegative()) {
+            throw new IllegalArgumentException("result retention must not be negative, got " + retention);
+        }
+        this.resultRetention = retention;
         return this;
     }
 

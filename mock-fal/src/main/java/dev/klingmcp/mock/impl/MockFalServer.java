@@ -94,7 +94,8 @@ public final class MockFalServer implements MockFal {
                 : OpenApiModelCatalog.load(options.isStrictValidation());
         SubmitCounters counters = new SubmitCounters();
         QueueEngine engine = new QueueEngine(clock, new RequestIds(options.getSeed()),
-                new QueueEngine.Settings(options.getConcurrency(), options.isForgetCancelledRequests()), counters);
+                new QueueEngine.Settings(options.getConcurrency(), options.isForgetCancelledRequests(),
+                        options.getResultRetention()), counters);
         FaultInjector faults = new FaultInjector(options.getSeed(), options.getFaults());
         VideoLibrary videos = new VideoLibrary(storage.resolve("videos"), base::get);
         WebhookSigner signer = WebhookSigner.fromSeed(options.getSeed());

@@ -1,5 +1,7 @@
 package dev.klingmcp.mock.queue;
 
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -24,10 +26,18 @@ public final class QueueEngine {
      * @param concurrency     jobs that may be IN_PROGRESS at once (fal: 2 for new accounts); 0 = unlimited
      * @param forgetCancelled true: a cancelled job disappears (status/result answer 404); false: it stays COMPLETED
      *                        with {@code error_type: client_cancelled}. fal does not document which it does.
+     * @param retention       how long (simulated) a completed job stays answerable; null = for ever. fal keeps
+     *                        results 1 hour (6 minutes when 10 KB or larger).
      */
-    public record Settings(int concurrency, boolean forgetCancelled) {
+    public record Settings(int concurrency, boolean forgetCancelled, Duration retention) {
 
-        public static final Settings DEFAULTS = new Settings(0, false);
+        public static final Settings DEFAULTS = new Settings(0, false, null);
+
+        public Settings {
+            if (retention != null && retention.isNegative()) {
+                throw new IllegalArgumentException("retention must not be negative, got " + retention);
+            }
+        }
     }
 
     private final SimClock clock;
@@ -37,6 +47,8 @@ public final class QueueEngine {
     private final Object lock = new Object();
     private final Map<String, Job> jobs = new HashMap<>();
     private final List<Job> active = new ArrayList<>();
+    /** Completed jobs in completion order (simulated time never goes back), for retention. */
+    private final ArrayDeque<Job> completed = new ArrayDeque<>();
     private final SerialDispatcher dispatcher = new SerialDispatcher();
     private final List<Consumer<JobSnapshot>> completionHooks = new CopyOnWriteArrayList<>();
     private volatile Runnable scheduleChanged = () -> { };
@@ -207,6 +219,7 @@ public final class QueueEngine {
                 notifyListeners(job);
             }
             active.clear();
+            completed.clear();
             jobs.clear();
         }
         afterOperation();
@@ -218,6 +231,12 @@ public final class QueueEngine {
         long now = clock.nowMillis();
         for (long t = nextEventAtLocked(); t <= now; t = nextEventAtLocked()) {
             processAt(t);
+        }
+        if (settings.retention() != null) {
+            long keepFrom = now - settings.retention().toMillis();
+            while (!completed.isEmpty() && completed.peekFirst().completedAt < keepFrom) {
+                jobs.remove(completed.pollFirst().id);
+            }
         }
         return now;
     }
@@ -318,6 +337,7 @@ public final class QueueEngine {
 
     private void finished(Job job) {
         active.remove(job);
+        completed.addLast(job);
         notifyListeners(job);
         job.listeners.clear();
         JobSnapshot done = job.snapshot(0);

@@ -23,7 +23,8 @@ class QueueEngineTest {
     private final SubmitCounters counters = new SubmitCounters();
 
     private QueueEngine engine(int concurrency, boolean forgetCancelled) {
-        return new QueueEngine(clock, new RequestIds(7), new QueueEngine.Settings(concurrency, forgetCancelled), counters);
+        return new QueueEngine(clock, new RequestIds(7), new QueueEngine.Settings(concurrency, forgetCancelled, null),
+                counters);
     }
 
     private static JsonNode input(String json) {
@@ -211,5 +212,19 @@ class QueueEngineTest {
         assertThat(id).matches("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
         assertThat(b.next(1_700_000_000_000L)).isEqualTo(id);
         assertThat(java.util.UUID.fromString(id).version()).isEqualTo(7);
+    }
+
+    @Test
+    void completedJobsAreForgottenAfterTheRetentionPeriod() {
+        QueueEngine engine = new QueueEngine(clock, new RequestIds(7),
+                new QueueEngine.Settings(0, false, Duration.ofHours(1)), counters);
+        JobSnapshot job = engine.submit(request("{}"), null);
+        clock.advance(Duration.ofSeconds(110));
+        assertThat(engine.find(job.requestId()).orElseThrow().completed()).isTrue();
+        clock.advance(Duration.ofMinutes(60));
+        assertThat(engine.find(job.requestId())).as("exactly one hour after completion").isPresent();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(engine.find(job.requestId())).isEmpty();
+        assertThat(engine.cancel(job.requestId())).isEqualTo(CancelOutcome.NOT_FOUND);
     }
 }
