@@ -123,7 +123,7 @@ public final class SchemaDeriver {
 			return node.deepCopy();
 		}
 		ObjectNode out = JsonNodeFactory.instance.objectNode();
-		Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+		Iterator<Map.Entry<String, JsonNode>> fields = node.properties().iterator();
 		while (fields.hasNext()) {
 			Map.Entry<String, JsonNode> field = fields.next();
 			String key = field.getKey();
@@ -160,7 +160,7 @@ public final class SchemaDeriver {
 
 	private ObjectNode convertMap(JsonNode map, Set<String> reached) {
 		ObjectNode out = JsonNodeFactory.instance.objectNode();
-		map.fields().forEachRemaining(e -> out.set(e.getKey(), convert(e.getValue(), reached)));
+		map.properties().forEach(e -> out.set(e.getKey(), convert(e.getValue(), reached)));
 		return out;
 	}
 
@@ -197,7 +197,7 @@ public final class SchemaDeriver {
 			}
 		}
 		out.remove("anyOf");
-		first.fields().forEachRemaining(e -> {
+		first.properties().forEach(e -> {
 			if (!out.has(e.getKey())) {
 				out.set(e.getKey(), e.getValue());
 			}

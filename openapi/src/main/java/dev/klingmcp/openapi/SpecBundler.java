@@ -92,7 +92,7 @@ public final class SpecBundler {
 		mergeMap((ObjectNode) bundle.path("components").path("securitySchemes"),
 				root.path("components").path("securitySchemes"), document, "securitySchemes");
 		ObjectNode schemas = (ObjectNode) bundle.path("components").path("schemas");
-		Iterator<Map.Entry<String, JsonNode>> it = root.path("components").path("schemas").fields();
+		Iterator<Map.Entry<String, JsonNode>> it = root.path("components").path("schemas").properties().iterator();
 		while (it.hasNext()) {
 			Map.Entry<String, JsonNode> e = it.next();
 			JsonNode existing = schemas.get(e.getKey());
@@ -107,7 +107,7 @@ public final class SpecBundler {
 		String tag = document.name().equals(STORAGE_DOCUMENT) ? "Storage" : "Queue";
 		String serverUrl = root.path("servers").path(0).path("url").asText("");
 		ObjectNode paths = (ObjectNode) bundle.path("paths");
-		Iterator<Map.Entry<String, JsonNode>> pit = root.path("paths").fields();
+		Iterator<Map.Entry<String, JsonNode>> pit = root.path("paths").properties().iterator();
 		while (pit.hasNext()) {
 			Map.Entry<String, JsonNode> p = pit.next();
 			ObjectNode item = (ObjectNode) p.getValue().deepCopy();
@@ -126,7 +126,7 @@ public final class SpecBundler {
 	}
 
 	private static void mergeMap(ObjectNode target, JsonNode source, OpenApiDocument document, String what) {
-		source.fields().forEachRemaining(e -> {
+		source.properties().forEach(e -> {
 			JsonNode existing = target.get(e.getKey());
 			if (existing == null) {
 				target.set(e.getKey(), e.getValue().deepCopy());
@@ -138,7 +138,7 @@ public final class SpecBundler {
 	}
 
 	private static void prepareOperations(String path, ObjectNode item, String tag, String serverUrl) {
-		item.fields().forEachRemaining(e -> {
+		item.properties().forEach(e -> {
 			if (!e.getValue().isObject()) {
 				return;
 			}
@@ -204,7 +204,7 @@ public final class SpecBundler {
 			return node;
 		}
 		ObjectNode out = JsonNodeFactory.instance.objectNode();
-		node.fields().forEachRemaining(e -> out.set(e.getKey(), forGenerator(e.getValue())));
+		node.properties().forEach(e -> out.set(e.getKey(), forGenerator(e.getValue())));
 		JsonNode anyOf = out.get("anyOf");
 		if (anyOf != null && anyOf.isArray()) {
 			List<JsonNode> kept = new ArrayList<>();
@@ -224,7 +224,7 @@ public final class SpecBundler {
 			}
 			if (kept.size() == 1 && (nullable || allPlainStrings)) {
 				out.remove("anyOf");
-				kept.get(0).fields().forEachRemaining(e -> {
+				kept.get(0).properties().forEach(e -> {
 					if (!out.has(e.getKey())) {
 						out.set(e.getKey(), e.getValue());
 					}
@@ -252,7 +252,7 @@ public final class SpecBundler {
 			return canonical(document.component(component), document, false);
 		}
 		ObjectNode out = JsonNodeFactory.instance.objectNode();
-		node.fields().forEachRemaining(e -> {
+		node.properties().forEach(e -> {
 			// Inside "properties" the keys are field names, not keywords: keep them all.
 			if (propertyMap || !ANNOTATIONS.contains(e.getKey()) && !e.getKey().equals("operationId")) {
 				out.set(e.getKey(), canonical(e.getValue(), document, e.getKey().equals("properties") && !propertyMap));
