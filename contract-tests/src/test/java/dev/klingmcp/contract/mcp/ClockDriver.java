@@ -1,10 +1,12 @@
 package dev.klingmcp.contract.mcp;
 
 import dev.klingmcp.mock.MockFal;
+import dev.klingmcp.mock.MockFalOptions;
 import dev.klingmcp.mock.queue.JobSnapshot;
 import dev.klingmcp.mock.queue.JobStatus;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.FalEndpoints;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
@@ -26,6 +28,17 @@ final class ClockDriver {
 
 	ClockDriver(MockFal mock) {
 		this.mock = mock;
+	}
+
+	/**
+	 * The mock every MCP suite runs against: manual clock, accepting only the leak-check key, and one storage folder
+	 * per build so the MP4s it renders for a (duration, aspect) are encoded once for all suites.
+	 */
+	static MockFal startMock() {
+		return MockFal.start(new MockFalOptions().setManualClock(true)
+			.addApiKey(SecretScan.FAL_KEY)
+			.setSeed(7)
+			.setStorageDir(Path.of(System.getProperty("contract.mockStorageDir", "target/mcp-mock-fal")).toAbsolutePath()));
 	}
 
 	JobSnapshot job(String requestId) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.klingmcp.mock.MockFal;
-import dev.klingmcp.mock.MockFalOptions;
 import dev.klingmcp.mock.queue.SubmitCounters;
 import java.nio.file.Path;
 import java.util.Map;
@@ -34,7 +33,7 @@ abstract class McpContractSuite {
 	/** Last in every suite: the checks over everything the suite's calls produced. */
 	static final int LAST = Integer.MAX_VALUE;
 
-	@TempDir
+	/** The suite's temporary folder (ledger, outputs, working directory, captured stderr). */
 	Path root;
 
 	MockFal mock;
@@ -53,9 +52,10 @@ abstract class McpContractSuite {
 	abstract ServerConnector connector();
 
 	@BeforeAll
-	void startMockAndServer() {
+	void startMockAndServer(@TempDir Path tempDir) {
 		ServerCommand.assumeServerBuilt();
-		mock = MockFal.start(new MockFalOptions().setManualClock(true).addApiKey(SecretScan.FAL_KEY).setSeed(7));
+		root = tempDir;
+		mock = ClockDriver.startMock();
 		clock = new ClockDriver(mock);
 		setup = ServerSetup.under(root, mock.baseUrl(), SecretScan.FAL_KEY);
 		recorder = new Recorder(root.resolve("server-stderr.log"));

@@ -50,7 +50,9 @@ final class McpSession implements AutoCloseable {
 		McpSession session = new McpSession(client, recorder);
 		try {
 			recorder.seen(client.initialize());
-			client.setLoggingLevel(LoggingLevel.DEBUG);
+			if (client.getServerCapabilities().logging() != null) {
+				client.setLoggingLevel(LoggingLevel.DEBUG);
+			}
 		}
 		catch (RuntimeException e) {
 			session.close();
