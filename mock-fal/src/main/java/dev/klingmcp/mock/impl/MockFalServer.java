@@ -7,6 +7,7 @@ import dev.klingmcp.mock.control.ControlRoutes;
 import dev.klingmcp.mock.fault.FaultInjector;
 import dev.klingmcp.mock.http.AccessLog;
 import dev.klingmcp.mock.http.ApiKeyAuth;
+import dev.klingmcp.mock.http.FailureAnswers;
 import dev.klingmcp.mock.http.FaultResponder;
 import dev.klingmcp.mock.http.QueueHandlers;
 import dev.klingmcp.mock.http.QueueRoutes;
@@ -123,6 +124,7 @@ public final class MockFalServer implements MockFal {
             AccessLog.mount(router);
         }
         RequestIdHeader.mount(router);
+        FailureAnswers.mount(router);
         ControlRoutes.mount(router, control);
         queue.mountProxy(router);
         JwksRoutes.mount(router, signer);

@@ -195,4 +195,18 @@ class QueueHttpTest {
         assertThat(r.status()).isEqualTo(405);
         assertThat(r.header("Allow")).isEqualTo("POST");
     }
+
+    @Test
+    void aMalformedPathEscapeIsAJsonBadRequest() throws Exception {
+        // java.net.URI refuses to build such a URL, so speak HTTP/1.1 by hand.
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", mock.fal().port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /fal-ai/kling-video/requests/%ZZ/status HTTP/1.1\r\nHost: x\r\n"
+                    + "Authorization: Key " + MockFalHarness.KEY + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/json")
+                    .contains("\"detail\"");
+        }
+    }
 }
