@@ -26,7 +26,9 @@ public final class ProgressReporter implements StatusListener {
 
     private static final Logger log = LoggerFactory.getLogger(ProgressReporter.class);
 
-    private final McpSyncServerExchange exchange;
+    private final Consumer<ProgressNotification> progressSink;
+
+    private final Consumer<LoggingMessageNotification> logSink;
 
     private final Object progressToken;
 
@@ -42,7 +44,13 @@ public final class ProgressReporter implements StatusListener {
      * @param jobChanged    told the job id after each event (resource update notifications)
      */
     public ProgressReporter(McpSyncServerExchange exchange, Object progressToken, Consumer<String> jobChanged) {
-        this.exchange = exchange;
+        this(exchange::progressNotification, exchange::loggingNotification, progressToken, jobChanged);
+    }
+
+    ProgressReporter(Consumer<ProgressNotification> progressSink, Consumer<LoggingMessageNotification> logSink,
+            Object progressToken, Consumer<String> jobChanged) {
+        this.progressSink = progressSink;
+        this.logSink = logSink;
         this.progressToken = progressToken;
         this.jobChanged = jobChanged;
     }
@@ -53,7 +61,7 @@ public final class ProgressReporter implements StatusListener {
         try {
             for (LogLine line : update.newLogs()) {
                 loggedPercent = Math.max(loggedPercent, logPercent(line.message()));
-                exchange.loggingNotification(LoggingMessageNotification.builder()
+                logSink.accept(LoggingMessageNotification.builder()
                     .level(level(line.level()))
                     .logger("fal")
                     .data("[" + job.jobId() + "] " + line.message())
@@ -77,18 +85,24 @@ public final class ProgressReporter implements StatusListener {
         if (job.state() == JobState.RUNNING && loggedPercent >= 0) {
             value = Math.max(value, 10 + 0.89 * loggedPercent);
         }
+        // Compare what is actually sent (two decimals): the spec wants strictly increasing values, and a stalled
+        // queue still moves by a hair.
+        value = hundredths(value);
         if (value <= last) {
-            // The spec wants strictly increasing values; a stalled queue still moves by a hair.
-            value = Math.min(last + 0.01, job.state() != null && job.state().isTerminal() ? 100.0 : 99.99);
+            value = Math.min(hundredths(last + 0.01), job.state() != null && job.state().isTerminal() ? 100.0 : 99.99);
             if (value <= last) {
                 return;
             }
         }
         last = value;
-        exchange.progressNotification(ProgressNotification.builder(progressToken, Math.round(value * 100) / 100.0)
+        progressSink.accept(ProgressNotification.builder(progressToken, value)
             .total(100.0)
             .message(message(job))
             .build());
+    }
+
+    private static double hundredths(double v) {
+        return Math.round(v * 100) / 100.0;
     }
 
     static double percent(JobView job) {
