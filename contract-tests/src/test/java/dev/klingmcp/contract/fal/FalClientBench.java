@@ -80,6 +80,10 @@ final class FalClientBench implements BeforeAllCallback, AfterAllCallback {
 		return fal.exchanges();
 	}
 
+	List<String> liveStreams() {
+		return fal.liveStreams();
+	}
+
 	Path work() {
 		return work;
 	}

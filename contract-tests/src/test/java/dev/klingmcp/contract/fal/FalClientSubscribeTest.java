@@ -3,6 +3,7 @@ package dev.klingmcp.contract.fal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.klingmcp.contract.openapi.RecordedExchange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -49,10 +50,26 @@ class FalClientSubscribeTest {
 		assertThat(out.path("requestId").asText()).isNotBlank().isEqualTo(out.path("enqueuedId").asText());
 		assertThat(out.path("statuses").get(out.path("statuses").size() - 1).asText()).isEqualTo("COMPLETED");
 		assertThat(out.path("logCount").asInt()).as("logs reached onQueueUpdate").isPositive();
+		assertModeWasUsed(out.path("requestId").asText(), mode);
 		JsonNode videoFile = out.path("data").path("video");
 		assertThat(videoFile.path("url").asText()).startsWith(bench.baseUrl() + "/");
 		FalClientSupport.assertVideoMatches(videoFile, example.requestedSeconds(), example.requestedAspectRatio(),
 				bench.work());
+	}
+
+	/** Streaming must really use the event stream, polling must never open one. (Pings: FalClientStreamingTest.) */
+	private static void assertModeWasUsed(String requestId, String mode) {
+		List<RecordedExchange> streams = bench.exchanges().stream()
+			.filter(exchange -> exchange.path().endsWith("/requests/" + requestId + "/status/stream"))
+			.toList();
+		if (mode.equals("streaming")) {
+			assertThat(streams).singleElement().satisfies(stream -> {
+				assertThat(stream.mediaType()).isEqualTo("text/event-stream");
+				assertThat(stream.bodyText()).contains("\"COMPLETED\"");
+			});
+		} else {
+			assertThat(streams).isEmpty();
+		}
 	}
 
 	@ParameterizedTest(name = "{0} ({1})")

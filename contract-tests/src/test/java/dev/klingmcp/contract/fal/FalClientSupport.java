@@ -27,7 +27,10 @@ import org.jcodec.common.model.Rational;
 final class FalClientSupport {
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-	/** The mock serves one file per (duration, aspect): download and decode each URL once per run. */
+	/**
+	 * The mock serves one file per (duration, aspect), shared by every mock of the suite: download and decode each
+	 * (path, size) once per run.
+	 */
 	private static final Map<String, DecodedVideo> DECODED = new ConcurrentHashMap<>();
 
 	private FalClientSupport() {
@@ -54,7 +57,7 @@ final class FalClientSupport {
 			throws Exception {
 		assertThat(video.path("content_type").asText()).isEqualTo("video/mp4");
 		assertThat(video.path("file_name").asText()).endsWith(".mp4");
-		String key = video.path("url").asText() + "#" + video.path("file_size").asLong();
+		String key = URI.create(video.path("url").asText()).getPath() + "#" + video.path("file_size").asLong();
 		DecodedVideo decoded = DECODED.get(key);
 		if (decoded == null) {
 			decoded = download(video, directory);

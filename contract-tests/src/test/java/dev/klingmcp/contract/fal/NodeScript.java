@@ -51,6 +51,11 @@ final class NodeScript {
 		return this;
 	}
 
+	/** {@link #run()} on another thread, for scenarios the test steers while they run (e.g. on a manual clock). */
+	CompletableFuture<JsonNode> start() {
+		return CompletableFuture.supplyAsync(this::run, task -> new Thread(task, "node " + script).start());
+	}
+
 	/** Runs the script; fails (with its stderr) unless it exits 0 and prints one JSON object. */
 	JsonNode run() {
 		Result result = execute();

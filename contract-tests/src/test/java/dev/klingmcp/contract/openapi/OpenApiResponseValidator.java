@@ -77,6 +77,13 @@ public final class OpenApiResponseValidator {
 		return first;
 	}
 
+	/** Whether the exchange hit a route of an endpoint document (queue, result, cancel, stream), not storage. */
+	public boolean isEndpointRoute(RecordedExchange exchange) {
+		List<Operation> operations = operationsFor(exchange.method(), exchange.path());
+		return !operations.isEmpty()
+				&& operations.stream().noneMatch(o -> o.document().name().equals(STORAGE_DOCUMENT));
+	}
+
 	/** Matching operations, most specific (most literal segments) first; several documents may share a path. */
 	List<Operation> operationsFor(String method, String path) {
 		String[] segments = trimSlashes(path).split("/");

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -40,6 +41,8 @@ public final class RecordingProxy implements AutoCloseable {
 	private final HttpClient client;
 	private final URI target;
 	private final List<RecordedExchange> exchanges = new CopyOnWriteArrayList<>();
+	/** Event streams still open, as forwarded so far: lets a test wait for what a live stream has carried. */
+	private final Map<Object, StringBuffer> liveStreams = new ConcurrentHashMap<>();
 	private HttpServer server;
 	private String origin;
 
@@ -65,6 +68,11 @@ public final class RecordingProxy implements AutoCloseable {
 
 	public List<RecordedExchange> exchanges() {
 		return List.copyOf(exchanges);
+	}
+
+	/** The text each open event stream has forwarded so far. */
+	public List<String> liveStreams() {
+		return liveStreams.values().stream().map(StringBuffer::toString).toList();
 	}
 
 	private String targetOrigin() {
@@ -115,6 +123,8 @@ public final class RecordingProxy implements AutoCloseable {
 		out.setChunked(true);
 		StringBuilder pending = new StringBuilder();
 		ByteArrayOutputStream seen = new ByteArrayOutputStream();
+		StringBuffer live = new StringBuffer();
+		liveStreams.put(response, live);
 		response.handler(chunk -> {
 			pending.append(chunk.toString(StandardCharsets.UTF_8));
 			int end;
@@ -123,16 +133,19 @@ public final class RecordingProxy implements AutoCloseable {
 				pending.delete(0, end + 2);
 				byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
 				seen.writeBytes(bytes);
+				live.append(event);
 				out.write(Buffer.buffer(bytes));
 			}
 		});
 		response.endHandler(done -> {
+			liveStreams.remove(response);
 			byte[] rest = rewrite(pending.toString()).getBytes(StandardCharsets.UTF_8);
 			seen.writeBytes(rest);
 			record(request, response, seen.toByteArray(), seen.size());
 			out.end(Buffer.buffer(rest));
 		});
 		response.exceptionHandler(failure -> {
+			liveStreams.remove(response);
 			record(request, response, seen.toByteArray(), seen.size());
 			request.connection().close();
 		});

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,6 +27,7 @@ class RecordingProxyTest {
 	private static HttpServer upstream;
 	private static RecordingProxy proxy;
 	private static final AtomicReference<String> uploadedSha = new AtomicReference<>();
+	private static final AtomicReference<HttpServerResponse> openStream = new AtomicReference<>();
 	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 	private static final byte[] BLOB = new byte[3 * 1024 * 1024 + 17];
 
@@ -39,11 +41,10 @@ class RecordingProxyTest {
 				case "/json" -> request.response().putHeader("content-type", "application/json")
 					.putHeader("x-fal-request-id", "r1").end("{\"status_url\":\"" + self + "/status\"}");
 				case "/sse" -> {
+					// The rest goes out only when the test says so: the client must get the first event before the end.
+					openStream.set(request.response());
 					request.response().setChunked(true).putHeader("content-type", "text/event-stream");
 					request.response().write("data: {\"status\":\"IN_QUEUE\",\"url\":\"" + self + "/x\"}\n\n");
-					// The second event only goes out after a pause: the client must get the first one before the end.
-					vertx.setTimer(300, t -> request.response().write(": ping\n\n")
-						.compose(v -> request.response().end("data: {\"status\":\"COMPLETED\"}\n\n")));
 				}
 				case "/blob" -> request.response().putHeader("content-type", "video/mp4").end(Buffer.buffer(BLOB));
 				case "/upload" -> request.body().onSuccess(body -> {
@@ -85,6 +86,10 @@ class RecordingProxyTest {
 			String first = readUntilBlankLine(in);
 			assertThat(first).startsWith("data: {\"status\":\"IN_QUEUE\"").contains(proxy.baseUrl() + "/x");
 			assertThat(proxy.exchanges()).noneSatisfy(exchange -> assertThat(exchange.path()).isEqualTo("/sse"));
+			assertThat(proxy.liveStreams()).singleElement().asString().contains("IN_QUEUE");
+			HttpServerResponse upstreamStream = openStream.get();
+			vertx.runOnContext(v -> upstreamStream.write(": ping\n\n")
+				.compose(written -> upstreamStream.end("data: {\"status\":\"COMPLETED\"}\n\n")));
 			assertThat(new String(in.readAllBytes())).contains(": ping").contains("COMPLETED");
 		}
 		assertThat(proxy.exchanges()).anySatisfy(exchange -> {

@@ -10,11 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -52,10 +54,37 @@ public final class ValidatedMockFal implements BeforeAllCallback, AfterAllCallba
 		return with(options -> options.setManualClock(true));
 	}
 
-	/** Test defaults (quiet, fast pings) plus {@code configure}. */
+	/** Test defaults (quiet, fast pings, the suite's shared storage) plus {@code configure}. */
 	public static ValidatedMockFal with(UnaryOperator<MockFalOptions> configure) {
-		return new ValidatedMockFal(options -> configure
-			.apply(options.setLogRequests(false).setSsePingInterval(Duration.ofMillis(50))));
+		return new ValidatedMockFal(options -> configure.apply(options.setLogRequests(false)
+			.setSsePingInterval(Duration.ofMillis(50))
+			.setStorageDir(SharedStorage.DIRECTORY)));
+	}
+
+	/**
+	 * One storage directory for every mock of the test JVM: the mock keeps its generated MP4s there per (duration,
+	 * aspect), so each clip is encoded once per suite instead of once per test class. Deleted when the JVM exits.
+	 */
+	private static final class SharedStorage {
+		static final Path DIRECTORY = create();
+
+		private static Path create() {
+			try {
+				Path directory = Files.createTempDirectory("contract-mock-fal-");
+				Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(directory)));
+				return directory;
+			} catch (IOException e) {
+				throw new UncheckedIOException(e);
+			}
+		}
+
+		private static void deleteTree(Path directory) {
+			try (Stream<Path> files = Files.walk(directory)) {
+				files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+			} catch (IOException e) {
+				// best effort at exit: a leftover temp directory is harmless
+			}
+		}
 	}
 
 	@Override
@@ -90,6 +119,12 @@ public final class ValidatedMockFal implements BeforeAllCallback, AfterAllCallba
 		List<String> problems = new ArrayList<>();
 		for (RecordedExchange exchange : exchanges) {
 			problems.addAll(UndocumentedSurfaces.check(exchange).orElseGet(() -> VALIDATOR.problems(exchange)));
+			// Beyond the documents (which declare it only where clients read it): issue 3 asks for the header on
+			// every queue response, error answers included, so a client can always quote the request id.
+			if (VALIDATOR.isEndpointRoute(exchange) && !exchange.headers().containsKey("x-fal-request-id")) {
+				problems.add(exchange.method() + " " + exchange.path() + " -> " + exchange.status()
+						+ ": no x-fal-request-id header");
+			}
 		}
 		return problems;
 	}
@@ -101,6 +136,11 @@ public final class ValidatedMockFal implements BeforeAllCallback, AfterAllCallba
 
 	public MockControl control() {
 		return mock.control();
+	}
+
+	/** The text each still-open event stream has carried so far. */
+	public List<String> liveStreams() {
+		return proxy.liveStreams();
 	}
 
 	/** Responses recorded so far. */
