@@ -5,7 +5,6 @@ import dev.klingmcp.fal.client.model.QueueStatus;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.openapi.InputValidator;
-import dev.klingmcp.openapi.Violation;
 import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.fal.FalGateway;
@@ -36,14 +35,10 @@ import dev.klingmcp.server.ledger.SqliteJobLedger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,10 +106,10 @@ public final class DefaultJobService implements JobService {
     public SubmitResult submit(SubmitCommand cmd) {
         return guarded(() -> {
             FalEndpoint e = cmd.endpoint();
-            List<Violation> problems = validators.computeIfAbsent(e.id(), id -> InputValidator.forEndpoint(e, true))
+            var problems = validators.computeIfAbsent(e.id(), id -> InputValidator.forEndpoint(e, true))
                     .validate(cmd.input());
             if (!problems.isEmpty()) {
-                throw invalidInput(problems);
+                throw Failures.invalidInput(problems);
             }
             CostEstimate estimate = prices.estimate(e, cmd.input());
             if (cmd.dryRun()) {
@@ -126,7 +121,7 @@ public final class DefaultJobService implements JobService {
             options.put("client_key", cmd.clientKey());
             JobRecord row = ledger.insert(JobRecord.submitting(localId, e.id(), LedgerJson.write(cmd.input()))
                     .options(LedgerJson.write(options)).estimate(LedgerJson.write(estimate), estimate.usd())
-                    .idempotencyKey(cmd.clientKey() == null ? null : idempotencyKey(e, cmd.input(), cmd.clientKey())),
+                    .idempotencyKey(cmd.clientKey() == null ? null : LedgerJson.idempotencyKey(e.id(), cmd.input(), cmd.clientKey())),
                     "ledger write before submit");
             if (!row.localId().equals(localId)) {
                 return new SubmitResult(views.view(unstuck(row)), estimate, false, true);
@@ -384,29 +379,6 @@ public final class DefaultJobService implements JobService {
         }
         return ledger.update(r.localId(), b -> b.state() == JobState.SUBMITTING ? b.state(JobState.UNKNOWN) : b,
                 SqliteJobLedger.INTERRUPTED_NOTE).orElse(r);
-    }
-
-    private static JobException invalidInput(List<Violation> problems) {
-        Violation first = problems.get(0);
-        StringBuilder sb = new StringBuilder("the input is not valid for this model: ");
-        for (Violation v : problems) {
-            sb.append(v.path().isEmpty() ? "(root)" : v.path()).append(": ").append(v.problem());
-            if (v.allowed() != null) {
-                sb.append(" (allowed: ").append(v.allowed()).append(")");
-            }
-            sb.append("; ");
-        }
-        return new JobException(JobException.Kind.INVALID_INPUT, sb.substring(0, sb.length() - 2), first.path(),
-                first.allowed(), 0, null);
-    }
-
-    static String idempotencyKey(FalEndpoint e, ObjectNode input, String clientKey) {
-        String material = e.id() + "\n" + LedgerJson.write(LedgerJson.canonical(input)) + "\n" + clientKey;
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", ex);
-        }
     }
 
     private static double round(double usd) {

@@ -1,8 +1,11 @@
 package dev.klingmcp.server.jobs.impl;
 
+import dev.klingmcp.openapi.Violation;
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.jobs.JobError;
 import dev.klingmcp.server.jobs.JobException;
+
+import java.util.List;
 
 /** Translations of gateway failures into what the service records and reports. */
 final class Failures {
@@ -35,5 +38,20 @@ final class Failures {
             case HTTP -> (e.status() >= 400 && e.status() < 500)
                     || (e.status() >= 502 && e.status() <= 504 && e.falRequestId() == null && e.timeoutType() == null);
         };
+    }
+
+    /** All validation problems in one message; the first one's path and allowed values for the structured fields. */
+    static JobException invalidInput(List<Violation> problems) {
+        Violation first = problems.get(0);
+        StringBuilder sb = new StringBuilder("the input is not valid for this model: ");
+        for (Violation v : problems) {
+            sb.append(v.path().isEmpty() ? "(root)" : v.path()).append(": ").append(v.problem());
+            if (v.allowed() != null) {
+                sb.append(" (allowed: ").append(v.allowed()).append(")");
+            }
+            sb.append("; ");
+        }
+        return new JobException(JobException.Kind.INVALID_INPUT, sb.substring(0, sb.length() - 2), first.path(),
+                first.allowed(), 0, null);
     }
 }

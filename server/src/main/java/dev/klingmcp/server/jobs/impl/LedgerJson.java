@@ -12,7 +12,11 @@ import dev.klingmcp.server.jobs.CostEstimate;
 import dev.klingmcp.server.jobs.JobError;
 import dev.klingmcp.server.jobs.LogLine;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.TreeMap;
@@ -112,5 +116,15 @@ final class LedgerJson {
             }
         }
         return out.size() <= max ? out : List.copyOf(out.subList(out.size() - max, out.size()));
+    }
+
+    /** sha256 of model + canonical input + the caller's key: the same command hashes the same whatever its key order. */
+    static String idempotencyKey(String model, JsonNode input, String clientKey) {
+        String material = model + "\n" + LedgerJson.write(LedgerJson.canonical(input)) + "\n" + clientKey;
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", ex);
+        }
     }
 }

@@ -11,7 +11,6 @@ import dev.klingmcp.server.jobs.CostEstimate;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 
@@ -55,8 +54,7 @@ public final class PriceTable {
         if (root == null || !root.isObject()) {
             throw new ConfigException("price file " + priceFile + ": expected a JSON object keyed by model");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : root.properties()) {
             FalEndpoint e = registry.find(entry.getKey()).orElseThrow(() -> new ConfigException("price file " + priceFile
                     + ": unknown model '" + entry.getKey() + "'; allowed: " + String.join(", ", registry.names())));
             FalEndpoint.Pricing d = prices.get(e.id());

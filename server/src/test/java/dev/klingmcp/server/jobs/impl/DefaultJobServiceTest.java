@@ -216,6 +216,22 @@ class DefaultJobServiceTest {
     }
 
     @Test
+    void anAllowedFileIsUploadedToFalStorageAndServedBack() throws Exception {
+        byte[] png = new byte[3000];
+        new java.util.Random(3).nextBytes(png);
+        Path face = Files.write(dir.resolve("uploads/face.png"), png);
+        var up = jobs.upload(Path.of("face.png"));
+        assertThat(up.contentType()).isEqualTo("image/png");
+        assertThat(up.size()).isEqualTo(3000);
+        assertThat(up.parts()).isEqualTo(1);
+        var http = java.net.http.HttpClient.newHttpClient();
+        var got = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(up.url())).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(got.statusCode()).isEqualTo(200);
+        assertThat(got.body()).isEqualTo(Files.readAllBytes(face));
+    }
+
+    @Test
     void uploadsAreCheckedBeforeAnyNetworkCall() throws Exception {
         Path outside = Files.writeString(dir.resolve("outside.png"), "x");
         assertThatThrownBy(() -> jobs.upload(outside)).isInstanceOf(JobException.class)
