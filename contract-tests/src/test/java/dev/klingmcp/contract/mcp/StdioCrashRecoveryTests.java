@@ -60,6 +60,10 @@ class StdioCrashRecoveryTests {
 			try (StdioServer second = StdioServer.start(setup, after)) {
 				ToolCall listed = second.session().call("list_jobs", Map.of());
 				assertThat(listed.at("/jobs").findValuesAsText("job_id")).as("%s", listed).containsAll(ids);
+				for (var job : listed.at("/jobs")) {
+					assertThat(job.path("status").asText()).as("fal accepted these before the crash: %s", job)
+						.isIn("QUEUED", "RUNNING", "SUCCEEDED");
+				}
 				for (int i = 0; i < ids.size(); i++) {
 					clock.complete(ids.get(i));
 					ToolCall result = second.session().call("result", Map.of("job_id", ids.get(i), "download", true));
@@ -67,8 +71,13 @@ class StdioCrashRecoveryTests {
 					Mp4File video = Mp4File.decode(Path.of(result.at("/download/path").asText()));
 					assertThat(video.durationSeconds()).isCloseTo(seeds.get(i).requestedSeconds(), within(0.5));
 				}
+				OutputSchemaCheck schemas = new OutputSchemaCheck(second.session().tools());
+				assertThat(schemas.problems(before.calls())).isEmpty();
+				assertThat(schemas.problems(after.calls())).isEmpty();
+				assertThat(before.stderr()).isNotEmpty();
 				assertThat(SecretScan.hits(before)).isEmpty();
 				assertThat(SecretScan.hits(after)).isEmpty();
+				assertThat(SecretScan.fileHits(root)).isEmpty();
 			}
 		}
 	}
