@@ -2,6 +2,8 @@ package dev.klingmcp.server.cli;
 
 import java.net.URI;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import dev.klingmcp.mock.MockFal;
 import dev.klingmcp.mock.MockFalOptions;
@@ -13,6 +15,7 @@ import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.jobs.JobService;
 import dev.klingmcp.server.mcp.KlingMcpServer;
 import dev.klingmcp.server.transport.StdioTransportProvider;
+import dev.klingmcp.server.transport.StreamableHttpServer;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,14 +70,19 @@ public final class ServeCommand implements Callable<Integer> {
         else if (!config.falKey().isPresent()) {
             log.warn("FAL_KEY is not set: tools that call fal will fail (describe_models, dry runs and list_jobs work)");
         }
-        log.info("kling-mcp {} serving MCP on stdio; {}", KlingMcp.version(), config);
+        log.info("kling-mcp {} serving MCP on {}; {}", KlingMcp.version(), options.http ? "HTTP" : "stdio", config);
         try (JobService jobs = JobServices.open(config)) {
-            StdioTransportProvider transport = new StdioTransportProvider(McpJsonDefaults.getMapper(), System.in,
-                    parent.protocolOut());
-            KlingMcpServer server = KlingMcpServer.start(transport, jobs, config.falKey()::redact, KlingMcp.version());
-            transport.terminated().join();
-            log.info("stdin closed and in-flight requests answered; shutting down");
-            server.close();
+            if (options.http) {
+                serveHttp(jobs, config);
+            }
+            else {
+                StdioTransportProvider transport = new StdioTransportProvider(McpJsonDefaults.getMapper(), System.in,
+                        parent.protocolOut());
+                KlingMcpServer server = KlingMcpServer.start(transport, jobs, config.falKey()::redact, KlingMcp.version());
+                transport.terminated().join();
+                log.info("stdin closed and in-flight requests answered; shutting down");
+                server.close();
+            }
         }
         finally {
             if (mock != null) {
@@ -82,6 +90,35 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Serves until the process is told to stop (SIGTERM, Ctrl-C); the hook waits for the listener to close. */
+    private void serveHttp(JobService jobs, ServerConfig config) {
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(10, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "kling-mcp-shutdown"));
+        try (StreamableHttpServer http = StreamableHttpServer.create(options.port)) {
+            KlingMcpServer server = KlingMcpServer.start(http.transport(), jobs, config.falKey()::redact, KlingMcp.version());
+            http.start();
+            log.info("MCP Streamable HTTP on {} (loopback only)", http.url());
+            System.err.println("kling-mcp: MCP endpoint " + http.url());
+            stop.await();
+            server.close();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        finally {
+            stopped.countDown();
+        }
     }
 
 }

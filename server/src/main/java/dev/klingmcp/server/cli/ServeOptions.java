@@ -20,6 +20,13 @@ public final class ServeOptions {
             description = "With --mock: how much faster than fal's typical timing jobs run (default ${DEFAULT-VALUE}).")
     double mockSpeed;
 
+    @Option(names = "--http", description = "Serve MCP over Streamable HTTP on 127.0.0.1 (endpoint /mcp) instead of stdio.")
+    boolean http;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8765",
+            description = "With --http: the port (0 = any free port; default ${DEFAULT-VALUE}).")
+    int port;
+
     @Option(names = "--config", paramLabel = "FILE", description = "A properties file of settings (keys as in --set).")
     Path configFile;
 

@@ -1,6 +1,7 @@
 package dev.klingmcp.server.mcp;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -27,7 +28,11 @@ public final class JobResources {
     private JobResources() {
     }
 
-    public static SyncResourceTemplateSpecification template(JobService jobs) {
+    /**
+     * @param runningRead told the id when a job still running is read (transports that can't show us subscriptions
+     *                    follow the job from then on, so a subscriber that read it first gets updates)
+     */
+    public static SyncResourceTemplateSpecification template(JobService jobs, Consumer<String> runningRead) {
         ResourceTemplate template = ResourceTemplate.builder()
             .uriTemplate(TEMPLATE)
             .name("kling-job")
@@ -42,6 +47,9 @@ public final class JobResources {
             JobView job = jobId.isEmpty() ? null : jobs.find(jobId).orElse(null);
             if (job == null) {
                 throw McpError.RESOURCE_NOT_FOUND.apply(uri);
+            }
+            if (!job.state().isTerminal()) {
+                runningRead.accept(job.jobId());
             }
             ObjectNode body = JobJson.job(job);
             body.put("next_step", NextStep.forJob(job));

@@ -14,6 +14,7 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 
 /**
  * Assembles the MCP server: the seven tools, the job resource template, the reference-scene prompt and completions, on
@@ -39,6 +40,8 @@ public final class KlingMcpServer implements AutoCloseable {
     }
 
     /**
+     * The server on stdio (or any single-session transport).
+     *
      * @param transport where JSON-RPC flows
      * @param jobs      the job service (owned by the caller)
      * @param redactor  scrubs the fal key from any text a client could see
@@ -46,11 +49,27 @@ public final class KlingMcpServer implements AutoCloseable {
      */
     public static KlingMcpServer start(McpServerTransportProvider transport, JobService jobs, UnaryOperator<String> redactor,
             String version) {
-        FalEndpoints registry = FalEndpoints.load();
         JobWatcher watcher = new JobWatcher(jobs);
+        boolean observable = transport instanceof StdioTransportProvider;
+        KlingMcpServer server = build(McpServer.sync(transport), jobs, watcher, redactor, version, !observable);
+        if (transport instanceof StdioTransportProvider stdio) {
+            stdio.observeInbound(watcher::onClientMessage);
+        }
+        return server;
+    }
+
+    /** The server on Streamable HTTP (sessions, SSE); subscriptions are not visible there, so reads start following. */
+    public static KlingMcpServer start(McpStreamableServerTransportProvider transport, JobService jobs,
+            UnaryOperator<String> redactor, String version) {
+        return build(McpServer.sync(transport), jobs, new JobWatcher(jobs), redactor, version, true);
+    }
+
+    private static KlingMcpServer build(McpServer.SyncSpecification<?> spec, JobService jobs, JobWatcher watcher,
+            UnaryOperator<String> redactor, String version, boolean followOnRead) {
+        FalEndpoints registry = FalEndpoints.load();
         ToolContext ctx = new ToolContext(jobs, registry, new ToolResults(redactor),
                 new OutputSchemas(registry.all().get(0)), watcher);
-        McpSyncServer server = McpServer.sync(transport)
+        McpSyncServer server = spec
             .serverInfo(NAME, version)
             .instructions(INSTRUCTIONS)
             .capabilities(ServerCapabilities.builder()
@@ -66,14 +85,12 @@ public final class KlingMcpServer implements AutoCloseable {
             // Only server->client requests (none today) are bounded by this; a human answering an elicitation needs time.
             .requestTimeout(Duration.ofMinutes(5))
             .tools(KlingTools.specifications(ctx))
-            .resourceTemplates(JobResources.template(jobs))
+            .resourceTemplates(JobResources.template(jobs, followOnRead ? watcher::watch : id -> {
+            }))
             .prompts(ReferenceScenePrompt.specification(registry))
             .completions(Completions.specifications(jobs, registry))
             .build();
         watcher.attach(server);
-        if (transport instanceof StdioTransportProvider stdio) {
-            stdio.observeInbound(watcher::onClientMessage);
-        }
         return new KlingMcpServer(server, watcher);
     }
 
