@@ -132,6 +132,34 @@ class JobServiceRecoveryTest {
     }
 
     @Test
+    void concurrentRetriesOfOneCommandSubmitOnce() throws Exception {
+        try (DefaultJobService jobs = fx.open()) {
+            SubmitCommand cmd = new SubmitCommand(STANDARD, standardInput("raced"), null, false, "k-race");
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<dev.klingmcp.server.jobs.SubmitResult>> all = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                all.add(pool.submit(() -> {
+                    go.await();
+                    return jobs.submit(cmd);
+                }));
+            }
+            go.countDown();
+            java.util.Set<String> localIds = new java.util.HashSet<>();
+            int fresh = 0;
+            for (var f : all) {
+                var r = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                localIds.add(r.job().localId());
+                fresh += r.reused() ? 0 : 1;
+            }
+            pool.shutdown();
+            assertThat(localIds).hasSize(1);
+            assertThat(fresh).isEqualTo(1);
+        }
+        assertThat(fx.attempts(STANDARD)).isEqualTo(1);
+    }
+
+    @Test
     void theKeyNeverShowsInErrorsOrJobViews() {
         String key = "leaky-key-id-123:leaky-secret-abcdef";
         try (DefaultJobService jobs = fx.open(fx.config.withFalKey(FalKey.of(key)))) {
