@@ -75,7 +75,7 @@ public final class GenerateSchema {
                     properties.set(f, modelProps.get(f).deepCopy());
                 }
             });
-            defs.set(defName(e), modelRules(e, derived));
+            defs.set(defName(e), modelRules(e, derived, properties));
             allOf.add(ToolJson.object()
                 .<ObjectNode>set("if", ToolJson.object()
                     .<ObjectNode>set("properties", ToolJson.object().set("model", enumOf(e.shortName(), e.id())))
@@ -140,10 +140,23 @@ public final class GenerateSchema {
         return ToolJson.object().set("enum", list);
     }
 
-    private static ObjectNode modelRules(FalEndpoint e, ObjectNode derived) {
+    /**
+     * One model's rules. Field schemas are repeated only where they validate differently from the top-level one
+     * (descriptions aside): the per-model copies would otherwise triple the size of tools/list for nothing.
+     */
+    private static ObjectNode modelRules(FalEndpoint e, ObjectNode derived, ObjectNode topLevel) {
         ObjectNode rules = ToolJson.object();
         rules.put("description", e.title() + ": the fields this model accepts.");
-        rules.set("properties", derived.get("properties").deepCopy());
+        ObjectNode own = ToolJson.object();
+        derived.get("properties").fields().forEachRemaining(f -> {
+            JsonNode shared = topLevel.get(f.getKey());
+            if (shared == null || !withoutAnnotations(shared).equals(withoutAnnotations(f.getValue()))) {
+                own.set(f.getKey(), f.getValue().deepCopy());
+            }
+        });
+        if (!own.isEmpty()) {
+            rules.set("properties", own);
+        }
         if (derived.has("required")) {
             rules.set("required", derived.get("required").deepCopy());
         }
@@ -152,6 +165,34 @@ public final class GenerateSchema {
         derived.get("properties").fieldNames().forEachRemaining(allowed::add);
         rules.set("propertyNames", ToolJson.object().set("enum", allowed));
         return rules;
+    }
+
+    private static final Set<String> ANNOTATIONS = Set.of("title", "description", "examples", "default", "$comment");
+
+    /** The schema with annotation keywords removed at every level: what is left decides validation. */
+    static JsonNode withoutAnnotations(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            ObjectNode out = ToolJson.object();
+            object.fields().forEachRemaining(f -> {
+                if (!ANNOTATIONS.contains(f.getKey())) {
+                    out.set(f.getKey(), f.getKey().equals("properties") ? mapWithoutAnnotations(f.getValue())
+                            : withoutAnnotations(f.getValue()));
+                }
+            });
+            return out;
+        }
+        if (node instanceof ArrayNode array) {
+            ArrayNode out = ToolJson.array();
+            array.forEach(item -> out.add(withoutAnnotations(item)));
+            return out;
+        }
+        return node;
+    }
+
+    private static JsonNode mapWithoutAnnotations(JsonNode map) {
+        ObjectNode out = ToolJson.object();
+        map.fields().forEachRemaining(f -> out.set(f.getKey(), withoutAnnotations(f.getValue())));
+        return out;
     }
 
     /**

@@ -36,7 +36,25 @@ public final class OutputSchemas {
     public ObjectNode schema(String tool) {
         ObjectNode schema = ToolJson.object().put("$schema", SchemaDeriver.DIALECT);
         schema.setAll(ToolJson.resource(DIR + tool + ".json"));
-        schema.set("$defs", sharedDefs.deepCopy());
+        // Only the shared shapes this tool reaches: every tool's schema is in tools/list, which agents pay for in tokens.
+        ObjectNode defs = schema.putObject("$defs");
+        java.util.Deque<JsonNode> todo = new java.util.ArrayDeque<>(java.util.List.of(schema));
+        while (!todo.isEmpty()) {
+            JsonNode node = todo.pop();
+            JsonNode ref = node.get("$ref");
+            if (ref != null && ref.asText().startsWith("#/$defs/")) {
+                String name = ref.asText().substring("#/$defs/".length());
+                if (!defs.has(name) && sharedDefs.has(name)) {
+                    defs.set(name, sharedDefs.get(name).deepCopy());
+                    todo.push(defs.get(name));
+                }
+            }
+            node.forEach(child -> {
+                if (child.isContainerNode() && child != defs) {
+                    todo.push(child);
+                }
+            });
+        }
         return schema;
     }
 
