@@ -157,6 +157,12 @@ public final class OpenApiResponseValidator {
 		}
 		String mediaType = exchange.mediaType();
 		JsonNode media = content.get(mediaType);
+		if (media == null) { // OpenAPI media type ranges: "image/*", then "*/*"
+			media = content.get(mediaType.replaceAll("/.*", "/*"));
+		}
+		if (media == null) {
+			media = content.get("*/*");
+		}
 		if (media == null) {
 			List<String> documented = new ArrayList<>();
 			content.fieldNames().forEachRemaining(documented::add);
