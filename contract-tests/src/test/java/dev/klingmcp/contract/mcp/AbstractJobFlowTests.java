@@ -83,7 +83,7 @@ abstract class AbstractJobFlowTests extends McpContractSuite {
 		ToolCall result = mcp.call("result", Map.of("job_id", jobId, "download", true));
 		assertThat(result.isError()).as("%s", result).isFalse();
 		assertThat(result.at("/outcome").asText()).isEqualTo("READY");
-		assertThat(result.at("/video/url").asText()).startsWith(mock.baseUrl());
+		assertThat(result.at("/video/url").asText()).startsWith(contract.baseUrl());
 		assertThat(result.resourceLinks()).as("resource_link to the video").isNotEmpty();
 		Path saved = Path.of(result.at("/download/path").asText());
 		assertThat(saved).isRegularFile().startsWith(setup.outputDir());
@@ -104,8 +104,13 @@ abstract class AbstractJobFlowTests extends McpContractSuite {
 		ToolCall status = waiting.get(60, TimeUnit.SECONDS);
 		List<Double> values = recorder.progress(token).stream().map(ProgressNotification::progress).toList();
 		assertThat(values).as("progress notifications for %s", jobId).hasSizeGreaterThanOrEqualTo(3);
-		for (int i = 1; i < values.size(); i++) {
-			assertThat(values.get(i)).as("progress strictly increases: %s", values).isGreaterThan(values.get(i - 1));
+		// The SDK's sync client hands each notification to its consumer on a boundedElastic thread, so the order they
+		// reach this list is not the wire order (nor is every one of them there yet when the result arrives). What can
+		// be checked here: every value is new (strictly increasing once sorted). The wire order itself is
+		// ProgressReporter's job and is unit-tested there, with two threads reporting at once.
+		List<Double> sorted = values.stream().sorted().toList();
+		for (int i = 1; i < sorted.size(); i++) {
+			assertThat(sorted.get(i)).as("progress values are all distinct: %s", values).isGreaterThan(sorted.get(i - 1));
 		}
 		return status;
 	}
@@ -193,7 +198,7 @@ abstract class AbstractJobFlowTests extends McpContractSuite {
 		ToolCall upload = mcp.call("upload", Map.of("path", image.toString()));
 		assertThat(upload.isError()).as("%s", upload).isFalse();
 		String url = upload.at("/url").asText();
-		assertThat(url).startsWith(mock.baseUrl());
+		assertThat(url).startsWith(contract.baseUrl());
 		assertThat(upload.at("/size").asLong()).isEqualTo(Files.size(image));
 		assertThat(TestImages.fetch(url)).as("bytes served at the storage URL").isEqualTo(Files.readAllBytes(image));
 

@@ -34,11 +34,16 @@ final class ClockDriver {
 	 * The mock every MCP suite runs against: manual clock, accepting only the leak-check key, and one storage folder
 	 * per build so the MP4s it renders for a (duration, aspect) are encoded once for all suites.
 	 */
-	static MockFal startMock() {
-		return MockFal.start(new MockFalOptions().setManualClock(true)
+	static MockFalOptions options(MockFalOptions options) {
+		return options.setManualClock(true)
 			.addApiKey(SecretScan.FAL_KEY)
 			.setSeed(7)
-			.setStorageDir(Path.of(System.getProperty("contract.mockStorageDir", "target/mcp-mock-fal")).toAbsolutePath()));
+			.setStorageDir(Path.of(System.getProperty("contract.mockStorageDir", "target/mcp-mock-fal")).toAbsolutePath());
+	}
+
+	/** A mock with {@link #options}, not behind the contract-checking proxy. */
+	static MockFal startMock() {
+		return MockFal.start(options(new MockFalOptions()));
 	}
 
 	JobSnapshot job(String requestId) {

@@ -3,6 +3,7 @@ package dev.klingmcp.contract.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.klingmcp.contract.openapi.ValidatedMockFal;
 import dev.klingmcp.mock.MockFal;
 import dev.klingmcp.mock.queue.SubmitCounters;
 import java.nio.file.Path;
@@ -19,8 +20,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What every MCP contract suite shares: one mock-fal in this JVM (manual clock, accepting only the leak-check key),
- * one server process per suite talking to it, and two checks that run last over everything the suite saw: every
+ * What every MCP contract suite shares: one mock-fal in this JVM (manual clock, accepting only the leak-check key)
+ * behind the recording proxy that checks every answer it gives against the {@code openapi/} documents, one server
+ * process per suite talking to it, and two checks that run last over everything the suite saw: every
  * {@code structuredContent} conforms to its tool's {@code outputSchema}, and the fal key appears nowhere.
  *
  * <p>Subclasses pick the transport through {@link #connector()}; the stdio subclasses spawn the real jar.
@@ -36,6 +38,10 @@ abstract class McpContractSuite {
 	/** The suite's temporary folder (ledger, outputs, working directory, captured stderr). */
 	Path root;
 
+	/** mock-fal behind the contract-checking proxy: the server is pointed at {@code contract.baseUrl()}. */
+	ValidatedMockFal contract;
+
+	/** The mock itself, for its control API (clock, jobs, submit counters). */
 	MockFal mock;
 
 	ClockDriver clock;
@@ -55,9 +61,10 @@ abstract class McpContractSuite {
 	void startMockAndServer(@TempDir Path tempDir) {
 		ServerCommand.assumeServerBuilt();
 		root = tempDir;
-		mock = ClockDriver.startMock();
+		contract = ValidatedMockFal.with(ClockDriver::options).start();
+		mock = contract.mock();
 		clock = new ClockDriver(mock);
-		setup = ServerSetup.under(root, mock.baseUrl(), SecretScan.FAL_KEY);
+		setup = ServerSetup.under(root, contract.baseUrl(), SecretScan.FAL_KEY);
 		recorder = new Recorder(root.resolve("server-stderr.log"));
 		connector = connector();
 		mcp = connector.connect(setup, recorder);
@@ -71,8 +78,8 @@ abstract class McpContractSuite {
 			}
 		}
 		finally {
-			if (mock != null) {
-				mock.close();
+			if (contract != null) {
+				contract.verifyAndClose(getClass().getSimpleName());
 			}
 		}
 	}

@@ -55,8 +55,10 @@ public final class ProgressReporter implements StatusListener {
         this.jobChanged = jobChanged;
     }
 
+    // Synchronized: the tool thread reports the state before the first stream event while the stream thread reports
+    // updates; compute-and-send must happen in one order or the client sees progress go backwards.
     @Override
-    public void onUpdate(StatusUpdate update) {
+    public synchronized void onUpdate(StatusUpdate update) {
         JobView job = update.job();
         try {
             for (LogLine line : update.newLogs()) {
@@ -77,7 +79,7 @@ public final class ProgressReporter implements StatusListener {
     }
 
     /** Sends one progress step for the job's current state (also used before the first stream event). */
-    public void report(JobView job) {
+    public synchronized void report(JobView job) {
         if (progressToken == null) {
             return;
         }

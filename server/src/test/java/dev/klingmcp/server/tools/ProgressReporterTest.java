@@ -45,6 +45,47 @@ class ProgressReporterTest {
     }
 
     @Test
+    void twoThreadsReportingAtOnceStillSendStrictlyIncreasingValues() throws Exception {
+        // The tool thread reports the state before the first stream event while the stream thread reports updates.
+        List<ProgressNotification> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+        ProgressReporter r = new ProgressReporter(sent::add, logs::add, "t", id -> { });
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        Runnable queued = () -> {
+            awaitQuietly(go);
+            for (int i = 0; i < 500; i++) {
+                r.report(view(JobState.QUEUED, 0, null, null));
+            }
+        };
+        Runnable running = () -> {
+            awaitQuietly(go);
+            for (int i = 0; i < 500; i++) {
+                r.report(view(JobState.RUNNING, null, Duration.ofMillis(10 * i), Duration.ofSeconds(100)));
+            }
+        };
+        Thread a = new Thread(queued);
+        Thread b = new Thread(running);
+        a.start();
+        b.start();
+        go.countDown();
+        a.join(10_000);
+        b.join(10_000);
+        List<Double> values = sent.stream().map(ProgressNotification::progress).toList();
+        assertThat(values).isNotEmpty();
+        for (int i = 1; i < values.size(); i++) {
+            assertThat(values.get(i)).as("sent in this order: %s", values).isGreaterThan(values.get(i - 1));
+        }
+    }
+
+    private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void falLogsBecomeLoggingNotificationsAndTheirPercentagesMoveTheBar() {
         ProgressReporter r = new ProgressReporter(progress::add, logs::add, "t", changed::add);
         JobView running = view(JobState.RUNNING, null, Duration.ofSeconds(1), Duration.ofSeconds(300));
