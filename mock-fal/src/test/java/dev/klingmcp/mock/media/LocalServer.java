@@ -9,7 +9,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -59,7 +61,14 @@ public final class LocalServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    public void close() throws ExecutionException, TimeoutException {
+        try {
+            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            // try-with-resources must not swallow an interrupt: restore the flag and fail the test loudly.
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while closing the test server", e);
+        }
     }
 }

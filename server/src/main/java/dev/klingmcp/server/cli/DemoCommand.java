@@ -100,7 +100,7 @@ public final class DemoCommand implements Callable<Integer> {
         transport.setStdErrorHandler(line -> bar.log("[server] " + line));
         step("Spawning the MCP server (java ... kling-mcp serve) and connecting over stdio ...");
         McpSyncClient client = McpClient.sync(transport)
-            .clientInfo(new Implementation("kling-mcp-demo", KlingMcp.version()))
+            .clientInfo(Implementation.builder("kling-mcp-demo", KlingMcp.version()).build())
             .requestTimeout(Duration.ofSeconds(90))
             .initializationTimeout(Duration.ofSeconds(60))
             .progressConsumer(p -> bar.update(p.progress(), p.total(), p.message()))
@@ -175,7 +175,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private JsonNode call(McpSyncClient client, String tool, ObjectNode args, boolean progress) {
-        CallToolRequest.Builder request = CallToolRequest.builder().name(tool).arguments(ToolJson.toMap(args));
+        CallToolRequest.Builder request = CallToolRequest.builder(tool).arguments(ToolJson.toMap(args));
         if (progress) {
             request.progressToken("demo-" + (++progressTokens));
         }
