@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.mock.MockFal;
 import dev.klingmcp.mock.MockFalOptions;
 import dev.klingmcp.server.KlingMcp;
+import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.tools.ToolJson;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -90,6 +91,7 @@ public final class DemoCommand implements Callable<Integer> {
         env.put("KLING_MCP_LEDGER_URL", "jdbc:sqlite:" + home.resolve("jobs.db"));
         env.put("KLING_MCP_OUTPUT_DIR", home.resolve("videos").toString());
         env.put("KLING_MCP_UPLOAD_ROOTS", home.toString());
+        env.put(ServerConfigLoader.envName(ServerConfigLoader.FAL_TIME_SCALE), Double.toString(speed));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ServerParameters params = ServerParameters.builder(java)
             .args("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-XX:TieredStopAtLevel=1", "-cp",
