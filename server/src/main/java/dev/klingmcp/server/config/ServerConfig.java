@@ -116,10 +116,6 @@ public record ServerConfig(
         return new ServerConfig(falKey, queueUrl, restUrl, outputDir, uploadRoots, ledgerUrl, priceFile, t, retry, timeScale);
     }
 
-    public ServerConfig withTimeScale(double scale) {
-        return new ServerConfig(falKey, queueUrl, restUrl, outputDir, uploadRoots, ledgerUrl, priceFile, timeouts, retry, scale);
-    }
-
     public ServerConfig withRetry(Retry r) {
         return new ServerConfig(falKey, queueUrl, restUrl, outputDir, uploadRoots, ledgerUrl, priceFile, timeouts, r, timeScale);
     }
