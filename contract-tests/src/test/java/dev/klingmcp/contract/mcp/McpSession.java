@@ -39,7 +39,7 @@ final class McpSession implements AutoCloseable {
 	/** Connects, runs {@code initialize} and asks for every log level so fal's log lines arrive as notifications. */
 	static McpSession open(McpClientTransport transport, Recorder recorder) {
 		McpSyncClient client = McpClient.sync(transport)
-			.clientInfo(new Implementation("kling-contract-tests", "1.0.0"))
+			.clientInfo(Implementation.builder("kling-contract-tests", "1.0.0").build())
 			.capabilities(ClientCapabilities.builder().build())
 			.requestTimeout(REQUEST_TIMEOUT)
 			.initializationTimeout(Duration.ofSeconds(60))
@@ -67,7 +67,7 @@ final class McpSession implements AutoCloseable {
 
 	/** Calls a tool; with a {@code progressToken} the server may send progress notifications for this call. */
 	ToolCall call(String tool, Map<String, Object> arguments, Object progressToken) {
-		CallToolRequest.Builder request = CallToolRequest.builder().name(tool).arguments(arguments);
+		CallToolRequest.Builder request = CallToolRequest.builder(tool).arguments(arguments);
 		if (progressToken != null) {
 			request.progressToken(progressToken);
 		}
@@ -95,13 +95,13 @@ final class McpSession implements AutoCloseable {
 	}
 
 	ReadResourceResult read(String uri) {
-		ReadResourceResult result = client.readResource(new ReadResourceRequest(uri));
+		ReadResourceResult result = client.readResource(ReadResourceRequest.builder(uri).build());
 		recorder.seen(result);
 		return result;
 	}
 
 	void subscribe(String uri) {
-		client.subscribeResource(new SubscribeRequest(uri));
+		client.subscribeResource(SubscribeRequest.builder(uri).build());
 	}
 
 	McpSyncClient client() {

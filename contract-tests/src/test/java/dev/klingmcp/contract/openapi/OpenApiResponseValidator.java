@@ -13,7 +13,6 @@ import dev.klingmcp.openapi.SchemaDeriver;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -89,9 +88,7 @@ public final class OpenApiResponseValidator {
 		String[] segments = trimSlashes(path).split("/");
 		List<Operation> matches = new ArrayList<>();
 		for (OpenApiDocument document : documents) {
-			Iterator<Map.Entry<String, JsonNode>> paths = document.root().path("paths").fields();
-			while (paths.hasNext()) {
-				Map.Entry<String, JsonNode> entry = paths.next();
+			for (Map.Entry<String, JsonNode> entry : document.root().path("paths").properties()) {
 				JsonNode operation = entry.getValue().get(method.toLowerCase(Locale.ROOT));
 				int literals = literalMatches(trimSlashes(entry.getKey()).split("/"), segments);
 				if (operation != null && literals >= 0) {
@@ -131,9 +128,7 @@ public final class OpenApiResponseValidator {
 
 	private void checkHeaders(OpenApiDocument document, JsonNode response, RecordedExchange exchange, String where,
 			List<String> problems) {
-		Iterator<Map.Entry<String, JsonNode>> headers = response.path("headers").fields();
-		while (headers.hasNext()) {
-			Map.Entry<String, JsonNode> header = headers.next();
+		for (Map.Entry<String, JsonNode> header : response.path("headers").properties()) {
 			String value = exchange.headers().get(header.getKey().toLowerCase(Locale.ROOT));
 			// Documented response headers are the ones fal's clients read (x-fal-request-id): the mock must send them.
 			if (value == null) {

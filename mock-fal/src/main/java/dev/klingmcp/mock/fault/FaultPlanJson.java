@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.mock.queue.JobFaults;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -29,20 +28,19 @@ public final class FaultPlanJson {
         }
         FaultPlan plan = json.hasNonNull("spec") ? FaultPlan.parse(json.get("spec").asText()) : new FaultPlan();
         JsonNode routes = json.path("routes");
-        for (Iterator<Map.Entry<String, JsonNode>> it = routes.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : routes.properties()) {
             FaultRoute route = FaultRoute.parse(e.getKey());
             for (JsonNode a : e.getValue().path("script")) {
                 plan.script(route, FaultAction.parse(a.asText()));
             }
-            e.getValue().path("probabilities").fields().forEachRemaining(p ->
+            e.getValue().path("probabilities").properties().forEach(p ->
                     plan.probability(route, FaultAction.parse(p.getKey()), number(p.getValue(), "probability")));
         }
         JsonNode job = json.path("job");
         for (JsonNode j : job.path("script")) {
             plan.jobScript(JobFaultSpec.parse(j.asText()));
         }
-        job.path("probabilities").fields().forEachRemaining(p ->
+        job.path("probabilities").properties().forEach(p ->
                 plan.jobProbability(p.getKey(), number(p.getValue(), "probability")));
         if (json.has("retry_after_seconds")) {
             plan.retryAfterSeconds((int) number(json.get("retry_after_seconds"), "retry_after_seconds"));

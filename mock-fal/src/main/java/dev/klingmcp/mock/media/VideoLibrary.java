@@ -118,14 +118,6 @@ public final class VideoLibrary implements AutoCloseable {
         return encodeCount.get();
     }
 
-    public int fps() {
-        return fps;
-    }
-
-    public Path cacheDir() {
-        return cacheDir;
-    }
-
     @Override
     public void close() {
         encoders.shutdownNow();

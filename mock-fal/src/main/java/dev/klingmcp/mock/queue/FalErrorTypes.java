@@ -31,10 +31,6 @@ public final class FalErrorTypes {
     private FalErrorTypes() {
     }
 
-    public static boolean isKnown(String errorType) {
-        return KNOWN.containsKey(errorType);
-    }
-
     public static int httpStatus(String errorType) {
         Entry e = KNOWN.get(errorType);
         return e == null ? 500 : e.httpStatus();
@@ -43,9 +39,5 @@ public final class FalErrorTypes {
     public static String message(String errorType) {
         Entry e = KNOWN.get(errorType);
         return e == null ? "Request failed (" + errorType + ")" : e.message();
-    }
-
-    public static java.util.Set<String> known() {
-        return KNOWN.keySet();
     }
 }

@@ -23,9 +23,4 @@ public record ModelEndpoint(String id, String appId, double queueSeconds, double
             throw new IllegalArgumentException("endpoint id " + id + " does not start with its app id " + appId);
         }
     }
-
-    /** The part after {@code owner/app}, e.g. {@code o3/pro/reference-to-video}; empty for a bare app. */
-    public String subPath() {
-        return id.length() == appId.length() ? "" : id.substring(appId.length() + 1);
-    }
 }

@@ -84,10 +84,6 @@ public final class WebhookDispatcher implements AutoCloseable {
         trackers.clear();
     }
 
-    public WebhookSigner signer() {
-        return signer;
-    }
-
     @Override
     public void close() {
         reset();

@@ -27,10 +27,9 @@ class CdnRoutesTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        LocalServer[] holder = new LocalServer[1];
-        library = new VideoLibrary(cache, () -> holder[0].baseUrl(), 4);
-        server = LocalServer.start(vertx, router -> CdnRoutes.mount(router, library));
-        holder[0] = server;
+        LocalServer.LateBaseUrl lateUrl = new LocalServer.LateBaseUrl();
+        library = new VideoLibrary(cache, lateUrl, 4);
+        server = LocalServer.start(vertx, lateUrl, router -> CdnRoutes.mount(router, library));
         clip = library.videoFor(3, "16:9");
         clipBytes = Files.readAllBytes(library.cachedClip("3s-16x9").orElseThrow());
     }

@@ -9,8 +9,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A Vert.x router on 127.0.0.1:0 for tests, plus a blocking JDK client with timeouts. Shared by the M2 test packages.
@@ -38,6 +41,29 @@ public final class LocalServer implements AutoCloseable {
         return new LocalServer(vertx, router, server);
     }
 
+    /**
+     * Like {@link #start(Vertx, Consumer)}, for services that must be given the server's URL before it listens (storage
+     * and CDN hand out absolute URLs): {@code lateUrl} answers from the moment this returns.
+     */
+    public static LocalServer start(Vertx vertx, LateBaseUrl lateUrl, Consumer<Router> mount) throws Exception {
+        LocalServer server = start(vertx, mount);
+        lateUrl.server = server;
+        return server;
+    }
+
+    /** The base URL of a server not started yet; read only when a request is served. */
+    public static final class LateBaseUrl implements Supplier<String> {
+        private volatile LocalServer server;
+
+        @Override
+        public String get() {
+            if (server == null) {
+                throw new IllegalStateException("the test server has not started yet");
+            }
+            return server.baseUrl();
+        }
+    }
+
     public int port() {
         return server.actualPort();
     }
@@ -59,7 +85,14 @@ public final class LocalServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    public void close() throws ExecutionException, TimeoutException {
+        try {
+            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            // try-with-resources must not swallow an interrupt: restore the flag and fail the test loudly.
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while closing the test server", e);
+        }
     }
 }

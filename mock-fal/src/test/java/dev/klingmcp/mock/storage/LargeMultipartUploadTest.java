@@ -40,11 +40,10 @@ class LargeMultipartUploadTest {
         Path source = work.resolve("source.bin");
         String sourceSha = writeRandomFile(source, SIZE);
         Vertx vertx = Vertx.vertx();
-        LocalServer[] holder = new LocalServer[1];
+        LocalServer.LateBaseUrl lateUrl = new LocalServer.LateBaseUrl();
         StorageService storage = new StorageService(vertx, StorageOptions.defaults(work.resolve("store")),
-                () -> holder[0].baseUrl());
-        try (LocalServer server = LocalServer.start(vertx, router -> StorageRoutes.mount(router, storage))) {
-            holder[0] = server;
+                lateUrl);
+        try (LocalServer server = LocalServer.start(vertx, lateUrl, router -> StorageRoutes.mount(router, storage))) {
             StorageClient client = new StorageClient(server);
             JsonNode ticket = client.initiate("video/mp4", "reference.mp4", true);
             String uploadUrl = ticket.get("upload_url").asText();

@@ -36,7 +36,7 @@ class StorageRoutesTest {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        LocalServer[] holder = new LocalServer[1];
+        LocalServer.LateBaseUrl lateUrl = new LocalServer.LateBaseUrl();
         Clock clock = new Clock() {
             @Override
             public Instant instant() {
@@ -53,10 +53,9 @@ class StorageRoutesTest {
                 return this;
             }
         };
-        storage = new StorageService(vertx, StorageOptions.defaults(root).withMaxFileBytes(64 * 1024), () -> holder[0].baseUrl(),
+        storage = new StorageService(vertx, StorageOptions.defaults(root).withMaxFileBytes(64 * 1024), lateUrl,
                 clock);
-        server = LocalServer.start(vertx, router -> StorageRoutes.mount(router, storage));
-        holder[0] = server;
+        server = LocalServer.start(vertx, lateUrl, router -> StorageRoutes.mount(router, storage));
         client = new StorageClient(server);
     }
 

@@ -29,11 +29,10 @@ class TokenUploadAndAuthTest {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        LocalServer[] holder = new LocalServer[1];
-        StorageService storage = new StorageService(vertx, StorageOptions.defaults(root), () -> holder[0].baseUrl());
-        server = LocalServer.start(vertx, router -> StorageRoutes.mount(router, storage, request ->
+        LocalServer.LateBaseUrl lateUrl = new LocalServer.LateBaseUrl();
+        StorageService storage = new StorageService(vertx, StorageOptions.defaults(root), lateUrl);
+        server = LocalServer.start(vertx, lateUrl, router -> StorageRoutes.mount(router, storage, request ->
                 "Key good".equals(request.getHeader("Authorization")) ? Optional.empty() : Optional.of("Invalid API key")));
-        holder[0] = server;
     }
 
     @AfterEach

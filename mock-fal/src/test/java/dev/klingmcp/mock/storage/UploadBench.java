@@ -40,11 +40,10 @@ public final class UploadBench {
             }
         }
         Vertx vertx = Vertx.vertx();
-        LocalServer[] holder = new LocalServer[1];
+        LocalServer.LateBaseUrl lateUrl = new LocalServer.LateBaseUrl();
         StorageService storage = new StorageService(vertx,
-                StorageOptions.defaults(work.resolve("store")).withMaxFileBytes(4L << 30), () -> holder[0].baseUrl());
-        try (LocalServer server = LocalServer.start(vertx, router -> StorageRoutes.mount(router, storage))) {
-            holder[0] = server;
+                StorageOptions.defaults(work.resolve("store")).withMaxFileBytes(4L << 30), lateUrl);
+        try (LocalServer server = LocalServer.start(vertx, lateUrl, router -> StorageRoutes.mount(router, storage))) {
             StorageClient client = new StorageClient(server);
             resetPeaks();
             long start = System.nanoTime();

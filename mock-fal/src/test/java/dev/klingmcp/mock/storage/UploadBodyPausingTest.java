@@ -29,9 +29,9 @@ class UploadBodyPausingTest {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        LocalServer[] holder = new LocalServer[1];
-        StorageService storage = new StorageService(vertx, StorageOptions.defaults(root), () -> holder[0].baseUrl());
-        server = LocalServer.start(vertx, router -> {
+        LocalServer.LateBaseUrl lateUrl = new LocalServer.LateBaseUrl();
+        StorageService storage = new StorageService(vertx, StorageOptions.defaults(root), lateUrl);
+        server = LocalServer.start(vertx, lateUrl, router -> {
             router.route("/cdn/upload/*").handler(ctx -> vertx.setTimer(30, id -> {
                 if ("503".equals(ctx.request().getHeader("X-Test-Fault"))) {
                     ctx.response().setStatusCode(503).end("{\"detail\":\"injected\"}");
@@ -41,7 +41,6 @@ class UploadBodyPausingTest {
             }));
             StorageRoutes.mount(router, storage);
         });
-        holder[0] = server;
         client = new StorageClient(server);
     }
 

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.mock.MockFal;
 import dev.klingmcp.mock.MockFalOptions;
 import dev.klingmcp.server.KlingMcp;
+import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.tools.ToolJson;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -90,6 +91,7 @@ public final class DemoCommand implements Callable<Integer> {
         env.put("KLING_MCP_LEDGER_URL", "jdbc:sqlite:" + home.resolve("jobs.db"));
         env.put("KLING_MCP_OUTPUT_DIR", home.resolve("videos").toString());
         env.put("KLING_MCP_UPLOAD_ROOTS", home.toString());
+        env.put(ServerConfigLoader.envName(ServerConfigLoader.FAL_TIME_SCALE), Double.toString(speed));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ServerParameters params = ServerParameters.builder(java)
             .args("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-XX:TieredStopAtLevel=1", "-cp",
@@ -100,7 +102,7 @@ public final class DemoCommand implements Callable<Integer> {
         transport.setStdErrorHandler(line -> bar.log("[server] " + line));
         step("Spawning the MCP server (java ... kling-mcp serve) and connecting over stdio ...");
         McpSyncClient client = McpClient.sync(transport)
-            .clientInfo(new Implementation("kling-mcp-demo", KlingMcp.version()))
+            .clientInfo(Implementation.builder("kling-mcp-demo", KlingMcp.version()).build())
             .requestTimeout(Duration.ofSeconds(90))
             .initializationTimeout(Duration.ofSeconds(60))
             .progressConsumer(p -> bar.update(p.progress(), p.total(), p.message()))
@@ -175,7 +177,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private JsonNode call(McpSyncClient client, String tool, ObjectNode args, boolean progress) {
-        CallToolRequest.Builder request = CallToolRequest.builder().name(tool).arguments(ToolJson.toMap(args));
+        CallToolRequest.Builder request = CallToolRequest.builder(tool).arguments(ToolJson.toMap(args));
         if (progress) {
             request.progressToken("demo-" + (++progressTokens));
         }

@@ -36,7 +36,7 @@ public final class ServeOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "Any setting, e.g. --set ledger.url=jdbc:sqlite:/tmp/jobs.db --set upload.roots=/data. Keys: "
                     + "fal.base-url, fal.queue-url, fal.rest-url, output.dir, upload.roots, ledger.url, price.file, "
-                    + "timeout.*-seconds, retry.*.")
+                    + "timeout.*-seconds, retry.*, fal.time-scale (ETA speed-up against a mock).")
     Map<String, String> settings = new LinkedHashMap<>();
 
     /** The overrides for {@link ServerConfigLoader}; the key never comes from the command line (it would show in ps). */
@@ -47,6 +47,10 @@ public final class ServeOptions {
         }
         if (outputDir != null) {
             out.put(ServerConfigLoader.OUTPUT_DIR, outputDir.toString());
+        }
+        if (mock) {
+            // The embedded mock runs jobs mockSpeed times faster than fal: ETAs must say so, or an 8 s job shows "~2 min".
+            out.put(ServerConfigLoader.FAL_TIME_SCALE, Double.toString(mockSpeed));
         }
         return out;
     }

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param priceFile       optional JSON price table overriding the registry's defaults
  * @param timeouts        network timeouts
  * @param retry           retry policy for idempotent fal calls (and for submits fal certainly did not accept)
+ * @param timeScale       how many times faster than fal's typical figures jobs run: a mock's speed factor, so ETAs
+ *                        stay honest in mock mode; ignored against fal's own hosts (see {@link #etaTimeScale()})
  */
 public record ServerConfig(
         FalKey falKey,
@@ -29,7 +31,8 @@ public record ServerConfig(
         String ledgerUrl,
         Path priceFile,
         Timeouts timeouts,
-        Retry retry) {
+        Retry retry,
+        double timeScale) {
 
     public static final URI FAL_QUEUE_URL = URI.create("https://queue.fal.run");
     public static final URI FAL_REST_URL = URI.create("https://rest.fal.ai");
@@ -43,6 +46,9 @@ public record ServerConfig(
         Objects.requireNonNull(ledgerUrl, "ledgerUrl");
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(retry, "retry");
+        if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
+            throw new IllegalArgumentException("timeScale must be a positive number, was " + timeScale);
+        }
     }
 
     /**
@@ -77,33 +83,41 @@ public record ServerConfig(
         return !queueUrl.equals(FAL_QUEUE_URL) || !restUrl.equals(FAL_REST_URL);
     }
 
+    /**
+     * The factor ETAs divide fal's typical timing by. Real fal runs at its own pace whatever the setting says, so a scale
+     * only counts when the URLs point at a mock (set by {@code --mock-speed}, the demo, or {@code fal.time-scale}).
+     */
+    public double etaTimeScale() {
+        return isMock() ? timeScale : 1.0;
+    }
+
     /** A copy with every fal URL pointing at {@code baseUrl} (used by {@code --mock} with the embedded mock-fal). */
     public ServerConfig withFalBaseUrl(URI baseUrl) {
-        return new ServerConfig(falKey, baseUrl, baseUrl, outputDir, uploadRoots, ledgerUrl, priceFile, timeouts, retry);
+        return new ServerConfig(falKey, baseUrl, baseUrl, outputDir, uploadRoots, ledgerUrl, priceFile, timeouts, retry, timeScale);
     }
 
     public ServerConfig withFalKey(FalKey key) {
-        return new ServerConfig(key, queueUrl, restUrl, outputDir, uploadRoots, ledgerUrl, priceFile, timeouts, retry);
+        return new ServerConfig(key, queueUrl, restUrl, outputDir, uploadRoots, ledgerUrl, priceFile, timeouts, retry, timeScale);
     }
 
     public ServerConfig withLedgerUrl(String url) {
-        return new ServerConfig(falKey, queueUrl, restUrl, outputDir, uploadRoots, url, priceFile, timeouts, retry);
+        return new ServerConfig(falKey, queueUrl, restUrl, outputDir, uploadRoots, url, priceFile, timeouts, retry, timeScale);
     }
 
     public ServerConfig withOutputDir(Path dir) {
-        return new ServerConfig(falKey, queueUrl, restUrl, dir, uploadRoots, ledgerUrl, priceFile, timeouts, retry);
+        return new ServerConfig(falKey, queueUrl, restUrl, dir, uploadRoots, ledgerUrl, priceFile, timeouts, retry, timeScale);
     }
 
     public ServerConfig withUploadRoots(List<Path> roots) {
-        return new ServerConfig(falKey, queueUrl, restUrl, outputDir, roots, ledgerUrl, priceFile, timeouts, retry);
+        return new ServerConfig(falKey, queueUrl, restUrl, outputDir, roots, ledgerUrl, priceFile, timeouts, retry, timeScale);
     }
 
     public ServerConfig withTimeouts(Timeouts t) {
-        return new ServerConfig(falKey, queueUrl, restUrl, outputDir, uploadRoots, ledgerUrl, priceFile, t, retry);
+        return new ServerConfig(falKey, queueUrl, restUrl, outputDir, uploadRoots, ledgerUrl, priceFile, t, retry, timeScale);
     }
 
     public ServerConfig withRetry(Retry r) {
-        return new ServerConfig(falKey, queueUrl, restUrl, outputDir, uploadRoots, ledgerUrl, priceFile, timeouts, r);
+        return new ServerConfig(falKey, queueUrl, restUrl, outputDir, uploadRoots, ledgerUrl, priceFile, timeouts, r, timeScale);
     }
 
     /** Never prints the key (only whether one is set). */
@@ -111,6 +125,6 @@ public record ServerConfig(
     public String toString() {
         return "ServerConfig[falKey=" + falKey + ", queueUrl=" + queueUrl + ", restUrl=" + restUrl + ", outputDir=" + outputDir
                 + ", uploadRoots=" + uploadRoots + ", ledgerUrl=" + ledgerUrl + ", priceFile=" + priceFile
-                + ", timeouts=" + timeouts + ", retry=" + retry + "]";
+                + ", timeouts=" + timeouts + ", retry=" + retry + ", timeScale=" + timeScale + "]";
     }
 }

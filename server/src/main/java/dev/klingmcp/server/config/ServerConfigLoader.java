@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Resolves a {@link ServerConfig}. Every setting has a property key (used in the optional properties file and in
@@ -44,11 +45,12 @@ public final class ServerConfigLoader {
     public static final String RETRY_MAX_ATTEMPTS = "retry.max-attempts";
     public static final String RETRY_BASE_DELAY = "retry.base-delay-ms";
     public static final String RETRY_MAX_DELAY = "retry.max-delay-ms";
+    public static final String FAL_TIME_SCALE = "fal.time-scale";
 
     /** Every key this loader understands; anything else in a file or override is refused (typos must not pass silently). */
     public static final List<String> KEYS = List.of(FAL_KEY, FAL_BASE_URL, FAL_QUEUE_URL, FAL_REST_URL, OUTPUT_DIR,
             UPLOAD_ROOTS, LEDGER_URL, PRICE_FILE, CONFIG_FILE, TIMEOUT_CONNECT, TIMEOUT_REQUEST, TIMEOUT_SUBMIT,
-            TIMEOUT_STREAM_IDLE, TIMEOUT_TRANSFER, RETRY_MAX_ATTEMPTS, RETRY_BASE_DELAY, RETRY_MAX_DELAY);
+            TIMEOUT_STREAM_IDLE, TIMEOUT_TRANSFER, RETRY_MAX_ATTEMPTS, RETRY_BASE_DELAY, RETRY_MAX_DELAY, FAL_TIME_SCALE);
 
     private Map<String, String> env = Map.of();
     private Map<String, String> overrides = Map.of();
@@ -131,7 +133,7 @@ public final class ServerConfigLoader {
                 Duration.ofMillis(number(s, RETRY_MAX_DELAY, r.maxDelay().toMillis(), 1, 3_600_000)));
 
         return new ServerConfig(FalKey.of(key), queue, rest, output, roots, ledger,
-                price == null ? null : path(price, null), timeouts, retry);
+                price == null ? null : path(price, null), timeouts, retry, decimal(s, FAL_TIME_SCALE, 1.0, 0.001, 1_000_000));
     }
 
     private Path stateHome() {
@@ -208,19 +210,27 @@ public final class ServerConfigLoader {
     }
 
     private static long number(Source s, String key, long fallback, long min, long max) {
+        return (long) bounded(s, key, fallback, min, max, Long::parseLong, "a whole number from " + min + " to " + max);
+    }
+
+    private static double decimal(Source s, String key, double fallback, double min, double max) {
+        return bounded(s, key, fallback, min, max, Double::parseDouble, "a number from " + min + " to " + max);
+    }
+
+    private static double bounded(Source s, String key, double fallback, double min, double max,
+            ToDoubleFunction<String> parser, String allowed) {
         String v = s.get(key);
         if (v == null) {
             return fallback;
         }
         try {
-            long n = Long.parseLong(v.strip());
-            if (n < min || n > max) {
+            double n = parser.applyAsDouble(v.strip());
+            if (!(n >= min && n <= max)) {
                 throw new NumberFormatException();
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new ConfigException(key + " (" + envName(key) + ") = '" + v + "' is not usable; allowed: a whole number from "
-                    + min + " to " + max);
+            throw new ConfigException(key + " (" + envName(key) + ") = '" + v + "' is not usable; allowed: " + allowed);
         }
     }
 

@@ -33,9 +33,7 @@ public final class JobResources {
      *                    follow the job from then on, so a subscriber that read it first gets updates)
      */
     public static SyncResourceTemplateSpecification template(JobService jobs, Consumer<String> runningRead) {
-        ResourceTemplate template = ResourceTemplate.builder()
-            .uriTemplate(TEMPLATE)
-            .name("kling-job")
+        ResourceTemplate template = ResourceTemplate.builder(TEMPLATE, "kling-job")
             .title("Kling video job")
             .description("One generation job as JSON: status, queue position, logs, estimate, video, local path. "
                     + "Subscribe to get updates while it runs.")
@@ -53,9 +51,9 @@ public final class JobResources {
             }
             ObjectNode body = JobJson.job(job);
             body.put("next_step", NextStep.forJob(job));
-            return new ReadResourceResult(List.of(TextResourceContents.builder(uri, ToolJson.compact(body))
+            return ReadResourceResult.builder(List.of(TextResourceContents.builder(uri, ToolJson.compact(body))
                 .mimeType("application/json")
-                .build()));
+                .build())).build();
         });
     }
 

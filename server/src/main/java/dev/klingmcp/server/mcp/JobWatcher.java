@@ -111,11 +111,6 @@ public final class JobWatcher implements JobEvents, AutoCloseable {
         }
     }
 
-    /** Jobs followed right now (for tests and diagnostics). */
-    public Set<String> watching() {
-        return Set.copyOf(watching);
-    }
-
     private void follow(String jobId) {
         try {
             while (!closed && !unsubscribed.contains(jobId)) {

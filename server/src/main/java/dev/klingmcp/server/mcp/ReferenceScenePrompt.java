@@ -52,11 +52,13 @@ public final class ReferenceScenePrompt {
         for (Section s : sections) {
             arguments.add(new PromptArgument(s.argument(), s.label(), s.hint(), s.argument().equals("scene")));
         }
-        Prompt prompt = new Prompt(NAME, "Kling O3 reference scene",
-                "Writes a Kling O3 reference-to-video prompt with fal's section template (Scene, Subjects, Style references, "
+        Prompt prompt = Prompt.builder(NAME)
+            .title("Kling O3 reference scene")
+            .description("Writes a Kling O3 reference-to-video prompt with fal's section template (Scene, Subjects, Style references, "
                         + "Camera, Important details, Audio, Constraints), addressing elements as @Element1.. and style "
-                        + "images as @Image1...",
-                arguments);
+                        + "images as @Image1...")
+            .arguments(arguments)
+            .build();
         return new SyncPromptSpecification(prompt, (exchange, request) -> render(registry, sections, request.arguments()));
     }
 
@@ -81,8 +83,9 @@ public final class ReferenceScenePrompt {
                 + " video element. There is no negative_prompt: put what to avoid under Constraints. Then call generate "
                 + "with model=\"" + model.shortName() + "\", prompt=<your text>, and the elements / image_urls it refers to "
                 + "(dry_run: true first to show the price).\n\nDraft:\n" + draft;
-        return new GetPromptResult("Kling O3 reference scene for " + model.shortName(),
-                List.of(new PromptMessage(Role.USER, new TextContent(instructions))));
+        return GetPromptResult.builder(List.of(new PromptMessage(Role.USER, TextContent.builder(instructions).build())))
+            .description("Kling O3 reference scene for " + model.shortName())
+            .build();
     }
 
     static List<Section> sections() {

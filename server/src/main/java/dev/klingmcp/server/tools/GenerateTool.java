@@ -1,7 +1,6 @@
 package dev.klingmcp.server.tools;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,15 +100,7 @@ public final class GenerateTool extends AbstractTool {
 
     private CallToolResult submittedResult(McpSyncServerExchange exchange, CallToolRequest request, FalEndpoint endpoint,
             Normalized normalized, SubmitResult submitted, int waitSeconds) {
-        JobView job = submitted.job();
-        if (waitSeconds > 0 && !job.state().isTerminal()) {
-            ProgressReporter progress = new ProgressReporter(exchange, KlingTool.progressToken(request),
-                    ctx.events()::changed);
-            progress.report(job);
-            job = ctx.jobs().await(job.jobId(), Duration.ofSeconds(waitSeconds), progress);
-            // The stream may end without a final event (result settled afterwards): close the bar at 100.
-            progress.report(job);
-        }
+        JobView job = awaitWithProgress(exchange, request, submitted.job(), waitSeconds);
         ObjectNode out = ToolJson.object();
         out.put("job_id", job.jobId());
         out.put("model", endpoint.id());

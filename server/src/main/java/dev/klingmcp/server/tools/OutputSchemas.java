@@ -26,7 +26,7 @@ public final class OutputSchemas {
         file.remove("$schema");
         JsonNode nested = file.remove("$defs");
         if (nested != null) {
-            nested.fields().forEachRemaining(e -> defs.set(e.getKey(), e.getValue()));
+            nested.properties().forEach(e -> defs.set(e.getKey(), e.getValue()));
         }
         defs.set("File", file);
         this.sharedDefs = defs;

@@ -63,10 +63,8 @@ public final class ProgressReporter implements StatusListener {
         try {
             for (LogLine line : update.newLogs()) {
                 loggedPercent = Math.max(loggedPercent, logPercent(line.message()));
-                logSink.accept(LoggingMessageNotification.builder()
-                    .level(level(line.level()))
+                logSink.accept(LoggingMessageNotification.builder(level(line.level()), "[" + job.jobId() + "] " + line.message())
                     .logger("fal")
-                    .data("[" + job.jobId() + "] " + line.message())
                     .build());
             }
             report(job);

@@ -1,6 +1,5 @@
 package dev.klingmcp.server.tools;
 
-import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -46,15 +45,7 @@ public final class StatusTool extends AbstractTool {
         ObjectNode context = ToolJson.object().put("job_id", jobId);
         long started = System.nanoTime();
         try {
-            JobView job = ctx.jobs().status(jobId);
-            if (wait > 0 && !job.state().isTerminal()) {
-                        ProgressReporter progress = new ProgressReporter(exchange, KlingTool.progressToken(request),
-                        ctx.events()::changed);
-                progress.report(job);
-                job = ctx.jobs().await(job.jobId(), Duration.ofSeconds(wait), progress);
-                // The stream may end without a final event (result settled afterwards): close the bar at 100.
-                progress.report(job);
-            }
+            JobView job = awaitWithProgress(exchange, request, ctx.jobs().status(jobId), wait);
             double waited = Math.round((System.nanoTime() - started) / 1e8) / 10.0;
             ObjectNode out = ToolJson.object();
             out.set("job", JobJson.job(job));

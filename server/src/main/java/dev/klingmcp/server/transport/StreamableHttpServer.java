@@ -46,7 +46,7 @@ public final class StreamableHttpServer implements AutoCloseable {
             .mcpEndpoint(ENDPOINT)
             // Idle SSE streams are pinged so proxies and clients do not drop them during a 50 s status wait.
             .keepAliveInterval(Duration.ofSeconds(15))
-            .securityValidator(DefaultServerTransportSecurityValidator.builder()
+            .httpHeaderValidator(DefaultServerTransportSecurityValidator.builder()
                 .allowedOrigins(List.of("http://localhost:*", "http://127.0.0.1:*", "https://localhost:*",
                         "https://127.0.0.1:*"))
                 .allowedHosts(List.of("localhost:*", "127.0.0.1:*"))
@@ -71,7 +71,7 @@ public final class StreamableHttpServer implements AutoCloseable {
         Context context = tomcat.addContext("", baseDir.toString());
         Wrapper wrapper = Tomcat.addServlet(context, "mcp", transport);
         wrapper.setAsyncSupported(true);
-        context.addServletMappingDecoded("/*", "mcp");
+        context.addServletMapping("/*", "mcp");
         return new StreamableHttpServer(tomcat, baseDir, transport);
     }
 

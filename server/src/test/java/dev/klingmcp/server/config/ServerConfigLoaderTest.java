@@ -95,6 +95,21 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void aTimeScaleSpeedsEtasUpOnlyAgainstAMock() {
+        ServerConfig real = loader(Map.of("KLING_MCP_FAL_TIME_SCALE", "25")).load();
+        assertThat(real.timeScale()).isEqualTo(25.0);
+        // fal's own hosts run at fal's pace whatever the setting says.
+        assertThat(real.etaTimeScale()).isEqualTo(1.0);
+        assertThat(real.withFalBaseUrl(URI.create("http://127.0.0.1:8790")).etaTimeScale()).isEqualTo(25.0);
+        assertThat(loader(Map.of()).load().timeScale()).isEqualTo(1.0);
+        assertThatThrownBy(() -> loader(Map.of()).overrides(Map.of("fal.time-scale", "0")).load())
+                .hasMessageContaining("fal.time-scale").hasMessageContaining("KLING_MCP_FAL_TIME_SCALE")
+                .hasMessageContaining("a number from");
+        assertThatThrownBy(() -> loader(Map.of()).overrides(Map.of("fal.time-scale", "fast")).load())
+                .hasMessageContaining("'fast' is not usable");
+    }
+
+    @Test
     void redactionScrubsTheKeyAndItsSecretHalf() {
         FalKey key = FalKey.of("0123abcd-id:0123456789abcdef-secret");
         assertThat(key.redact("Authorization: Key 0123abcd-id:0123456789abcdef-secret failed"))

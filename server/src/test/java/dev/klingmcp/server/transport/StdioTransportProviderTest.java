@@ -53,11 +53,11 @@ class StdioTransportProviderTest {
         transport = new StdioTransportProvider(McpJsonDefaults.getMapper(), toServer.source(), toClient.sink(), 4096,
                 Duration.ofSeconds(20));
         var echo = McpServerFeatures.SyncToolSpecification.builder()
-            .tool(McpSchema.Tool.builder().name("echo").inputSchema(Map.of("type", "object")).build())
+            .tool(McpSchema.Tool.builder("echo", Map.of("type", "object")).build())
             .callHandler((exchange, req) -> McpSchema.CallToolResult.builder().addTextContent("echo").build())
             .build();
         var slow = McpServerFeatures.SyncToolSpecification.builder()
-            .tool(McpSchema.Tool.builder().name("slow").inputSchema(Map.of("type", "object")).build())
+            .tool(McpSchema.Tool.builder("slow", Map.of("type", "object")).build())
             .callHandler((exchange, req) -> {
                 slowToolEntered.countDown();
                 try {

@@ -61,12 +61,12 @@ class StreamableHttpServerTest {
         try {
             client.initialize();
             assertThat(client.listTools().tools()).hasSize(7);
-            CallToolResult generated = client.callTool(new CallToolRequest("generate",
-                    Map.of("model", "o3/pro/reference-to-video", "prompt", "a cat")));
+            CallToolResult generated = client.callTool(CallToolRequest.builder("generate")
+                .arguments(Map.of("model", "o3/pro/reference-to-video", "prompt", "a cat"))
+                .build());
             assertThat(generated.isError()).isFalse();
             String jobId = ((Map<?, ?>) generated.structuredContent()).get("job_id").toString();
-            CallToolResult status = client.callTool(CallToolRequest.builder()
-                .name("status")
+            CallToolResult status = client.callTool(CallToolRequest.builder("status")
                 .arguments(Map.of("job_id", jobId, "wait_seconds", 10))
                 .progressToken("p1")
                 .build());

@@ -77,7 +77,7 @@ public final class DefaultJobService implements JobService {
         this.clock = clock;
         this.prices = PriceTable.load(registry, config.priceFile());
         this.submitTimeout = config.timeouts().submit();
-        this.views = new JobViews(clock, id -> registry.find(id).orElse(null));
+        this.views = new JobViews(clock, id -> registry.find(id).orElse(null), config.etaTimeScale());
         this.results = new ResultFetcher(gateway, ledger, config.outputDir());
         this.uploads = new UploadPolicy(config.uploadRoots());
         int recovered = ledger.recoverInterruptedSubmits(submitTimeout);

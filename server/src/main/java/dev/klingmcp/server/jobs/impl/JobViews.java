@@ -21,10 +21,16 @@ final class JobViews {
 
     private final Clock clock;
     private final Function<String, FalEndpoint> endpoints;
+    private final double timeScale;
 
-    JobViews(Clock clock, Function<String, FalEndpoint> endpoints) {
+    /**
+     * @param timeScale how many times faster than fal's typical figures jobs run (1 for fal; a mock's speed factor), so
+     *                  the demo's 8 s job is not announced as "ETA ~2 min"
+     */
+    JobViews(Clock clock, Function<String, FalEndpoint> endpoints, double timeScale) {
         this.clock = clock;
         this.endpoints = endpoints;
+        this.timeScale = timeScale;
     }
 
     JobView view(JobRecord r) {
@@ -54,7 +60,8 @@ final class JobViews {
 
     /**
      * Typical time left, from the endpoint's timing figures: the rest of the typical queue wait (if still queued) plus
-     * the typical run time for the clip's length, minus the time it has been running. Never negative; null when finished.
+     * the typical run time for the clip's length, minus the time it has been running, all divided by the time scale.
+     * Never negative; null when finished.
      */
     Duration eta(JobRecord r, CostEstimate estimate, Instant now) {
         if (r.state().isTerminal()) {
@@ -65,13 +72,13 @@ final class JobViews {
             return null;
         }
         int videoSeconds = estimate != null ? estimate.seconds() : 5;
-        double run = e.timing().runSeconds(videoSeconds);
+        double run = e.timing().runSeconds(videoSeconds) / timeScale;
         double left;
         if (r.state() == JobState.RUNNING) {
             Instant started = enteredAt(r.history(), JobState.RUNNING, r.updatedAt());
             left = run - secondsBetween(started, now);
         } else {
-            left = Math.max(0, e.timing().queueSeconds() - secondsBetween(r.createdAt(), now)) + run;
+            left = Math.max(0, e.timing().queueSeconds() / timeScale - secondsBetween(r.createdAt(), now)) + run;
         }
         return Duration.ofMillis(Math.max(0, Math.round(left * 1000)));
     }

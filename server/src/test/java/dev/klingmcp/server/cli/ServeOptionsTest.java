@@ -1,0 +1,29 @@
+package dev.klingmcp.server.cli;
+
+import dev.klingmcp.server.config.ServerConfigLoader;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code --mock-speed} reaches the config as the ETA time scale; without {@code --mock} nothing is scaled. */
+class ServeOptionsTest {
+
+    private static ServeOptions parse(String... args) {
+        ServeOptions options = new ServeOptions();
+        new CommandLine(options).parseArgs(args);
+        return options;
+    }
+
+    @Test
+    void theMockSpeedBecomesTheTimeScale() {
+        assertThat(parse("--mock", "--mock-speed", "25").overrides())
+                .containsEntry(ServerConfigLoader.FAL_TIME_SCALE, "25.0");
+        assertThat(parse("--mock").overrides()).containsEntry(ServerConfigLoader.FAL_TIME_SCALE, "60.0");
+    }
+
+    @Test
+    void withoutMockTheTimeScaleIsLeftToTheSettings() {
+        assertThat(parse("--mock-speed", "25").overrides()).doesNotContainKey(ServerConfigLoader.FAL_TIME_SCALE);
+    }
+}
