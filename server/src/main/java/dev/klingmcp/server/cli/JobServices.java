@@ -25,10 +25,15 @@ final class JobServices {
      * Returns at once: the ledger, the HTTP client and the generated fal client open on a background thread while the MCP
      * server answers {@code initialize} and {@code tools/list}. The price table is loaded here, so a bad price file still
      * stops the server at start, as before.
+     *
+     * @param first runs first on the opening thread (start-up work that need not delay the MCP client, e.g. slow log lines)
      */
-    static JobService open(ServerConfig config) {
+    static JobService open(ServerConfig config, Runnable first) {
         PriceTable prices = PriceTable.load(FalEndpoints.load(), config.priceFile());
-        return DeferredJobService.openInBackground(() -> DefaultJobService.open(config), prices, OPEN_WAIT);
+        return DeferredJobService.openInBackground(() -> {
+            first.run();
+            return DefaultJobService.open(config);
+        }, prices, OPEN_WAIT);
     }
 
 }

@@ -37,15 +37,19 @@ public final class GenerateSchema {
 
     public static final int MAX_WAIT_SECONDS = 50;
 
-    /** Derived once per model: the documents do not change while the server runs, and deriving means parsing ~50 KB. */
-    private static final Map<FalEndpoint, ObjectNode> DERIVED = new ConcurrentHashMap<>();
+    /**
+     * Derived once per model: the documents do not change while the server runs, and deriving means parsing ~50 KB. Keyed
+     * by id and document, not by the record itself: a record's first hashCode() costs ~20 ms of method-handle set-up on a
+     * cold JVM, at start-up.
+     */
+    private static final Map<String, ObjectNode> DERIVED = new ConcurrentHashMap<>();
 
     private GenerateSchema() {
     }
 
     /** The model's strict input schema as {@link SchemaDeriver} derives it; a copy the caller may change. */
     static ObjectNode derivedInput(FalEndpoint e) {
-        return DERIVED.computeIfAbsent(e, k -> SchemaDeriver.inputSchema(k, true)).deepCopy();
+        return DERIVED.computeIfAbsent(e.id() + " " + e.document(), k -> SchemaDeriver.inputSchema(e, true)).deepCopy();
     }
 
     /** {@code $defs} key of a model's rules, e.g. {@code model_o3_pro_reference-to-video}. */
