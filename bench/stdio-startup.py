@@ -5,28 +5,37 @@ Spawns `java -jar server/target/kling-mcp.jar` (no key, no network) N times per 
 from process spawn: the `initialize` answer, the `tools/list` answer, and process exit after stdin closes.
 A bare `java -version` run in the same loop is the baseline, so results can be read as ratios on a noisy machine.
 
-usage: bench/stdio-startup.py [runs] (default 7); build first: mvn -B -q -DskipTests package
+usage: bench/stdio-startup.py [runs] [jar ...] (default: 7 runs of server/target/kling-mcp.jar)
+build first: mvn -B -q -DskipTests package
+BENCH_ARCHIVES=1 adds rows with a class archive made by one training run (the warm-up) in a temporary folder, never kept:
+AppCDS on JDK 17 (-XX:ArchiveClassesAtExit, then -XX:SharedArchiveFile) and the AOT cache on JDK 25 (-XX:AOTCacheOutput,
+then -XX:AOTCache), both with C1 + SerialGC. JVM warnings are sent to stderr (-Xlog:all=warning:stderr): unified logging
+writes to stdout by default, which would corrupt the JSON-RPC stream.
+With several jars (e.g. a copy of the jar built before a change, and the current one), every round runs each jar once,
+in turn, so a machine whose load drifts during the benchmark weighs on all of them alike; compare them row by row.
 """
 import json, os, statistics, subprocess, sys, tempfile, time
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 7
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-JAR = os.path.join(ROOT, "server", "target", "kling-mcp.jar")
+JARS = [os.path.abspath(j) for j in sys.argv[2:]] or [os.path.join(ROOT, "server", "target", "kling-mcp.jar")]
 JDKS = [("JDK 17", "java")]
 if os.path.exists("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"):
     JDKS.append(("JDK 25", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"))
-FLAGS = [("plain", []), ("C1 + SerialGC", ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"])]
+C1_SERIAL = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
+FLAGS = [("plain", []), ("C1 + SerialGC", C1_SERIAL)]
+ARCHIVES = os.environ.get("BENCH_ARCHIVES") == "1"
 INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
         "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}}
 INITIALIZED = {"jsonrpc": "2.0", "method": "notifications/initialized"}
 LIST = {"jsonrpc": "2.0", "id": 2, "method": "tools/list"}
 
 
-def one_run(java, flags, workdir):
+def one_run(java, flags, jar, workdir):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FAL_", "KLING_MCP_"))}
     env["KLING_MCP_LEDGER_URL"] = "jdbc:sqlite:" + os.path.join(workdir, "jobs.db")
     start = time.perf_counter()
-    proc = subprocess.Popen([java, *flags, "-jar", JAR], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    proc = subprocess.Popen([java, *flags, "-jar", jar], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, cwd=workdir, env=env, text=True, bufsize=1)
     times = {}
     proc.stdin.write(json.dumps(INIT) + "\n")
@@ -47,6 +56,21 @@ def one_run(java, flags, workdir):
     return times
 
 
+def flag_sets(jdk, jar, workdir):
+    """(label, warm-up flags, timed flags) for one JDK; an archive's warm-up run is its training run."""
+    sets = [(label, flags, flags) for label, flags in FLAGS]
+    if ARCHIVES:
+        quiet = ["-Xlog:disable", "-Xlog:all=warning:stderr"]
+        archive = os.path.join(workdir, f"{jdk.replace(' ', '')}-{abs(hash(jar))}")
+        if jdk == "JDK 17":
+            sets.append(("C1+Serial+CDS", [*C1_SERIAL, *quiet, f"-XX:ArchiveClassesAtExit={archive}.jsa"],
+                         [*C1_SERIAL, *quiet, f"-XX:SharedArchiveFile={archive}.jsa"]))
+        else:
+            sets.append(("C1+Serial+AOT", [*C1_SERIAL, *quiet, f"-XX:AOTCacheOutput={archive}.aot"],
+                         [*C1_SERIAL, *quiet, f"-XX:AOTCache={archive}.aot"]))
+    return sets
+
+
 def baseline(java):
     start = time.perf_counter()
     subprocess.run([java, "-version"], capture_output=True, check=True)
@@ -58,21 +82,33 @@ def ms(values):
 
 
 def main():
-    if not os.path.exists(JAR):
-        sys.exit("build first: mvn -B -q -DskipTests package")
+    for jar in JARS:
+        if not os.path.exists(jar):
+            sys.exit(f"{jar} is missing; build first: mvn -B -q -DskipTests package")
     print(f"{RUNS} runs each, medians in ms (spawn -> answer); load average {os.getloadavg()[0]:.1f}")
-    print(f"{'JVM':8} {'flags':15} {'java -version':>13} {'initialize':>10} {'tools/list':>10} {'exit':>7} {'tools/list ÷ java -version':>27}")
+    label = max(len(os.path.relpath(j)) for j in JARS) if len(JARS) > 1 else 0
+    print(f"{'JVM':8} {'flags':15} {'jar' if label else '':{label}} {'java -version':>13} {'initialize':>10} {'tools/list':>10} "
+          f"{'exit':>7} {'tools/list ÷ java -version':>27}")
     with tempfile.TemporaryDirectory() as workdir:
         for name, java in JDKS:
-            for flag_name, flags in FLAGS:
-                one_run(java, flags, workdir)  # warm-up: page cache, sqlite native library extraction
-                runs, bases = [], []
+            for index, (flag_name, _, _) in enumerate(flag_sets(name, JARS[0], workdir)):
+                runs = {jar: [] for jar in JARS}
+                timed = {}
+                bases = []
+                for jar in JARS:
+                    _, warm, timed[jar] = flag_sets(name, jar, workdir)[index]
+                    one_run(java, warm, jar, workdir)  # warm-up: page cache, sqlite native library, archive training
                 for _ in range(RUNS):
                     bases.append(baseline(java))
-                    runs.append(one_run(java, flags, workdir))
-                tl = [r["tools/list"] for r in runs]
-                print(f"{name:8} {flag_name:15} {ms(bases):>13} {ms([r['initialize'] for r in runs]):>10} {ms(tl):>10} "
-                      f"{ms([r['exit'] for r in runs]):>7} {statistics.median(tl) / statistics.median(bases):>27.1f}")
+                    for jar in JARS:
+                        runs[jar].append(one_run(java, timed[jar], jar, workdir))
+                for jar in JARS:
+                    tl = [r["tools/list"] for r in runs[jar]]
+                    shown = os.path.relpath(jar) if label else ""
+                    print(f"{name:8} {flag_name:15} {shown:{label}} {ms(bases):>13} "
+                          f"{ms([r['initialize'] for r in runs[jar]]):>10} {ms(tl):>10} "
+                          f"{ms([r['exit'] for r in runs[jar]]):>7} {statistics.median(tl) / statistics.median(bases):>27.1f}")
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -70,8 +70,12 @@ public final class ServeCommand implements Callable<Integer> {
         else if (!config.falKey().isPresent()) {
             log.warn("FAL_KEY is not set: tools that call fal will fail (describe_models, dry runs and list_jobs work)");
         }
-        log.info("kling-mcp {} serving MCP on {}; {}", KlingMcp.version(), options.http ? "HTTP" : "stdio", config);
-        try (JobService jobs = JobServices.open(config)) {
+        ServerConfig settings = config;
+        // Logged by the thread that opens the ledger: the config record's toString() costs ~80 ms of method-handle set-up
+        // on a cold JVM, time the MCP client would otherwise wait for its initialize answer.
+        Runnable announce = () -> log.info("kling-mcp {} serving MCP on {}; {}", KlingMcp.version(),
+                options.http ? "HTTP" : "stdio", settings);
+        try (JobService jobs = JobServices.open(config, announce)) {
             if (options.http) {
                 serveHttp(jobs, config);
             }

@@ -82,6 +82,8 @@ public final class KlingMcpServer implements AutoCloseable {
             // Our validation reports every problem as {path, problem, allowed} and knows the cross-field rules and
             // aliases; the SDK's would refuse aliases and speak networknt's language.
             .validateToolInputs(false)
+            // The SDK would check our constant tool schemas against the meta-schema at every start; a test does it per build.
+            .jsonSchemaValidator(new PrecheckedSchemaValidator())
             // Only server->client requests (none today) are bounded by this; a human answering an elicitation needs time.
             .requestTimeout(Duration.ofMinutes(5))
             .tools(KlingTools.specifications(ctx))

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.klingmcp.openapi.FalEndpoint;
-import dev.klingmcp.openapi.SchemaDeriver;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -67,7 +66,7 @@ public final class DescribeModelsTool extends AbstractTool {
     }
 
     private ObjectNode describe(FalEndpoint e, boolean includeSchema) {
-        ObjectNode schema = SchemaDeriver.inputSchema(e, true);
+        ObjectNode schema = GenerateSchema.derivedInput(e);
         ObjectNode m = ToolJson.object().put("id", e.id()).put("short_name", e.shortName()).put("title", e.title())
             .put("summary", e.summary());
         Set<String> required = new LinkedHashSet<>();

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -36,7 +37,19 @@ public final class GenerateSchema {
 
     public static final int MAX_WAIT_SECONDS = 50;
 
+    /**
+     * Derived once per model: the documents do not change while the server runs, and deriving means parsing ~50 KB. Keyed
+     * by id and document, not by the record itself: a record's first hashCode() costs ~20 ms of method-handle set-up on a
+     * cold JVM, at start-up.
+     */
+    private static final Map<String, ObjectNode> DERIVED = new ConcurrentHashMap<>();
+
     private GenerateSchema() {
+    }
+
+    /** The model's strict input schema as {@link SchemaDeriver} derives it; a copy the caller may change. */
+    static ObjectNode derivedInput(FalEndpoint e) {
+        return DERIVED.computeIfAbsent(e.id() + " " + e.document(), k -> SchemaDeriver.inputSchema(e, true)).deepCopy();
     }
 
     /** {@code $defs} key of a model's rules, e.g. {@code model_o3_pro_reference-to-video}. */
@@ -66,7 +79,7 @@ public final class GenerateSchema {
         ArrayNode allOf = ToolJson.array();
         ArrayNode examples = ToolJson.array();
         for (FalEndpoint e : registry.all()) {
-            ObjectNode derived = SchemaDeriver.inputSchema(e, true);
+            ObjectNode derived = derivedInput(e);
             mergeDefs(derived, defs, e);
             ObjectNode modelProps = (ObjectNode) derived.get("properties");
             modelProps.fieldNames().forEachRemaining(f -> {
@@ -110,7 +123,7 @@ public final class GenerateSchema {
     /** The model fields of one endpoint (for the normalizer and describe_models). */
     public static Set<String> fieldsOf(FalEndpoint e) {
         Set<String> names = new LinkedHashSet<>();
-        SchemaDeriver.inputSchema(e, true).path("properties").fieldNames().forEachRemaining(names::add);
+        derivedInput(e).path("properties").fieldNames().forEachRemaining(names::add);
         return names;
     }
 

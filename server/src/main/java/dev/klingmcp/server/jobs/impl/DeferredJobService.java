@@ -1,0 +1,175 @@
+package dev.klingmcp.server.jobs.impl;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.klingmcp.openapi.FalEndpoint;
+import dev.klingmcp.server.jobs.CancelView;
+import dev.klingmcp.server.jobs.CostEstimate;
+import dev.klingmcp.server.jobs.JobException;
+import dev.klingmcp.server.jobs.JobFilter;
+import dev.klingmcp.server.jobs.JobList;
+import dev.klingmcp.server.jobs.JobService;
+import dev.klingmcp.server.jobs.JobView;
+import dev.klingmcp.server.jobs.ResultView;
+import dev.klingmcp.server.jobs.StatusListener;
+import dev.klingmcp.server.jobs.SubmitCommand;
+import dev.klingmcp.server.jobs.SubmitResult;
+import dev.klingmcp.server.jobs.UploadView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * A {@link JobService} opened on a background thread, so that an MCP client's {@code initialize} and {@code tools/list}
+ * do not wait for the SQLite ledger, the TLS-capable HTTP client and the generated fal client to load (about two thirds of
+ * the server's start-up). Every operation except {@link #estimate} waits for the opening, at most {@code maxWait}.
+ *
+ * <p>Estimates are local arithmetic on the price table, which this class is handed ready (tool descriptions quote prices
+ * while the server starts); the opened service prices from the same configuration, so both give the same figures.
+ *
+ * <p>If opening fails (unwritable ledger path, corrupt database...), the server keeps running: every operation that needs
+ * the service answers a {@link JobException.Kind#LOCAL_IO} error naming the cause, instead of the process dying before the
+ * client could read why.
+ */
+public final class DeferredJobService implements JobService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeferredJobService.class);
+
+    private final CompletableFuture<JobService> opening;
+    private final PriceTable prices;
+    private final Duration maxWait;
+
+    private DeferredJobService(CompletableFuture<JobService> opening, PriceTable prices, Duration maxWait) {
+        this.opening = opening;
+        this.prices = prices;
+        this.maxWait = maxWait;
+    }
+
+    /**
+     * Starts {@code opener} on a daemon thread and returns at once.
+     *
+     * @param opener  opens the real service (may throw: the failure is kept and reported by each later call)
+     * @param prices  the price table the real service uses, for {@link #estimate} without waiting
+     * @param maxWait the longest an operation waits for the opening before it answers an error
+     */
+    public static DeferredJobService openInBackground(Supplier<? extends JobService> opener, PriceTable prices,
+            Duration maxWait) {
+        CompletableFuture<JobService> opening = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                opening.complete(opener.get());
+            } catch (Throwable e) {
+                LOG.error("The job service could not be opened; the tools that need it will say why", e);
+                opening.completeExceptionally(e);
+            }
+        }, "kling-mcp-open-jobs");
+        thread.setDaemon(true);
+        thread.start();
+        return new DeferredJobService(opening, prices, maxWait);
+    }
+
+    /** The opened service; waits for it. */
+    private JobService jobs() {
+        if (opening.isDone() && !opening.isCompletedExceptionally()) {
+            return opening.join();
+        }
+        try {
+            return opening.get(maxWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw notOpened(e.getCause());
+        } catch (TimeoutException e) {
+            throw new JobException(JobException.Kind.LOCAL_IO, "the job ledger is still opening after "
+                    + maxWait.toSeconds() + " s (is another process holding it?); nothing was done, try again shortly");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JobException(JobException.Kind.LOCAL_IO, "interrupted while waiting for the job ledger to open");
+        }
+    }
+
+    private static JobException notOpened(Throwable cause) {
+        if (cause instanceof JobException e) {
+            return e;
+        }
+        String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        return new JobException(JobException.Kind.LOCAL_IO, "the job service could not start: " + reason
+                + ". Nothing was recorded or sent to fal. Fix the ledger location (KLING_MCP_LEDGER_URL) and restart the "
+                + "server.", null, null, 0, cause);
+    }
+
+    @Override
+    public CostEstimate estimate(FalEndpoint endpoint, ObjectNode input) {
+        return prices.estimate(endpoint, input);
+    }
+
+    @Override
+    public SubmitResult submit(SubmitCommand command) {
+        return jobs().submit(command);
+    }
+
+    @Override
+    public JobView status(String jobId) {
+        return jobs().status(jobId);
+    }
+
+    @Override
+    public JobView await(String jobId, Duration max, StatusListener listener) {
+        return jobs().await(jobId, max, listener);
+    }
+
+    @Override
+    public ResultView result(String jobId, boolean download) {
+        return jobs().result(jobId, download);
+    }
+
+    @Override
+    public CancelView cancel(String jobId) {
+        return jobs().cancel(jobId);
+    }
+
+    @Override
+    public JobList list(JobFilter filter) {
+        return jobs().list(filter);
+    }
+
+    @Override
+    public Optional<JobView> find(String jobId) {
+        return jobs().find(jobId);
+    }
+
+    @Override
+    public List<String> completeJobIds(String prefix, int limit) {
+        return jobs().completeJobIds(prefix, limit);
+    }
+
+    @Override
+    public UploadView upload(Path file) {
+        return jobs().upload(file);
+    }
+
+    /** Closes the opened service; an opening still under way is waited for (bounded) so the ledger is closed cleanly. */
+    @Override
+    public void close() {
+        JobService opened;
+        try {
+            opened = opening.get(maxWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            return; // nothing was opened, nothing to close
+        } catch (TimeoutException e) {
+            LOG.warn("The job service was still opening at shutdown; not waiting for it any longer");
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        opened.close();
+    }
+
+}
