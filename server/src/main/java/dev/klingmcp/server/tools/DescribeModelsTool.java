@@ -72,7 +72,7 @@ public final class DescribeModelsTool extends AbstractTool {
         Set<String> required = new LinkedHashSet<>();
         schema.path("required").forEach(r -> required.add(r.asText()));
         ArrayNode fields = m.putArray("fields");
-        schema.path("properties").fields().forEachRemaining(f -> fields.add(field(f.getKey(), f.getValue(),
+        schema.path("properties").properties().forEach(f -> fields.add(field(f.getKey(), f.getValue(),
                 required.contains(f.getKey()))));
 
         ObjectNode limits = m.putObject("limits");

@@ -161,7 +161,7 @@ public final class GenerateSchema {
         ObjectNode rules = ToolJson.object();
         rules.put("description", e.title() + ": the fields this model accepts.");
         ObjectNode own = ToolJson.object();
-        derived.get("properties").fields().forEachRemaining(f -> {
+        derived.get("properties").properties().forEach(f -> {
             JsonNode shared = topLevel.get(f.getKey());
             if (shared == null || !withoutAnnotations(shared).equals(withoutAnnotations(f.getValue()))) {
                 own.set(f.getKey(), f.getValue().deepCopy());
@@ -186,7 +186,7 @@ public final class GenerateSchema {
     static JsonNode withoutAnnotations(JsonNode node) {
         if (node instanceof ObjectNode object) {
             ObjectNode out = ToolJson.object();
-            object.fields().forEachRemaining(f -> {
+            object.properties().forEach(f -> {
                 if (!ANNOTATIONS.contains(f.getKey())) {
                     out.set(f.getKey(), f.getKey().equals("properties") ? mapWithoutAnnotations(f.getValue())
                             : withoutAnnotations(f.getValue()));
@@ -204,7 +204,7 @@ public final class GenerateSchema {
 
     private static JsonNode mapWithoutAnnotations(JsonNode map) {
         ObjectNode out = ToolJson.object();
-        map.fields().forEachRemaining(f -> out.set(f.getKey(), withoutAnnotations(f.getValue())));
+        map.properties().forEach(f -> out.set(f.getKey(), withoutAnnotations(f.getValue())));
         return out;
     }
 
@@ -218,7 +218,7 @@ public final class GenerateSchema {
             return;
         }
         Map<String, String> renames = new HashMap<>();
-        own.fields().forEachRemaining(entry -> {
+        own.properties().forEach(entry -> {
             String name = entry.getKey();
             JsonNode existing = defs.get(name);
             if (existing == null || existing.equals(entry.getValue())) {
@@ -231,7 +231,7 @@ public final class GenerateSchema {
         if (renames.isEmpty()) {
             return;
         }
-        own.fields().forEachRemaining(entry -> {
+        own.properties().forEach(entry -> {
             if (renames.containsKey(entry.getKey())) {
                 defs.set(renames.get(entry.getKey()), rewriteRefs(entry.getValue().deepCopy(), renames));
             }

@@ -18,11 +18,9 @@ final class ToolSchemas {
     /** A tool declaration; {@code hints} = readOnly, destructive, idempotent, openWorld. */
     static Tool tool(String name, String title, String description, Map<String, Object> input, Map<String, Object> output,
             boolean... hints) {
-        return Tool.builder()
-            .name(name)
+        return Tool.builder(name, input)
             .title(title)
             .description(description)
-            .inputSchema(input)
             .outputSchema(output)
             .annotations(ToolAnnotations.builder().title(title).readOnlyHint(hints[0]).destructiveHint(hints[1])
                 .idempotentHint(hints[2]).openWorldHint(hints[3]).build())
