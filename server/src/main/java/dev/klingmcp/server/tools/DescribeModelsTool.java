@@ -107,8 +107,11 @@ public final class DescribeModelsTool extends AbstractTool {
             .put("per_5s_of_video", e.timing().runSecondsPer5s())
             .put("for_default_duration", Descriptions.total(e, defaultSeconds));
         ArrayNode ex = m.putArray("examples");
+        // Only examples that generate would accept: fal's own published 4k example mentions @Element1/@Element2 but sends
+        // no elements, and an agent copying a "ready-to-use" example must not get an error back.
+        dev.klingmcp.openapi.InputValidator validator = dev.klingmcp.openapi.InputValidator.forEndpoint(e, true);
         schema.path("examples").forEach(x -> {
-            if (x.isObject()) {
+            if (x.isObject() && validator.validate(x).isEmpty()) {
                 ObjectNode call = ToolJson.object().put("model", e.shortName());
                 call.setAll((ObjectNode) x);
                 ex.add(call);

@@ -238,6 +238,8 @@ class ToolsOverMcpTest {
         JsonNode one = call("describe_models", ToolJson.object().put("model", "o3/4k/reference-to-video")
             .put("include_schema", true));
         assertThat(one.at("/structuredContent/models")).hasSize(1);
+        // fal's published 4k example mentions @Element1/@Element2 without elements: not offered as ready to use
+        assertThat(one.at("/structuredContent/models/0/examples")).isEmpty();
         assertThat(one.at("/structuredContent/models/0/input_schema/properties").has("elements")).isTrue();
 
         Path file = Files.writeString(tmp.resolve("frame.png"), "png");
