@@ -19,7 +19,10 @@ import picocli.CommandLine.Option;
  * {@code java -jar mock-fal.jar --port 8790 --speed 60}: runs the mock until interrupted. Everything goes to stderr
  * except picocli's own {@code --help}/{@code --version} output.
  */
-@Command(name = "mock-fal", mixinStandardHelpOptions = true, version = "mock-fal 0.1.0",
+@Command(
+        name = "mock-fal",
+        mixinStandardHelpOptions = true,
+        version = "mock-fal 0.1.0",
         description = "An offline fal.ai (queue, sync run, SSE, cancel, storage, CDN, webhooks, fault injection) for "
                 + "testing fal clients without network or bill.%n"
                 + "Point clients at the printed base URL instead of https://queue.fal.run, https://fal.run and "
@@ -59,7 +62,9 @@ public final class MockFalMain implements Callable<Integer> {
     @Option(names = "--user-id", description = "fal user id of signed webhooks (default: ${DEFAULT-VALUE}).")
     String userId = "mock-user";
 
-    @Option(names = "--concurrency", description = "Jobs in progress at once; 0 = unlimited (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--concurrency",
+            description = "Jobs in progress at once; 0 = unlimited (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
     @Option(names = "--fault", description = "Fault spec, e.g. status=503x2,submit=429@0.1,job=stuck (repeatable).")
@@ -71,8 +76,9 @@ public final class MockFalMain implements Callable<Integer> {
     @Option(names = "--forget-cancelled", description = "Cancelled requests answer 404 afterwards.")
     boolean forgetCancelled;
 
-    @Option(names = "--result-retention", description = "Seconds a completed request stays answerable (fal: 3600); "
-            + "default: for ever.")
+    @Option(
+            names = "--result-retention",
+            description = "Seconds a completed request stays answerable (fal: 3600); " + "default: for ever.")
     Double resultRetentionSeconds;
 
     @Option(names = "--quiet", description = "Do not log one line per request.")
@@ -87,20 +93,35 @@ public final class MockFalMain implements Callable<Integer> {
         for (String spec : faultSpecs) {
             faults.merge(FaultPlan.parse(spec));
         }
-        MockFalOptions options = new MockFalOptions().setHost(host).setPort(port).setSpeed(speed)
-                .setManualClock(manualClock).setPublicMode(publicMode).setStrictValidation(strict)
-                .setSsePingInterval(Duration.ofMillis(Math.round(pingSeconds * 1000))).setSeed(seed)
-                .setStorageDir(storageDir).setUserId(userId).setConcurrency(concurrency).setFaults(faults)
-                .setForgetCancelledRequests(forgetCancelled).setLogRequests(!quiet)
-                .setResultRetention(resultRetentionSeconds == null ? null
-                        : Duration.ofMillis(Math.round(resultRetentionSeconds * 1000)));
+        MockFalOptions options = new MockFalOptions()
+                .setHost(host)
+                .setPort(port)
+                .setSpeed(speed)
+                .setManualClock(manualClock)
+                .setPublicMode(publicMode)
+                .setStrictValidation(strict)
+                .setSsePingInterval(Duration.ofMillis(Math.round(pingSeconds * 1000)))
+                .setSeed(seed)
+                .setStorageDir(storageDir)
+                .setUserId(userId)
+                .setConcurrency(concurrency)
+                .setFaults(faults)
+                .setForgetCancelledRequests(forgetCancelled)
+                .setLogRequests(!quiet)
+                .setResultRetention(
+                        resultRetentionSeconds == null
+                                ? null
+                                : Duration.ofMillis(Math.round(resultRetentionSeconds * 1000)));
         apiKeys.forEach(options::addApiKey);
         CountDownLatch stopped = new CountDownLatch(1);
         MockFal fal = MockFal.start(options);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            fal.close();
-            stopped.countDown();
-        }, "mock-fal-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            fal.close();
+                            stopped.countDown();
+                        },
+                        "mock-fal-shutdown"));
         System.err.println("mock-fal ready: " + fal.baseUrl());
         stopped.await();
         return 0;

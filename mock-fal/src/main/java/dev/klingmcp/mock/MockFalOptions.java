@@ -36,8 +36,7 @@ public final class MockFalOptions {
     private long maxRequestBodyBytes = 64L * 1024 * 1024;
     private ModelCatalog catalog;
 
-    public MockFalOptions() {
-    }
+    public MockFalOptions() {}
 
     public String getHost() {
         return host;

@@ -27,23 +27,28 @@ public final class MockFalHarness implements AutoCloseable, BeforeAllCallback, A
     public static final String PRO = "fal-ai/kling-video/o3/pro/reference-to-video";
     public static final String FOUR_K = "fal-ai/kling-video/o3/4k/reference-to-video";
     public static final String STANDARD = "fal-ai/kling-video/o3/standard/image-to-video";
-    public static final String STANDARD_INPUT = "{\"prompt\":\"a cat walks\",\"image_url\":\"https://example.com/cat.png\","
-            + "\"duration\":\"3\"}";
+    public static final String STANDARD_INPUT =
+            "{\"prompt\":\"a cat walks\",\"image_url\":\"https://example.com/cat.png\"," + "\"duration\":\"3\"}";
     /** Standard i2v: 10 s queue wait, then 94 s per 5 s of video; 3 s of video run 56.4 s. */
     public static final double STANDARD_QUEUE = 10;
+
     public static final double STANDARD_RUN = 56.4;
-    public static final String PRO_INPUT = "{\"prompt\":\"@Image1 dances\",\"image_urls\":[\"https://example.com/a.png\"],"
-            + "\"duration\":\"3\",\"aspect_ratio\":\"9:16\"}";
+    public static final String PRO_INPUT =
+            "{\"prompt\":\"@Image1 dances\",\"image_urls\":[\"https://example.com/a.png\"],"
+                    + "\"duration\":\"3\",\"aspect_ratio\":\"9:16\"}";
     /** Pro: 15 s queue wait, then 318 s per 5 s of video; 3 s of video run 190.8 s. */
     public static final double PRO_QUEUE = 15;
+
     public static final double PRO_RUN = 190.8;
     private static final Path SHARED_STORAGE = Path.of("target", "mock-fal-test-storage");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Consumer<MockFalOptions> tweak;
     private MockFal fal;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private MockFalHarness(Consumer<MockFalOptions> tweak) {
         this.tweak = tweak;
@@ -57,12 +62,12 @@ public final class MockFalHarness implements AutoCloseable, BeforeAllCallback, A
     }
 
     public static MockFalHarness start() {
-        return start(o -> { });
+        return start(o -> {});
     }
 
     /** One mock per test class: {@code @RegisterExtension static final MockFalHarness mock = MockFalHarness.perClass();} */
     public static MockFalHarness perClass() {
-        return perClass(o -> { });
+        return perClass(o -> {});
     }
 
     public static MockFalHarness perClass(Consumer<MockFalOptions> tweak) {
@@ -71,8 +76,12 @@ public final class MockFalHarness implements AutoCloseable, BeforeAllCallback, A
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        MockFalOptions options = new MockFalOptions().setManualClock(true).setSeed(42).setLogRequests(false)
-                .setStorageDir(SHARED_STORAGE).addApiKey(KEY);
+        MockFalOptions options = new MockFalOptions()
+                .setManualClock(true)
+                .setSeed(42)
+                .setLogRequests(false)
+                .setStorageDir(SHARED_STORAGE)
+                .addApiKey(KEY);
         tweak.accept(options);
         fal = MockFal.start(options);
     }
@@ -115,9 +124,11 @@ public final class MockFalHarness implements AutoCloseable, BeforeAllCallback, A
 
     /** Sends with {@code Authorization: Key KEY} unless {@code headers} (name, value pairs) set Authorization itself. */
     public Response send(String method, String path, String body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(fal.baseUrl() + path)).timeout(Duration.ofSeconds(20))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(fal.baseUrl() + path))
+                .timeout(Duration.ofSeconds(20))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         boolean auth = true;
         for (int i = 0; i < headers.length; i += 2) {
             if (headers[i].equalsIgnoreCase("Authorization")) {

@@ -34,9 +34,11 @@ class MockFalMainTest {
         assertThat(err.toString()).contains("speed must be a positive");
 
         StringWriter err2 = new StringWriter();
-        assertThat(run(new StringWriter(), err2, "--port", "0", "--fault", "status=418")).isEqualTo(2);
+        assertThat(run(new StringWriter(), err2, "--port", "0", "--fault", "status=418"))
+                .isEqualTo(2);
         assertThat(err2.toString()).contains("status=418");
 
-        assertThat(run(new StringWriter(), new StringWriter(), "--no-such-option")).isNotZero();
+        assertThat(run(new StringWriter(), new StringWriter(), "--no-such-option"))
+                .isNotZero();
     }
 }

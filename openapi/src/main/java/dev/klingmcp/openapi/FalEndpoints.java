@@ -10,55 +10,61 @@ import java.util.Optional;
  */
 public final class FalEndpoints {
 
-	/** Classpath location of the registry. */
-	public static final String REGISTRY = "openapi/registry.json";
+    /** Classpath location of the registry. */
+    public static final String REGISTRY = "openapi/registry.json";
 
-	private static volatile FalEndpoints defaults;
+    private static volatile FalEndpoints defaults;
 
-	private final List<FalEndpoint> endpoints;
+    private final List<FalEndpoint> endpoints;
 
-	private FalEndpoints(List<FalEndpoint> endpoints) {
-		this.endpoints = List.copyOf(endpoints);
-	}
+    private FalEndpoints(List<FalEndpoint> endpoints) {
+        this.endpoints = List.copyOf(endpoints);
+    }
 
-	/** The registry shipped with this build (parsed once). */
-	public static FalEndpoints load() {
-		FalEndpoints d = defaults;
-		if (d == null) {
-			JsonNode root = Json.readResource(REGISTRY);
-			List<FalEndpoint> list = Json.MAPPER.convertValue(root.get("endpoints"),
-					Json.MAPPER.getTypeFactory().constructCollectionType(List.class, FalEndpoint.class));
-			d = new FalEndpoints(list);
-			defaults = d;
-		}
-		return d;
-	}
+    /** The registry shipped with this build (parsed once). */
+    public static FalEndpoints load() {
+        FalEndpoints d = defaults;
+        if (d == null) {
+            JsonNode root = Json.readResource(REGISTRY);
+            List<FalEndpoint> list = Json.MAPPER.convertValue(
+                    root.get("endpoints"),
+                    Json.MAPPER.getTypeFactory().constructCollectionType(List.class, FalEndpoint.class));
+            d = new FalEndpoints(list);
+            defaults = d;
+        }
+        return d;
+    }
 
-	/** Every endpoint, in registry order (cheapest first). */
-	public List<FalEndpoint> all() {
-		return endpoints;
-	}
+    /** Every endpoint, in registry order (cheapest first). */
+    public List<FalEndpoint> all() {
+        return endpoints;
+    }
 
-	/**
-	 * Finds an endpoint by its full id ({@code fal-ai/kling-video/o3/pro/reference-to-video}) or short name
-	 * ({@code o3/pro/reference-to-video}); surrounding slashes and case are ignored.
-	 */
-	public Optional<FalEndpoint> find(String idOrShortName) {
-		if (idOrShortName == null) {
-			return Optional.empty();
-		}
-		String key = idOrShortName.trim().toLowerCase(java.util.Locale.ROOT).replaceAll("^/+|/+$", "");
-		return endpoints.stream().filter(e -> e.id().equals(key) || e.shortName().equals(key)).findFirst();
-	}
+    /**
+     * Finds an endpoint by its full id ({@code fal-ai/kling-video/o3/pro/reference-to-video}) or short name
+     * ({@code o3/pro/reference-to-video}); surrounding slashes and case are ignored.
+     */
+    public Optional<FalEndpoint> find(String idOrShortName) {
+        if (idOrShortName == null) {
+            return Optional.empty();
+        }
+        String key = idOrShortName.trim().toLowerCase(java.util.Locale.ROOT).replaceAll("^/+|/+$", "");
+        return endpoints.stream()
+                .filter(e -> e.id().equals(key) || e.shortName().equals(key))
+                .findFirst();
+    }
 
-	/** Finds the endpoint or fails with a message listing the accepted names. */
-	public FalEndpoint require(String idOrShortName) {
-		return find(idOrShortName).orElseThrow(() -> new IllegalArgumentException(
-				"unknown model '" + idOrShortName + "'; use one of " + names()));
-	}
+    /** Finds the endpoint or fails with a message listing the accepted names. */
+    public FalEndpoint require(String idOrShortName) {
+        return find(idOrShortName)
+                .orElseThrow(() ->
+                        new IllegalArgumentException("unknown model '" + idOrShortName + "'; use one of " + names()));
+    }
 
-	/** Full ids and short names, for error messages and enums. */
-	public List<String> names() {
-		return endpoints.stream().flatMap(e -> java.util.stream.Stream.of(e.shortName(), e.id())).toList();
-	}
+    /** Full ids and short names, for error messages and enums. */
+    public List<String> names() {
+        return endpoints.stream()
+                .flatMap(e -> java.util.stream.Stream.of(e.shortName(), e.id()))
+                .toList();
+    }
 }

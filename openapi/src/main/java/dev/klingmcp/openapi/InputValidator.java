@@ -19,62 +19,69 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InputValidator {
 
-	private static final Map<String, InputValidator> CACHE = new ConcurrentHashMap<>();
+    private static final Map<String, InputValidator> CACHE = new ConcurrentHashMap<>();
 
-	private final FalEndpoint endpoint;
+    private final FalEndpoint endpoint;
 
-	private final ObjectNode schemaDocument;
+    private final ObjectNode schemaDocument;
 
-	private final Schema schema;
+    private final Schema schema;
 
-	private InputValidator(FalEndpoint endpoint, ObjectNode schemaDocument) {
-		this.endpoint = endpoint;
-		this.schemaDocument = schemaDocument;
-		this.schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(schemaDocument);
-	}
+    private InputValidator(FalEndpoint endpoint, ObjectNode schemaDocument) {
+        this.endpoint = endpoint;
+        this.schemaDocument = schemaDocument;
+        this.schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(schemaDocument);
+    }
 
-	/**
-	 * The validator of a registry endpoint.
-	 *
-	 * @param strict reject fields the model does not have (the MCP server); fal itself ignores them (the mock)
-	 */
-	public static InputValidator forEndpoint(FalEndpoint endpoint, boolean strict) {
-		Objects.requireNonNull(endpoint, "endpoint == null");
-		return CACHE.computeIfAbsent(endpoint.id() + "|" + strict,
-				k -> new InputValidator(endpoint, SchemaDeriver.inputSchema(endpoint, strict)));
-	}
+    /**
+     * The validator of a registry endpoint.
+     *
+     * @param strict reject fields the model does not have (the MCP server); fal itself ignores them (the mock)
+     */
+    public static InputValidator forEndpoint(FalEndpoint endpoint, boolean strict) {
+        Objects.requireNonNull(endpoint, "endpoint == null");
+        return CACHE.computeIfAbsent(
+                endpoint.id() + "|" + strict,
+                k -> new InputValidator(endpoint, SchemaDeriver.inputSchema(endpoint, strict)));
+    }
 
-	/** A validator for an explicit schema document (tests use it to validate against an edited document). */
-	public static InputValidator of(FalEndpoint endpoint, ObjectNode schemaDocument) {
-		return new InputValidator(endpoint, schemaDocument.deepCopy());
-	}
+    /** A validator for an explicit schema document (tests use it to validate against an edited document). */
+    public static InputValidator of(FalEndpoint endpoint, ObjectNode schemaDocument) {
+        return new InputValidator(endpoint, schemaDocument.deepCopy());
+    }
 
-	public FalEndpoint endpoint() {
-		return endpoint;
-	}
+    public FalEndpoint endpoint() {
+        return endpoint;
+    }
 
-	/** The derived schema this validator applies (a copy). */
-	public ObjectNode schema() {
-		return schemaDocument.deepCopy();
-	}
+    /** The derived schema this validator applies (a copy). */
+    public ObjectNode schema() {
+        return schemaDocument.deepCopy();
+    }
 
-	/**
-	 * Every problem with {@code input}, schema problems first; empty when the input is valid. Never throws on bad
-	 * input.
-	 */
-	public List<Violation> validate(JsonNode input) {
-		if (input == null || !input.isObject()) {
-			return List.of(Violation.of("", "model_attributes_type", "the model input must be a JSON object, got "
-					+ (input == null ? "nothing" : input.getNodeType().name().toLowerCase(java.util.Locale.ROOT)),
-					"an object with the model's fields"));
-		}
-		List<Violation> out = new ArrayList<>(SchemaErrors.translate(schema.validate(input), schemaDocument));
-		out.addAll(CrossFieldRules.check(endpoint, input, out));
-		return List.copyOf(out);
-	}
+    /**
+     * Every problem with {@code input}, schema problems first; empty when the input is valid. Never throws on bad
+     * input.
+     */
+    public List<Violation> validate(JsonNode input) {
+        if (input == null || !input.isObject()) {
+            return List.of(Violation.of(
+                    "",
+                    "model_attributes_type",
+                    "the model input must be a JSON object, got "
+                            + (input == null
+                                    ? "nothing"
+                                    : input.getNodeType().name().toLowerCase(java.util.Locale.ROOT)),
+                    "an object with the model's fields"));
+        }
+        List<Violation> out = new ArrayList<>(SchemaErrors.translate(schema.validate(input), schemaDocument));
+        out.addAll(CrossFieldRules.check(endpoint, input, out));
+        return List.copyOf(out);
+    }
 
-	/** Only the problems the derived JSON Schema finds (no cross-field rules). */
-	public List<Violation> schemaViolations(JsonNode input) {
-		return List.copyOf(SchemaErrors.translate(schema.validate(input), schemaDocument));
-	}
+    /** Only the problems the derived JSON Schema finds (no cross-field rules). */
+    public List<Violation> schemaViolations(JsonNode input) {
+        return List.copyOf(SchemaErrors.translate(schema.validate(input), schemaDocument));
+    }
 }

@@ -17,53 +17,52 @@ import java.util.Objects;
  */
 public record Violation(String path, String problem, String allowed, String type, Map<String, Object> ctx) {
 
-	public Violation {
-		Objects.requireNonNull(path, "path == null");
-		Objects.requireNonNull(problem, "problem == null");
-		allowed = allowed == null ? "" : allowed;
-		type = type == null ? "value_error" : type;
-		ctx = ctx == null ? Map.of() : Map.copyOf(ctx);
-	}
+    public Violation {
+        Objects.requireNonNull(path, "path == null");
+        Objects.requireNonNull(problem, "problem == null");
+        allowed = allowed == null ? "" : allowed;
+        type = type == null ? "value_error" : type;
+        ctx = ctx == null ? Map.of() : Map.copyOf(ctx);
+    }
 
-	/** A violation with no machine context. */
-	public static Violation of(String path, String type, String problem, String allowed) {
-		return new Violation(path, problem, allowed, type, Map.of());
-	}
+    /** A violation with no machine context. */
+    public static Violation of(String path, String type, String problem, String allowed) {
+        return new Violation(path, problem, allowed, type, Map.of());
+    }
 
-	/** fal's {@code loc}: {@code ["body", "elements", 1, "video_url"]}. */
-	public List<Object> loc() {
-		List<Object> loc = new ArrayList<>();
-		loc.add("body");
-		if (path.isEmpty()) {
-			return loc;
-		}
-		for (String token : path.substring(1).split("/", -1)) {
-			String name = token.replace("~1", "/").replace("~0", "~");
-			loc.add(name.matches("\\d{1,9}") ? (Object) Integer.valueOf(name) : name);
-		}
-		return loc;
-	}
+    /** fal's {@code loc}: {@code ["body", "elements", 1, "video_url"]}. */
+    public List<Object> loc() {
+        List<Object> loc = new ArrayList<>();
+        loc.add("body");
+        if (path.isEmpty()) {
+            return loc;
+        }
+        for (String token : path.substring(1).split("/", -1)) {
+            String name = token.replace("~1", "/").replace("~0", "~");
+            loc.add(name.matches("\\d{1,9}") ? (Object) Integer.valueOf(name) : name);
+        }
+        return loc;
+    }
 
-	/** The field path in the dotted form agents write: {@code elements[1].video_url}; {@code (input)} for the root. */
-	public String field() {
-		if (path.isEmpty()) {
-			return "(input)";
-		}
-		StringBuilder out = new StringBuilder();
-		for (Object part : loc().subList(1, loc().size())) {
-			if (part instanceof Integer i) {
-				out.append('[').append(i).append(']');
-			}
-			else {
-				out.append(out.length() == 0 ? "" : ".").append(part);
-			}
-		}
-		return out.toString();
-	}
+    /** The field path in the dotted form agents write: {@code elements[1].video_url}; {@code (input)} for the root. */
+    public String field() {
+        if (path.isEmpty()) {
+            return "(input)";
+        }
+        StringBuilder out = new StringBuilder();
+        for (Object part : loc().subList(1, loc().size())) {
+            if (part instanceof Integer i) {
+                out.append('[').append(i).append(']');
+            } else {
+                out.append(out.length() == 0 ? "" : ".").append(part);
+            }
+        }
+        return out.toString();
+    }
 
-	/** One readable line: {@code duration: must be one of … (allowed: …)}. */
-	@Override
-	public String toString() {
-		return field() + ": " + problem + (allowed.isEmpty() ? "" : " (allowed: " + allowed + ")");
-	}
+    /** One readable line: {@code duration: must be one of … (allowed: …)}. */
+    @Override
+    public String toString() {
+        return field() + ": " + problem + (allowed.isEmpty() ? "" : " (allowed: " + allowed + ")");
+    }
 }

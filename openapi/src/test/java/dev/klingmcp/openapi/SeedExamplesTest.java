@@ -21,53 +21,62 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SeedExamplesTest {
 
-	/** Examples that are schema-valid but break a rule from fal's field descriptions, and the path that says so. */
-	private static final Map<String, String> EXPECTED_RULE_VIOLATIONS = Map.of(
-			// "Required Parameters Example: {}" - no prompt: fal says "Either prompt or multi_prompt must be provided".
-			"000-pro-python-quickstart", "/prompt", "003-4k-required-parameters", "/prompt",
-			// The quick start animates only the start frame; it shows no prompt either.
-			"002-standard-python-quickstart", "/prompt",
-			// Seed 004's multi-shot example gives two video elements, while fal's field doc says "A request can only
-			// have one element with a video".
-			"004-4k-js-multi-shot", "/elements/1/video_url",
-			// These examples mention @Element1 and @Element2 but send no elements.
-			"004-4k-curl-and-python", "/prompt", "003-4k-full-example", "/prompt");
+    /** Examples that are schema-valid but break a rule from fal's field descriptions, and the path that says so. */
+    private static final Map<String, String> EXPECTED_RULE_VIOLATIONS = Map.of(
+            // "Required Parameters Example: {}" - no prompt: fal says "Either prompt or multi_prompt must be provided".
+            "000-pro-python-quickstart",
+            "/prompt",
+            "003-4k-required-parameters",
+            "/prompt",
+            // The quick start animates only the start frame; it shows no prompt either.
+            "002-standard-python-quickstart",
+            "/prompt",
+            // Seed 004's multi-shot example gives two video elements, while fal's field doc says "A request can only
+            // have one element with a video".
+            "004-4k-js-multi-shot",
+            "/elements/1/video_url",
+            // These examples mention @Element1 and @Element2 but send no elements.
+            "004-4k-curl-and-python",
+            "/prompt",
+            "003-4k-full-example",
+            "/prompt");
 
-	static Stream<Path> examples() throws IOException, URISyntaxException {
-		Path dir = Path.of(SeedExamplesTest.class.getResource("/seed-examples").toURI());
-		try (Stream<Path> files = Files.list(dir)) {
-			return files.filter(f -> f.toString().endsWith(".json")).sorted().toList().stream();
-		}
-	}
+    static Stream<Path> examples() throws IOException, URISyntaxException {
+        Path dir = Path.of(SeedExamplesTest.class.getResource("/seed-examples").toURI());
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".json")).sorted().toList().stream();
+        }
+    }
 
-	@ParameterizedTest(name = "{0}")
-	@MethodSource("examples")
-	void validatesAgainstDerivedSchema(Path file) throws IOException {
-		JsonNode example = read(file);
-		FalEndpoint endpoint = FalEndpoints.load().require(example.get("model").asText());
-		InputValidator validator = InputValidator.forEndpoint(endpoint, true);
-		assertThat(validator.schemaViolations(example.get("input"))).as(file.getFileName().toString()).isEmpty();
-	}
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("examples")
+    void validatesAgainstDerivedSchema(Path file) throws IOException {
+        JsonNode example = read(file);
+        FalEndpoint endpoint = FalEndpoints.load().require(example.get("model").asText());
+        InputValidator validator = InputValidator.forEndpoint(endpoint, true);
+        assertThat(validator.schemaViolations(example.get("input")))
+                .as(file.getFileName().toString())
+                .isEmpty();
+    }
 
-	@ParameterizedTest(name = "{0}")
-	@MethodSource("examples")
-	void crossFieldRulesJudgeTheExamples(Path file) throws IOException {
-		JsonNode example = read(file);
-		String name = file.getFileName().toString().replace(".json", "");
-		FalEndpoint endpoint = FalEndpoints.load().require(example.get("model").asText());
-		List<Violation> violations = InputValidator.forEndpoint(endpoint, true).validate(example.get("input"));
-		String expected = EXPECTED_RULE_VIOLATIONS.get(name);
-		if (expected == null) {
-			assertThat(violations).as(name).isEmpty();
-		}
-		else {
-			assertThat(violations).as(name).extracting(Violation::path).containsExactly(expected);
-		}
-	}
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("examples")
+    void crossFieldRulesJudgeTheExamples(Path file) throws IOException {
+        JsonNode example = read(file);
+        String name = file.getFileName().toString().replace(".json", "");
+        FalEndpoint endpoint = FalEndpoints.load().require(example.get("model").asText());
+        List<Violation> violations = InputValidator.forEndpoint(endpoint, true).validate(example.get("input"));
+        String expected = EXPECTED_RULE_VIOLATIONS.get(name);
+        if (expected == null) {
+            assertThat(violations).as(name).isEmpty();
+        } else {
+            assertThat(violations).as(name).extracting(Violation::path).containsExactly(expected);
+        }
+    }
 
-	private static JsonNode read(Path file) throws IOException {
-		try (InputStream in = Files.newInputStream(file)) {
-			return Json.MAPPER.readTree(in);
-		}
-	}
+    private static JsonNode read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return Json.MAPPER.readTree(in);
+        }
+    }
 }

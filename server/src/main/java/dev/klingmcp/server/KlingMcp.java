@@ -1,8 +1,7 @@
 package dev.klingmcp.server;
 
-import java.io.PrintStream;
-
 import dev.klingmcp.server.cli.KlingMcpCommand;
+import java.io.PrintStream;
 import picocli.CommandLine;
 
 /**
@@ -12,8 +11,7 @@ import picocli.CommandLine;
  */
 public final class KlingMcp {
 
-    private KlingMcp() {
-    }
+    private KlingMcp() {}
 
     public static void main(String[] args) {
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
@@ -36,17 +34,16 @@ public final class KlingMcp {
 
     /** The build's version (from the jar's Maven metadata), or "dev" when run from classes. */
     public static String version() {
-        try (var in = KlingMcp.class.getResourceAsStream("/META-INF/maven/dev.klingmcp/kling-mcp-server/pom.properties")) {
+        try (var in =
+                KlingMcp.class.getResourceAsStream("/META-INF/maven/dev.klingmcp/kling-mcp-server/pom.properties")) {
             if (in != null) {
                 java.util.Properties p = new java.util.Properties();
                 p.load(in);
                 return p.getProperty("version", "dev");
             }
-        }
-        catch (java.io.IOException e) {
+        } catch (java.io.IOException e) {
             // fall through
         }
         return "dev";
     }
-
 }

@@ -16,38 +16,44 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class FalClientCancelTest {
 
-	@RegisterExtension
-	static final FalClientBench bench = FalClientBench.manualClock();
+    @RegisterExtension
+    static final FalClientBench bench = FalClientBench.manualClock();
 
-	@ParameterizedTest(name = "{0}")
-	@MethodSource("dev.klingmcp.contract.fal.SeedExample#onePerEndpoint")
-	void cancelWhileQueued(SeedExample example) {
-		JsonNode out = bench.script("cancel.mjs", example).arg("when", "before").run();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.klingmcp.contract.fal.SeedExample#onePerEndpoint")
+    void cancelWhileQueued(SeedExample example) {
+        JsonNode out = bench.script("cancel.mjs", example).arg("when", "before").run();
 
-		assertThat(out.path("statusBefore").path("status").asText()).isEqualTo("IN_QUEUE");
-		assertCancelledCleanly(out);
-	}
+        assertThat(out.path("statusBefore").path("status").asText()).isEqualTo("IN_QUEUE");
+        assertCancelledCleanly(out);
+    }
 
-	@ParameterizedTest(name = "{0}")
-	@MethodSource("dev.klingmcp.contract.fal.SeedExample#onePerEndpoint")
-	void cancelWhileInProgress(SeedExample example) {
-		JsonNode submitted = bench.script("submit.mjs", example).run().path("submitted");
-		String requestId = submitted.path("request_id").asText();
-		// Past the simulated queue wait, well short of the run time: the job is running.
-		bench.control().advanceClock(Duration.ofSeconds((long) example.endpoint().timing().queueSeconds() + 1));
-		assertThat(bench.control().job(requestId).orElseThrow().status().name()).isEqualTo("IN_PROGRESS");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.klingmcp.contract.fal.SeedExample#onePerEndpoint")
+    void cancelWhileInProgress(SeedExample example) {
+        JsonNode submitted = bench.script("submit.mjs", example).run().path("submitted");
+        String requestId = submitted.path("request_id").asText();
+        // Past the simulated queue wait, well short of the run time: the job is running.
+        bench.control()
+                .advanceClock(
+                        Duration.ofSeconds((long) example.endpoint().timing().queueSeconds() + 1));
+        assertThat(bench.control().job(requestId).orElseThrow().status().name()).isEqualTo("IN_PROGRESS");
 
-		JsonNode out = bench.script("cancel.mjs").arg("endpoint", example.endpoint().id()).arg("request", requestId)
-			.run();
+        JsonNode out = bench.script("cancel.mjs")
+                .arg("endpoint", example.endpoint().id())
+                .arg("request", requestId)
+                .run();
 
-		assertThat(out.path("statusBefore").path("status").asText()).isEqualTo("IN_PROGRESS");
-		assertCancelledCleanly(out);
-	}
+        assertThat(out.path("statusBefore").path("status").asText()).isEqualTo("IN_PROGRESS");
+        assertCancelledCleanly(out);
+    }
 
-	private static void assertCancelledCleanly(JsonNode out) {
-		assertThat(out.path("cancel").path("ok").asBoolean()).as("cancel resolved: %s", out.path("cancel")).isTrue();
-		JsonNode after = out.path("statusAfter").path("value");
-		assertThat(after.path("status").asText()).as("%s", out).isEqualTo("COMPLETED");
-		assertThat(after.path("error_type").asText()).isEqualTo("client_cancelled");
-	}
+    private static void assertCancelledCleanly(JsonNode out) {
+        assertThat(out.path("cancel").path("ok").asBoolean())
+                .as("cancel resolved: %s", out.path("cancel"))
+                .isTrue();
+        JsonNode after = out.path("statusAfter").path("value");
+        assertThat(after.path("status").asText()).as("%s", out).isEqualTo("COMPLETED");
+        assertThat(after.path("error_type").asText()).isEqualTo("client_cancelled");
+    }
 }

@@ -19,35 +19,45 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class FalClientStreamingTest {
 
-	private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
-	@RegisterExtension
-	static final FalClientBench bench = FalClientBench.manualClock();
+    @RegisterExtension
+    static final FalClientBench bench = FalClientBench.manualClock();
 
-	private static String awaitLiveStreamContaining(String text) {
-		return await().atMost(WAIT)
-			.until(() -> bench.liveStreams().stream().filter(stream -> stream.contains(text)).findFirst(),
-					Optional::isPresent)
-			.orElseThrow();
-	}
+    private static String awaitLiveStreamContaining(String text) {
+        return await().atMost(WAIT)
+                .until(
+                        () -> bench.liveStreams().stream()
+                                .filter(stream -> stream.contains(text))
+                                .findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
+    }
 
-	@ParameterizedTest(name = "{0}")
-	@MethodSource("dev.klingmcp.contract.fal.SeedExample#onePerEndpoint")
-	void streamCarriesEachChangeAndPingsUntilCompleted(SeedExample example) throws Exception {
-		CompletableFuture<JsonNode> running = bench.script("subscribe.mjs", example).arg("mode", "streaming").start();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.klingmcp.contract.fal.SeedExample#onePerEndpoint")
+    void streamCarriesEachChangeAndPingsUntilCompleted(SeedExample example) throws Exception {
+        CompletableFuture<JsonNode> running =
+                bench.script("subscribe.mjs", example).arg("mode", "streaming").start();
 
-		String queued = awaitLiveStreamContaining(": ping");
-		assertThat(queued).contains("\"status\":\"IN_QUEUE\"").doesNotContain("IN_PROGRESS");
-		bench.control().advanceClock(Duration.ofSeconds((long) example.endpoint().timing().queueSeconds() + 1));
-		awaitLiveStreamContaining("\"status\":\"IN_PROGRESS\"");
-		bench.control().advanceClock(Duration.ofHours(1));
-		JsonNode out = running.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        String queued = awaitLiveStreamContaining(": ping");
+        assertThat(queued).contains("\"status\":\"IN_QUEUE\"").doesNotContain("IN_PROGRESS");
+        bench.control()
+                .advanceClock(
+                        Duration.ofSeconds((long) example.endpoint().timing().queueSeconds() + 1));
+        awaitLiveStreamContaining("\"status\":\"IN_PROGRESS\"");
+        bench.control().advanceClock(Duration.ofHours(1));
+        JsonNode out = running.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-		assertThat(out.path("outcome").asText()).as("%s", out).isEqualTo("completed");
-		assertThat(out.path("statuses")).extracting(JsonNode::asText)
-			.containsExactly("IN_QUEUE", "IN_PROGRESS", "COMPLETED");
-		assertThat(out.path("logCount").asInt()).isPositive();
-		FalClientSupport.assertVideoMatches(out.path("data").path("video"), example.requestedSeconds(),
-				example.requestedAspectRatio(), bench.work());
-	}
+        assertThat(out.path("outcome").asText()).as("%s", out).isEqualTo("completed");
+        assertThat(out.path("statuses"))
+                .extracting(JsonNode::asText)
+                .containsExactly("IN_QUEUE", "IN_PROGRESS", "COMPLETED");
+        assertThat(out.path("logCount").asInt()).isPositive();
+        FalClientSupport.assertVideoMatches(
+                out.path("data").path("video"),
+                example.requestedSeconds(),
+                example.requestedAspectRatio(),
+                bench.work());
+    }
 }

@@ -21,51 +21,54 @@ import java.util.List;
  */
 final class FalWebhookSignature {
 
-	/** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410); the raw 32-byte key follows it. */
-	private static final byte[] ED25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
-	private static final long MAX_SKEW_SECONDS = 300;
+    /** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410); the raw 32-byte key follows it. */
+    private static final byte[] ED25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
 
-	private FalWebhookSignature() {
-	}
+    private static final long MAX_SKEW_SECONDS = 300;
 
-	static List<PublicKey> keysOf(JsonNode jwks) throws GeneralSecurityException {
-		List<PublicKey> keys = new ArrayList<>();
-		for (JsonNode jwk : jwks.path("keys")) {
-			if ("OKP".equals(jwk.path("kty").asText()) && "Ed25519".equals(jwk.path("crv").asText())) {
-				byte[] raw = Base64.getUrlDecoder().decode(jwk.path("x").asText());
-				byte[] spki = new byte[ED25519_SPKI_PREFIX.length + raw.length];
-				System.arraycopy(ED25519_SPKI_PREFIX, 0, spki, 0, ED25519_SPKI_PREFIX.length);
-				System.arraycopy(raw, 0, spki, ED25519_SPKI_PREFIX.length, raw.length);
-				keys.add(KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki)));
-			}
-		}
-		return keys;
-	}
+    private FalWebhookSignature() {}
 
-	/** Whether any key verifies this delivery and its timestamp is fresh. */
-	static boolean verify(List<PublicKey> keys, WebhookReceiver.Delivery delivery, long nowEpochSeconds)
-			throws GeneralSecurityException {
-		String requestId = delivery.header("x-fal-webhook-request-id");
-		String userId = delivery.header("x-fal-webhook-user-id");
-		String timestamp = delivery.header("x-fal-webhook-timestamp");
-		String signatureHex = delivery.header("x-fal-webhook-signature");
-		if (requestId == null || userId == null || timestamp == null || signatureHex == null) {
-			return false;
-		}
-		if (Math.abs(nowEpochSeconds - Long.parseLong(timestamp)) > MAX_SKEW_SECONDS) {
-			return false;
-		}
-		String bodyHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(delivery.body()));
-		byte[] message = String.join("\n", requestId, userId, timestamp, bodyHash).getBytes(StandardCharsets.UTF_8);
-		byte[] signature = HexFormat.of().parseHex(signatureHex);
-		for (PublicKey key : keys) {
-			Signature verifier = Signature.getInstance("Ed25519");
-			verifier.initVerify(key);
-			verifier.update(message);
-			if (verifier.verify(signature)) {
-				return true;
-			}
-		}
-		return false;
-	}
+    static List<PublicKey> keysOf(JsonNode jwks) throws GeneralSecurityException {
+        List<PublicKey> keys = new ArrayList<>();
+        for (JsonNode jwk : jwks.path("keys")) {
+            if ("OKP".equals(jwk.path("kty").asText())
+                    && "Ed25519".equals(jwk.path("crv").asText())) {
+                byte[] raw = Base64.getUrlDecoder().decode(jwk.path("x").asText());
+                byte[] spki = new byte[ED25519_SPKI_PREFIX.length + raw.length];
+                System.arraycopy(ED25519_SPKI_PREFIX, 0, spki, 0, ED25519_SPKI_PREFIX.length);
+                System.arraycopy(raw, 0, spki, ED25519_SPKI_PREFIX.length, raw.length);
+                keys.add(KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki)));
+            }
+        }
+        return keys;
+    }
+
+    /** Whether any key verifies this delivery and its timestamp is fresh. */
+    static boolean verify(List<PublicKey> keys, WebhookReceiver.Delivery delivery, long nowEpochSeconds)
+            throws GeneralSecurityException {
+        String requestId = delivery.header("x-fal-webhook-request-id");
+        String userId = delivery.header("x-fal-webhook-user-id");
+        String timestamp = delivery.header("x-fal-webhook-timestamp");
+        String signatureHex = delivery.header("x-fal-webhook-signature");
+        if (requestId == null || userId == null || timestamp == null || signatureHex == null) {
+            return false;
+        }
+        if (Math.abs(nowEpochSeconds - Long.parseLong(timestamp)) > MAX_SKEW_SECONDS) {
+            return false;
+        }
+        String bodyHash =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(delivery.body()));
+        byte[] message =
+                String.join("\n", requestId, userId, timestamp, bodyHash).getBytes(StandardCharsets.UTF_8);
+        byte[] signature = HexFormat.of().parseHex(signatureHex);
+        for (PublicKey key : keys) {
+            Signature verifier = Signature.getInstance("Ed25519");
+            verifier.initVerify(key);
+            verifier.update(message);
+            if (verifier.verify(signature)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -15,28 +15,30 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class GeneratedVideoTest {
 
-	@RegisterExtension
-	static final FalClientBench bench = FalClientBench.fast();
+    @RegisterExtension
+    static final FalClientBench bench = FalClientBench.fast();
 
-	@ParameterizedTest(name = "{0} {1}s {2}")
-	@CsvSource({
-		"fal-ai/kling-video/o3/pro/reference-to-video, 3, 9:16",
-		"fal-ai/kling-video/o3/pro/reference-to-video, 15, 1:1",
-		"fal-ai/kling-video/o3/4k/reference-to-video, 4, 16:9",
-	})
-	void videoIsDecodableWithTheRequestedDurationAndAspect(String endpoint, int seconds, String aspect)
-			throws Exception {
-		Path input = Files.writeString(bench.work().resolve(seconds + "s.json"), "{\"prompt\":\"A red ball bounces on a beach.\","
-				+ "\"duration\":\"" + seconds + "\",\"aspect_ratio\":\"" + aspect + "\"}");
-		JsonNode out = bench.script("subscribe.mjs")
-			.arg("endpoint", endpoint)
-			.arg("input", input)
-			.arg("mode", "polling")
-			.run();
+    @ParameterizedTest(name = "{0} {1}s {2}")
+    @CsvSource({
+        "fal-ai/kling-video/o3/pro/reference-to-video, 3, 9:16",
+        "fal-ai/kling-video/o3/pro/reference-to-video, 15, 1:1",
+        "fal-ai/kling-video/o3/4k/reference-to-video, 4, 16:9",
+    })
+    void videoIsDecodableWithTheRequestedDurationAndAspect(String endpoint, int seconds, String aspect)
+            throws Exception {
+        Path input = Files.writeString(
+                bench.work().resolve(seconds + "s.json"),
+                "{\"prompt\":\"A red ball bounces on a beach.\"," + "\"duration\":\"" + seconds
+                        + "\",\"aspect_ratio\":\"" + aspect + "\"}");
+        JsonNode out = bench.script("subscribe.mjs")
+                .arg("endpoint", endpoint)
+                .arg("input", input)
+                .arg("mode", "polling")
+                .run();
 
-		assertThat(out.path("outcome").asText()).as("%s", out).isEqualTo("completed");
-		DecodedVideo video = FalClientSupport.assertVideoMatches(out.path("data").path("video"), seconds, aspect,
-				bench.work());
-		assertThat(video.width() * video.height()).isPositive();
-	}
+        assertThat(out.path("outcome").asText()).as("%s", out).isEqualTo("completed");
+        DecodedVideo video =
+                FalClientSupport.assertVideoMatches(out.path("data").path("video"), seconds, aspect, bench.work());
+        assertThat(video.width() * video.height()).isPositive();
+    }
 }

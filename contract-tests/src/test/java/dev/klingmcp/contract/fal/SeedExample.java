@@ -19,76 +19,80 @@ import java.util.stream.Stream;
  */
 record SeedExample(String name, FalEndpoint endpoint, JsonNode input, boolean accepted) {
 
-	private static final ObjectMapper JSON = new ObjectMapper();
-	private static final FalEndpoints ENDPOINTS = FalEndpoints.load();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final FalEndpoints ENDPOINTS = FalEndpoints.load();
 
-	static Path directory() {
-		return Path.of(System.getProperty("contract.seedExamplesDir", "../openapi/src/test/resources/seed-examples"))
-			.toAbsolutePath()
-			.normalize();
-	}
+    static Path directory() {
+        return Path.of(System.getProperty("contract.seedExamplesDir", "../openapi/src/test/resources/seed-examples"))
+                .toAbsolutePath()
+                .normalize();
+    }
 
-	static List<SeedExample> all() {
-		try (Stream<Path> files = Files.list(directory())) {
-			List<SeedExample> all = files.filter(f -> f.toString().endsWith(".json")).sorted().map(SeedExample::read)
-				.toList();
-			if (all.stream().noneMatch(SeedExample::accepted) || all.stream().allMatch(SeedExample::accepted)) {
-				throw new AssertionError("expected both accepted and rejected examples in " + directory());
-			}
-			return all;
-		} catch (IOException e) {
-			throw new UncheckedIOException("cannot list " + directory(), e);
-		}
-	}
+    static List<SeedExample> all() {
+        try (Stream<Path> files = Files.list(directory())) {
+            List<SeedExample> all = files.filter(f -> f.toString().endsWith(".json"))
+                    .sorted()
+                    .map(SeedExample::read)
+                    .toList();
+            if (all.stream().noneMatch(SeedExample::accepted) || all.stream().allMatch(SeedExample::accepted)) {
+                throw new AssertionError("expected both accepted and rejected examples in " + directory());
+            }
+            return all;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + directory(), e);
+        }
+    }
 
-	static Stream<SeedExample> acceptedOnes() {
-		return all().stream().filter(SeedExample::accepted);
-	}
+    static Stream<SeedExample> acceptedOnes() {
+        return all().stream().filter(SeedExample::accepted);
+    }
 
-	static Stream<SeedExample> rejectedOnes() {
-		return all().stream().filter(example -> !example.accepted());
-	}
+    static Stream<SeedExample> rejectedOnes() {
+        return all().stream().filter(example -> !example.accepted());
+    }
 
-	/** The first accepted example of each endpoint that has one, in registry order. */
-	static Stream<SeedExample> onePerEndpoint() {
-		List<SeedExample> accepted = acceptedOnes().toList();
-		return ENDPOINTS.all().stream()
-			.flatMap(endpoint -> accepted.stream().filter(example -> example.endpoint().equals(endpoint)).limit(1));
-	}
+    /** The first accepted example of each endpoint that has one, in registry order. */
+    static Stream<SeedExample> onePerEndpoint() {
+        List<SeedExample> accepted = acceptedOnes().toList();
+        return ENDPOINTS.all().stream().flatMap(endpoint -> accepted.stream()
+                .filter(example -> example.endpoint().equals(endpoint))
+                .limit(1));
+    }
 
-	private static SeedExample read(Path file) {
-		try {
-			JsonNode example = JSON.readTree(file.toFile());
-			FalEndpoint endpoint = ENDPOINTS.require(example.path("model").asText());
-			JsonNode input = example.path("input");
-			boolean accepted = InputValidator.forEndpoint(endpoint, false).validate(input).isEmpty();
-			return new SeedExample(file.getFileName().toString().replace(".json", ""), endpoint, input, accepted);
-		} catch (IOException e) {
-			throw new UncheckedIOException("cannot read " + file, e);
-		}
-	}
+    private static SeedExample read(Path file) {
+        try {
+            JsonNode example = JSON.readTree(file.toFile());
+            FalEndpoint endpoint = ENDPOINTS.require(example.path("model").asText());
+            JsonNode input = example.path("input");
+            boolean accepted =
+                    InputValidator.forEndpoint(endpoint, false).validate(input).isEmpty();
+            return new SeedExample(file.getFileName().toString().replace(".json", ""), endpoint, input, accepted);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
 
-	/** Writes the input to a file in {@code directory} for a script's {@code --input=}. */
-	Path writeInput(Path directory) {
-		try {
-			return Files.writeString(directory.resolve(name + ".input.json"), JSON.writeValueAsString(input));
-		} catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
-	}
+    /** Writes the input to a file in {@code directory} for a script's {@code --input=}. */
+    Path writeInput(Path directory) {
+        try {
+            return Files.writeString(directory.resolve(name + ".input.json"), JSON.writeValueAsString(input));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
-	/** The duration the request asks for ({@code "5"} by default, as every schema says). */
-	int requestedSeconds() {
-		return Integer.parseInt(input.path("duration").asText("5"));
-	}
+    /** The duration the request asks for ({@code "5"} by default, as every schema says). */
+    int requestedSeconds() {
+        return Integer.parseInt(input.path("duration").asText("5"));
+    }
 
-	/** The aspect ratio the request asks for; standard image-to-video has none and renders 16:9. */
-	String requestedAspectRatio() {
-		return input.path("aspect_ratio").asText("16:9");
-	}
+    /** The aspect ratio the request asks for; standard image-to-video has none and renders 16:9. */
+    String requestedAspectRatio() {
+        return input.path("aspect_ratio").asText("16:9");
+    }
 
-	@Override
-	public String toString() {
-		return name;
-	}
+    @Override
+    public String toString() {
+        return name;
+    }
 }

@@ -17,19 +17,22 @@ import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
  */
 record Mp4File(double durationSeconds, int frames) {
 
-	static Mp4File decode(Path file) throws IOException, JCodecException {
-		double duration;
-		try (SeekableByteChannel in = NIOUtils.readableChannel(file.toFile())) {
-			duration = MP4Demuxer.createMP4Demuxer(in).getVideoTracks().get(0).getMeta().getTotalDuration();
-		}
-		int frames = 0;
-		try (SeekableByteChannel in = NIOUtils.readableChannel(file.toFile())) {
-			FrameGrab grab = FrameGrab.createFrameGrab(in);
-			while (grab.getNativeFrame() != null) {
-				frames++;
-			}
-		}
-		return new Mp4File(duration, frames);
-	}
-
+    static Mp4File decode(Path file) throws IOException, JCodecException {
+        double duration;
+        try (SeekableByteChannel in = NIOUtils.readableChannel(file.toFile())) {
+            duration = MP4Demuxer.createMP4Demuxer(in)
+                    .getVideoTracks()
+                    .get(0)
+                    .getMeta()
+                    .getTotalDuration();
+        }
+        int frames = 0;
+        try (SeekableByteChannel in = NIOUtils.readableChannel(file.toFile())) {
+            FrameGrab grab = FrameGrab.createFrameGrab(in);
+            while (grab.getNativeFrame() != null) {
+                frames++;
+            }
+        }
+        return new Mp4File(duration, frames);
+    }
 }

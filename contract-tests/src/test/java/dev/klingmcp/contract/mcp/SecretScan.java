@@ -17,64 +17,63 @@ import java.util.stream.Stream;
  */
 final class SecretScan {
 
-	/** {@code test-key-id:sk-LEAKCHECK-<random hex>}, new for every test JVM. */
-	static final String FAL_KEY;
+    /** {@code test-key-id:sk-LEAKCHECK-<random hex>}, new for every test JVM. */
+    static final String FAL_KEY;
 
-	static final String SECRET_PART;
+    static final String SECRET_PART;
 
-	static {
-		byte[] random = new byte[12];
-		new SecureRandom().nextBytes(random);
-		SECRET_PART = "sk-LEAKCHECK-" + HexFormat.of().formatHex(random);
-		FAL_KEY = "test-key-id:" + SECRET_PART;
-	}
+    static {
+        byte[] random = new byte[12];
+        new SecureRandom().nextBytes(random);
+        SECRET_PART = "sk-LEAKCHECK-" + HexFormat.of().formatHex(random);
+        FAL_KEY = "test-key-id:" + SECRET_PART;
+    }
 
-	private SecretScan() {
-	}
+    private SecretScan() {}
 
-	/** Where the key shows up in what the recorder saw; empty = no leak. */
-	static List<String> hits(Recorder recorder) {
-		List<String> hits = new ArrayList<>();
-		for (Recorder.Seen seen : recorder.everything()) {
-			if (seen.text().contains(SECRET_PART)) {
-				hits.add(seen.where() + ": " + excerpt(seen.text()));
-			}
-		}
-		return hits;
-	}
+    /** Where the key shows up in what the recorder saw; empty = no leak. */
+    static List<String> hits(Recorder recorder) {
+        List<String> hits = new ArrayList<>();
+        for (Recorder.Seen seen : recorder.everything()) {
+            if (seen.text().contains(SECRET_PART)) {
+                hits.add(seen.where() + ": " + excerpt(seen.text()));
+            }
+        }
+        return hits;
+    }
 
-	/** Files under {@code root} (ledger, logs, saved videos' folder…) whose bytes contain the key's secret part. */
-	static List<String> fileHits(Path root) {
-		byte[] needle = SECRET_PART.getBytes(StandardCharsets.UTF_8);
-		List<String> hits = new ArrayList<>();
-		try (Stream<Path> files = Files.walk(root)) {
-			for (Path file : files.filter(Files::isRegularFile).toList()) {
-				if (indexOf(Files.readAllBytes(file), needle) >= 0) {
-					hits.add(file.toString());
-				}
-			}
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
-		return hits;
-	}
+    /** Files under {@code root} (ledger, logs, saved videos' folder…) whose bytes contain the key's secret part. */
+    static List<String> fileHits(Path root) {
+        byte[] needle = SECRET_PART.getBytes(StandardCharsets.UTF_8);
+        List<String> hits = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                if (indexOf(Files.readAllBytes(file), needle) >= 0) {
+                    hits.add(file.toString());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return hits;
+    }
 
-	private static int indexOf(byte[] haystack, byte[] needle) {
-		outer: for (int i = 0; i <= haystack.length - needle.length; i++) {
-			for (int j = 0; j < needle.length; j++) {
-				if (haystack[i + j] != needle[j]) {
-					continue outer;
-				}
-			}
-			return i;
-		}
-		return -1;
-	}
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
 
-	private static String excerpt(String text) {
-		int at = text.indexOf(SECRET_PART);
-		return "…" + text.substring(Math.max(0, at - 80), Math.min(text.length(), at + SECRET_PART.length() + 20)) + "…";
-	}
-
+    private static String excerpt(String text) {
+        int at = text.indexOf(SECRET_PART);
+        return "…" + text.substring(Math.max(0, at - 80), Math.min(text.length(), at + SECRET_PART.length() + 20))
+                + "…";
+    }
 }

@@ -19,108 +19,109 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class ServerCommand {
 
-	static final String MAIN_CLASS = "dev.klingmcp.server.KlingMcp";
+    static final String MAIN_CLASS = "dev.klingmcp.server.KlingMcp";
 
-	private static final String MARKER = "-Dkling.contract.instance=";
+    private static final String MARKER = "-Dkling.contract.instance=";
 
-	private final String java;
+    private final String java;
 
-	private final List<String> args;
+    private final List<String> args;
 
-	private final String marker;
+    private final String marker;
 
-	private final boolean fromJar;
+    private final boolean fromJar;
 
-	private ServerCommand(String java, List<String> args, String marker, boolean fromJar) {
-		this.java = java;
-		this.args = List.copyOf(args);
-		this.marker = marker;
-		this.fromJar = fromJar;
-	}
+    private ServerCommand(String java, List<String> args, String marker, boolean fromJar) {
+        this.java = java;
+        this.args = List.copyOf(args);
+        this.marker = marker;
+        this.fromJar = fromJar;
+    }
 
-	/** {@code java [-jar kling-mcp.jar | -cp … KlingMcp] <serverArgs>}. */
-	static ServerCommand of(String... serverArgs) {
-		String marker = MARKER + UUID.randomUUID();
-		List<String> args = new ArrayList<>();
-		args.add(marker);
-		// Small heaps and no JIT tiers beyond C1 keep two server JVMs plus the test JVM comfortable on 2 cores.
-		args.add("-Xmx256m");
-		args.add("-XX:TieredStopAtLevel=1");
-		Optional<Path> jar = serverJar();
-		if (jar.isPresent()) {
-			args.add("-jar");
-			args.add(jar.get().toString());
-		}
-		else {
-			args.add("-cp");
-			args.add(System.getProperty("java.class.path"));
-			args.add(MAIN_CLASS);
-		}
-		args.addAll(List.of(serverArgs));
-		return new ServerCommand(javaExecutable(), args, marker, jar.isPresent());
-	}
+    /** {@code java [-jar kling-mcp.jar | -cp … KlingMcp] <serverArgs>}. */
+    static ServerCommand of(String... serverArgs) {
+        String marker = MARKER + UUID.randomUUID();
+        List<String> args = new ArrayList<>();
+        args.add(marker);
+        // Small heaps and no JIT tiers beyond C1 keep two server JVMs plus the test JVM comfortable on 2 cores.
+        args.add("-Xmx256m");
+        args.add("-XX:TieredStopAtLevel=1");
+        Optional<Path> jar = serverJar();
+        if (jar.isPresent()) {
+            args.add("-jar");
+            args.add(jar.get().toString());
+        } else {
+            args.add("-cp");
+            args.add(System.getProperty("java.class.path"));
+            args.add(MAIN_CLASS);
+        }
+        args.addAll(List.of(serverArgs));
+        return new ServerCommand(javaExecutable(), args, marker, jar.isPresent());
+    }
 
-	/** {@code server/target/kling-mcp.jar} when it exists (the build passes its path as {@code contract.serverJar}). */
-	static Optional<Path> serverJar() {
-		String configured = System.getProperty("contract.serverJar", "../server/target/kling-mcp.jar");
-		Path jar = Path.of(configured).toAbsolutePath().normalize();
-		boolean forceClasspath = Boolean.getBoolean("contract.serverFromClasspath");
-		return !forceClasspath && Files.isRegularFile(jar) ? Optional.of(jar) : Optional.empty();
-	}
+    /** {@code server/target/kling-mcp.jar} when it exists (the build passes its path as {@code contract.serverJar}). */
+    static Optional<Path> serverJar() {
+        String configured = System.getProperty("contract.serverJar", "../server/target/kling-mcp.jar");
+        Path jar = Path.of(configured).toAbsolutePath().normalize();
+        boolean forceClasspath = Boolean.getBoolean("contract.serverFromClasspath");
+        return !forceClasspath && Files.isRegularFile(jar) ? Optional.of(jar) : Optional.empty();
+    }
 
-	/**
-	 * Aborts (not fails) the calling test when there is no server to run: neither the fat jar nor the server's main
-	 * class on the class path. That only happens when this module runs alone before the server was ever packaged; in
-	 * the reactor build {@code package} of the server always precedes these tests, so they always run there.
-	 */
-	static void assumeServerBuilt() {
-		boolean onClassPath;
-		try {
-			Class.forName(MAIN_CLASS, false, ServerCommand.class.getClassLoader());
-			onClassPath = true;
-		}
-		catch (ClassNotFoundException e) {
-			onClassPath = false;
-		}
-		Assumptions.assumeTrue(serverJar().isPresent() || onClassPath,
-				"the server is not built: no " + System.getProperty("contract.serverJar", "server/target/kling-mcp.jar")
-						+ " and no " + MAIN_CLASS + " on the class path (run mvn -pl server package first)");
-	}
+    /**
+     * Aborts (not fails) the calling test when there is no server to run: neither the fat jar nor the server's main
+     * class on the class path. That only happens when this module runs alone before the server was ever packaged; in
+     * the reactor build {@code package} of the server always precedes these tests, so they always run there.
+     */
+    static void assumeServerBuilt() {
+        boolean onClassPath;
+        try {
+            Class.forName(MAIN_CLASS, false, ServerCommand.class.getClassLoader());
+            onClassPath = true;
+        } catch (ClassNotFoundException e) {
+            onClassPath = false;
+        }
+        Assumptions.assumeTrue(
+                serverJar().isPresent() || onClassPath,
+                "the server is not built: no " + System.getProperty("contract.serverJar", "server/target/kling-mcp.jar")
+                        + " and no " + MAIN_CLASS + " on the class path (run mvn -pl server package first)");
+    }
 
-	static String javaExecutable() {
-		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-	}
+    static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
 
-	String java() {
-		return java;
-	}
+    String java() {
+        return java;
+    }
 
-	List<String> args() {
-		return args;
-	}
+    List<String> args() {
+        return args;
+    }
 
-	/** The full command line, for {@link ProcessBuilder}. */
-	List<String> commandLine() {
-		List<String> all = new ArrayList<>();
-		all.add(java);
-		all.addAll(args);
-		return all;
-	}
+    /** The full command line, for {@link ProcessBuilder}. */
+    List<String> commandLine() {
+        List<String> all = new ArrayList<>();
+        all.add(java);
+        all.addAll(args);
+        return all;
+    }
 
-	boolean fromJar() {
-		return fromJar;
-	}
+    boolean fromJar() {
+        return fromJar;
+    }
 
-	String describe() {
-		return fromJar ? "java -jar " + serverJar().orElseThrow() : "java -cp <test class path> " + MAIN_CLASS;
-	}
+    String describe() {
+        return fromJar ? "java -jar " + serverJar().orElseThrow() : "java -cp <test class path> " + MAIN_CLASS;
+    }
 
-	/** The running process started from this command, if it is (still) a child of this JVM. */
-	Optional<ProcessHandle> findProcess() {
-		return ProcessHandle.current()
-			.descendants()
-			.filter(p -> p.info().arguments().map(a -> List.of(a).contains(marker)).orElse(false))
-			.findFirst();
-	}
-
+    /** The running process started from this command, if it is (still) a child of this JVM. */
+    Optional<ProcessHandle> findProcess() {
+        return ProcessHandle.current()
+                .descendants()
+                .filter(p -> p.info()
+                        .arguments()
+                        .map(a -> List.of(a).contains(marker))
+                        .orElse(false))
+                .findFirst();
+    }
 }

@@ -6,30 +6,29 @@ package dev.klingmcp.contract.mcp;
  */
 interface ServerConnector extends AutoCloseable {
 
-	McpSession connect(ServerSetup setup, Recorder recorder);
+    McpSession connect(ServerSetup setup, Recorder recorder);
 
-	/** Stops the server this connector started. */
-	@Override
-	void close();
+    /** Stops the server this connector started. */
+    @Override
+    void close();
 
-	/** The SDK's stdio client spawning {@code java -jar kling-mcp.jar serve}. */
-	static ServerConnector stdio() {
-		return new ServerConnector() {
-			private StdioServer server;
+    /** The SDK's stdio client spawning {@code java -jar kling-mcp.jar serve}. */
+    static ServerConnector stdio() {
+        return new ServerConnector() {
+            private StdioServer server;
 
-			@Override
-			public McpSession connect(ServerSetup setup, Recorder recorder) {
-				server = StdioServer.start(setup, recorder);
-				return server.session();
-			}
+            @Override
+            public McpSession connect(ServerSetup setup, Recorder recorder) {
+                server = StdioServer.start(setup, recorder);
+                return server.session();
+            }
 
-			@Override
-			public void close() {
-				if (server != null) {
-					server.close();
-				}
-			}
-		};
-	}
-
+            @Override
+            public void close() {
+                if (server != null) {
+                    server.close();
+                }
+            }
+        };
+    }
 }

@@ -21,43 +21,47 @@ import java.util.Map;
  */
 record ServerSetup(Path root, Path workDir, Path ledger, Path outputDir, String falBaseUrl, String falKey) {
 
-	static ServerSetup under(Path root, String falBaseUrl, String falKey) {
-		try {
-			Path work = Files.createDirectories(root.resolve("work"));
-			Path state = Files.createDirectories(root.resolve("state"));
-			return new ServerSetup(root, work, state.resolve("jobs.db"), root.resolve("videos"), falBaseUrl, falKey);
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
-	}
+    static ServerSetup under(Path root, String falBaseUrl, String falKey) {
+        try {
+            Path work = Files.createDirectories(root.resolve("work"));
+            Path state = Files.createDirectories(root.resolve("state"));
+            return new ServerSetup(root, work, state.resolve("jobs.db"), root.resolve("videos"), falBaseUrl, falKey);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
-	/** Environment added to (and overriding) the inherited one. */
-	Map<String, String> environment() {
-		Map<String, String> env = new LinkedHashMap<>();
-		env.put("FAL_KEY", falKey);
-		env.put("KLING_MCP_FAL_BASE_URL", falBaseUrl);
-		env.put("KLING_MCP_LEDGER_URL", "jdbc:sqlite:" + ledger);
-		env.put("KLING_MCP_OUTPUT_DIR", outputDir.toString());
-		env.put("KLING_MCP_UPLOAD_ROOTS", workDir.toString());
-		// Short network timeouts: everything is on loopback, and a hang must fail fast rather than stall CI.
-		env.put("KLING_MCP_TIMEOUT_CONNECT_SECONDS", "5");
-		env.put("KLING_MCP_TIMEOUT_REQUEST_SECONDS", "20");
-		env.putAll(isolatedHome(root));
-		return env;
-	}
+    /** Environment added to (and overriding) the inherited one. */
+    Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("FAL_KEY", falKey);
+        env.put("KLING_MCP_FAL_BASE_URL", falBaseUrl);
+        env.put("KLING_MCP_LEDGER_URL", "jdbc:sqlite:" + ledger);
+        env.put("KLING_MCP_OUTPUT_DIR", outputDir.toString());
+        env.put("KLING_MCP_UPLOAD_ROOTS", workDir.toString());
+        // Short network timeouts: everything is on loopback, and a hang must fail fast rather than stall CI.
+        env.put("KLING_MCP_TIMEOUT_CONNECT_SECONDS", "5");
+        env.put("KLING_MCP_TIMEOUT_REQUEST_SECONDS", "20");
+        env.putAll(isolatedHome(root));
+        return env;
+    }
 
-	/** XDG folders and HOME inside {@code root}: no user config is read, no state is written outside the test. */
-	static Map<String, String> isolatedHome(Path root) {
-		Path home = root.resolve("home");
-		try {
-			Files.createDirectories(home);
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
-		return Map.of("HOME", home.toString(), "XDG_CONFIG_HOME", home.resolve(".config").toString(), "XDG_STATE_HOME",
-				home.resolve(".local/state").toString(), "XDG_CACHE_HOME", home.resolve(".cache").toString());
-	}
-
+    /** XDG folders and HOME inside {@code root}: no user config is read, no state is written outside the test. */
+    static Map<String, String> isolatedHome(Path root) {
+        Path home = root.resolve("home");
+        try {
+            Files.createDirectories(home);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Map.of(
+                "HOME",
+                home.toString(),
+                "XDG_CONFIG_HOME",
+                home.resolve(".config").toString(),
+                "XDG_STATE_HOME",
+                home.resolve(".local/state").toString(),
+                "XDG_CACHE_HOME",
+                home.resolve(".cache").toString());
+    }
 }

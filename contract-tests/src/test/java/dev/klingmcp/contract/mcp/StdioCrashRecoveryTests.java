@@ -24,73 +24,79 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class StdioCrashRecoveryTests {
 
-	@TempDir
-	Path root;
+    @TempDir
+    Path root;
 
-	@Test
-	void jobsSurviveASigkillAndTheirVideosAreFetchedAfterRestart() throws Exception {
-		ServerCommand.assumeServerBuilt();
-		try (MockFal mock = ClockDriver.startMock()) {
-			ClockDriver clock = new ClockDriver(mock);
-			ServerSetup setup = ServerSetup.under(root, mock.baseUrl(), SecretScan.FAL_KEY);
-			Recorder before = new Recorder(root.resolve("stderr-before-kill.log"));
-			List<SeedInputs> seeds = oneSeedPerModel();
-			List<String> ids = new ArrayList<>();
+    @Test
+    void jobsSurviveASigkillAndTheirVideosAreFetchedAfterRestart() throws Exception {
+        ServerCommand.assumeServerBuilt();
+        try (MockFal mock = ClockDriver.startMock()) {
+            ClockDriver clock = new ClockDriver(mock);
+            ServerSetup setup = ServerSetup.under(root, mock.baseUrl(), SecretScan.FAL_KEY);
+            Recorder before = new Recorder(root.resolve("stderr-before-kill.log"));
+            List<SeedInputs> seeds = oneSeedPerModel();
+            List<String> ids = new ArrayList<>();
 
-			StdioServer first = StdioServer.start(setup, before);
-			try {
-				for (SeedInputs seed : seeds) {
-					ToolCall call = first.session().call("generate", McpContractSuite.args(seed.generateArguments()));
-					assertThat(call.isError()).as("%s", call).isFalse();
-					ids.add(call.at("/job_id").asText());
-				}
-				assertThat(clock.advanceTo(ids.get(0), JobStatus.IN_PROGRESS).status()).isEqualTo(JobStatus.IN_PROGRESS);
-				String token = "crash-" + UUID.randomUUID();
-				CompletableFuture<ToolCall> waiting = CompletableFuture.supplyAsync(
-						() -> first.session().call("status", Map.of("job_id", ids.get(0), "wait_seconds", 45), token));
-				ClockDriver.pace(() -> !before.progress(token).isEmpty());
-				assertThat(waiting).as("a client is still waiting on the job when the server is killed").isNotDone();
-				first.kill();
-			}
-			finally {
-				first.close();
-			}
+            StdioServer first = StdioServer.start(setup, before);
+            try {
+                for (SeedInputs seed : seeds) {
+                    ToolCall call = first.session().call("generate", McpContractSuite.args(seed.generateArguments()));
+                    assertThat(call.isError()).as("%s", call).isFalse();
+                    ids.add(call.at("/job_id").asText());
+                }
+                assertThat(clock.advanceTo(ids.get(0), JobStatus.IN_PROGRESS).status())
+                        .isEqualTo(JobStatus.IN_PROGRESS);
+                String token = "crash-" + UUID.randomUUID();
+                CompletableFuture<ToolCall> waiting = CompletableFuture.supplyAsync(
+                        () -> first.session().call("status", Map.of("job_id", ids.get(0), "wait_seconds", 45), token));
+                ClockDriver.pace(() -> !before.progress(token).isEmpty());
+                assertThat(waiting)
+                        .as("a client is still waiting on the job when the server is killed")
+                        .isNotDone();
+                first.kill();
+            } finally {
+                first.close();
+            }
 
-			Recorder after = new Recorder(root.resolve("stderr-after-restart.log"));
-			try (StdioServer second = StdioServer.start(setup, after)) {
-				ToolCall listed = second.session().call("list_jobs", Map.of());
-				assertThat(listed.at("/jobs").findValuesAsText("job_id")).as("%s", listed).containsAll(ids);
-				for (var job : listed.at("/jobs")) {
-					assertThat(job.path("status").asText()).as("fal accepted these before the crash: %s", job)
-						.isIn("QUEUED", "RUNNING", "SUCCEEDED");
-				}
-				for (int i = 0; i < ids.size(); i++) {
-					clock.complete(ids.get(i));
-					ToolCall result = second.session().call("result", Map.of("job_id", ids.get(i), "download", true));
-					assertThat(result.at("/outcome").asText()).as("%s", result).isEqualTo("READY");
-					Mp4File video = Mp4File.decode(Path.of(result.at("/download/path").asText()));
-					assertThat(video.durationSeconds()).isCloseTo(seeds.get(i).requestedSeconds(), within(0.5));
-				}
-				OutputSchemaCheck schemas = new OutputSchemaCheck(second.session().tools());
-				assertThat(schemas.problems(before.calls())).isEmpty();
-				assertThat(schemas.problems(after.calls())).isEmpty();
-				assertThat(before.stderr()).isNotEmpty();
-				assertThat(SecretScan.hits(before)).isEmpty();
-				assertThat(SecretScan.hits(after)).isEmpty();
-				assertThat(SecretScan.fileHits(root)).isEmpty();
-			}
-		}
-	}
+            Recorder after = new Recorder(root.resolve("stderr-after-restart.log"));
+            try (StdioServer second = StdioServer.start(setup, after)) {
+                ToolCall listed = second.session().call("list_jobs", Map.of());
+                assertThat(listed.at("/jobs").findValuesAsText("job_id"))
+                        .as("%s", listed)
+                        .containsAll(ids);
+                for (var job : listed.at("/jobs")) {
+                    assertThat(job.path("status").asText())
+                            .as("fal accepted these before the crash: %s", job)
+                            .isIn("QUEUED", "RUNNING", "SUCCEEDED");
+                }
+                for (int i = 0; i < ids.size(); i++) {
+                    clock.complete(ids.get(i));
+                    ToolCall result = second.session().call("result", Map.of("job_id", ids.get(i), "download", true));
+                    assertThat(result.at("/outcome").asText()).as("%s", result).isEqualTo("READY");
+                    Mp4File video =
+                            Mp4File.decode(Path.of(result.at("/download/path").asText()));
+                    assertThat(video.durationSeconds()).isCloseTo(seeds.get(i).requestedSeconds(), within(0.5));
+                }
+                OutputSchemaCheck schemas =
+                        new OutputSchemaCheck(second.session().tools());
+                assertThat(schemas.problems(before.calls())).isEmpty();
+                assertThat(schemas.problems(after.calls())).isEmpty();
+                assertThat(before.stderr()).isNotEmpty();
+                assertThat(SecretScan.hits(before)).isEmpty();
+                assertThat(SecretScan.hits(after)).isEmpty();
+                assertThat(SecretScan.fileHits(root)).isEmpty();
+            }
+        }
+    }
 
-	private static List<SeedInputs> oneSeedPerModel() {
-		List<SeedInputs> seeds = new ArrayList<>();
-		for (SeedInputs seed : SeedInputs.ruleValid()) {
-			if (seeds.stream().noneMatch(s -> s.model().equals(seed.model()))) {
-				seeds.add(seed);
-			}
-		}
-		assertThat(seeds).hasSize(3);
-		return seeds;
-	}
-
+    private static List<SeedInputs> oneSeedPerModel() {
+        List<SeedInputs> seeds = new ArrayList<>();
+        for (SeedInputs seed : SeedInputs.ruleValid()) {
+            if (seeds.stream().noneMatch(s -> s.model().equals(seed.model()))) {
+                seeds.add(seed);
+            }
+        }
+        assertThat(seeds).hasSize(3);
+        return seeds;
+    }
 }

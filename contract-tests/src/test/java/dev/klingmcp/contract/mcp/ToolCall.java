@@ -20,44 +20,47 @@ import java.util.stream.Collectors;
  */
 record ToolCall(String tool, Map<String, Object> arguments, CallToolResult result, JsonNode structured) {
 
-	static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
 
-	static ToolCall of(String tool, Map<String, Object> arguments, CallToolResult result) {
-		JsonNode structured = result.structuredContent() == null ? MissingNode.getInstance()
-				: JSON.valueToTree(result.structuredContent());
-		return new ToolCall(tool, arguments, result, structured);
-	}
+    static ToolCall of(String tool, Map<String, Object> arguments, CallToolResult result) {
+        JsonNode structured = result.structuredContent() == null
+                ? MissingNode.getInstance()
+                : JSON.valueToTree(result.structuredContent());
+        return new ToolCall(tool, arguments, result, structured);
+    }
 
-	boolean isError() {
-		return Boolean.TRUE.equals(result.isError());
-	}
+    boolean isError() {
+        return Boolean.TRUE.equals(result.isError());
+    }
 
-	/** The text contents joined: what a model reads. */
-	String text() {
-		return result.content()
-			.stream()
-			.filter(TextContent.class::isInstance)
-			.map(c -> ((TextContent) c).text())
-			.collect(Collectors.joining("\n"));
-	}
+    /** The text contents joined: what a model reads. */
+    String text() {
+        return result.content().stream()
+                .filter(TextContent.class::isInstance)
+                .map(c -> ((TextContent) c).text())
+                .collect(Collectors.joining("\n"));
+    }
 
-	List<ResourceLink> resourceLinks() {
-		return result.content().stream().filter(ResourceLink.class::isInstance).map(ResourceLink.class::cast).toList();
-	}
+    List<ResourceLink> resourceLinks() {
+        return result.content().stream()
+                .filter(ResourceLink.class::isInstance)
+                .map(ResourceLink.class::cast)
+                .toList();
+    }
 
-	/** {@code structuredContent} at a JSON Pointer, e.g. {@code /job/status}. */
-	JsonNode at(String pointer) {
-		return structured.at(pointer);
-	}
+    /** {@code structuredContent} at a JSON Pointer, e.g. {@code /job/status}. */
+    JsonNode at(String pointer) {
+        return structured.at(pointer);
+    }
 
-	/** The {@code path}s of the problems an {@code invalid_input} error lists. */
-	List<String> problemPaths() {
-		return structured.at("/error/problems").findValuesAsText("path");
-	}
+    /** The {@code path}s of the problems an {@code invalid_input} error lists. */
+    List<String> problemPaths() {
+        return structured.at("/error/problems").findValuesAsText("path");
+    }
 
-	@Override
-	public String toString() {
-		return tool + " -> " + (isError() ? "ERROR " : "") + (structured.isMissingNode() ? text() : structured.toString());
-	}
-
+    @Override
+    public String toString() {
+        return tool + " -> " + (isError() ? "ERROR " : "")
+                + (structured.isMissingNode() ? text() : structured.toString());
+    }
 }

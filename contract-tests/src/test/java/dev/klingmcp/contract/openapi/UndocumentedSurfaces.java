@@ -12,22 +12,21 @@ import java.util.regex.Pattern;
  */
 final class UndocumentedSurfaces {
 
-	private static final Pattern MOCK_CONTROL = Pattern.compile("[A-Z]+ /_mock(/.*)?");
+    private static final Pattern MOCK_CONTROL = Pattern.compile("[A-Z]+ /_mock(/.*)?");
 
-	private UndocumentedSurfaces() {
-	}
+    private UndocumentedSurfaces() {}
 
-	/** Problems of an exchange on an undocumented surface (none: it is the mock's own); empty Optional otherwise. */
-	static Optional<List<String>> check(RecordedExchange exchange) {
-		return isMockControl(exchange) ? Optional.of(List.of()) : Optional.empty();
-	}
+    /** Problems of an exchange on an undocumented surface (none: it is the mock's own); empty Optional otherwise. */
+    static Optional<List<String>> check(RecordedExchange exchange) {
+        return isMockControl(exchange) ? Optional.of(List.of()) : Optional.empty();
+    }
 
-	/** Which surface an exchange belongs to, for the suite's report. */
-	static String surfaceOf(RecordedExchange exchange) {
-		return isMockControl(exchange) ? "mock control" : "documented";
-	}
+    /** Which surface an exchange belongs to, for the suite's report. */
+    static String surfaceOf(RecordedExchange exchange) {
+        return isMockControl(exchange) ? "mock control" : "documented";
+    }
 
-	private static boolean isMockControl(RecordedExchange exchange) {
-		return MOCK_CONTROL.matcher(exchange.method() + " " + exchange.path()).matches();
-	}
+    private static boolean isMockControl(RecordedExchange exchange) {
+        return MOCK_CONTROL.matcher(exchange.method() + " " + exchange.path()).matches();
+    }
 }

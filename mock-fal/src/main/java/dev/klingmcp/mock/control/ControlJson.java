@@ -12,8 +12,7 @@ import java.util.List;
 /** JSON views of the mock's state for the control API. */
 final class ControlJson {
 
-    private ControlJson() {
-    }
+    private ControlJson() {}
 
     static ObjectNode jobs(MockControl control) {
         ObjectNode body = FalJson.object();
@@ -22,7 +21,8 @@ final class ControlJson {
         control.jobs().forEach(job -> jobs.add(job(job)));
         ObjectNode submits = body.putObject("submits");
         control.submits().forEach((endpoint, count) -> submits.putObject(endpoint)
-                .put("attempts", count.attempts()).put("accepted", count.accepted()));
+                .put("attempts", count.attempts())
+                .put("accepted", count.accepted()));
         body.set("webhooks", webhooks(control.webhookDeliveries()));
         return body;
     }
@@ -34,12 +34,21 @@ final class ControlJson {
         node.put("status", job.status().name());
         node.put("queue_position", job.queuePosition());
         node.put("submitted_at", Instant.ofEpochMilli(job.submittedAtMillis()).toString());
-        node.put("started_at", job.startedAtMillis() == null ? null : Instant.ofEpochMilli(job.startedAtMillis()).toString());
-        node.put("completed_at",
-                job.completedAtMillis() == null ? null : Instant.ofEpochMilli(job.completedAtMillis()).toString());
+        node.put(
+                "started_at",
+                job.startedAtMillis() == null
+                        ? null
+                        : Instant.ofEpochMilli(job.startedAtMillis()).toString());
+        node.put(
+                "completed_at",
+                job.completedAtMillis() == null
+                        ? null
+                        : Instant.ofEpochMilli(job.completedAtMillis()).toString());
         node.put("inference_time", job.inferenceSeconds());
         node.put("cancelled", job.cancelled());
-        node.put("result_status", job.completed() ? (job.failure() == null ? 200 : job.failure().httpStatus()) : null);
+        node.put(
+                "result_status",
+                job.completed() ? (job.failure() == null ? 200 : job.failure().httpStatus()) : null);
         node.put("error_type", job.failure() == null ? null : job.failure().errorType());
         node.put("video_seconds", job.videoSeconds());
         node.put("aspect_ratio", job.aspectRatio());
@@ -52,11 +61,16 @@ final class ControlJson {
     static ArrayNode webhooks(List<WebhookDelivery> deliveries) {
         ArrayNode list = FalJson.MAPPER.createArrayNode();
         for (WebhookDelivery d : deliveries) {
-            ObjectNode node = list.addObject().put("request_id", d.requestId()).put("url", d.url())
+            ObjectNode node = list.addObject()
+                    .put("request_id", d.requestId())
+                    .put("url", d.url())
                     .put("outcome", d.outcome().name());
             ArrayNode attempts = node.putArray("attempts");
-            d.attempts().forEach(a -> attempts.addObject().put("number", a.number()).put("status_code", a.statusCode())
-                    .put("error", a.error()).put("timestamp", a.timestamp()));
+            d.attempts().forEach(a -> attempts.addObject()
+                    .put("number", a.number())
+                    .put("status_code", a.statusCode())
+                    .put("error", a.error())
+                    .put("timestamp", a.timestamp()));
         }
         return list;
     }

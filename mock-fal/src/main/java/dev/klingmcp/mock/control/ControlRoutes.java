@@ -29,8 +29,7 @@ public final class ControlRoutes {
 
     public static final String PREFIX = "/_mock";
 
-    private ControlRoutes() {
-    }
+    private ControlRoutes() {}
 
     public static void mount(Router router, MockControl control) {
         router.route(PREFIX + "/*").handler(BodyHandler.create(false).setBodyLimit(1024 * 1024));
@@ -39,22 +38,29 @@ public final class ControlRoutes {
             FalJson.send(ctx.response(), 200, null, FalJson.object().put("reset", true));
         });
         router.get(PREFIX + "/jobs").handler(ctx -> FalJson.send(ctx.response(), 200, null, ControlJson.jobs(control)));
-        router.get(PREFIX + "/webhooks").handler(ctx ->
-                FalJson.send(ctx.response(), 200, null, ControlJson.webhooks(control.webhookDeliveries())));
+        router.get(PREFIX + "/webhooks")
+                .handler(ctx ->
+                        FalJson.send(ctx.response(), 200, null, ControlJson.webhooks(control.webhookDeliveries())));
         router.get(PREFIX + "/clock").handler(ctx -> FalJson.send(ctx.response(), 200, null, clock(control)));
         router.post(PREFIX + "/clock/advance").handler(ctx -> advance(ctx, control));
         router.get(PREFIX + "/faults").handler(ctx -> FalJson.send(ctx.response(), 200, null, faults(control)));
-        router.put(PREFIX + "/faults").handler(ctx -> withPlan(ctx, plan -> {
-            control.setFaults(plan);
-            FalJson.send(ctx.response(), 200, null, faults(control));
-        }));
-        router.post(PREFIX + "/faults").handler(ctx -> withPlan(ctx, plan -> {
-            control.addFaults(plan);
-            FalJson.send(ctx.response(), 200, null, faults(control));
-        }));
-        router.route(PREFIX + "/*").handler(ctx -> FalJson.send(ctx.response(), 404, null, FalJson.detail(
-                "No control call " + ctx.request().method() + " " + ctx.request().path()
-                        + "; see the ControlRoutes Javadoc for the list")));
+        router.put(PREFIX + "/faults")
+                .handler(ctx -> withPlan(ctx, plan -> {
+                    control.setFaults(plan);
+                    FalJson.send(ctx.response(), 200, null, faults(control));
+                }));
+        router.post(PREFIX + "/faults")
+                .handler(ctx -> withPlan(ctx, plan -> {
+                    control.addFaults(plan);
+                    FalJson.send(ctx.response(), 200, null, faults(control));
+                }));
+        router.route(PREFIX + "/*")
+                .handler(ctx -> FalJson.send(
+                        ctx.response(),
+                        404,
+                        null,
+                        FalJson.detail("No control call " + ctx.request().method() + " "
+                                + ctx.request().path() + "; see the ControlRoutes Javadoc for the list")));
     }
 
     private static void advance(RoutingContext ctx, MockControl control) {
@@ -103,7 +109,8 @@ public final class ControlRoutes {
     }
 
     private static ObjectNode clock(MockControl control) {
-        return FalJson.object().put("now_millis", control.nowMillis())
+        return FalJson.object()
+                .put("now_millis", control.nowMillis())
                 .put("now", java.time.Instant.ofEpochMilli(control.nowMillis()).toString());
     }
 

@@ -26,12 +26,14 @@ public record FaultAction(FaultKind kind, long millis) {
             String arg = t.substring(colon + 1);
             t = t.substring(0, colon);
             if (!t.equals(FaultKind.SLOW.token())) {
-                throw new IllegalArgumentException("only 'slow' takes an argument (slow:<millis>), got '" + token + "'");
+                throw new IllegalArgumentException(
+                        "only 'slow' takes an argument (slow:<millis>), got '" + token + "'");
             }
             try {
                 millis = Long.parseLong(arg);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("slow:<millis> needs a whole number of milliseconds, got '" + arg + "'");
+                throw new IllegalArgumentException(
+                        "slow:<millis> needs a whole number of milliseconds, got '" + arg + "'");
             }
             if (millis < 0) {
                 throw new IllegalArgumentException("slow delay must not be negative, got " + millis);

@@ -86,7 +86,8 @@ public final class FaultInjector {
 
     /** The plan as installed plus what is left of the scripts, for {@code GET /_mock/faults}. */
     public synchronized FaultPlan remaining() {
-        FaultPlan left = new FaultPlan().retryAfterSeconds(plan.retryAfterSeconds()).slowMillis(plan.slowMillis());
+        FaultPlan left =
+                new FaultPlan().retryAfterSeconds(plan.retryAfterSeconds()).slowMillis(plan.slowMillis());
         scripts.forEach((route, actions) -> left.script(route, actions.toArray(FaultAction[]::new)));
         plan.probabilities().forEach((route, map) -> map.forEach((a, p) -> left.probability(route, a, p)));
         left.jobScript(jobScript.toArray(JobFaults[]::new));

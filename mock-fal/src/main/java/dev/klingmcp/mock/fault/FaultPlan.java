@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  */
 public final class FaultPlan {
 
-    private static final Pattern ITEM = Pattern.compile("^([a-z_]+)=([a-z0-9_:]+?)(?:x(\\d+))?(?:@([0-9]*\\.?[0-9]+))?$");
+    private static final Pattern ITEM =
+            Pattern.compile("^([a-z_]+)=([a-z0-9_:]+?)(?:x(\\d+))?(?:@([0-9]*\\.?[0-9]+))?$");
 
     private final Map<FaultRoute, List<FaultAction>> scripts = new EnumMap<>(FaultRoute.class);
     private final Map<FaultRoute, Map<FaultAction, Double>> probabilities = new EnumMap<>(FaultRoute.class);
@@ -29,10 +30,10 @@ public final class FaultPlan {
     private final Map<String, Double> jobProbabilities = new LinkedHashMap<>();
     /** Null until set, so that merging a plan that never mentions them keeps the other plan's values. */
     private Integer retryAfterSeconds;
+
     private Long slowMillis;
 
-    public FaultPlan() {
-    }
+    public FaultPlan() {}
 
     /** Appends actions to a route's script: the next calls on that route get them, in order. */
     public FaultPlan script(FaultRoute route, FaultAction... actions) {
@@ -104,8 +105,10 @@ public final class FaultPlan {
     }
 
     public boolean isEmpty() {
-        return scripts.values().stream().allMatch(List::isEmpty) && probabilities.isEmpty()
-                && jobScript.isEmpty() && jobProbabilities.isEmpty();
+        return scripts.values().stream().allMatch(List::isEmpty)
+                && probabilities.isEmpty()
+                && jobScript.isEmpty()
+                && jobProbabilities.isEmpty();
     }
 
     /** A deep copy: injectors consume scripts, the options' plan must stay intact for {@code /_mock/reset}. */
@@ -162,7 +165,8 @@ public final class FaultPlan {
         }
         Matcher m = ITEM.matcher(item);
         if (!m.matches()) {
-            throw new IllegalArgumentException("expected route=action[xN][@probability], e.g. status=503x2 or submit=429@0.1");
+            throw new IllegalArgumentException(
+                    "expected route=action[xN][@probability], e.g. status=503x2 or submit=429@0.1");
         }
         String route = m.group(1);
         String action = m.group(2);

@@ -19,29 +19,33 @@ public final class FaultPlanJson {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    private FaultPlanJson() {
-    }
+    private FaultPlanJson() {}
 
     public static FaultPlan fromJson(JsonNode json) {
         if (json == null || !json.isObject()) {
             throw new IllegalArgumentException("a fault plan must be a JSON object");
         }
-        FaultPlan plan = json.hasNonNull("spec") ? FaultPlan.parse(json.get("spec").asText()) : new FaultPlan();
+        FaultPlan plan =
+                json.hasNonNull("spec") ? FaultPlan.parse(json.get("spec").asText()) : new FaultPlan();
         JsonNode routes = json.path("routes");
         for (Map.Entry<String, JsonNode> e : routes.properties()) {
             FaultRoute route = FaultRoute.parse(e.getKey());
             for (JsonNode a : e.getValue().path("script")) {
                 plan.script(route, FaultAction.parse(a.asText()));
             }
-            e.getValue().path("probabilities").properties().forEach(p ->
-                    plan.probability(route, FaultAction.parse(p.getKey()), number(p.getValue(), "probability")));
+            e.getValue()
+                    .path("probabilities")
+                    .properties()
+                    .forEach(p -> plan.probability(
+                            route, FaultAction.parse(p.getKey()), number(p.getValue(), "probability")));
         }
         JsonNode job = json.path("job");
         for (JsonNode j : job.path("script")) {
             plan.jobScript(JobFaultSpec.parse(j.asText()));
         }
-        job.path("probabilities").properties().forEach(p ->
-                plan.jobProbability(p.getKey(), number(p.getValue(), "probability")));
+        job.path("probabilities")
+                .properties()
+                .forEach(p -> plan.jobProbability(p.getKey(), number(p.getValue(), "probability")));
         if (json.has("retry_after_seconds")) {
             plan.retryAfterSeconds((int) number(json.get("retry_after_seconds"), "retry_after_seconds"));
         }

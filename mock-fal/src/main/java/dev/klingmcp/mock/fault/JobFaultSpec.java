@@ -8,8 +8,7 @@ public final class JobFaultSpec {
     /** The runner failure used when {@code fail} names no type: the one fal's Python client tests show. */
     public static final String DEFAULT_FAILURE = "runner_disconnected";
 
-    private JobFaultSpec() {
-    }
+    private JobFaultSpec() {}
 
     public static JobFaults parse(String token) {
         String t = token.trim();

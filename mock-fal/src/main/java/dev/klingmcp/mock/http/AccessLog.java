@@ -14,8 +14,7 @@ public final class AccessLog {
 
     private static final Logger LOG = LoggerFactory.getLogger("mock-fal.access");
 
-    private AccessLog() {
-    }
+    private AccessLog() {}
 
     public static void mount(Router router) {
         router.route().order(-1_000).handler(AccessLog::handle);
@@ -28,7 +27,12 @@ public final class AccessLog {
         ctx.addEndHandler(ar -> {
             double ms = (System.nanoTime() - started) / 1_000_000.0;
             int status = ctx.response().getStatusCode();
-            LOG.info("{} {} -> {}{} ({} ms)", method, uri, status, ar.succeeded() ? "" : " (connection closed)",
+            LOG.info(
+                    "{} {} -> {}{} ({} ms)",
+                    method,
+                    uri,
+                    status,
+                    ar.succeeded() ? "" : " (connection closed)",
                     String.format(java.util.Locale.ROOT, "%.1f", ms));
         });
         ctx.next();

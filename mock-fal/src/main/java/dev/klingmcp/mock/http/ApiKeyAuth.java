@@ -29,7 +29,8 @@ public final class ApiKeyAuth {
     public Optional<String> refusal(String header) {
         if (header == null || header.isBlank()) {
             // Public models accept keyless calls; a key that is sent is still checked.
-            return publicMode ? Optional.empty()
+            return publicMode
+                    ? Optional.empty()
                     : Optional.of("Missing credentials: send the header 'Authorization: Key <your fal key>'");
         }
         String trimmed = header.trim();

@@ -14,12 +14,15 @@ public final class FailureAnswers {
 
     private static final Logger LOG = LoggerFactory.getLogger(FailureAnswers.class);
 
-    private FailureAnswers() {
-    }
+    private FailureAnswers() {}
 
     public static void mount(Router router) {
-        router.route().failureHandler(ctx -> answer(ctx, ctx.statusCode() > 0 ? ctx.statusCode()
-                : ctx.failure() instanceof IllegalArgumentException ? 400 : 500));
+        router.route()
+                .failureHandler(ctx -> answer(
+                        ctx,
+                        ctx.statusCode() > 0
+                                ? ctx.statusCode()
+                                : ctx.failure() instanceof IllegalArgumentException ? 400 : 500));
         // Failures before any route matched (e.g. a path the router cannot decode) only reach the error handlers,
         // which learn the status from their registration, not from the context.
         for (int status : new int[] {400, 404, 405, 413, 500}) {
@@ -32,7 +35,10 @@ public final class FailureAnswers {
         if (status >= 500) {
             LOG.warn("{} {} failed: {}", ctx.request().method(), ctx.request().path(), String.valueOf(failure));
             ctx.response().putHeader("X-Fal-Error-Type", "internal_error");
-            FalJson.send(ctx.response(), status, null,
+            FalJson.send(
+                    ctx.response(),
+                    status,
+                    null,
                     FalJson.detail("Internal error in mock-fal").put("error_type", "internal_error"));
         } else {
             String why = failure != null && failure.getMessage() != null ? ": " + failure.getMessage() : "";

@@ -20,14 +20,23 @@ import java.util.List;
 public record FalCall(Kind kind, ModelEndpoint endpoint, String appId, String requestId, String notFound) {
 
     /** The calls of the queue API. */
-    public enum Kind { SUBMIT, SYNC, STATUS, STREAM, RESULT, CANCEL, NOT_FOUND }
+    public enum Kind {
+        SUBMIT,
+        SYNC,
+        STATUS,
+        STREAM,
+        RESULT,
+        CANCEL,
+        NOT_FOUND
+    }
 
     /**
      * @param path URL path as received (leading slash, percent-decoded by Vert.x)
      * @param sync true when the caller addressed fal.run (run and wait) instead of queue.fal.run
      */
     public static FalCall parse(String path, boolean sync, ModelCatalog catalog) {
-        List<String> segments = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
+        List<String> segments =
+                Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
         int requestsAt = segments.indexOf("requests");
         if (requestsAt >= 2) {
             String prefix = String.join("/", segments.subList(0, requestsAt));
@@ -46,13 +55,15 @@ public record FalCall(Kind kind, ModelEndpoint endpoint, String appId, String re
         if (endpoint == null && !catalog.hasApp(prefix)) {
             return notFound(Arrays.stream(prefix.split("/")).toList(), catalog, path);
         }
-        Kind kind = rest.isEmpty() ? null : switch (String.join("/", rest.subList(1, rest.size()))) {
-            case "" , "response" -> Kind.RESULT;
-            case "status" -> Kind.STATUS;
-            case "status/stream" -> Kind.STREAM;
-            case "cancel" -> Kind.CANCEL;
-            default -> null;
-        };
+        Kind kind = rest.isEmpty()
+                ? null
+                : switch (String.join("/", rest.subList(1, rest.size()))) {
+                    case "", "response" -> Kind.RESULT;
+                    case "status" -> Kind.STATUS;
+                    case "status/stream" -> Kind.STREAM;
+                    case "cancel" -> Kind.CANCEL;
+                    default -> null;
+                };
         if (kind == null) {
             return new FalCall(Kind.NOT_FOUND, null, appId, null, "Path " + path + " not found");
         }

@@ -14,8 +14,7 @@ public final class FalJson {
     public static final ObjectMapper MAPPER = new ObjectMapper();
     public static final String REQUEST_ID = "x-fal-request-id";
 
-    private FalJson() {
-    }
+    private FalJson() {}
 
     public static ObjectNode object() {
         return MAPPER.createObjectNode();
@@ -43,7 +42,9 @@ public final class FalJson {
         }
         response.setStatusCode(status)
                 .putHeader("Content-Type", "application/json")
-                .putHeader(REQUEST_ID, requestId != null ? requestId : UUID.randomUUID().toString())
+                .putHeader(
+                        REQUEST_ID,
+                        requestId != null ? requestId : UUID.randomUUID().toString())
                 .end(Buffer.buffer(bytes));
     }
 

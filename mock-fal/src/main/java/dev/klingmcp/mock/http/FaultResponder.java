@@ -35,12 +35,19 @@ public final class FaultResponder {
             });
             case RATE_LIMITED -> {
                 response.putHeader("Retry-After", Integer.toString(retryAfterSeconds));
-                FalJson.send(response, 429, null, FalJson.detail("Rate limit exceeded, retry after "
-                        + retryAfterSeconds + " s").put("error_type", "rate_limited"));
+                FalJson.send(
+                        response,
+                        429,
+                        null,
+                        FalJson.detail("Rate limit exceeded, retry after " + retryAfterSeconds + " s")
+                                .put("error_type", "rate_limited"));
             }
             case SERVER_ERROR -> {
                 response.putHeader("X-Fal-Error-Type", "internal_error");
-                FalJson.send(response, 500, null,
+                FalJson.send(
+                        response,
+                        500,
+                        null,
                         FalJson.detail("Internal Server Error").put("error_type", "internal_error"));
             }
             case BAD_GATEWAY, SERVICE_UNAVAILABLE, GATEWAY_TIMEOUT -> {
@@ -63,11 +70,12 @@ public final class FaultResponder {
     }
 
     private static void ingress(HttpServerResponse response, int status) {
-        String reason = switch (status) {
-            case 502 -> "502 Bad Gateway";
-            case 503 -> "503 Service Temporarily Unavailable";
-            default -> "504 Gateway Time-out";
-        };
+        String reason =
+                switch (status) {
+                    case 502 -> "502 Bad Gateway";
+                    case 503 -> "503 Service Temporarily Unavailable";
+                    default -> "504 Gateway Time-out";
+                };
         response.setStatusCode(status)
                 .putHeader("Content-Type", "text/html")
                 .end("<html>\r\n<head><title>" + reason + "</title></head>\r\n<body>\r\n<center><h1>" + reason

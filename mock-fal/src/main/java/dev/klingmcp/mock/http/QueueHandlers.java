@@ -31,8 +31,7 @@ public final class QueueHandlers {
      *                       run, and fail at execution time)
      * @param pingInterval   SSE keep-alive period
      */
-    public record Settings(boolean rejectAtSubmit, Duration pingInterval) {
-    }
+    public record Settings(boolean rejectAtSubmit, Duration pingInterval) {}
 
     private final Vertx vertx;
     private final QueueEngine engine;
@@ -41,8 +40,13 @@ public final class QueueHandlers {
     private final ResultWriter results;
     private final Settings settings;
 
-    public QueueHandlers(Vertx vertx, QueueEngine engine, FaultInjector faults, StatusBodies bodies,
-                         ResultWriter results, Settings settings) {
+    public QueueHandlers(
+            Vertx vertx,
+            QueueEngine engine,
+            FaultInjector faults,
+            StatusBodies bodies,
+            ResultWriter results,
+            Settings settings) {
         this.vertx = vertx;
         this.engine = engine;
         this.faults = faults;
@@ -58,7 +62,8 @@ public final class QueueHandlers {
             input = body == null || body.length() == 0 ? FalJson.object() : FalJson.MAPPER.readTree(body.getBytes());
         } catch (IOException e) {
             String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-                    ? j.getOriginalMessage() : e.getMessage();
+                    ? j.getOriginalMessage()
+                    : e.getMessage();
             FalJson.send(response, 422, null, invalidJson(why));
             return;
         }
@@ -71,8 +76,12 @@ public final class QueueHandlers {
         String maxQueueParam = target.query().get("fal_max_queue_length");
         if (maxQueueParam != null) {
             if (!maxQueueParam.trim().matches("\\d{1,9}")) {
-                FalJson.send(response, 400, null,
-                        badRequest("fal_max_queue_length must be a non-negative whole number, got '" + maxQueueParam + "'"));
+                FalJson.send(
+                        response,
+                        400,
+                        null,
+                        badRequest("fal_max_queue_length must be a non-negative whole number, got '" + maxQueueParam
+                                + "'"));
                 return;
             }
             maxQueue = Integer.parseInt(maxQueueParam.trim());
@@ -82,8 +91,12 @@ public final class QueueHandlers {
         if (timeoutHeader != null) {
             Optional<Duration> parsed = parseTimeout(timeoutHeader);
             if (parsed.isEmpty()) {
-                FalJson.send(response, 400, null, badRequest(
-                        "x-fal-request-timeout must be a number of seconds greater than 0.1, got '" + timeoutHeader + "'"));
+                FalJson.send(
+                        response,
+                        400,
+                        null,
+                        badRequest("x-fal-request-timeout must be a number of seconds greater than 0.1, got '"
+                                + timeoutHeader + "'"));
                 return;
             }
             startTimeout = parsed.get();
@@ -91,17 +104,22 @@ public final class QueueHandlers {
         if (settings.rejectAtSubmit()) {
             List<InputProblem> problems = call.endpoint().validator().apply(input);
             if (!problems.isEmpty()) {
-                FalJson.send(response, 422, null, JobFailure.validation(problems).body());
+                FalJson.send(
+                        response, 422, null, JobFailure.validation(problems).body());
                 return;
             }
         }
         JobSnapshot job;
         try {
-            job = engine.submit(new SubmitRequest(call.endpoint(), input, webhook, startTimeout, faults.decideJob()),
-                    maxQueue);
+            job = engine.submit(
+                    new SubmitRequest(call.endpoint(), input, webhook, startTimeout, faults.decideJob()), maxQueue);
         } catch (QueueFullException e) {
-            FalJson.send(response, 429, null, FalJson.detail("Queue is full: " + e.waiting()
-                    + " request(s) already waiting and fal_max_queue_length is " + e.limit()));
+            FalJson.send(
+                    response,
+                    429,
+                    null,
+                    FalJson.detail("Queue is full: " + e.waiting()
+                            + " request(s) already waiting and fal_max_queue_length is " + e.limit()));
             return;
         }
         if (call.kind() == FalCall.Kind.SYNC) {
@@ -117,9 +135,14 @@ public final class QueueHandlers {
             FalJson.send(ctx.response(), 400, null, badRequest("logs must be 0, 1, true or false"));
             return;
         }
-        owned(call).ifPresentOrElse(job -> FalJson.send(ctx.response(), job.completed() ? 200 : 202,
-                        job.requestId(), bodies.status(job, logs.get(), 0)),
-                () -> notFound(ctx, call));
+        owned(call)
+                .ifPresentOrElse(
+                        job -> FalJson.send(
+                                ctx.response(),
+                                job.completed() ? 200 : 202,
+                                job.requestId(),
+                                bodies.status(job, logs.get(), 0)),
+                        () -> notFound(ctx, call));
     }
 
     void stream(RoutingContext ctx, FalCall call, CallTarget target) {
@@ -140,14 +163,22 @@ public final class QueueHandlers {
     }
 
     void result(RoutingContext ctx, FalCall call) {
-        owned(call).ifPresentOrElse(job -> {
-            if (!job.completed()) {
-                // fal does not document this case; clients poll status first. 400 keeps it distinct from "gone".
-                FalJson.send(ctx.response(), 400, job.requestId(), FalJson.detail("Request is still in progress"));
-            } else {
-                results.write(ctx.response(), job);
-            }
-        }, () -> notFound(ctx, call));
+        owned(call)
+                .ifPresentOrElse(
+                        job -> {
+                            if (!job.completed()) {
+                                // fal does not document this case; clients poll status first. 400 keeps it distinct
+                                // from "gone".
+                                FalJson.send(
+                                        ctx.response(),
+                                        400,
+                                        job.requestId(),
+                                        FalJson.detail("Request is still in progress"));
+                            } else {
+                                results.write(ctx.response(), job);
+                            }
+                        },
+                        () -> notFound(ctx, call));
     }
 
     void cancel(RoutingContext ctx, FalCall call) {
@@ -156,11 +187,12 @@ public final class QueueHandlers {
             return;
         }
         CancelOutcome outcome = engine.cancel(call.requestId());
-        int code = switch (outcome) {
-            case CANCELLATION_REQUESTED -> 202;
-            case ALREADY_COMPLETED -> 400;
-            case NOT_FOUND -> 404;
-        };
+        int code =
+                switch (outcome) {
+                    case CANCELLATION_REQUESTED -> 202;
+                    case ALREADY_COMPLETED -> 400;
+                    case NOT_FOUND -> 404;
+                };
         FalJson.send(ctx.response(), code, call.requestId(), FalJson.object().put("status", outcome.name()));
     }
 
@@ -187,11 +219,13 @@ public final class QueueHandlers {
     private Optional<JobSnapshot> owned(FalCall call) {
         return engine.find(call.requestId())
                 .filter(job -> job.appId().equals(call.appId()))
-                .filter(job -> call.endpoint() == null || job.endpointId().equals(call.endpoint().id()));
+                .filter(job -> call.endpoint() == null
+                        || job.endpointId().equals(call.endpoint().id()));
     }
 
     private static void notFound(RoutingContext ctx, FalCall call) {
-        FalJson.send(ctx.response(), 404, call.requestId(), FalJson.detail("Request " + call.requestId() + " not found"));
+        FalJson.send(
+                ctx.response(), 404, call.requestId(), FalJson.detail("Request " + call.requestId() + " not found"));
     }
 
     private static Optional<Boolean> logsFlag(CallTarget target) {

@@ -22,6 +22,7 @@ public final class QueueRoutes {
 
     /** Header a test can send to add faults on the fly, in {@link FaultPlan}'s text form. */
     public static final String FAULT_HEADER = "X-Mock-Fault";
+
     public static final String PROXY_PATH = "/api/fal/proxy";
 
     private final ModelCatalog catalog;
@@ -32,8 +33,14 @@ public final class QueueRoutes {
     private final QueueHandlers handlers;
     private final long maxBodyBytes;
 
-    public QueueRoutes(ModelCatalog catalog, SubmitCounters counters, FaultInjector faults,
-                       FaultResponder faultResponder, ApiKeyAuth auth, QueueHandlers handlers, long maxBodyBytes) {
+    public QueueRoutes(
+            ModelCatalog catalog,
+            SubmitCounters counters,
+            FaultInjector faults,
+            FaultResponder faultResponder,
+            ApiKeyAuth auth,
+            QueueHandlers handlers,
+            long maxBodyBytes) {
         this.catalog = catalog;
         this.counters = counters;
         this.faults = faults;
@@ -59,8 +66,7 @@ public final class QueueRoutes {
                 if (!applyHeaderFaults(ctx.request())) {
                     return;
                 }
-                faultResponder.apply(ctx, faults.decide(FaultRoute.STORAGE), faults.retryAfterSeconds(),
-                        ctx::next);
+                faultResponder.apply(ctx, faults.decide(FaultRoute.STORAGE), faults.retryAfterSeconds(), ctx::next);
             });
         }
     }
@@ -90,7 +96,10 @@ public final class QueueRoutes {
             ctx.reroute(ctx.request().method(), pathAndQuery);
             return;
         }
-        FalJson.send(ctx.response(), 412, null,
+        FalJson.send(
+                ctx.response(),
+                412,
+                null,
                 FalJson.detail("x-fal-target-url must point at a fal host (*.fal.ai or *.fal.run)"));
     }
 
@@ -98,15 +107,19 @@ public final class QueueRoutes {
         HttpServerRequest request = ctx.request();
         FalCall call = FalCall.parse(target.path(), target.sync(), catalog);
         if (call.kind() == FalCall.Kind.NOT_FOUND) {
-            FalJson.send(ctx.response(), 404, null,
+            FalJson.send(
+                    ctx.response(),
+                    404,
+                    null,
                     FalJson.object().put("error", "Error").put("message", call.notFound()));
             return;
         }
-        HttpMethod expected = switch (call.kind()) {
-            case SUBMIT, SYNC -> HttpMethod.POST;
-            case CANCEL -> HttpMethod.PUT;
-            default -> HttpMethod.GET;
-        };
+        HttpMethod expected =
+                switch (call.kind()) {
+                    case SUBMIT, SYNC -> HttpMethod.POST;
+                    case CANCEL -> HttpMethod.PUT;
+                    default -> HttpMethod.GET;
+                };
         if (!request.method().equals(expected)) {
             ctx.response().putHeader("Allow", expected.name());
             FalJson.send(ctx.response(), 405, null, FalJson.detail("Method Not Allowed: use " + expected.name()));
@@ -164,7 +177,10 @@ public final class QueueRoutes {
         HttpServerRequest request = ctx.request();
         String length = request.getHeader("Content-Length");
         if (length != null && length.matches("\\d+") && Long.parseLong(length) > maxBodyBytes) {
-            FalJson.send(ctx.response(), 413, null,
+            FalJson.send(
+                    ctx.response(),
+                    413,
+                    null,
                     FalJson.detail("Request body too large: at most " + maxBodyBytes + " bytes"));
             return;
         }
@@ -176,7 +192,10 @@ public final class QueueRoutes {
             if (ar.failed()) {
                 FalJson.send(ctx.response(), 400, null, FalJson.detail("Could not read the request body"));
             } else if (ar.result().length() > maxBodyBytes) {
-                FalJson.send(ctx.response(), 413, null,
+                FalJson.send(
+                        ctx.response(),
+                        413,
+                        null,
                         FalJson.detail("Request body too large: at most " + maxBodyBytes + " bytes"));
             } else {
                 then.accept(ar.result());

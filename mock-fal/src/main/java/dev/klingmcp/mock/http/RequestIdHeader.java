@@ -13,14 +13,15 @@ public final class RequestIdHeader {
 
     private static final String OMIT = "mock-fal.omit-request-id";
 
-    private RequestIdHeader() {
-    }
+    private RequestIdHeader() {}
 
     public static void mount(Router router) {
         router.route().order(-999).handler(ctx -> {
             ctx.addHeadersEndHandler(v -> {
-                if (!Boolean.TRUE.equals(ctx.get(OMIT)) && !ctx.response().headers().contains(FalJson.REQUEST_ID)) {
-                    ctx.response().putHeader(FalJson.REQUEST_ID, UUID.randomUUID().toString());
+                if (!Boolean.TRUE.equals(ctx.get(OMIT))
+                        && !ctx.response().headers().contains(FalJson.REQUEST_ID)) {
+                    ctx.response()
+                            .putHeader(FalJson.REQUEST_ID, UUID.randomUUID().toString());
                 }
             });
             ctx.next();

@@ -24,11 +24,15 @@ public final class ResultWriter {
 
     /** The success body, built off the event loop because the first video of a shape is encoded on demand. */
     public Future<ObjectNode> output(JobSnapshot job) {
-        return vertx.executeBlocking(() -> {
-            ObjectNode body = FalJson.object();
-            body.set("video", FalJson.MAPPER.valueToTree(outputs.videoFile(job.videoSeconds(), job.aspectRatio())));
-            return body;
-        }, false);
+        return vertx.executeBlocking(
+                () -> {
+                    ObjectNode body = FalJson.object();
+                    body.set(
+                            "video",
+                            FalJson.MAPPER.valueToTree(outputs.videoFile(job.videoSeconds(), job.aspectRatio())));
+                    return body;
+                },
+                false);
     }
 
     public void write(HttpServerResponse response, JobSnapshot job) {
@@ -48,8 +52,13 @@ public final class ResultWriter {
                 FalJson.send(response, 200, job.requestId(), ar.result());
             } else {
                 response.putHeader("X-Fal-Error-Type", "internal_error");
-                FalJson.send(response, 500, job.requestId(), FalJson.detail("Could not produce the output video: "
-                        + ar.cause().getMessage()).put("error_type", "internal_error"));
+                FalJson.send(
+                        response,
+                        500,
+                        job.requestId(),
+                        FalJson.detail("Could not produce the output video: "
+                                        + ar.cause().getMessage())
+                                .put("error_type", "internal_error"));
             }
         });
     }

@@ -26,7 +26,7 @@ final class SseStatusStream implements JobListener {
     private JobStatus lastStatus;
     private int lastPosition = -1;
     private boolean finished;
-    private Runnable onFinish = () -> { };
+    private Runnable onFinish = () -> {};
 
     SseStatusStream(Vertx vertx, HttpServerResponse response, StatusBodies bodies, boolean withLogs) {
         this.vertx = vertx;

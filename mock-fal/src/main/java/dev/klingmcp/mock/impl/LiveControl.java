@@ -27,8 +27,14 @@ final class LiveControl implements MockControl {
     private final WebhookDispatcher webhooks;
     private final StorageService uploads;
 
-    LiveControl(QueueEngine engine, SimClock clock, SubmitCounters counters, FaultInjector faults,
-                FaultPlan initialFaults, WebhookDispatcher webhooks, StorageService uploads) {
+    LiveControl(
+            QueueEngine engine,
+            SimClock clock,
+            SubmitCounters counters,
+            FaultInjector faults,
+            FaultPlan initialFaults,
+            WebhookDispatcher webhooks,
+            StorageService uploads) {
         this.engine = engine;
         this.clock = clock;
         this.counters = counters;

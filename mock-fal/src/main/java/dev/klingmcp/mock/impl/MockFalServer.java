@@ -62,8 +62,15 @@ public final class MockFalServer implements MockFal {
     private final WebhookDispatcher webhooks;
     private final Path tempDir;
 
-    private MockFalServer(Vertx vertx, HttpServer server, String baseUrl, LiveControl control, TimerDriver timers,
-                          VideoLibrary videos, WebhookDispatcher webhooks, Path tempDir) {
+    private MockFalServer(
+            Vertx vertx,
+            HttpServer server,
+            String baseUrl,
+            LiveControl control,
+            TimerDriver timers,
+            VideoLibrary videos,
+            WebhookDispatcher webhooks,
+            Path tempDir) {
         this.vertx = vertx;
         this.server = server;
         this.baseUrl = baseUrl;
@@ -89,31 +96,48 @@ public final class MockFalServer implements MockFal {
         Path storage = options.getStorageDir() != null ? options.getStorageDir() : tempDir;
         AtomicReference<String> base = new AtomicReference<>();
 
-        SimClock clock = options.isManualClock() ? new ManualClock(System.currentTimeMillis())
+        SimClock clock = options.isManualClock()
+                ? new ManualClock(System.currentTimeMillis())
                 : new ScaledClock(options.getSpeed());
-        ModelCatalog catalog = options.getCatalog() != null ? options.getCatalog()
+        ModelCatalog catalog = options.getCatalog() != null
+                ? options.getCatalog()
                 : OpenApiModelCatalog.load(options.isStrictValidation());
         SubmitCounters counters = new SubmitCounters();
-        QueueEngine engine = new QueueEngine(clock, new RequestIds(options.getSeed()),
-                new QueueEngine.Settings(options.getConcurrency(), options.isForgetCancelledRequests(),
-                        options.getResultRetention()), counters);
+        QueueEngine engine = new QueueEngine(
+                clock,
+                new RequestIds(options.getSeed()),
+                new QueueEngine.Settings(
+                        options.getConcurrency(), options.isForgetCancelledRequests(), options.getResultRetention()),
+                counters);
         FaultInjector faults = new FaultInjector(options.getSeed(), options.getFaults());
         VideoLibrary videos = new VideoLibrary(storage.resolve("videos"), base::get);
         WebhookSigner signer = WebhookSigner.fromSeed(options.getSeed());
-        WebhookDispatcher webhooks = new WebhookDispatcher(vertx, signer, options.getWebhook()
-                .withSpeed(options.isManualClock() ? options.getWebhook().speed() : options.getSpeed())
-                .withUserId(options.getUserId()));
+        WebhookDispatcher webhooks = new WebhookDispatcher(
+                vertx,
+                signer,
+                options.getWebhook()
+                        .withSpeed(
+                                options.isManualClock() ? options.getWebhook().speed() : options.getSpeed())
+                        .withUserId(options.getUserId()));
 
         StatusBodies bodies = new StatusBodies(base::get);
-        // The registry's validators keep durations within 3..15; a custom catalog might not, and a clip must still come out.
+        // The registry's validators keep durations within 3..15; a custom catalog might not, and a clip must still come
+        // out.
         ResultWriter results = new ResultWriter(vertx, (seconds, ratio) -> videos.videoFor(
-                Math.max(VideoLibrary.MIN_SECONDS, Math.min(VideoLibrary.MAX_SECONDS, seconds)), ratio).toFalJson());
-        QueueHandlers handlers = new QueueHandlers(vertx, engine, faults, bodies, results,
+                        Math.max(VideoLibrary.MIN_SECONDS, Math.min(VideoLibrary.MAX_SECONDS, seconds)), ratio)
+                .toFalJson());
+        QueueHandlers handlers = new QueueHandlers(
+                vertx,
+                engine,
+                faults,
+                bodies,
+                results,
                 new QueueHandlers.Settings(options.isStrictValidation(), options.getSsePingInterval()));
         ApiKeyAuth auth = new ApiKeyAuth(options.getApiKeys(), options.isPublicMode());
-        QueueRoutes queue = new QueueRoutes(catalog, counters, faults, new FaultResponder(vertx), auth, handlers,
-                options.getMaxRequestBodyBytes());
-        StorageService uploads = new StorageService(vertx, StorageOptions.defaults(storage.resolve("uploads")), base::get);
+        QueueRoutes queue = new QueueRoutes(
+                catalog, counters, faults, new FaultResponder(vertx), auth, handlers, options.getMaxRequestBodyBytes());
+        StorageService uploads =
+                new StorageService(vertx, StorageOptions.defaults(storage.resolve("uploads")), base::get);
         LiveControl control = new LiveControl(engine, clock, counters, faults, options.getFaults(), webhooks, uploads);
         TimerDriver timers = new TimerDriver(vertx, engine, clock);
         engine.onScheduleChanged(timers::reschedule);
@@ -129,23 +153,36 @@ public final class MockFalServer implements MockFal {
         queue.mountProxy(router);
         JwksRoutes.mount(router, signer);
         CdnRoutes.mount(router, videos);
-        queue.mountStorageFaults(router, "/storage/*", StorageService.UPLOAD_PREFIX + "*",
-                StorageService.MULTIPART_PREFIX + "*", StorageService.TOKEN_UPLOAD_PATH);
+        queue.mountStorageFaults(
+                router,
+                "/storage/*",
+                StorageService.UPLOAD_PREFIX + "*",
+                StorageService.MULTIPART_PREFIX + "*",
+                StorageService.TOKEN_UPLOAD_PATH);
         StorageRoutes.mount(router, uploads, auth::refusal);
         queue.mountQueue(router);
 
         HttpServer server = vertx.createHttpServer(new HttpServerOptions()
-                        .setHost(options.getHost()).setPort(options.getPort()).setCompressionSupported(false)
+                        .setHost(options.getHost())
+                        .setPort(options.getPort())
+                        .setCompressionSupported(false)
                         // No h2c upgrade: java.net.http tries it by default and Vert.x answers some upgraded requests
-                        // with GOAWAY. fal itself speaks HTTP/2 only over TLS, so plain HTTP/1.1 is the faithful choice.
+                        // with GOAWAY. fal itself speaks HTTP/2 only over TLS, so plain HTTP/1.1 is the faithful
+                        // choice.
                         .setHttp2ClearTextEnabled(false))
                 .requestHandler(router);
         await(server.listen());
         String listenHost = options.getHost().equals("0.0.0.0") ? "127.0.0.1" : options.getHost();
-        base.set(options.getAdvertisedBaseUrl() != null ? options.getAdvertisedBaseUrl()
-                : "http://" + (listenHost.contains(":") ? "[" + listenHost + "]" : listenHost) + ":" + server.actualPort());
-        LOG.info("mock-fal listening on {} ({}, {} endpoints)", base.get(),
-                options.isManualClock() ? "manual clock" : "speed x" + options.getSpeed(), catalog.endpoints().size());
+        base.set(
+                options.getAdvertisedBaseUrl() != null
+                        ? options.getAdvertisedBaseUrl()
+                        : "http://" + (listenHost.contains(":") ? "[" + listenHost + "]" : listenHost) + ":"
+                                + server.actualPort());
+        LOG.info(
+                "mock-fal listening on {} ({}, {} endpoints)",
+                base.get(),
+                options.isManualClock() ? "manual clock" : "speed x" + options.getSpeed(),
+                catalog.endpoints().size());
         return new MockFalServer(vertx, server, base.get(), control, timers, videos, webhooks, tempDir);
     }
 

@@ -37,9 +37,14 @@ public final class OpenApiModelCatalog implements ModelCatalog {
     }
 
     private static ModelEndpoint toModel(FalEndpoint endpoint, InputValidator validator) {
-        return new ModelEndpoint(endpoint.id(), endpoint.appId(), endpoint.timing().queueSeconds(),
+        return new ModelEndpoint(
+                endpoint.id(),
+                endpoint.appId(),
+                endpoint.timing().queueSeconds(),
                 endpoint.timing().runSecondsPer5s(),
-                input -> validator.validate(input).stream().map(OpenApiModelCatalog::toProblem).toList());
+                input -> validator.validate(input).stream()
+                        .map(OpenApiModelCatalog::toProblem)
+                        .toList());
     }
 
     static InputProblem toProblem(Violation v) {

@@ -24,13 +24,22 @@ final class WebhookOnCompletion {
             return;
         }
         if (job.failure() != null) {
-            webhooks.dispatch(job.webhookUrl(), WebhookEvent.error(job.requestId(),
-                    "Invalid status code: " + job.failure().httpStatus(), job.failure().body()));
+            webhooks.dispatch(
+                    job.webhookUrl(),
+                    WebhookEvent.error(
+                            job.requestId(),
+                            "Invalid status code: " + job.failure().httpStatus(),
+                            job.failure().body()));
             return;
         }
-        results.output(job).onComplete(ar -> webhooks.dispatch(job.webhookUrl(), ar.succeeded()
-                ? WebhookEvent.ok(job.requestId(), ar.result())
-                : WebhookEvent.error(job.requestId(), "Invalid status code: 500",
-                        dev.klingmcp.mock.http.FalJson.detail("Could not produce the output video"))));
+        results.output(job)
+                .onComplete(ar -> webhooks.dispatch(
+                        job.webhookUrl(),
+                        ar.succeeded()
+                                ? WebhookEvent.ok(job.requestId(), ar.result())
+                                : WebhookEvent.error(
+                                        job.requestId(),
+                                        "Invalid status code: 500",
+                                        dev.klingmcp.mock.http.FalJson.detail("Could not produce the output video"))));
     }
 }

@@ -50,13 +50,16 @@ public enum AspectRatio {
             return Optional.empty();
         }
         String wanted = labelOrSlug.trim().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(r -> r.label.equals(wanted) || r.slug().equals(wanted)).findFirst();
+        return Arrays.stream(values())
+                .filter(r -> r.label.equals(wanted) || r.slug().equals(wanted))
+                .findFirst();
     }
 
     /** Like {@link #find} but fails with a message that lists what is allowed. */
     public static AspectRatio parse(String labelOrSlug) {
-        return find(labelOrSlug).orElseThrow(() -> new IllegalArgumentException(
-                "aspect_ratio '" + labelOrSlug + "' is not supported; allowed: " + allowedLabels()));
+        return find(labelOrSlug)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "aspect_ratio '" + labelOrSlug + "' is not supported; allowed: " + allowedLabels()));
     }
 
     static String allowedLabels() {

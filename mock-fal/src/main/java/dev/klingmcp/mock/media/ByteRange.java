@@ -16,7 +16,11 @@ import java.util.regex.Pattern;
  */
 public record ByteRange(Kind kind, long start, long end) {
 
-    public enum Kind { WHOLE, PARTIAL, UNSATISFIABLE }
+    public enum Kind {
+        WHOLE,
+        PARTIAL,
+        UNSATISFIABLE
+    }
 
     private static final Pattern SINGLE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
@@ -43,7 +47,8 @@ public record ByteRange(Kind kind, long start, long end) {
             return whole();
         }
         Matcher matcher = SINGLE.matcher("bytes=" + value.substring(6).trim());
-        if (!matcher.matches() || (matcher.group(1).isEmpty() && matcher.group(2).isEmpty())) {
+        if (!matcher.matches()
+                || (matcher.group(1).isEmpty() && matcher.group(2).isEmpty())) {
             return unsatisfiable();
         }
         try {

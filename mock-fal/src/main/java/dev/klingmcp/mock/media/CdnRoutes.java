@@ -11,8 +11,7 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class CdnRoutes {
 
-    private CdnRoutes() {
-    }
+    private CdnRoutes() {}
 
     /** One-line wiring: {@code CdnRoutes.mount(router, library)}. */
     public static void mount(Router router, VideoLibrary library) {
@@ -27,13 +26,14 @@ public final class CdnRoutes {
             notFound(ctx);
             return;
         }
-        library.cachedClip(key).ifPresentOrElse(
-                file -> FileResponder.send(ctx, file, VideoLibrary.CONTENT_TYPE),
-                () -> notFound(ctx));
+        library.cachedClip(key)
+                .ifPresentOrElse(file -> FileResponder.send(ctx, file, VideoLibrary.CONTENT_TYPE), () -> notFound(ctx));
     }
 
     private static void notFound(RoutingContext ctx) {
-        ctx.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        ctx.response()
+                .setStatusCode(404)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end("{\"detail\":\"No such video; video URLs come from completed requests\"}");
     }
 }

@@ -13,15 +13,16 @@ import java.nio.file.Path;
  */
 public final class FileResponder {
 
-    private FileResponder() {
-    }
+    private FileResponder() {}
 
     /** Sends {@code file} with {@code contentType}; ends the exchange with 404 if the file vanished meanwhile. */
     public static void send(RoutingContext ctx, Path file, String contentType) {
         String filename = file.toString();
         ctx.vertx().fileSystem().props(filename).onComplete(props -> {
             if (props.failed() || !props.result().isRegularFile()) {
-                ctx.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                ctx.response()
+                        .setStatusCode(404)
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                         .end("{\"detail\":\"File not found\"}");
                 return;
             }
@@ -36,14 +37,19 @@ public final class FileResponder {
                         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                         .end("{\"detail\":\"Range '" + jsonSafe(ctx.request().getHeader("Range"))
                                 + "' cannot be satisfied; the file has " + size + " bytes (use bytes=first-last)\"}");
-                case PARTIAL -> stream(ctx, response.setStatusCode(206)
-                        .putHeader(HttpHeaders.CONTENT_RANGE, range.contentRange(size)), filename, range.start(), range.length());
+                case PARTIAL -> stream(
+                        ctx,
+                        response.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE, range.contentRange(size)),
+                        filename,
+                        range.start(),
+                        range.length());
                 case WHOLE -> stream(ctx, response.setStatusCode(200), filename, 0, size);
             }
         });
     }
 
-    private static void stream(RoutingContext ctx, HttpServerResponse response, String filename, long offset, long length) {
+    private static void stream(
+            RoutingContext ctx, HttpServerResponse response, String filename, long offset, long length) {
         response.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length));
         if (ctx.request().method() == HttpMethod.HEAD) {
             response.end();

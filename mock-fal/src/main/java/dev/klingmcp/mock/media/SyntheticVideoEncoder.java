@@ -23,8 +23,7 @@ final class SyntheticVideoEncoder {
     private static final int COUNTER_BITS = 8;
     private static final int BLOCK = 8;
 
-    private SyntheticVideoEncoder() {
-    }
+    private SyntheticVideoEncoder() {}
 
     /** Writes {@code seconds * fps} frames of {@code ratio}'s size to {@code target} (overwritten). */
     static void encode(Path target, int seconds, AspectRatio ratio, int fps) throws IOException {

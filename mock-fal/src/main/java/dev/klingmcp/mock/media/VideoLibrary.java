@@ -36,9 +36,11 @@ public final class VideoLibrary implements AutoCloseable {
     public static final String PATH_PREFIX = "/cdn/videos/";
     /** fal names Kling outputs {@code output.mp4}; the mock keeps that name. */
     public static final String FILE_NAME = "output.mp4";
+
     public static final String CONTENT_TYPE = "video/mp4";
     /** Bump when the rendering changes so that stale cached clips are not served. */
     private static final String RENDER_VERSION = "r1";
+
     private static final Pattern KEY = Pattern.compile("(\\d{1,2})s-(16x9|9x16|1x1)");
 
     private final Path cacheDir;
@@ -60,7 +62,8 @@ public final class VideoLibrary implements AutoCloseable {
         this.cacheDir = cacheDir;
         this.baseUrl = baseUrl;
         this.fps = fps;
-        // Encoding is CPU-bound; two threads match the CI machine and keep distinct keys from queueing behind each other.
+        // Encoding is CPU-bound; two threads match the CI machine and keep distinct keys from queueing behind each
+        // other.
         this.encoders = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "mock-fal-video-encoder");
             thread.setDaemon(true);
@@ -124,8 +127,8 @@ public final class VideoLibrary implements AutoCloseable {
     }
 
     private CompletableFuture<Path> clipFile(String key, int seconds, AspectRatio ratio) {
-        CompletableFuture<Path> clip = clips.computeIfAbsent(key, k -> CompletableFuture.supplyAsync(
-                () -> encodeUnlessCached(k, seconds, ratio), encoders));
+        CompletableFuture<Path> clip = clips.computeIfAbsent(
+                key, k -> CompletableFuture.supplyAsync(() -> encodeUnlessCached(k, seconds, ratio), encoders));
         // A failed encoding must not poison the key forever: forget it so the next caller retries.
         clip.whenComplete((file, failure) -> {
             if (failure != null) {
@@ -190,8 +193,8 @@ public final class VideoLibrary implements AutoCloseable {
 
     private static void checkSeconds(int seconds) {
         if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
-            throw new IllegalArgumentException(
-                    "duration " + seconds + " s is not supported; allowed: " + MIN_SECONDS + ".." + MAX_SECONDS + " seconds");
+            throw new IllegalArgumentException("duration " + seconds + " s is not supported; allowed: " + MIN_SECONDS
+                    + ".." + MAX_SECONDS + " seconds");
         }
     }
 }

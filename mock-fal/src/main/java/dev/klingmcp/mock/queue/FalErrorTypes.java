@@ -8,8 +8,7 @@ import java.util.Map;
  */
 public final class FalErrorTypes {
 
-    private record Entry(int httpStatus, String message) {
-    }
+    private record Entry(int httpStatus, String message) {}
 
     private static final Map<String, Entry> KNOWN = Map.ofEntries(
             Map.entry("request_timeout", new Entry(504, "Request timed out")),
@@ -28,8 +27,7 @@ public final class FalErrorTypes {
             Map.entry("bad_request", new Entry(400, "Bad request")),
             Map.entry("internal_error", new Entry(500, "Internal error")));
 
-    private FalErrorTypes() {
-    }
+    private FalErrorTypes() {}
 
     public static int httpStatus(String errorType) {
         Entry e = KNOWN.get(errorType);

@@ -15,8 +15,7 @@ final class Job {
     /** Progress lines written while IN_PROGRESS, as fractions of the run. */
     private static final double[] PROGRESS_STEPS = {0.2, 0.4, 0.6, 0.8};
 
-    private record PlannedLog(long atMillis, String message) {
-    }
+    private record PlannedLog(long atMillis, String message) {}
 
     final String id;
     final long seq;
@@ -30,6 +29,7 @@ final class Job {
     final long readyAt;
     /** When {@code x-fal-request-timeout} expires if the job has not started; NEVER without the header. */
     final long startDeadline;
+
     final long runMillis;
 
     JobStatus status = JobStatus.IN_QUEUE;
@@ -53,7 +53,8 @@ final class Job {
         this.faults = request.faults();
         this.submittedAt = submittedAt;
         this.readyAt = request.faults().stuckInQueue() ? NEVER : submittedAt + queueMillis;
-        this.startDeadline = request.startTimeout() == null ? NEVER
+        this.startDeadline = request.startTimeout() == null
+                ? NEVER
                 : submittedAt + Math.max(1, request.startTimeout().toMillis());
         this.runMillis = runMillis;
     }
@@ -63,11 +64,13 @@ final class Job {
         status = JobStatus.IN_PROGRESS;
         startedAt = now;
         endAt = now + runMillis;
-        logs.add(JobLog.info("Starting generation on " + endpoint.id() + ": " + shape.seconds() + "s, "
-                + shape.aspectRatio() + ", audio " + (input.path("generate_audio").asBoolean(false) ? "on" : "off"), now));
+        logs.add(JobLog.info(
+                "Starting generation on " + endpoint.id() + ": " + shape.seconds() + "s, " + shape.aspectRatio()
+                        + ", audio " + (input.path("generate_audio").asBoolean(false) ? "on" : "off"),
+                now));
         for (double step : PROGRESS_STEPS) {
-            plannedLogs.add(new PlannedLog(now + Math.round(runMillis * step),
-                    "Generating video... " + Math.round(step * 100) + "%"));
+            plannedLogs.add(new PlannedLog(
+                    now + Math.round(runMillis * step), "Generating video... " + Math.round(step * 100) + "%"));
         }
         if (faults.runnerFailure() != null) {
             failAt = now + runMillis / 2;
@@ -82,7 +85,8 @@ final class Job {
     /** Writes every planned line due by {@code now}; true when at least one was written. */
     boolean emitLogsDue(long now) {
         boolean any = false;
-        while (!plannedLogs.isEmpty() && plannedLogs.peekFirst().atMillis() <= now
+        while (!plannedLogs.isEmpty()
+                && plannedLogs.peekFirst().atMillis() <= now
                 && plannedLogs.peekFirst().atMillis() <= Math.min(endAt, failAt)) {
             PlannedLog log = plannedLogs.removeFirst();
             logs.add(JobLog.info(log.message(), log.atMillis()));
@@ -113,10 +117,23 @@ final class Job {
     }
 
     JobSnapshot snapshot(int queuePosition) {
-        Double inference = status == JobStatus.COMPLETED && startedAt >= 0
-                ? (completedAt - startedAt) / 1000.0 : null;
-        return new JobSnapshot(id, endpoint.id(), endpoint.appId(), status, queuePosition, List.copyOf(logs),
-                inference, failure, cancelled, submittedAt, startedAt >= 0 ? startedAt : null,
-                completedAt >= 0 ? completedAt : null, shape.seconds(), shape.aspectRatio(), webhookUrl, input);
+        Double inference = status == JobStatus.COMPLETED && startedAt >= 0 ? (completedAt - startedAt) / 1000.0 : null;
+        return new JobSnapshot(
+                id,
+                endpoint.id(),
+                endpoint.appId(),
+                status,
+                queuePosition,
+                List.copyOf(logs),
+                inference,
+                failure,
+                cancelled,
+                submittedAt,
+                startedAt >= 0 ? startedAt : null,
+                completedAt >= 0 ? completedAt : null,
+                shape.seconds(),
+                shape.aspectRatio(),
+                webhookUrl,
+                input);
     }
 }

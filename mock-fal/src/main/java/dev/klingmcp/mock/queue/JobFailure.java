@@ -53,8 +53,8 @@ public record JobFailure(int httpStatus, ObjectNode body, String statusError, St
     public static JobFailure infrastructure(String errorType) {
         String message = FalErrorTypes.message(errorType);
         ObjectNode body = JSON.objectNode().put("detail", message).put("error_type", errorType);
-        return new JobFailure(FalErrorTypes.httpStatus(errorType), body, message, errorType,
-                "request_timeout".equals(errorType));
+        return new JobFailure(
+                FalErrorTypes.httpStatus(errorType), body, message, errorType, "request_timeout".equals(errorType));
     }
 
     private static ObjectNode toJson(Map<String, Object> ctx) {

@@ -18,7 +18,8 @@ public record JobFaults(boolean stuckInQueue, String runnerFailure, boolean canc
 
     /** Combines two decisions (a scripted one and a random one, say); either side's faults apply. */
     public JobFaults and(JobFaults other) {
-        return new JobFaults(stuckInQueue || other.stuckInQueue,
+        return new JobFaults(
+                stuckInQueue || other.stuckInQueue,
                 runnerFailure != null ? runnerFailure : other.runnerFailure,
                 cancelIgnored || other.cancelIgnored);
     }

@@ -14,10 +14,23 @@ import java.util.List;
  * @param videoSeconds     duration of the video the job produces
  * @param aspectRatio      aspect ratio of the video the job produces, e.g. {@code 16:9}
  */
-public record JobSnapshot(String requestId, String endpointId, String appId, JobStatus status, int queuePosition,
-                          List<JobLog> logs, Double inferenceSeconds, JobFailure failure, boolean cancelled,
-                          long submittedAtMillis, Long startedAtMillis, Long completedAtMillis,
-                          int videoSeconds, String aspectRatio, String webhookUrl, JsonNode input) {
+public record JobSnapshot(
+        String requestId,
+        String endpointId,
+        String appId,
+        JobStatus status,
+        int queuePosition,
+        List<JobLog> logs,
+        Double inferenceSeconds,
+        JobFailure failure,
+        boolean cancelled,
+        long submittedAtMillis,
+        Long startedAtMillis,
+        Long completedAtMillis,
+        int videoSeconds,
+        String aspectRatio,
+        String webhookUrl,
+        JsonNode input) {
 
     public boolean completed() {
         return status == JobStatus.COMPLETED;

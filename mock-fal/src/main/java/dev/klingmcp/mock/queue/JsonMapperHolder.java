@@ -7,6 +7,5 @@ final class JsonMapperHolder {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private JsonMapperHolder() {
-    }
+    private JsonMapperHolder() {}
 }

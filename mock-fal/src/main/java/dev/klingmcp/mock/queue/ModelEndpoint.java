@@ -15,8 +15,12 @@ import java.util.function.Function;
  * @param runSecondsPer5s typical real-time run for 5 s of output video; scaled linearly with the requested duration
  * @param validator       validates the input the way the runner does; an empty list means valid
  */
-public record ModelEndpoint(String id, String appId, double queueSeconds, double runSecondsPer5s,
-                            Function<JsonNode, List<InputProblem>> validator) {
+public record ModelEndpoint(
+        String id,
+        String appId,
+        double queueSeconds,
+        double runSecondsPer5s,
+        Function<JsonNode, List<InputProblem>> validator) {
 
     public ModelEndpoint {
         if (!id.startsWith(appId + "/") && !id.equals(appId)) {

@@ -49,9 +49,10 @@ public final class QueueEngine {
     private final List<Job> active = new ArrayList<>();
     /** Completed jobs in completion order (simulated time never goes back), for retention. */
     private final ArrayDeque<Job> completed = new ArrayDeque<>();
+
     private final SerialDispatcher dispatcher = new SerialDispatcher();
     private final List<Consumer<JobSnapshot>> completionHooks = new CopyOnWriteArrayList<>();
-    private volatile Runnable scheduleChanged = () -> { };
+    private volatile Runnable scheduleChanged = () -> {};
     private long seq;
 
     public QueueEngine(SimClock clock, RequestIds ids, Settings settings, SubmitCounters counters) {
@@ -89,14 +90,17 @@ public final class QueueEngine {
             String endpointId = request.endpoint().id();
             if (maxQueueLength != null) {
                 int waiting = (int) active.stream()
-                        .filter(j -> j.status == JobStatus.IN_QUEUE && j.endpoint.id().equals(endpointId)).count();
+                        .filter(j -> j.status == JobStatus.IN_QUEUE
+                                && j.endpoint.id().equals(endpointId))
+                        .count();
                 if (waiting >= maxQueueLength) {
                     throw new QueueFullException(waiting, maxQueueLength);
                 }
             }
             VideoShape shape = VideoShape.of(request.input());
             long queueMillis = Math.round(request.endpoint().queueSeconds() * 1000);
-            long runMillis = Math.max(1, Math.round(request.endpoint().runSecondsPer5s() * 1000 * shape.seconds() / 5.0));
+            long runMillis =
+                    Math.max(1, Math.round(request.endpoint().runSecondsPer5s() * 1000 * shape.seconds() / 5.0));
             Job job = new Job(ids.next(now), ++seq, request, now, queueMillis, runMillis);
             jobs.put(job.id, job);
             active.add(job);
@@ -203,8 +207,10 @@ public final class QueueEngine {
         List<JobSnapshot> all;
         synchronized (lock) {
             catchUp();
-            all = jobs.values().stream().sorted(Comparator.comparingLong(j -> j.seq))
-                    .map(j -> j.snapshot(queuePosition(j))).toList();
+            all = jobs.values().stream()
+                    .sorted(Comparator.comparingLong(j -> j.seq))
+                    .map(j -> j.snapshot(queuePosition(j)))
+                    .toList();
         }
         afterOperation();
         return all;
@@ -317,7 +323,8 @@ public final class QueueEngine {
         if (settings.concurrency() <= 0) {
             return true;
         }
-        long running = active.stream().filter(j -> j.status == JobStatus.IN_PROGRESS).count();
+        long running =
+                active.stream().filter(j -> j.status == JobStatus.IN_PROGRESS).count();
         return running < settings.concurrency();
     }
 
@@ -327,7 +334,8 @@ public final class QueueEngine {
         }
         int ahead = 0;
         for (Job other : active) {
-            if (other.seq < job.seq && other.status == JobStatus.IN_QUEUE
+            if (other.seq < job.seq
+                    && other.status == JobStatus.IN_QUEUE
                     && other.endpoint.id().equals(job.endpoint.id())) {
                 ahead++;
             }

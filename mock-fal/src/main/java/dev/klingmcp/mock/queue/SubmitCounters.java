@@ -11,8 +11,7 @@ import java.util.TreeMap;
 public final class SubmitCounters {
 
     /** Counts for one endpoint. */
-    public record Count(long attempts, long accepted) {
-    }
+    public record Count(long attempts, long accepted) {}
 
     private final Map<String, long[]> counts = new TreeMap<>();
 

@@ -12,8 +12,8 @@ import java.time.Duration;
  * @param startTimeout {@code x-fal-request-timeout}: the job must have started within this (simulated) time, or null
  * @param faults       misbehaviour chosen for this job by the fault injector
  */
-public record SubmitRequest(ModelEndpoint endpoint, JsonNode input, String webhookUrl, Duration startTimeout,
-                            JobFaults faults) {
+public record SubmitRequest(
+        ModelEndpoint endpoint, JsonNode input, String webhookUrl, Duration startTimeout, JobFaults faults) {
 
     public SubmitRequest {
         faults = faults == null ? JobFaults.NONE : faults;

@@ -21,17 +21,17 @@ import java.util.HexFormat;
 final class BodyToFile {
 
     /** What was written: byte count and MD5 hex (the etag). */
-    record Written(long size, String md5) {
-    }
+    record Written(long size, String md5) {}
 
-    private BodyToFile() {
-    }
+    private BodyToFile() {}
 
     /** {@code body} should already be paused (routes pause it before any async step) so that no chunk is lost. */
     static Future<Written> write(Vertx vertx, ReadStream<Buffer> body, Path target, long maxBytes) {
         body.pause();
         OpenOptions create = new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true);
-        return vertx.fileSystem().open(target.toString(), create).compose(file -> pump(vertx, body, file, target, maxBytes));
+        return vertx.fileSystem()
+                .open(target.toString(), create)
+                .compose(file -> pump(vertx, body, file, target, maxBytes));
     }
 
     /** For a body that something upstream already buffered (a misplaced BodyHandler): same result, same limits. */
@@ -41,11 +41,13 @@ final class BodyToFile {
         }
         MessageDigest md5 = md5();
         md5.update(alreadyRead.getBytes());
-        return vertx.fileSystem().writeFile(target.toString(), alreadyRead)
+        return vertx.fileSystem()
+                .writeFile(target.toString(), alreadyRead)
                 .map(ignored -> new Written(alreadyRead.length(), HexFormat.of().formatHex(md5.digest())));
     }
 
-    private static Future<Written> pump(Vertx vertx, ReadStream<Buffer> body, AsyncFile file, Path target, long maxBytes) {
+    private static Future<Written> pump(
+            Vertx vertx, ReadStream<Buffer> body, AsyncFile file, Path target, long maxBytes) {
         Promise<Written> done = Promise.promise();
         MessageDigest md5 = md5();
         long[] size = {0};

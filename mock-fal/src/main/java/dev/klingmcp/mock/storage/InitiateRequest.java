@@ -33,22 +33,29 @@ record InitiateRequest(String contentType, String fileName, Duration expiresAfte
         }
         JsonNode name = json.get("file_name");
         if (name != null && !name.isNull() && !name.isTextual()) {
-            throw StorageException.invalid(List.of("body", "file_name"), "Input should be a valid string", "string_type");
+            throw StorageException.invalid(
+                    List.of("body", "file_name"), "Input should be a valid string", "string_type");
         }
-        return new InitiateRequest(contentType(contentType == null ? null : contentType.textValue(), typeLoc),
-                fileName(name == null ? null : name.textValue(), List.of("body", "file_name")), lifecycle(lifecycleHeader));
+        return new InitiateRequest(
+                contentType(contentType == null ? null : contentType.textValue(), typeLoc),
+                fileName(name == null ? null : name.textValue(), List.of("body", "file_name")),
+                lifecycle(lifecycleHeader));
     }
 
     /** The token flow's {@code POST {base_url}/files/upload} carries the same facts in headers. */
     static InitiateRequest fromHeaders(String contentType, String fileNameHeader, String lifecycleHeader) {
-        return new InitiateRequest(contentType(contentType, List.of("header", "Content-Type")),
-                fileName(fileNameHeader, List.of("header", "X-Fal-File-Name")), lifecycle(lifecycleHeader));
+        return new InitiateRequest(
+                contentType(contentType, List.of("header", "Content-Type")),
+                fileName(fileNameHeader, List.of("header", "X-Fal-File-Name")),
+                lifecycle(lifecycleHeader));
     }
 
     static void checkStorageType(String storageType) {
         if (storageType != null && !STORAGE_TYPES.contains(storageType)) {
-            throw StorageException.invalid(List.of("query", "storage_type"),
-                    "Input should be one of: fal-cdn-v3, fal-cdn, gcs (was '" + storageType + "')", "enum");
+            throw StorageException.invalid(
+                    List.of("query", "storage_type"),
+                    "Input should be one of: fal-cdn-v3, fal-cdn, gcs (was '" + storageType + "')",
+                    "enum");
         }
     }
 
@@ -57,8 +64,8 @@ record InitiateRequest(String contentType, String fileName, Duration expiresAfte
             throw StorageException.invalid(loc, "Field required: the MIME type of the file, e.g. image/png", "missing");
         }
         if (!MIME.matcher(value).matches()) {
-            throw StorageException.invalid(loc, "Input should be a MIME type like image/png (was '" + value + "')",
-                    "value_error");
+            throw StorageException.invalid(
+                    loc, "Input should be a MIME type like image/png (was '" + value + "')", "value_error");
         }
         return value;
     }
@@ -68,12 +75,16 @@ record InitiateRequest(String contentType, String fileName, Duration expiresAfte
         try {
             json = body == null || body.length == 0 ? null : JSON.readTree(body);
         } catch (IOException e) {
-            throw StorageException.invalid(List.of("body"), "JSON decode error: the body must be a JSON object with"
-                    + " content_type and file_name", "json_invalid");
+            throw StorageException.invalid(
+                    List.of("body"),
+                    "JSON decode error: the body must be a JSON object with" + " content_type and file_name",
+                    "json_invalid");
         }
         if (json == null || !json.isObject()) {
-            throw StorageException.invalid(List.of("body"),
-                    "Input should be a JSON object with content_type and file_name", "model_attributes_type");
+            throw StorageException.invalid(
+                    List.of("body"),
+                    "Input should be a JSON object with content_type and file_name",
+                    "model_attributes_type");
         }
         return json;
     }
@@ -82,14 +93,15 @@ record InitiateRequest(String contentType, String fileName, Duration expiresAfte
         if (text == null) {
             return System.currentTimeMillis() + ".bin"; // what @fal-ai/client itself does for a nameless blob
         }
-        String lastSegment = text.substring(Math.max(text.lastIndexOf('/'), text.lastIndexOf('\\')) + 1).strip();
+        String lastSegment = text.substring(Math.max(text.lastIndexOf('/'), text.lastIndexOf('\\')) + 1)
+                .strip();
         if (lastSegment.isEmpty() || lastSegment.equals(".") || lastSegment.equals("..")) {
-            throw StorageException.invalid(loc, "file_name must name a file, e.g. photo.png (was '" + text + "')",
-                    "value_error");
+            throw StorageException.invalid(
+                    loc, "file_name must name a file, e.g. photo.png (was '" + text + "')", "value_error");
         }
         if (lastSegment.length() > MAX_NAME) {
-            throw StorageException.invalid(loc, "String should have at most " + MAX_NAME + " characters",
-                    "string_too_long");
+            throw StorageException.invalid(
+                    loc, "String should have at most " + MAX_NAME + " characters", "string_too_long");
         }
         return lastSegment;
     }
@@ -103,15 +115,16 @@ record InitiateRequest(String contentType, String fileName, Duration expiresAfte
         try {
             json = JSON.readTree(header);
         } catch (IOException e) {
-            throw StorageException.invalid(loc, "must be JSON like {\"expiration_duration_seconds\": 3600}", "json_invalid");
+            throw StorageException.invalid(
+                    loc, "must be JSON like {\"expiration_duration_seconds\": 3600}", "json_invalid");
         }
         JsonNode seconds = json == null ? null : json.get("expiration_duration_seconds");
         if (seconds == null || seconds.isNull()) {
             return null;
         }
         if (!seconds.canConvertToLong() || !seconds.isIntegralNumber() || seconds.asLong() < 1) {
-            throw StorageException.invalid(loc, "expiration_duration_seconds must be a positive integer (was "
-                    + seconds + ")", "value_error");
+            throw StorageException.invalid(
+                    loc, "expiration_duration_seconds must be a positive integer (was " + seconds + ")", "value_error");
         }
         return Duration.ofSeconds(seconds.asLong());
     }

@@ -14,6 +14,7 @@ public record StorageOptions(Path root, long maxFileBytes, int maxParts) {
 
     /** fal's own limits are enforced by its clients; the mock accepts anything a test could reasonably send. */
     public static final long DEFAULT_MAX_FILE_BYTES = 1L << 30;
+
     public static final int DEFAULT_MAX_PARTS = 10_000;
 
     public StorageOptions {

@@ -44,8 +44,7 @@ public final class StorageRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SMALL_JSON_LIMIT = 1 << 20;
 
-    private StorageRoutes() {
-    }
+    private StorageRoutes() {}
 
     /** Wiring without auth on the {@code /storage/...} calls (fal's public mode). */
     public static void mount(Router router, StorageService storage) {
@@ -58,36 +57,53 @@ public final class StorageRoutes {
      * {@code /storage/auth/token}): empty lets the call through, otherwise it is the 401 detail. The {@code /cdn/...}
      * routes are never key-checked: presigned URLs carry their own signature and the token upload its bearer token.
      */
-    public static void mount(Router router, StorageService storage,
-                             Function<HttpServerRequest, Optional<String>> authRefusal) {
-        // Pause upload bodies before any other (possibly asynchronous, e.g. fault-injecting) handler can let chunks flow
+    public static void mount(
+            Router router, StorageService storage, Function<HttpServerRequest, Optional<String>> authRefusal) {
+        // Pause upload bodies before any other (possibly asynchronous, e.g. fault-injecting) handler can let chunks
+        // flow
         // unheard. If something answers without reading the body, resume it so the rest is discarded: a paused body
         // plus an early answer would otherwise stall the client, which is still sending.
-        router.route().pathRegex("^(" + StorageService.UPLOAD_PREFIX + "|" + StorageService.MULTIPART_PREFIX + "|"
-                + StorageService.TOKEN_UPLOAD_PATH + "$).*").order(-10_000).handler(ctx -> {
+        router.route()
+                .pathRegex("^(" + StorageService.UPLOAD_PREFIX + "|" + StorageService.MULTIPART_PREFIX + "|"
+                        + StorageService.TOKEN_UPLOAD_PATH + "$).*")
+                .order(-10_000)
+                .handler(ctx -> {
                     ctx.request().pause();
                     ctx.addHeadersEndHandler(ignored -> ctx.request().resume());
                     ctx.next();
                 });
 
-        BodyHandler smallJson = BodyHandler.create().setBodyLimit(SMALL_JSON_LIMIT).setHandleFileUploads(false);
+        BodyHandler smallJson =
+                BodyHandler.create().setBodyLimit(SMALL_JSON_LIMIT).setHandleFileUploads(false);
         // Vert.x 5 wants a route's BodyHandler before its user handlers, so the (1 MiB-capped) JSON is read first.
-        Handler<RoutingContext> keyCheck = ctx -> authRefusal.apply(ctx.request()).ifPresentOrElse(
-                detail -> fail(ctx, new StorageException(401, detail)), ctx::next);
-        router.post("/storage/upload/initiate").handler(smallJson).handler(keyCheck)
+        Handler<RoutingContext> keyCheck = ctx -> authRefusal
+                .apply(ctx.request())
+                .ifPresentOrElse(detail -> fail(ctx, new StorageException(401, detail)), ctx::next);
+        router.post("/storage/upload/initiate")
+                .handler(smallJson)
+                .handler(keyCheck)
                 .handler(ctx -> initiate(ctx, storage, false));
-        router.post("/storage/upload/initiate-multipart").handler(smallJson).handler(keyCheck)
+        router.post("/storage/upload/initiate-multipart")
+                .handler(smallJson)
+                .handler(keyCheck)
                 .handler(ctx -> initiate(ctx, storage, true));
         router.post("/storage/auth/token").handler(smallJson).handler(keyCheck).handler(ctx -> token(ctx, storage));
-        router.post(StorageService.TOKEN_UPLOAD_PATH).handler(ctx -> answer(ctx, direct(ctx, storage),
-                file -> json(ctx, 200, Map.of("access_url", file.url()))));
+        router.post(StorageService.TOKEN_UPLOAD_PATH)
+                .handler(ctx ->
+                        answer(ctx, direct(ctx, storage), file -> json(ctx, 200, Map.of("access_url", file.url()))));
 
-        router.put(StorageService.UPLOAD_PREFIX + ":id").handler(ctx -> answer(ctx,
-                upload(ctx, storage), file -> ctx.response().setStatusCode(200).end()));
-        router.put(StorageService.MULTIPART_PREFIX + ":id/:part").handler(ctx -> answer(ctx,
-                part(ctx, storage), receipt -> json(ctx, 200, receipt.toFalJson())));
-        router.post(StorageService.MULTIPART_PREFIX + ":id/complete").handler(smallJson).handler(ctx -> answer(ctx,
-                complete(ctx, storage), file -> json(ctx, 200, Map.of("file_url", file.url(), "file_size", file.size()))));
+        router.put(StorageService.UPLOAD_PREFIX + ":id")
+                .handler(ctx -> answer(ctx, upload(ctx, storage), file -> ctx.response()
+                        .setStatusCode(200)
+                        .end()));
+        router.put(StorageService.MULTIPART_PREFIX + ":id/:part")
+                .handler(ctx -> answer(ctx, part(ctx, storage), receipt -> json(ctx, 200, receipt.toFalJson())));
+        router.post(StorageService.MULTIPART_PREFIX + ":id/complete")
+                .handler(smallJson)
+                .handler(ctx -> answer(
+                        ctx,
+                        complete(ctx, storage),
+                        file -> json(ctx, 200, Map.of("file_url", file.url(), "file_size", file.size()))));
 
         router.route(HttpMethod.GET, StorageService.FILES_PREFIX + ":id/:name").handler(ctx -> serve(ctx, storage));
         router.route(HttpMethod.HEAD, StorageService.FILES_PREFIX + ":id/:name").handler(ctx -> serve(ctx, storage));
@@ -95,10 +111,12 @@ public final class StorageRoutes {
 
     private static void initiate(RoutingContext ctx, StorageService storage, boolean multipart) {
         try {
-            InitiateRequest request = InitiateRequest.parse(ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes(),
-                    ctx.request().getParam("storage_type"), lifecycleHeader(ctx.request()));
-            UploadTicket ticket = storage.initiate(request.contentType(), request.fileName(), multipart,
-                    request.expiresAfter());
+            InitiateRequest request = InitiateRequest.parse(
+                    ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes(),
+                    ctx.request().getParam("storage_type"),
+                    lifecycleHeader(ctx.request()));
+            UploadTicket ticket =
+                    storage.initiate(request.contentType(), request.fileName(), multipart, request.expiresAfter());
             json(ctx, 200, ticket.toFalJson());
         } catch (StorageException e) {
             fail(ctx, e);
@@ -118,19 +136,26 @@ public final class StorageRoutes {
         HttpServerRequest request = ctx.request();
         InitiateRequest facts;
         try {
-            facts = InitiateRequest.fromHeaders(request.getHeader(HttpHeaders.CONTENT_TYPE),
-                    request.getHeader("X-Fal-File-Name"), lifecycleHeader(request));
+            facts = InitiateRequest.fromHeaders(
+                    request.getHeader(HttpHeaders.CONTENT_TYPE),
+                    request.getHeader("X-Fal-File-Name"),
+                    lifecycleHeader(request));
         } catch (StorageException e) {
             return Future.failedFuture(e);
         }
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
         if (ctx.body().available()) {
             warnBuffered(ctx);
-            return storage.receiveDirect(authorization, facts.contentType(), facts.fileName(), facts.expiresAfter(),
+            return storage.receiveDirect(
+                    authorization,
+                    facts.contentType(),
+                    facts.fileName(),
+                    facts.expiresAfter(),
                     ctx.body().buffer());
         }
         continueIfExpected(request);
-        return storage.receiveDirect(authorization, facts.contentType(), facts.fileName(), facts.expiresAfter(), request);
+        return storage.receiveDirect(
+                authorization, facts.contentType(), facts.fileName(), facts.expiresAfter(), request);
     }
 
     /** fal's clients send the lifecycle under either name. */
@@ -157,9 +182,8 @@ public final class StorageRoutes {
         try {
             partNumber = Integer.parseInt(ctx.pathParam("part"));
         } catch (NumberFormatException e) {
-            return Future.failedFuture(StorageException.badRequest(
-                    "part number '" + ctx.pathParam("part") + "' is not an integer; allowed: 1.."
-                            + storage.options().maxParts()));
+            return Future.failedFuture(StorageException.badRequest("part number '" + ctx.pathParam("part")
+                    + "' is not an integer; allowed: 1.." + storage.options().maxParts()));
         }
         if (ctx.body().available()) {
             warnBuffered(ctx);
@@ -172,7 +196,10 @@ public final class StorageRoutes {
     private static Future<StoredFile> complete(RoutingContext ctx, StorageService storage) {
         List<PartReceipt> parts;
         try {
-            parts = parseParts(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+            parts = parseParts(
+                    ctx.body().buffer() == null
+                            ? new byte[0]
+                            : ctx.body().buffer().getBytes());
         } catch (StorageException e) {
             return Future.failedFuture(e);
         }
@@ -184,13 +211,17 @@ public final class StorageRoutes {
         try {
             json = JSON.readTree(body);
         } catch (IOException e) {
-            throw StorageException.invalid(List.of("body"), "JSON decode error: expected {\"parts\": [{\"partNumber\": 1,"
-                    + " \"etag\": \"…\"}, …]}", "json_invalid");
+            throw StorageException.invalid(
+                    List.of("body"),
+                    "JSON decode error: expected {\"parts\": [{\"partNumber\": 1," + " \"etag\": \"…\"}, …]}",
+                    "json_invalid");
         }
         JsonNode parts = json == null ? null : json.get("parts");
         if (parts == null || !parts.isArray()) {
-            throw StorageException.invalid(List.of("body", "parts"),
-                    "Field required: a list of {partNumber, etag} as returned by the part uploads", "missing");
+            throw StorageException.invalid(
+                    List.of("body", "parts"),
+                    "Field required: a list of {partNumber, etag} as returned by the part uploads",
+                    "missing");
         }
         List<PartReceipt> receipts = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
@@ -198,12 +229,16 @@ public final class StorageRoutes {
             JsonNode number = part.get("partNumber");
             JsonNode etag = part.get("etag");
             if (number == null || !number.isInt()) {
-                throw StorageException.invalid(List.of("body", "parts", i, "partNumber"),
-                        "Input should be a valid integer", number == null ? "missing" : "int_type");
+                throw StorageException.invalid(
+                        List.of("body", "parts", i, "partNumber"),
+                        "Input should be a valid integer",
+                        number == null ? "missing" : "int_type");
             }
             if (etag == null || !etag.isTextual()) {
-                throw StorageException.invalid(List.of("body", "parts", i, "etag"),
-                        "Input should be a valid string", etag == null ? "missing" : "string_type");
+                throw StorageException.invalid(
+                        List.of("body", "parts", i, "etag"),
+                        "Input should be a valid string",
+                        etag == null ? "missing" : "string_type");
             }
             receipts.add(new PartReceipt(number.asInt(), etag.asText(), -1));
         }
@@ -213,7 +248,8 @@ public final class StorageRoutes {
     private static void serve(RoutingContext ctx, StorageService storage) {
         storage.find(ctx.pathParam("id"))
                 .filter(file -> file.fileName().equals(ctx.pathParam("name")))
-                .ifPresentOrElse(file -> FileResponder.send(ctx, file.path(), file.contentType()),
+                .ifPresentOrElse(
+                        file -> FileResponder.send(ctx, file.path(), file.contentType()),
                         () -> fail(ctx, StorageException.notFound("File not found")));
     }
 
@@ -227,9 +263,17 @@ public final class StorageRoutes {
             } else if (done.cause() instanceof StorageException storageError) {
                 fail(ctx, storageError);
             } else {
-                LOG.warn("storage request {} {} failed", ctx.request().method(), ctx.request().path(), done.cause());
-                fail(ctx, new StorageException(500, "The mock could not store the upload: "
-                        + done.cause().getClass().getSimpleName()));
+                LOG.warn(
+                        "storage request {} {} failed",
+                        ctx.request().method(),
+                        ctx.request().path(),
+                        done.cause());
+                fail(
+                        ctx,
+                        new StorageException(
+                                500,
+                                "The mock could not store the upload: "
+                                        + done.cause().getClass().getSimpleName()));
             }
         });
     }
@@ -256,7 +300,10 @@ public final class StorageRoutes {
     }
 
     private static void json(RoutingContext ctx, int status, Object body) {
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(Json.encode(body));
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(Json.encode(body));
     }
 
     /** curl and some SDKs send {@code Expect: 100-continue} for big bodies and wait for this before sending. */
@@ -267,7 +314,8 @@ public final class StorageRoutes {
     }
 
     private static void warnBuffered(RoutingContext ctx) {
-        LOG.warn("{} was buffered in memory by an earlier BodyHandler; mount StorageRoutes before it",
+        LOG.warn(
+                "{} was buffered in memory by an earlier BodyHandler; mount StorageRoutes before it",
                 ctx.request().path());
     }
 }

@@ -40,10 +40,12 @@ public final class StorageService {
 
     /** Public (no auth) prefixes, like fal's CDN and presigned bucket URLs. */
     public static final String UPLOAD_PREFIX = "/cdn/upload/";
+
     public static final String MULTIPART_PREFIX = "/cdn/multipart/";
     public static final String FILES_PREFIX = "/cdn/files/";
     /** fal_client's token-authenticated upload ({@code POST {base_url}/files/upload}); base_url is {@code {mock}/cdn}. */
     public static final String TOKEN_UPLOAD_PATH = "/cdn/files/upload";
+
     public static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
 
     private final Vertx vertx;
@@ -93,20 +95,28 @@ public final class StorageService {
      * The token flow's one-shot upload: checks {@code Authorization: Bearer <token>}, then stores the body like a
      * single PUT.
      */
-    public Future<StoredFile> receiveDirect(String authorization, String contentType, String fileName,
-                                            Duration expiresAfter, ReadStream<Buffer> body) {
-        return receiveDirect(authorization, contentType, fileName, expiresAfter,
+    public Future<StoredFile> receiveDirect(
+            String authorization, String contentType, String fileName, Duration expiresAfter, ReadStream<Buffer> body) {
+        return receiveDirect(
+                authorization,
+                contentType,
+                fileName,
+                expiresAfter,
                 target -> BodyToFile.write(vertx, body, target, options.maxFileBytes()));
     }
 
-    public Future<StoredFile> receiveDirect(String authorization, String contentType, String fileName,
-                                            Duration expiresAfter, Buffer alreadyRead) {
-        return receiveDirect(authorization, contentType, fileName, expiresAfter,
+    public Future<StoredFile> receiveDirect(
+            String authorization, String contentType, String fileName, Duration expiresAfter, Buffer alreadyRead) {
+        return receiveDirect(
+                authorization,
+                contentType,
+                fileName,
+                expiresAfter,
                 target -> BodyToFile.write(vertx, alreadyRead, target, options.maxFileBytes()));
     }
 
-    private Future<StoredFile> receiveDirect(String authorization, String contentType, String fileName,
-                                             Duration expiresAfter, BodyWriter writer) {
+    private Future<StoredFile> receiveDirect(
+            String authorization, String contentType, String fileName, Duration expiresAfter, BodyWriter writer) {
         try {
             checkToken(authorization);
         } catch (StorageException e) {
@@ -119,33 +129,42 @@ public final class StorageService {
     private void checkToken(String authorization) {
         String token = authorization == null ? "" : authorization.trim();
         if (!token.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new StorageException(401, "Send 'Authorization: Bearer <token>' with a token from"
-                    + " POST /storage/auth/token");
+            throw new StorageException(
+                    401, "Send 'Authorization: Bearer <token>' with a token from" + " POST /storage/auth/token");
         }
         Instant expiresAt = tokens.get(token.substring(7).trim());
         if (expiresAt == null || !clock.instant().isBefore(expiresAt)) {
-            throw new StorageException(401, "Unknown or expired storage token; get a new one from POST /storage/auth/token");
+            throw new StorageException(
+                    401, "Unknown or expired storage token; get a new one from POST /storage/auth/token");
         }
     }
 
     /** Single PUT: the whole file in one body. A repeated PUT replaces the bytes, as with a presigned object URL. */
     public Future<StoredFile> receiveWhole(String uploadId, String signature, ReadStream<Buffer> body) {
-        return receiveWhole(uploadId, signature, target -> BodyToFile.write(vertx, body, target, options.maxFileBytes()));
+        return receiveWhole(
+                uploadId, signature, target -> BodyToFile.write(vertx, body, target, options.maxFileBytes()));
     }
 
     /** {@link #receiveWhole(String, String, ReadStream)} for a body an upstream handler already buffered. */
     public Future<StoredFile> receiveWhole(String uploadId, String signature, Buffer alreadyRead) {
-        return receiveWhole(uploadId, signature, target -> BodyToFile.write(vertx, alreadyRead, target, options.maxFileBytes()));
+        return receiveWhole(
+                uploadId, signature, target -> BodyToFile.write(vertx, alreadyRead, target, options.maxFileBytes()));
     }
 
     /** One multipart part; a retried part replaces the earlier copy. */
     public Future<PartReceipt> receivePart(String uploadId, String signature, int partNumber, ReadStream<Buffer> body) {
-        return receivePart(uploadId, signature, partNumber,
+        return receivePart(
+                uploadId,
+                signature,
+                partNumber,
                 target -> BodyToFile.write(vertx, body, target, options.maxFileBytes()));
     }
 
     public Future<PartReceipt> receivePart(String uploadId, String signature, int partNumber, Buffer alreadyRead) {
-        return receivePart(uploadId, signature, partNumber,
+        return receivePart(
+                uploadId,
+                signature,
+                partNumber,
                 target -> BodyToFile.write(vertx, alreadyRead, target, options.maxFileBytes()));
     }
 
@@ -208,10 +227,13 @@ public final class StorageService {
         } catch (StorageException e) {
             return Future.failedFuture(e);
         }
-        return writer.writeTo(partial).compose(written -> vertx.executeBlocking(() -> {
-            Path target = publish(upload, partial);
-            return upload.complete(describe(upload, target, written.size()));
-        }, false));
+        return writer.writeTo(partial)
+                .compose(written -> vertx.executeBlocking(
+                        () -> {
+                            Path target = publish(upload, partial);
+                            return upload.complete(describe(upload, target, written.size()));
+                        },
+                        false));
     }
 
     private Future<PartReceipt> receivePart(String uploadId, String signature, int partNumber, BodyWriter writer) {
@@ -230,13 +252,17 @@ public final class StorageService {
         } catch (StorageException e) {
             return Future.failedFuture(e);
         }
-        return writer.writeTo(partial).compose(written -> vertx.executeBlocking(() -> {
-            Path part = partFile(upload, partNumber);
-            Files.move(partial, part, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            PartReceipt receipt = new PartReceipt(partNumber, written.md5(), written.size());
-            upload.parts().put(partNumber, receipt);
-            return receipt;
-        }, false));
+        return writer.writeTo(partial)
+                .compose(written -> vertx.executeBlocking(
+                        () -> {
+                            Path part = partFile(upload, partNumber);
+                            Files.move(
+                                    partial, part, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                            PartReceipt receipt = new PartReceipt(partNumber, written.md5(), written.size());
+                            upload.parts().put(partNumber, receipt);
+                            return receipt;
+                        },
+                        false));
     }
 
     private List<Path> checkParts(Upload upload, List<PartReceipt> parts) {
@@ -254,8 +280,9 @@ public final class StorageService {
             previous = listed.partNumber();
             PartReceipt stored = upload.parts().get(listed.partNumber());
             if (stored == null) {
-                throw StorageException.badRequest("part " + listed.partNumber() + " was never uploaded; uploaded parts: "
-                        + upload.parts().keySet().stream().sorted().toList());
+                throw StorageException.badRequest(
+                        "part " + listed.partNumber() + " was never uploaded; uploaded parts: "
+                                + upload.parts().keySet().stream().sorted().toList());
             }
             if (!stored.etag().equals(listed.etag())) {
                 throw StorageException.badRequest("etag for part " + listed.partNumber() + " does not match: got '"
@@ -277,7 +304,10 @@ public final class StorageService {
                 return upload.completed();
             }
             Path joined = scratchFile(upload, "joined");
-            try (FileChannel out = FileChannel.open(joined, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+            try (FileChannel out = FileChannel.open(
+                    joined,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 for (Path part : partFiles) {
                     try (FileChannel in = FileChannel.open(part, StandardOpenOption.READ)) {
@@ -303,8 +333,10 @@ public final class StorageService {
         byte[] expected = upload.signature().getBytes(StandardCharsets.UTF_8);
         byte[] given = signature == null ? new byte[0] : signature.getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(expected, given)) {
-            throw new StorageException(403, "The upload URL's signature is missing or wrong; use upload_url exactly as"
-                    + " returned, including its query string");
+            throw new StorageException(
+                    403,
+                    "The upload URL's signature is missing or wrong; use upload_url exactly as"
+                            + " returned, including its query string");
         }
         return upload;
     }
@@ -317,7 +349,13 @@ public final class StorageService {
     }
 
     private StoredFile describe(Upload upload, Path target, long size) {
-        return new StoredFile(upload.id(), upload.fileName(), upload.contentType(), size, fileUrl(upload), target,
+        return new StoredFile(
+                upload.id(),
+                upload.fileName(),
+                upload.contentType(),
+                size,
+                fileUrl(upload),
+                target,
                 upload.expiresAt());
     }
 
@@ -340,7 +378,8 @@ public final class StorageService {
     }
 
     private String fileUrl(Upload upload) {
-        String name = URLEncoder.encode(upload.fileName(), StandardCharsets.UTF_8).replace("+", "%20");
+        String name =
+                URLEncoder.encode(upload.fileName(), StandardCharsets.UTF_8).replace("+", "%20");
         return base() + FILES_PREFIX + upload.id() + "/" + name;
     }
 
@@ -360,7 +399,8 @@ public final class StorageService {
             return;
         }
         try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clear " + root, e);
         }

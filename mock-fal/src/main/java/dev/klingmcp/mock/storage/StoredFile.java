@@ -14,8 +14,8 @@ import java.time.Instant;
  * @param path        where the bytes live
  * @param expiresAt   from {@code X-Fal-Object-Lifecycle.expiration_duration_seconds}; null = never
  */
-public record StoredFile(String id, String fileName, String contentType, long size, String url, Path path,
-                         Instant expiresAt) {
+public record StoredFile(
+        String id, String fileName, String contentType, long size, String url, Path path, Instant expiresAt) {
 
     boolean isExpired(Instant now) {
         return expiresAt != null && !now.isBefore(expiresAt);

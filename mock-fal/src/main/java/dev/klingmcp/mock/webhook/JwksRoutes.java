@@ -9,15 +9,15 @@ public final class JwksRoutes {
 
     public static final String PATH = "/.well-known/jwks.json";
 
-    private JwksRoutes() {
-    }
+    private JwksRoutes() {}
 
     /** One-line wiring: {@code JwksRoutes.mount(router, signer)}. */
     public static void mount(Router router, WebhookSigner signer) {
         String body = Json.encode(signer.jwks());
         router.get(PATH).handler(ctx -> ctx.response()
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                // fal tells receivers to cache keys for at most 24 h; say the same so receivers behave as in production.
+                // fal tells receivers to cache keys for at most 24 h; say the same so receivers behave as in
+                // production.
                 .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=86400")
                 .end(body));
     }

@@ -12,7 +12,12 @@ import java.util.List;
  */
 public record WebhookDelivery(String requestId, String url, Outcome outcome, List<Attempt> attempts) {
 
-    public enum Outcome { PENDING, DELIVERED, FAILED, CANCELLED }
+    public enum Outcome {
+        PENDING,
+        DELIVERED,
+        FAILED,
+        CANCELLED
+    }
 
     /**
      * One POST.
@@ -22,8 +27,7 @@ public record WebhookDelivery(String requestId, String url, Outcome outcome, Lis
      * @param error       why no 2xx (connection refused, timeout, non-2xx status), null on success
      * @param timestamp   the signed {@code X-Fal-Webhook-Timestamp} (unix seconds)
      */
-    public record Attempt(int number, int statusCode, String error, long timestamp) {
-    }
+    public record Attempt(int number, int statusCode, String error, long timestamp) {}
 
     public WebhookDelivery {
         attempts = List.copyOf(attempts);

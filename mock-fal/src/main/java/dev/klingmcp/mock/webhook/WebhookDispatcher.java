@@ -112,10 +112,15 @@ public final class WebhookDispatcher implements AutoCloseable {
                 .onComplete(result -> {
                     int status = result.succeeded() ? result.result() : 0;
                     boolean delivered = status >= 200 && status < 300;
-                    String error = delivered ? null
+                    String error = delivered
+                            ? null
                             : result.succeeded() ? "receiver answered HTTP " + status : describe(result.cause());
                     tracker.record(new Attempt(number, status, error, timestamp));
-                    LOG.info("webhook {} attempt {}/{} -> {}", tracker.requestId, number, options.maxAttempts(),
+                    LOG.info(
+                            "webhook {} attempt {}/{} -> {}",
+                            tracker.requestId,
+                            number,
+                            options.maxAttempts(),
                             delivered ? status : error);
                     if (delivered) {
                         tracker.finish(Outcome.DELIVERED);

@@ -17,8 +17,8 @@ import java.util.Objects;
  * @param error            null on success, e.g. {@code "Invalid status code: 422"} on failure
  * @param payloadError     set only when the payload could not be serialized (fal then sends {@code payload: null})
  */
-public record WebhookEvent(String requestId, String gatewayRequestId, String status, JsonNode payload, String error,
-                           String payloadError) {
+public record WebhookEvent(
+        String requestId, String gatewayRequestId, String status, JsonNode payload, String error, String payloadError) {
 
     public static final String OK = "OK";
     public static final String ERROR = "ERROR";
@@ -47,7 +47,12 @@ public record WebhookEvent(String requestId, String gatewayRequestId, String sta
 
     /** A failed request whose body was not JSON: fal sends {@code payload: null} plus {@code payload_error}. */
     public static WebhookEvent unserializablePayload(String requestId, String error) {
-        return new WebhookEvent(requestId, requestId, ERROR, null, error,
+        return new WebhookEvent(
+                requestId,
+                requestId,
+                ERROR,
+                null,
+                error,
                 "Response payload is not JSON serializable. Either return a JSON serializable object or use the queue"
                         + " endpoint to retrieve the response.");
     }

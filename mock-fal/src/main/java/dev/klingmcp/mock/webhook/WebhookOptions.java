@@ -18,8 +18,14 @@ import java.time.Duration;
  * @param userId            sent as {@code X-Fal-Webhook-User-Id} and signed
  * @param speed             divisor applied to retry delays (1 = real time)
  */
-public record WebhookOptions(int maxAttempts, Duration firstRetryDelay, double backoffMultiplier, Duration maxRetryDelay,
-                             Duration attemptTimeout, String userId, double speed) {
+public record WebhookOptions(
+        int maxAttempts,
+        Duration firstRetryDelay,
+        double backoffMultiplier,
+        Duration maxRetryDelay,
+        Duration attemptTimeout,
+        String userId,
+        double speed) {
 
     public WebhookOptions {
         if (maxAttempts < 1) {
@@ -38,27 +44,28 @@ public record WebhookOptions(int maxAttempts, Duration firstRetryDelay, double b
 
     /** fal-like: 10 attempts, 15 s doubling up to 64 min, 15 s per attempt, user id {@code mock-user}, real time. */
     public static WebhookOptions defaults() {
-        return new WebhookOptions(10, Duration.ofSeconds(15), 2.0, Duration.ofMinutes(64), Duration.ofSeconds(15),
-                "mock-user", 1.0);
+        return new WebhookOptions(
+                10, Duration.ofSeconds(15), 2.0, Duration.ofMinutes(64), Duration.ofSeconds(15), "mock-user", 1.0);
     }
 
     public WebhookOptions withSpeed(double newSpeed) {
-        return new WebhookOptions(maxAttempts, firstRetryDelay, backoffMultiplier, maxRetryDelay, attemptTimeout, userId,
-                newSpeed);
+        return new WebhookOptions(
+                maxAttempts, firstRetryDelay, backoffMultiplier, maxRetryDelay, attemptTimeout, userId, newSpeed);
     }
 
     public WebhookOptions withMaxAttempts(int attempts) {
-        return new WebhookOptions(attempts, firstRetryDelay, backoffMultiplier, maxRetryDelay, attemptTimeout, userId,
-                speed);
+        return new WebhookOptions(
+                attempts, firstRetryDelay, backoffMultiplier, maxRetryDelay, attemptTimeout, userId, speed);
     }
 
     public WebhookOptions withAttemptTimeout(Duration timeout) {
-        return new WebhookOptions(maxAttempts, firstRetryDelay, backoffMultiplier, maxRetryDelay, timeout, userId, speed);
+        return new WebhookOptions(
+                maxAttempts, firstRetryDelay, backoffMultiplier, maxRetryDelay, timeout, userId, speed);
     }
 
     public WebhookOptions withUserId(String newUserId) {
-        return new WebhookOptions(maxAttempts, firstRetryDelay, backoffMultiplier, maxRetryDelay, attemptTimeout,
-                newUserId, speed);
+        return new WebhookOptions(
+                maxAttempts, firstRetryDelay, backoffMultiplier, maxRetryDelay, attemptTimeout, newUserId, speed);
     }
 
     /**

@@ -81,7 +81,8 @@ public final class WebhookSigner {
 
     /** The exact bytes fal signs; public so receivers and tests can rebuild it from the headers. */
     public static byte[] signedMessage(String requestId, String userId, long timestampSeconds, byte[] body) {
-        String message = requestId + "\n" + userId + "\n" + timestampSeconds + "\n" + HexFormat.of().formatHex(sha256(body));
+        String message = requestId + "\n" + userId + "\n" + timestampSeconds + "\n"
+                + HexFormat.of().formatHex(sha256(body));
         return message.getBytes(StandardCharsets.UTF_8);
     }
 

@@ -23,8 +23,10 @@ class ControlApiTest {
             assertThat(job.get("endpoint_id").asText()).isEqualTo(STANDARD);
             assertThat(job.get("status").asText()).isEqualTo("IN_QUEUE");
             assertThat(job.get("input").get("prompt").asText()).isEqualTo("a cat walks");
-            assertThat(body.get("submits").get(STANDARD).get("attempts").asInt()).isEqualTo(2);
-            assertThat(body.get("submits").get(STANDARD).get("accepted").asInt()).isEqualTo(1);
+            assertThat(body.get("submits").get(STANDARD).get("attempts").asInt())
+                    .isEqualTo(2);
+            assertThat(body.get("submits").get(STANDARD).get("accepted").asInt())
+                    .isEqualTo(1);
         }
     }
 
@@ -36,18 +38,27 @@ class ControlApiTest {
             Response advanced = mock.post("/_mock/clock/advance", "{\"seconds\": 10.5}");
             assertThat(advanced.status()).isEqualTo(200);
             assertThat(advanced.json().get("now_millis").asLong()).isEqualTo(before + 10_500);
-            assertThat(mock.get("/fal-ai/kling-video/requests/" + id + "/status").json().get("status").asText())
+            assertThat(mock.get("/fal-ai/kling-video/requests/" + id + "/status")
+                            .json()
+                            .get("status")
+                            .asText())
                     .isEqualTo("IN_PROGRESS");
-            assertThat(mock.post("/_mock/clock/advance?seconds=1", null).status()).isEqualTo(200);
-            assertThat(mock.post("/_mock/clock/advance", "{\"seconds\": -1}").status()).isEqualTo(400);
-            assertThat(mock.post("/_mock/clock/advance", "{\"minutes\": 1}").json().get("detail").asText())
+            assertThat(mock.post("/_mock/clock/advance?seconds=1", null).status())
+                    .isEqualTo(200);
+            assertThat(mock.post("/_mock/clock/advance", "{\"seconds\": -1}").status())
+                    .isEqualTo(400);
+            assertThat(mock.post("/_mock/clock/advance", "{\"minutes\": 1}")
+                            .json()
+                            .get("detail")
+                            .asText())
                     .contains("seconds");
         }
     }
 
     @Test
     void aScaledClockCannotBeAdvancedByHand() {
-        try (MockFalHarness mock = MockFalHarness.start(o -> o.setManualClock(false).setSpeed(10))) {
+        try (MockFalHarness mock =
+                MockFalHarness.start(o -> o.setManualClock(false).setSpeed(10))) {
             Response r = mock.post("/_mock/clock/advance", "{\"seconds\": 1}");
             assertThat(r.status()).isEqualTo(409);
             assertThat(r.json().get("detail").asText()).contains("manual clock");
@@ -57,23 +68,42 @@ class ControlApiTest {
     @Test
     void faultsCanBeReplacedAddedAndInspected() {
         try (MockFalHarness mock = MockFalHarness.start()) {
-            Response put = mock.put("/_mock/faults", "{\"routes\":{\"status\":{\"script\":[\"503\"],"
-                    + "\"probabilities\":{\"429\":0.25}}},\"job\":{\"script\":[\"stuck\"]},\"retry_after_seconds\":3}");
+            Response put = mock.put(
+                    "/_mock/faults",
+                    "{\"routes\":{\"status\":{\"script\":[\"503\"],"
+                            + "\"probabilities\":{\"429\":0.25}}},\"job\":{\"script\":[\"stuck\"]},\"retry_after_seconds\":3}");
             assertThat(put.status()).isEqualTo(200);
             JsonNode plan = put.json().get("plan");
-            assertThat(plan.get("routes").get("status").get("script").toString()).isEqualTo("[\"503\"]");
-            assertThat(plan.get("routes").get("status").get("probabilities").get("429").asDouble()).isEqualTo(0.25);
+            assertThat(plan.get("routes").get("status").get("script").toString())
+                    .isEqualTo("[\"503\"]");
+            assertThat(plan.get("routes")
+                            .get("status")
+                            .get("probabilities")
+                            .get("429")
+                            .asDouble())
+                    .isEqualTo(0.25);
             assertThat(plan.get("job").get("script").toString()).isEqualTo("[\"stuck\"]");
             assertThat(plan.get("retry_after_seconds").asInt()).isEqualTo(3);
 
-            assertThat(mock.post("/_mock/faults", "{\"spec\":\"cancel=500x2\"}").json().get("plan").get("routes")
-                    .get("cancel").get("script").size()).isEqualTo(2);
+            assertThat(mock.post("/_mock/faults", "{\"spec\":\"cancel=500x2\"}")
+                            .json()
+                            .get("plan")
+                            .get("routes")
+                            .get("cancel")
+                            .get("script")
+                            .size())
+                    .isEqualTo(2);
             Response bad = mock.put("/_mock/faults", "{\"routes\":{\"teleport\":{}}}");
             assertThat(bad.status()).isEqualTo(400);
             assertThat(bad.json().get("detail").asText()).contains("teleport", "allowed");
 
             mock.submit(STANDARD, STANDARD_INPUT);
-            assertThat(mock.get("/_mock/faults").json().get("injected").get("job=stuck").asInt()).isEqualTo(1);
+            assertThat(mock.get("/_mock/faults")
+                            .json()
+                            .get("injected")
+                            .get("job=stuck")
+                            .asInt())
+                    .isEqualTo(1);
         }
     }
 
@@ -86,7 +116,12 @@ class ControlApiTest {
             JsonNode jobs = mock.get("/_mock/jobs").json();
             assertThat(jobs.get("jobs")).isEmpty();
             assertThat(jobs.get("submits").size()).isZero();
-            assertThat(mock.get("/_mock/faults").json().get("plan").get("routes").size()).isZero();
+            assertThat(mock.get("/_mock/faults")
+                            .json()
+                            .get("plan")
+                            .get("routes")
+                            .size())
+                    .isZero();
         }
     }
 

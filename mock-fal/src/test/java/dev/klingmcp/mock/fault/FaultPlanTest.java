@@ -14,9 +14,12 @@ class FaultPlanTest {
     void parsesScriptsCountsProbabilitiesAndSettings() {
         FaultPlan plan = FaultPlan.parse("status=503x2, submit=429@0.1; stream=slow:500,job=fail:runner_disconnected,"
                 + "job=stuck@0.5,retry_after=4,slow_ms=900");
-        assertThat(plan.scripts().get(FaultRoute.STATUS)).extracting(FaultAction::toString).containsExactly("503", "503");
+        assertThat(plan.scripts().get(FaultRoute.STATUS))
+                .extracting(FaultAction::toString)
+                .containsExactly("503", "503");
         assertThat(plan.scripts().get(FaultRoute.STREAM)).containsExactly(new FaultAction(FaultKind.SLOW, 500));
-        assertThat(plan.probabilities().get(FaultRoute.SUBMIT)).containsEntry(FaultAction.of(FaultKind.RATE_LIMITED), 0.1);
+        assertThat(plan.probabilities().get(FaultRoute.SUBMIT))
+                .containsEntry(FaultAction.of(FaultKind.RATE_LIMITED), 0.1);
         assertThat(plan.jobScript()).containsExactly(new JobFaults(false, "runner_disconnected", false));
         assertThat(plan.jobProbabilities()).containsEntry("stuck", 0.5);
         assertThat(plan.retryAfterSeconds()).isEqualTo(4);
@@ -25,9 +28,12 @@ class FaultPlanTest {
 
     @Test
     void errorsNameTheItemAndWhatIsAllowed() {
-        assertThatThrownBy(() -> FaultPlan.parse("status=418")).hasMessageContaining("status=418")
-                .hasMessageContaining("allowed").hasMessageContaining("nonjson");
-        assertThatThrownBy(() -> FaultPlan.parse("teleport=503")).hasMessageContaining("teleport")
+        assertThatThrownBy(() -> FaultPlan.parse("status=418"))
+                .hasMessageContaining("status=418")
+                .hasMessageContaining("allowed")
+                .hasMessageContaining("nonjson");
+        assertThatThrownBy(() -> FaultPlan.parse("teleport=503"))
+                .hasMessageContaining("teleport")
                 .hasMessageContaining("submit, status");
         assertThatThrownBy(() -> FaultPlan.parse("status=503@1.5")).hasMessageContaining("between 0 and 1");
         assertThatThrownBy(() -> FaultPlan.parse("job=explode")).hasMessageContaining("stuck, fail");
@@ -74,8 +80,12 @@ class FaultPlanTest {
     void scriptsComeBeforeProbabilitiesAndReplaceRestartsTheSequence() {
         FaultPlan plan = FaultPlan.parse("result=500x2,result=504@1.0");
         FaultInjector injector = new FaultInjector(1, plan);
-        assertThat(List.of(injector.decide(FaultRoute.RESULT), injector.decide(FaultRoute.RESULT),
-                injector.decide(FaultRoute.RESULT))).extracting(FaultAction::toString).containsExactly("500", "500", "504");
+        assertThat(List.of(
+                        injector.decide(FaultRoute.RESULT),
+                        injector.decide(FaultRoute.RESULT),
+                        injector.decide(FaultRoute.RESULT)))
+                .extracting(FaultAction::toString)
+                .containsExactly("500", "500", "504");
         injector.replace(plan);
         assertThat(injector.decide(FaultRoute.RESULT).toString()).isEqualTo("500");
         assertThat(injector.remaining().scripts().get(FaultRoute.RESULT)).hasSize(1);

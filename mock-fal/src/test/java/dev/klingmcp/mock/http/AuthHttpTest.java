@@ -22,7 +22,8 @@ class AuthHttpTest {
             assertThat(wrong.status()).isEqualTo(401);
             assertThat(wrong.body()).doesNotContain("wrong-secret-123").contains("Invalid API key");
 
-            Response bearer = mock.post("/" + STANDARD, STANDARD_INPUT, "Authorization", "Bearer " + MockFalHarness.KEY);
+            Response bearer =
+                    mock.post("/" + STANDARD, STANDARD_INPUT, "Authorization", "Bearer " + MockFalHarness.KEY);
             assertThat(bearer.status()).isEqualTo(401);
 
             assertThat(mock.post("/" + STANDARD, STANDARD_INPUT).status()).isEqualTo(200);
@@ -35,10 +36,13 @@ class AuthHttpTest {
         try (MockFalHarness mock = MockFalHarness.start()) {
             String id = mock.submit(STANDARD, STANDARD_INPUT);
             String base = "/fal-ai/kling-video/requests/" + id;
-            assertThat(mock.get(base + "/status", "Authorization", null).status()).isEqualTo(401);
-            assertThat(mock.get(base + "/status/stream", "Authorization", null).status()).isEqualTo(401);
+            assertThat(mock.get(base + "/status", "Authorization", null).status())
+                    .isEqualTo(401);
+            assertThat(mock.get(base + "/status/stream", "Authorization", null).status())
+                    .isEqualTo(401);
             assertThat(mock.get(base, "Authorization", null).status()).isEqualTo(401);
-            assertThat(mock.put(base + "/cancel", null, "Authorization", null).status()).isEqualTo(401);
+            assertThat(mock.put(base + "/cancel", null, "Authorization", null).status())
+                    .isEqualTo(401);
             assertThat(mock.get(base + "/status").status()).isEqualTo(202);
         }
     }
@@ -55,8 +59,11 @@ class AuthHttpTest {
     @Test
     void publicModeAcceptsKeylessCallsButStillChecksASentKey() {
         try (MockFalHarness mock = MockFalHarness.start(o -> o.setPublicMode(true))) {
-            assertThat(mock.post("/" + STANDARD, STANDARD_INPUT, "Authorization", null).status()).isEqualTo(200);
-            assertThat(mock.post("/" + STANDARD, STANDARD_INPUT, "Authorization", "Key not-a-key").status())
+            assertThat(mock.post("/" + STANDARD, STANDARD_INPUT, "Authorization", null)
+                            .status())
+                    .isEqualTo(200);
+            assertThat(mock.post("/" + STANDARD, STANDARD_INPUT, "Authorization", "Key not-a-key")
+                            .status())
                     .isEqualTo(401);
         }
     }
@@ -64,7 +71,8 @@ class AuthHttpTest {
     @Test
     void cdnAndJwksNeedNoKey() {
         try (MockFalHarness mock = MockFalHarness.start()) {
-            assertThat(mock.get("/.well-known/jwks.json", "Authorization", null).status()).isEqualTo(200);
+            assertThat(mock.get("/.well-known/jwks.json", "Authorization", null).status())
+                    .isEqualTo(200);
         }
     }
 }

@@ -52,7 +52,10 @@ class CancelHttpTest {
         Response r = cancel(id);
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.body()).isEqualTo("{\"status\":\"ALREADY_COMPLETED\"}");
-        assertThat(mock.get("/fal-ai/kling-video/requests/" + id + "/status").json().has("error")).isFalse();
+        assertThat(mock.get("/fal-ai/kling-video/requests/" + id + "/status")
+                        .json()
+                        .has("error"))
+                .isFalse();
     }
 
     @Test
@@ -65,7 +68,9 @@ class CancelHttpTest {
     @Test
     void cancelWorksOnTheFullSubPathToo() {
         String id = mock.submit(STANDARD, STANDARD_INPUT);
-        assertThat(mock.put("/" + STANDARD + "/requests/" + id + "/cancel/", null).status()).isEqualTo(202);
+        assertThat(mock.put("/" + STANDARD + "/requests/" + id + "/cancel/", null)
+                        .status())
+                .isEqualTo(202);
     }
 
     @Test
@@ -73,11 +78,14 @@ class CancelHttpTest {
         String id = mock.submit(STANDARD, STANDARD_INPUT);
         // The fault header applies to the next job submitted, which the header's own request creates.
         String stubborn = mock.post("/" + STANDARD, STANDARD_INPUT, QueueRoutes.FAULT_HEADER, "job=cancel_ignored")
-                .json().get("request_id").asText();
+                .json()
+                .get("request_id")
+                .asText();
         assertThat(cancel(stubborn).status()).isEqualTo(202);
         assertThat(cancel(id).status()).isEqualTo(202);
         mock.advance(STANDARD_QUEUE + STANDARD_RUN);
-        assertThat(mock.get("/fal-ai/kling-video/requests/" + stubborn).status()).isEqualTo(200);
+        assertThat(mock.get("/fal-ai/kling-video/requests/" + stubborn).status())
+                .isEqualTo(200);
         assertThat(mock.get("/fal-ai/kling-video/requests/" + id).status()).isEqualTo(499);
     }
 
@@ -85,8 +93,14 @@ class CancelHttpTest {
     void whenConfiguredACancelledRequestIsForgotten() {
         try (MockFalHarness forgetful = MockFalHarness.start(o -> o.setForgetCancelledRequests(true))) {
             String id = forgetful.submit(STANDARD, STANDARD_INPUT);
-            assertThat(forgetful.put("/fal-ai/kling-video/requests/" + id + "/cancel", null).status()).isEqualTo(202);
-            assertThat(forgetful.get("/fal-ai/kling-video/requests/" + id + "/status").status()).isEqualTo(404);
+            assertThat(forgetful
+                            .put("/fal-ai/kling-video/requests/" + id + "/cancel", null)
+                            .status())
+                    .isEqualTo(202);
+            assertThat(forgetful
+                            .get("/fal-ai/kling-video/requests/" + id + "/status")
+                            .status())
+                    .isEqualTo(404);
         }
     }
 }

@@ -40,8 +40,8 @@ class FaultHttpTest {
 
     @Test
     void rateLimitsCarryRetryAfterAndServerErrorsAnErrorType() {
-        try (MockFalHarness mock = MockFalHarness.start(o -> o.setFaults(
-                FaultPlan.parse("submit=429,submit=500,retry_after=7")))) {
+        try (MockFalHarness mock =
+                MockFalHarness.start(o -> o.setFaults(FaultPlan.parse("submit=429,submit=500,retry_after=7")))) {
             Response limited = mock.post("/" + STANDARD, STANDARD_INPUT);
             assertThat(limited.status()).isEqualTo(429);
             assertThat(limited.header("Retry-After")).isEqualTo("7");
@@ -57,10 +57,11 @@ class FaultHttpTest {
 
     @Test
     void brokenConnectionsAndBodies() {
-        try (MockFalHarness mock = MockFalHarness.start(o -> o.setFaults(
-                FaultPlan.parse("submit=reset,status=truncate,status=nonjson,status=slow:20")))) {
+        try (MockFalHarness mock = MockFalHarness.start(
+                o -> o.setFaults(FaultPlan.parse("submit=reset,status=truncate,status=nonjson,status=slow:20")))) {
             // A POST, because java.net.http silently retries a GET whose connection closed before any answer.
-            assertThatThrownBy(() -> mock.post("/" + STANDARD, STANDARD_INPUT)).isInstanceOf(UncheckedIOException.class);
+            assertThatThrownBy(() -> mock.post("/" + STANDARD, STANDARD_INPUT))
+                    .isInstanceOf(UncheckedIOException.class);
             String id = mock.submit(STANDARD, STANDARD_INPUT);
             String status = "/fal-ai/kling-video/requests/" + id + "/status";
             assertThatThrownBy(() -> mock.get(status)).isInstanceOf(UncheckedIOException.class);
@@ -77,11 +78,19 @@ class FaultHttpTest {
     @Test
     void jobFaultsStuckAndRunnerFailure() {
         try (MockFalHarness mock = MockFalHarness.start()) {
-            String stuck = mock.post("/" + STANDARD, STANDARD_INPUT, FAULT, "job=stuck").json().get("request_id").asText();
-            String dying = mock.post("/" + STANDARD, STANDARD_INPUT, FAULT, "job=fail:runner_connection_timeout").json()
-                    .get("request_id").asText();
+            String stuck = mock.post("/" + STANDARD, STANDARD_INPUT, FAULT, "job=stuck")
+                    .json()
+                    .get("request_id")
+                    .asText();
+            String dying = mock.post("/" + STANDARD, STANDARD_INPUT, FAULT, "job=fail:runner_connection_timeout")
+                    .json()
+                    .get("request_id")
+                    .asText();
             mock.advance(3600);
-            assertThat(mock.get("/fal-ai/kling-video/requests/" + stuck + "/status").json().get("status").asText())
+            assertThat(mock.get("/fal-ai/kling-video/requests/" + stuck + "/status")
+                            .json()
+                            .get("status")
+                            .asText())
                     .isEqualTo("IN_QUEUE");
             Response status = mock.get("/fal-ai/kling-video/requests/" + dying + "/status");
             assertThat(status.json().get("status").asText()).isEqualTo("COMPLETED");
@@ -103,12 +112,13 @@ class FaultHttpTest {
     }
 
     private static List<Integer> statusCodes(long seed) {
-        try (MockFalHarness mock = MockFalHarness.start(o -> o.setSeed(seed)
-                .setFaults(FaultPlan.parse("status=503@0.3,status=429@0.2,job=stuck@0.5")))) {
+        try (MockFalHarness mock = MockFalHarness.start(
+                o -> o.setSeed(seed).setFaults(FaultPlan.parse("status=503@0.3,status=429@0.2,job=stuck@0.5")))) {
             List<Integer> codes = new ArrayList<>();
             String id = mock.submit(STANDARD, STANDARD_INPUT);
             for (int i = 0; i < 40; i++) {
-                codes.add(mock.get("/fal-ai/kling-video/requests/" + id + "/status").status());
+                codes.add(mock.get("/fal-ai/kling-video/requests/" + id + "/status")
+                        .status());
             }
             for (int i = 0; i < 10; i++) {
                 mock.submit(STANDARD, STANDARD_INPUT);

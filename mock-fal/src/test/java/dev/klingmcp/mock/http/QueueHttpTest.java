@@ -68,11 +68,13 @@ class QueueHttpTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "/fal-ai/kling-video/requests/%s/status",
-            "/fal-ai/kling-video/requests/%s/status/",
-            "/fal-ai/kling-video/o3/standard/image-to-video/requests/%s/status",
-            "/fal-ai/kling-video/o3/standard/image-to-video/requests/%s/status/"})
+    @ValueSource(
+            strings = {
+                "/fal-ai/kling-video/requests/%s/status",
+                "/fal-ai/kling-video/requests/%s/status/",
+                "/fal-ai/kling-video/o3/standard/image-to-video/requests/%s/status",
+                "/fal-ai/kling-video/o3/standard/image-to-video/requests/%s/status/"
+            })
     void bothPathFormsAndTrailingSlashesReachTheSameRequest(String template) {
         String id = mock.submit(STANDARD, STANDARD_INPUT);
         Response r = mock.get(template.formatted(id));
@@ -93,7 +95,10 @@ class QueueHttpTest {
     void logsOnAcceptsOneAndTrue(String value) {
         String id = mock.submit(STANDARD, STANDARD_INPUT);
         mock.advance(STANDARD_QUEUE);
-        assertThat(mock.get("/fal-ai/kling-video/requests/" + id + "/status?logs=" + value).json().get("logs").isArray())
+        assertThat(mock.get("/fal-ai/kling-video/requests/" + id + "/status?logs=" + value)
+                        .json()
+                        .get("logs")
+                        .isArray())
                 .isTrue();
     }
 
@@ -102,7 +107,10 @@ class QueueHttpTest {
     void logsOffAnswersNullLogs(String query) {
         String id = mock.submit(STANDARD, STANDARD_INPUT);
         mock.advance(STANDARD_QUEUE);
-        assertThat(mock.get("/fal-ai/kling-video/requests/" + id + "/status" + query).json().get("logs").isNull())
+        assertThat(mock.get("/fal-ai/kling-video/requests/" + id + "/status" + query)
+                        .json()
+                        .get("logs")
+                        .isNull())
                 .isTrue();
     }
 
@@ -121,8 +129,11 @@ class QueueHttpTest {
         assertThat(early.status()).isEqualTo(400);
 
         mock.advance(PRO_QUEUE + PRO_RUN);
-        for (String path : new String[] {"/fal-ai/kling-video/requests/" + id, "/fal-ai/kling-video/requests/" + id
-                + "/response", "/" + PRO + "/requests/" + id + "/"}) {
+        for (String path : new String[] {
+            "/fal-ai/kling-video/requests/" + id,
+            "/fal-ai/kling-video/requests/" + id + "/response",
+            "/" + PRO + "/requests/" + id + "/"
+        }) {
             Response r = mock.get(path);
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("x-fal-request-id")).isEqualTo(id);
@@ -130,12 +141,19 @@ class QueueHttpTest {
             assertThat(r.json().size()).isEqualTo(1);
             assertThat(video.get("content_type").asText()).isEqualTo("video/mp4");
             assertThat(video.get("file_name").asText()).isEqualTo("output.mp4");
-            assertThat(video.get("url").asText()).startsWith(mock.fal().baseUrl() + "/").contains("3s-9x16");
+            assertThat(video.get("url").asText())
+                    .startsWith(mock.fal().baseUrl() + "/")
+                    .contains("3s-9x16");
 
-            HttpResponse<byte[]> mp4 = mock.http().send(HttpRequest.newBuilder(
-                    java.net.URI.create(video.get("url").asText())).build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> mp4 = mock.http()
+                    .send(
+                            HttpRequest.newBuilder(
+                                            java.net.URI.create(video.get("url").asText()))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
             assertThat(mp4.statusCode()).isEqualTo(200);
-            assertThat((long) mp4.body().length).isEqualTo(video.get("file_size").asLong());
+            assertThat((long) mp4.body().length)
+                    .isEqualTo(video.get("file_size").asLong());
         }
     }
 
@@ -145,7 +163,9 @@ class QueueHttpTest {
         mock.advance(PRO_QUEUE);
         Response status = mock.get("/fal-ai/kling-video/requests/" + id + "/status");
         assertThat(status.status()).isEqualTo(200);
-        assertThat(status.json().has("error")).as("a model's 422 only shows on the result").isFalse();
+        assertThat(status.json().has("error"))
+                .as("a model's 422 only shows on the result")
+                .isFalse();
 
         Response result = mock.get("/fal-ai/kling-video/requests/" + id);
         assertThat(result.status()).isEqualTo(422);
@@ -199,13 +219,17 @@ class QueueHttpTest {
     @Test
     void aMalformedPathEscapeIsAJsonBadRequest() throws Exception {
         // java.net.URI refuses to build such a URL, so speak HTTP/1.1 by hand.
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", mock.fal().port())) {
+        try (java.net.Socket socket =
+                new java.net.Socket("127.0.0.1", mock.fal().port())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET /fal-ai/kling-video/requests/%ZZ/status HTTP/1.1\r\nHost: x\r\n"
-                    + "Authorization: Key " + MockFalHarness.KEY + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET /fal-ai/kling-video/requests/%ZZ/status HTTP/1.1\r\nHost: x\r\n"
+                                    + "Authorization: Key " + MockFalHarness.KEY + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/json")
+            assertThat(answer)
+                    .startsWith("HTTP/1.1 400")
+                    .containsIgnoringCase("content-type: application/json")
                     .contains("\"detail\"");
         }
     }

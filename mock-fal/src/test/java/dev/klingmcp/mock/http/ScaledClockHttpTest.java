@@ -15,10 +15,13 @@ class ScaledClockHttpTest {
     @Test
     void aStreamCompletesOnItsOwnWhenTimePasses() throws Exception {
         // x2000: the 66.4 s standard job takes ~33 ms of real time.
-        try (MockFalHarness mock = MockFalHarness.start(o -> o.setManualClock(false).setSpeed(2000))) {
+        try (MockFalHarness mock =
+                MockFalHarness.start(o -> o.setManualClock(false).setSpeed(2000))) {
             String id = mock.submit(STANDARD, STANDARD_INPUT);
-            SseClient sse = SseClient.open(mock.http(), mock.uri("/fal-ai/kling-video/requests/" + id
-                    + "/status/stream?logs=1"), "Key " + MockFalHarness.KEY);
+            SseClient sse = SseClient.open(
+                    mock.http(),
+                    mock.uri("/fal-ai/kling-video/requests/" + id + "/status/stream?logs=1"),
+                    "Key " + MockFalHarness.KEY);
             await().atMost(Duration.ofSeconds(20)).until(() -> sse.ended.get());
             assertThat(sse.events().get(sse.events().size() - 1)).contains("\"status\":\"COMPLETED\"");
             assertThat(mock.get("/fal-ai/kling-video/requests/" + id).status()).isEqualTo(200);

@@ -21,21 +21,26 @@ final class SseClient {
 
     static SseClient open(HttpClient http, URI uri, String authorization) throws Exception {
         SseClient client = new SseClient();
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .header("Authorization", authorization).header("Accept", "application/json, text/event-stream").build();
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", authorization)
+                .header("Accept", "application/json, text/event-stream")
+                .build();
         HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
         client.status = response.statusCode();
         client.contentType = response.headers().firstValue("Content-Type").orElse(null);
         client.requestId = response.headers().firstValue("x-fal-request-id").orElse(null);
-        Thread reader = new Thread(() -> {
-            try (Stream<String> body = response.body()) {
-                body.forEach(client.lines::add);
-            } catch (RuntimeException e) {
-                client.lines.add("!error " + e);
-            } finally {
-                client.ended.set(true);
-            }
-        }, "sse-test-reader");
+        Thread reader = new Thread(
+                () -> {
+                    try (Stream<String> body = response.body()) {
+                        body.forEach(client.lines::add);
+                    } catch (RuntimeException e) {
+                        client.lines.add("!error " + e);
+                    } finally {
+                        client.ended.set(true);
+                    }
+                },
+                "sse-test-reader");
         reader.setDaemon(true);
         reader.start();
         return client;
@@ -43,6 +48,9 @@ final class SseClient {
 
     /** The JSON of every {@code data:} line so far. */
     List<String> events() {
-        return lines.stream().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+        return lines.stream()
+                .filter(l -> l.startsWith("data: "))
+                .map(l -> l.substring(6))
+                .toList();
     }
 }

@@ -20,11 +20,14 @@ class SseHttpTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(10);
+
     @RegisterExtension
     static final MockFalHarness mock = MockFalHarness.perClass(o -> o.setSsePingInterval(Duration.ofMillis(50)));
 
     private static SseClient stream(String id, String query) throws Exception {
-        return SseClient.open(mock.http(), mock.uri("/fal-ai/kling-video/requests/" + id + "/status/stream" + query),
+        return SseClient.open(
+                mock.http(),
+                mock.uri("/fal-ai/kling-video/requests/" + id + "/status/stream" + query),
                 "Key " + MockFalHarness.KEY);
     }
 
@@ -51,18 +54,32 @@ class SseHttpTest {
         await().atMost(WAIT).until(() -> sse.ended.get());
 
         List<JsonNode> events = parsed(sse);
-        assertThat(events).extracting(e -> e.get("status").asText())
-                .containsExactly("IN_QUEUE", "IN_PROGRESS", "IN_PROGRESS", "IN_PROGRESS", "IN_PROGRESS",
-                        "IN_PROGRESS", "COMPLETED");
-        assertThat(events).allSatisfy(e -> assertThat(e.get("request_id").asText()).isEqualTo(id));
-        assertThat(events.get(events.size() - 1).get("metrics").get("inference_time").asDouble())
+        assertThat(events)
+                .extracting(e -> e.get("status").asText())
+                .containsExactly(
+                        "IN_QUEUE",
+                        "IN_PROGRESS",
+                        "IN_PROGRESS",
+                        "IN_PROGRESS",
+                        "IN_PROGRESS",
+                        "IN_PROGRESS",
+                        "COMPLETED");
+        assertThat(events)
+                .allSatisfy(e -> assertThat(e.get("request_id").asText()).isEqualTo(id));
+        assertThat(events.get(events.size() - 1)
+                        .get("metrics")
+                        .get("inference_time")
+                        .asDouble())
                 .isEqualTo(STANDARD_RUN);
 
         // Each log line is sent once, so concatenating the events' logs (as fal's JS client does) gives the full log.
         List<String> streamed = new ArrayList<>();
-        events.forEach(e -> e.path("logs").forEach(l -> streamed.add(l.get("message").asText())));
+        events.forEach(
+                e -> e.path("logs").forEach(l -> streamed.add(l.get("message").asText())));
         List<String> polled = new ArrayList<>();
-        mock.get("/fal-ai/kling-video/requests/" + id + "/status?logs=1").json().get("logs")
+        mock.get("/fal-ai/kling-video/requests/" + id + "/status?logs=1")
+                .json()
+                .get("logs")
                 .forEach(l -> polled.add(l.get("message").asText()));
         assertThat(streamed).isEqualTo(polled).hasSize(6);
     }
@@ -71,7 +88,8 @@ class SseHttpTest {
     void pingsKeepAnIdleStreamAlive() throws Exception {
         String id = mock.submit(STANDARD, STANDARD_INPUT);
         SseClient sse = stream(id, "");
-        await().atMost(WAIT).until(() -> sse.lines.stream().filter(": ping"::equals).count() >= 2);
+        await().atMost(WAIT)
+                .until(() -> sse.lines.stream().filter(": ping"::equals).count() >= 2);
         assertThat(sse.events()).hasSize(1);
         assertThat(sse.ended.get()).isFalse();
         mock.put("/fal-ai/kling-video/requests/" + id + "/cancel", null);

@@ -21,12 +21,21 @@ class StorageWiringHttpTest {
     private static final String FILE = "{\"content_type\":\"text/plain\",\"file_name\":\"hello.txt\"}";
 
     private static String uploadAndFetch(JsonNode ticket, String content) throws Exception {
-        HttpResponse<String> put = mock.http().send(HttpRequest.newBuilder(URI.create(ticket.get("upload_url").asText()))
-                .header("Content-Type", "text/plain").PUT(HttpRequest.BodyPublishers.ofString(content)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> put = mock.http()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create(ticket.get("upload_url").asText()))
+                                .header("Content-Type", "text/plain")
+                                .PUT(HttpRequest.BodyPublishers.ofString(content))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode() / 100).isEqualTo(2);
-        return mock.http().send(HttpRequest.newBuilder(URI.create(ticket.get("file_url").asText())).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return mock.http()
+                .send(
+                        HttpRequest.newBuilder(URI.create(ticket.get("file_url").asText()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     @Test
@@ -34,8 +43,11 @@ class StorageWiringHttpTest {
         assertThat(mock.post(INITIATE, FILE, "Authorization", null).status()).isEqualTo(401);
         Response ticket = mock.post(INITIATE, FILE);
         assertThat(ticket.status()).isEqualTo(200);
-        assertThat(ticket.json().get("upload_url").asText()).startsWith(mock.fal().baseUrl());
-        assertThat(ticket.header("x-fal-request-id")).as("added to the storage package's answers too").isNotBlank();
+        assertThat(ticket.json().get("upload_url").asText())
+                .startsWith(mock.fal().baseUrl());
+        assertThat(ticket.header("x-fal-request-id"))
+                .as("added to the storage package's answers too")
+                .isNotBlank();
         assertThat(uploadAndFetch(ticket.json(), "hello mock")).isEqualTo("hello mock");
     }
 
@@ -60,8 +72,11 @@ class StorageWiringHttpTest {
         JsonNode ticket = mock.post(INITIATE, FILE).json();
         uploadAndFetch(ticket, "soon gone");
         mock.control().reset();
-        HttpResponse<String> gone = mock.http().send(HttpRequest.newBuilder(URI.create(ticket.get("file_url").asText()))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> gone = mock.http()
+                .send(
+                        HttpRequest.newBuilder(URI.create(ticket.get("file_url").asText()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(gone.statusCode()).isEqualTo(404);
     }
 }

@@ -32,12 +32,18 @@ class SubmitOptionsHttpTest {
     @Test
     void maxQueueLengthAnswers429OnceThatManyWait() {
         mock.control().reset();
-        assertThat(mock.post("/" + PRO + "?fal_max_queue_length=2", "{\"prompt\":\"a\"}").status()).isEqualTo(200);
-        assertThat(mock.post("/" + PRO + "?fal_max_queue_length=2", "{\"prompt\":\"b\"}").status()).isEqualTo(200);
+        assertThat(mock.post("/" + PRO + "?fal_max_queue_length=2", "{\"prompt\":\"a\"}")
+                        .status())
+                .isEqualTo(200);
+        assertThat(mock.post("/" + PRO + "?fal_max_queue_length=2", "{\"prompt\":\"b\"}")
+                        .status())
+                .isEqualTo(200);
         Response full = mock.post("/" + PRO + "?fal_max_queue_length=2", "{\"prompt\":\"c\"}");
         assertThat(full.status()).isEqualTo(429);
         assertThat(full.json().get("detail").asText()).contains("fal_max_queue_length is 2");
-        assertThat(mock.post("/" + PRO, "{\"prompt\":\"d\"}").status()).as("no limit, no 429").isEqualTo(200);
+        assertThat(mock.post("/" + PRO, "{\"prompt\":\"d\"}").status())
+                .as("no limit, no 429")
+                .isEqualTo(200);
         assertThat(mock.control().submits().get(PRO).attempts()).isEqualTo(4);
         assertThat(mock.control().submits().get(PRO).accepted()).isEqualTo(3);
 
@@ -49,7 +55,9 @@ class SubmitOptionsHttpTest {
     @Test
     void aRequestThatDoesNotStartInTimeEndsWith504OfTypeUser() {
         String id = mock.post("/" + STANDARD, STANDARD_INPUT, "x-fal-request-timeout", "5")
-                .json().get("request_id").asText();
+                .json()
+                .get("request_id")
+                .asText();
         mock.advance(5);
         Response status = mock.get("/fal-ai/kling-video/requests/" + id + "/status");
         assertThat(status.status()).isEqualTo(200);
@@ -66,7 +74,9 @@ class SubmitOptionsHttpTest {
     @Test
     void aRequestThatStartsInTimeIsUnaffectedByItsTimeout() {
         String id = mock.post("/" + STANDARD, STANDARD_INPUT, "x-fal-request-timeout", "30.5")
-                .json().get("request_id").asText();
+                .json()
+                .get("request_id")
+                .asText();
         mock.advance(STANDARD_QUEUE + STANDARD_RUN);
         assertThat(mock.get("/fal-ai/kling-video/requests/" + id).status()).isEqualTo(200);
     }
@@ -100,26 +110,36 @@ class SubmitOptionsHttpTest {
         });
         receiver.start();
         try {
-            String hook = URLEncoder.encode("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
-                    StandardCharsets.UTF_8);
-            String ok = mock.post("/" + STANDARD + "?fal_webhook=" + hook, STANDARD_INPUT).json()
-                    .get("request_id").asText();
-            String bad = mock.post("/" + STANDARD + "?fal_webhook=" + hook, "{\"prompt\":\"no image\"}").json()
-                    .get("request_id").asText();
+            String hook = URLEncoder.encode(
+                    "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", StandardCharsets.UTF_8);
+            String ok = mock.post("/" + STANDARD + "?fal_webhook=" + hook, STANDARD_INPUT)
+                    .json()
+                    .get("request_id")
+                    .asText();
+            String bad = mock.post("/" + STANDARD + "?fal_webhook=" + hook, "{\"prompt\":\"no image\"}")
+                    .json()
+                    .get("request_id")
+                    .asText();
             mock.advance(STANDARD_QUEUE + STANDARD_RUN);
             await().atMost(Duration.ofSeconds(20)).until(() -> received.size() == 2);
 
-            JsonNode okHook = received.stream().filter(h -> h.get("request_id").asText().equals(ok)).findFirst()
+            JsonNode okHook = received.stream()
+                    .filter(h -> h.get("request_id").asText().equals(ok))
+                    .findFirst()
                     .orElseThrow();
             assertThat(okHook.get("status").asText()).isEqualTo("OK");
             assertThat(okHook.get("gateway_request_id").asText()).isEqualTo(ok);
-            assertThat(okHook.get("payload")).isEqualTo(mock.get("/fal-ai/kling-video/requests/" + ok).json());
+            assertThat(okHook.get("payload"))
+                    .isEqualTo(mock.get("/fal-ai/kling-video/requests/" + ok).json());
 
-            JsonNode badHook = received.stream().filter(h -> h.get("request_id").asText().equals(bad)).findFirst()
+            JsonNode badHook = received.stream()
+                    .filter(h -> h.get("request_id").asText().equals(bad))
+                    .findFirst()
                     .orElseThrow();
             assertThat(badHook.get("status").asText()).isEqualTo("ERROR");
             assertThat(badHook.get("error").asText()).isEqualTo("Invalid status code: 422");
-            assertThat(badHook.get("payload")).isEqualTo(mock.get("/fal-ai/kling-video/requests/" + bad).json());
+            assertThat(badHook.get("payload"))
+                    .isEqualTo(mock.get("/fal-ai/kling-video/requests/" + bad).json());
             assertThat(headers.get(0)).containsKeys("X-fal-webhook-signature", "X-fal-webhook-timestamp");
         } finally {
             receiver.stop(0);
@@ -129,8 +149,9 @@ class SubmitOptionsHttpTest {
     @Test
     void strictModeRejectsAtSubmitAndCreatesNoJob() {
         try (MockFalHarness strict = MockFalHarness.start(o -> o.setStrictValidation(true))) {
-            Response r = strict.post("/" + STANDARD, "{\"prompt\":\"x\",\"image_url\":\"https://e.com/a.png\","
-                    + "\"negative_prompt\":\"blur\"}");
+            Response r = strict.post(
+                    "/" + STANDARD,
+                    "{\"prompt\":\"x\",\"image_url\":\"https://e.com/a.png\"," + "\"negative_prompt\":\"blur\"}");
             assertThat(r.status()).isEqualTo(422);
             assertThat(r.json().get("detail").get(0).get("loc").toString()).contains("negative_prompt");
             assertThat(strict.control().jobs()).isEmpty();
@@ -140,8 +161,10 @@ class SubmitOptionsHttpTest {
 
     @Test
     void unknownFieldsAreIgnoredOutsideStrictModeAsFalDoes() {
-        String id = mock.submit(STANDARD, "{\"prompt\":\"x\",\"image_url\":\"https://e.com/a.png\",\"duration\":\"3\","
-                + "\"negative_prompt\":\"blur\"}");
+        String id = mock.submit(
+                STANDARD,
+                "{\"prompt\":\"x\",\"image_url\":\"https://e.com/a.png\",\"duration\":\"3\","
+                        + "\"negative_prompt\":\"blur\"}");
         mock.advance(STANDARD_QUEUE + STANDARD_RUN);
         assertThat(mock.get("/fal-ai/kling-video/requests/" + id).status()).isEqualTo(200);
     }

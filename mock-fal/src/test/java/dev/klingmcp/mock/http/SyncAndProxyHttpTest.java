@@ -24,8 +24,10 @@ class SyncAndProxyHttpTest {
     static final MockFalHarness mock = MockFalHarness.perClass();
 
     private static CompletableFuture<HttpResponse<String>> postAsync(String path, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(mock.uri(path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Key " + KEY).header("Content-Type", "application/json")
+        HttpRequest.Builder b = HttpRequest.newBuilder(mock.uri(path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Key " + KEY)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(STANDARD_INPUT));
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
@@ -38,14 +40,20 @@ class SyncAndProxyHttpTest {
         String[][] calls = {{"/_sync/" + STANDARD}, {"/" + STANDARD, CallTarget.TARGET_HOST_HEADER, "fal.run"}};
         for (String[] call : calls) {
             int before = mock.control().jobs().size();
-            CompletableFuture<HttpResponse<String>> pending = postAsync(call[0],
-                    java.util.Arrays.copyOfRange(call, 1, call.length));
-            await().atMost(Duration.ofSeconds(10)).until(() -> mock.control().jobs().size() > before);
+            CompletableFuture<HttpResponse<String>> pending =
+                    postAsync(call[0], java.util.Arrays.copyOfRange(call, 1, call.length));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> mock.control().jobs().size() > before);
             assertThat(pending).isNotDone();
             mock.advance(STANDARD_QUEUE + STANDARD_RUN);
             HttpResponse<String> done = pending.get();
             assertThat(done.statusCode()).isEqualTo(200);
-            assertThat(new ObjectMapper().readTree(done.body()).get("video").get("url").asText()).contains("/cdn/");
+            assertThat(new ObjectMapper()
+                            .readTree(done.body())
+                            .get("video")
+                            .get("url")
+                            .asText())
+                    .contains("/cdn/");
             assertThat(done.headers().firstValue("x-fal-request-id")).isPresent();
         }
         assertThat(mock.control().submits().get(STANDARD).attempts()).isGreaterThanOrEqualTo(2);
@@ -53,11 +61,13 @@ class SyncAndProxyHttpTest {
 
     @Test
     void theProxyEntryDispatchesOnTheTargetUrl() {
-        Response submitted = mock.post("/api/fal/proxy", STANDARD_INPUT, "x-fal-target-url",
-                "https://queue.fal.run/" + STANDARD);
+        Response submitted =
+                mock.post("/api/fal/proxy", STANDARD_INPUT, "x-fal-target-url", "https://queue.fal.run/" + STANDARD);
         assertThat(submitted.status()).isEqualTo(200);
         String id = submitted.json().get("request_id").asText();
-        Response status = mock.get("/api/fal/proxy", "x-fal-target-url",
+        Response status = mock.get(
+                "/api/fal/proxy",
+                "x-fal-target-url",
                 "https://queue.fal.run/fal-ai/kling-video/requests/" + id + "/status?logs=1");
         assertThat(status.status()).isEqualTo(202);
         assertThat(status.json().get("request_id").asText()).isEqualTo(id);

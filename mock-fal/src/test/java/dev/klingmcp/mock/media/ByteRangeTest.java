@@ -9,24 +9,26 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ByteRangeTest {
 
     @ParameterizedTest(name = "{0} of 1000 -> {1} {2}-{3}")
-    @CsvSource(nullValues = "NULL", value = {
-        "NULL,            WHOLE,         0, -1",
-        "'',              WHOLE,         0, -1",
-        "bytes=0-99,      PARTIAL,       0, 99",
-        "bytes=990-,      PARTIAL,     990, 999",
-        "bytes=-10,       PARTIAL,     990, 999",
-        "bytes=-5000,     PARTIAL,       0, 999",
-        "bytes=900-5000,  PARTIAL,     900, 999",
-        "BYTES=1-1,       PARTIAL,       1, 1",
-        "bytes=1000-,     UNSATISFIABLE, 0, -1",
-        "bytes=50-10,     UNSATISFIABLE, 0, -1",
-        "bytes=-0,        UNSATISFIABLE, 0, -1",
-        "bytes=-,         UNSATISFIABLE, 0, -1",
-        "bytes=abc,       UNSATISFIABLE, 0, -1",
-        "bytes=99999999999999999999-, UNSATISFIABLE, 0, -1",
-        "'bytes=0-1,5-6', WHOLE,         0, -1",
-        "items=0-1,       WHOLE,         0, -1",
-    })
+    @CsvSource(
+            nullValues = "NULL",
+            value = {
+                "NULL,            WHOLE,         0, -1",
+                "'',              WHOLE,         0, -1",
+                "bytes=0-99,      PARTIAL,       0, 99",
+                "bytes=990-,      PARTIAL,     990, 999",
+                "bytes=-10,       PARTIAL,     990, 999",
+                "bytes=-5000,     PARTIAL,       0, 999",
+                "bytes=900-5000,  PARTIAL,     900, 999",
+                "BYTES=1-1,       PARTIAL,       1, 1",
+                "bytes=1000-,     UNSATISFIABLE, 0, -1",
+                "bytes=50-10,     UNSATISFIABLE, 0, -1",
+                "bytes=-0,        UNSATISFIABLE, 0, -1",
+                "bytes=-,         UNSATISFIABLE, 0, -1",
+                "bytes=abc,       UNSATISFIABLE, 0, -1",
+                "bytes=99999999999999999999-, UNSATISFIABLE, 0, -1",
+                "'bytes=0-1,5-6', WHOLE,         0, -1",
+                "items=0-1,       WHOLE,         0, -1",
+            })
     void resolvesAgainstAThousandByteFile(String header, Kind kind, long start, long end) {
         assertThat(ByteRange.resolve(header, 1000)).isEqualTo(new ByteRange(kind, start, end));
     }

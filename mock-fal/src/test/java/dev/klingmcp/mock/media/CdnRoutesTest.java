@@ -18,6 +18,7 @@ class CdnRoutesTest {
 
     @TempDir
     static Path cache;
+
     static Vertx vertx;
     static LocalServer server;
     static VideoLibrary library;
@@ -54,7 +55,8 @@ class CdnRoutesTest {
 
     @Test
     void answersASingleRangeWith206() throws Exception {
-        HttpResponse<byte[]> response = server.send(server.request(clip.url()).header("Range", "bytes=100-199").GET());
+        HttpResponse<byte[]> response = server.send(
+                server.request(clip.url()).header("Range", "bytes=100-199").GET());
 
         assertThat(response.statusCode()).isEqualTo(206);
         assertThat(response.headers().firstValue("Content-Range")).hasValue("bytes 100-199/" + clip.fileSize());
@@ -64,7 +66,8 @@ class CdnRoutesTest {
 
     @Test
     void answersASuffixRangeWithTheTail() throws Exception {
-        HttpResponse<byte[]> response = server.send(server.request(clip.url()).header("Range", "bytes=-16").GET());
+        HttpResponse<byte[]> response = server.send(
+                server.request(clip.url()).header("Range", "bytes=-16").GET());
 
         assertThat(response.statusCode()).isEqualTo(206);
         assertThat(response.body()).isEqualTo(Arrays.copyOfRange(clipBytes, clipBytes.length - 16, clipBytes.length));
@@ -72,18 +75,21 @@ class CdnRoutesTest {
 
     @Test
     void answersAnImpossibleRangeWith416AndTheSize() throws Exception {
-        HttpResponse<byte[]> response = server.send(
-                server.request(clip.url()).header("Range", "bytes=" + clip.fileSize() + "-").GET());
+        HttpResponse<byte[]> response = server.send(server.request(clip.url())
+                .header("Range", "bytes=" + clip.fileSize() + "-")
+                .GET());
 
         assertThat(response.statusCode()).isEqualTo(416);
         assertThat(response.headers().firstValue("Content-Range")).hasValue("bytes */" + clip.fileSize());
-        assertThat(new String(response.body())).contains("cannot be satisfied").contains(Long.toString(clip.fileSize()));
+        assertThat(new String(response.body()))
+                .contains("cannot be satisfied")
+                .contains(Long.toString(clip.fileSize()));
     }
 
     @Test
     void headReportsTheSizeWithoutABody() throws Exception {
-        HttpResponse<byte[]> response = server.send(
-                server.request(clip.url()).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<byte[]> response =
+                server.send(server.request(clip.url()).method("HEAD", HttpRequest.BodyPublishers.noBody()));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValueAsLong("Content-Length")).hasValue(clip.fileSize());
@@ -92,9 +98,15 @@ class CdnRoutesTest {
 
     @Test
     void unknownVideosAre404() throws Exception {
-        assertThat(server.send(server.request("/cdn/videos/9s-16x9/output.mp4").GET()).statusCode()).isEqualTo(404);
-        assertThat(server.send(server.request("/cdn/videos/3s-16x9/other.mp4").GET()).statusCode()).isEqualTo(404);
-        assertThat(server.send(server.request("/cdn/videos/..%2F..%2Fpom.xml/output.mp4").GET()).statusCode())
+        assertThat(server.send(server.request("/cdn/videos/9s-16x9/output.mp4").GET())
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(server.send(server.request("/cdn/videos/3s-16x9/other.mp4").GET())
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(server.send(server.request("/cdn/videos/..%2F..%2Fpom.xml/output.mp4")
+                                .GET())
+                        .statusCode())
                 .isEqualTo(404);
     }
 }

@@ -24,7 +24,10 @@ public final class LocalServer implements AutoCloseable {
     public final Vertx vertx;
     public final Router router;
     private final HttpServer server;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private LocalServer(Vertx vertx, Router router, HttpServer server) {
         this.vertx = vertx;
@@ -36,8 +39,12 @@ public final class LocalServer implements AutoCloseable {
     public static LocalServer start(Vertx vertx, Consumer<Router> mount) throws Exception {
         Router router = Router.router(vertx);
         mount.accept(router);
-        HttpServer server = vertx.createHttpServer().requestHandler(router)
-                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        HttpServer server = vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         return new LocalServer(vertx, router, server);
     }
 
@@ -88,8 +95,7 @@ public final class LocalServer implements AutoCloseable {
     public void close() throws ExecutionException, TimeoutException {
         try {
             server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             // try-with-resources must not swallow an interrupt: restore the flag and fail the test loudly.
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while closing the test server", e);

@@ -16,8 +16,14 @@ import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
  * Reads an MP4 back independently of how it was written: container metadata from JCodec's demuxer, picture size and
  * content from actually decoding every H.264 frame.
  */
-public record Mp4Probe(Codec codec, double durationSeconds, int frameCount, int decodedFrames, int width, int height,
-                       int distinctFrames) {
+public record Mp4Probe(
+        Codec codec,
+        double durationSeconds,
+        int frameCount,
+        int decodedFrames,
+        int width,
+        int height,
+        int distinctFrames) {
 
     public static Mp4Probe of(Path file) throws IOException, JCodecException {
         DemuxerTrackMeta meta;
@@ -33,8 +39,12 @@ public record Mp4Probe(Codec codec, double durationSeconds, int frameCount, int 
             byte[] previousLuma = null;
             for (Picture frame = grab.getNativeFrame(); frame != null; frame = grab.getNativeFrame()) {
                 // H.264 codes whole 16x16 macroblocks; the visible size is the crop rectangle.
-                width = frame.getCrop() == null ? frame.getWidth() : frame.getCrop().getWidth();
-                height = frame.getCrop() == null ? frame.getHeight() : frame.getCrop().getHeight();
+                width = frame.getCrop() == null
+                        ? frame.getWidth()
+                        : frame.getCrop().getWidth();
+                height = frame.getCrop() == null
+                        ? frame.getHeight()
+                        : frame.getCrop().getHeight();
                 byte[] luma = frame.getPlaneData(0).clone();
                 if (previousLuma == null || !Arrays.equals(previousLuma, luma)) {
                     distinct++;
@@ -42,8 +52,8 @@ public record Mp4Probe(Codec codec, double durationSeconds, int frameCount, int 
                 previousLuma = luma;
                 decoded++;
             }
-            return new Mp4Probe(meta.getCodec(), meta.getTotalDuration(), meta.getTotalFrames(), decoded, width, height,
-                    distinct);
+            return new Mp4Probe(
+                    meta.getCodec(), meta.getTotalDuration(), meta.getTotalFrames(), decoded, width, height, distinct);
         }
     }
 }

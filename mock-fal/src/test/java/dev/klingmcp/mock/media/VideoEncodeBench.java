@@ -9,8 +9,7 @@ import java.nio.file.Path;
  */
 public final class VideoEncodeBench {
 
-    private VideoEncodeBench() {
-    }
+    private VideoEncodeBench() {}
 
     public static void main(String[] args) throws Exception {
         Path cache = Files.createTempDirectory("video-bench");
@@ -28,8 +27,9 @@ public final class VideoEncodeBench {
                         hits[i] = System.nanoTime() - hit;
                     }
                     java.util.Arrays.sort(hits);
-                    System.out.printf("%2d s %-5s cold %6.0f ms  %7d bytes  cache hit median %.1f us%n", seconds, ratio,
-                            coldMs, clip.fileSize(), hits[hits.length / 2] / 1e3);
+                    System.out.printf(
+                            "%2d s %-5s cold %6.0f ms  %7d bytes  cache hit median %.1f us%n",
+                            seconds, ratio, coldMs, clip.fileSize(), hits[hits.length / 2] / 1e3);
                 }
             }
         }

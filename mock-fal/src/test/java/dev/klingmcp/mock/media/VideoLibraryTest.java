@@ -33,7 +33,8 @@ class VideoLibraryTest {
         try (VideoLibrary library = new VideoLibrary(cache, () -> "http://127.0.0.1:1234")) {
             MediaFile media = library.videoFor(seconds, ratio);
 
-            Path file = library.cachedClip(seconds + "s-" + ratio.replace(':', 'x')).orElseThrow();
+            Path file =
+                    library.cachedClip(seconds + "s-" + ratio.replace(':', 'x')).orElseThrow();
             Mp4Probe probe = Mp4Probe.of(file);
             assertThat(probe.codec()).isEqualTo(Codec.H264);
             assertThat(probe.durationSeconds()).isCloseTo(seconds, within(0.01));
@@ -41,13 +42,16 @@ class VideoLibraryTest {
             assertThat(probe.decodedFrames()).isEqualTo(probe.frameCount());
             assertThat(probe.width()).isEqualTo(width);
             assertThat(probe.height()).isEqualTo(height);
-            assertThat(probe.distinctFrames()).as("a moving picture, not one frame repeated").isEqualTo(probe.decodedFrames());
+            assertThat(probe.distinctFrames())
+                    .as("a moving picture, not one frame repeated")
+                    .isEqualTo(probe.decodedFrames());
 
             assertThat(media.contentType()).isEqualTo("video/mp4");
             assertThat(media.fileName()).isEqualTo("output.mp4");
             assertThat(media.fileSize()).isEqualTo(Files.size(file));
-            assertThat(media.url()).isEqualTo(
-                    "http://127.0.0.1:1234/cdn/videos/" + seconds + "s-" + ratio.replace(':', 'x') + "/output.mp4");
+            assertThat(media.url())
+                    .isEqualTo("http://127.0.0.1:1234/cdn/videos/" + seconds + "s-" + ratio.replace(':', 'x')
+                            + "/output.mp4");
             assertThat(media.toFalJson()).containsOnlyKeys("url", "content_type", "file_name", "file_size");
         }
     }
@@ -95,10 +99,12 @@ class VideoLibraryTest {
     @Test
     void rejectsDurationsAndRatiosKlingDoesNotOffer() {
         try (VideoLibrary library = new VideoLibrary(cache, () -> "http://x")) {
-            assertThatThrownBy(() -> library.videoFor(2, "16:9")).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> library.videoFor(2, "16:9"))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("3..15");
             assertThatThrownBy(() -> library.videoFor(16, "16:9")).hasMessageContaining("3..15");
-            assertThatThrownBy(() -> library.videoFor(5, "4:3")).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> library.videoFor(5, "4:3"))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("16:9, 9:16, 1:1");
             CompletableFuture<MediaFile> async = library.videoForAsync(5, "21:9");
             assertThat(async).isCompletedExceptionally();

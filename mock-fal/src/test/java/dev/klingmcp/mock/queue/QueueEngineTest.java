@@ -14,7 +14,11 @@ class QueueEngineTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** 10 s queue, 100 s per 5 s of video; refuses inputs carrying "bad". */
-    private static final ModelEndpoint MODEL = new ModelEndpoint("acme/video/v1/i2v", "acme/video", 10, 100,
+    private static final ModelEndpoint MODEL = new ModelEndpoint(
+            "acme/video/v1/i2v",
+            "acme/video",
+            10,
+            100,
             input -> input.has("bad")
                     ? List.of(new InputProblem(List.of("body", "bad"), "not allowed", "extra_forbidden", Map.of()))
                     : List.of());
@@ -23,8 +27,8 @@ class QueueEngineTest {
     private final SubmitCounters counters = new SubmitCounters();
 
     private QueueEngine engine(int concurrency, boolean forgetCancelled) {
-        return new QueueEngine(clock, new RequestIds(7), new QueueEngine.Settings(concurrency, forgetCancelled, null),
-                counters);
+        return new QueueEngine(
+                clock, new RequestIds(7), new QueueEngine.Settings(concurrency, forgetCancelled, null), counters);
     }
 
     private static JsonNode input(String json) {
@@ -58,8 +62,10 @@ class QueueEngineTest {
         assertThat(done.inferenceSeconds()).isEqualTo(200.0);
         assertThat(done.failure()).isNull();
         assertThat(done.videoSeconds()).isEqualTo(10);
-        assertThat(done.logs()).extracting(JobLog::message).containsSubsequence(
-                "Generating video... 20%", "Generating video... 80%", "Video generated, uploading output");
+        assertThat(done.logs())
+                .extracting(JobLog::message)
+                .containsSubsequence(
+                        "Generating video... 20%", "Generating video... 80%", "Video generated, uploading output");
         assertThat(done.logs()).extracting(JobLog::atMillis).isSorted();
     }
 
@@ -85,11 +91,13 @@ class QueueEngineTest {
         }
         assertThat(jobs).extracting(JobSnapshot::queuePosition).containsExactly(0, 1, 2, 3);
         clock.advance(Duration.ofSeconds(10));
-        assertThat(engine.jobs()).extracting(JobSnapshot::status, JobSnapshot::queuePosition).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(JobStatus.IN_PROGRESS, 0),
-                org.assertj.core.groups.Tuple.tuple(JobStatus.IN_QUEUE, 0),
-                org.assertj.core.groups.Tuple.tuple(JobStatus.IN_QUEUE, 1),
-                org.assertj.core.groups.Tuple.tuple(JobStatus.IN_QUEUE, 2));
+        assertThat(engine.jobs())
+                .extracting(JobSnapshot::status, JobSnapshot::queuePosition)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(JobStatus.IN_PROGRESS, 0),
+                        org.assertj.core.groups.Tuple.tuple(JobStatus.IN_QUEUE, 0),
+                        org.assertj.core.groups.Tuple.tuple(JobStatus.IN_QUEUE, 1),
+                        org.assertj.core.groups.Tuple.tuple(JobStatus.IN_QUEUE, 2));
     }
 
     @Test
@@ -101,9 +109,12 @@ class QueueEngineTest {
         JobSnapshot done = engine.find(job.requestId()).orElseThrow();
         assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
         assertThat(done.failure().httpStatus()).isEqualTo(422);
-        assertThat(done.failure().statusError()).as("fal shows model errors only on the result").isNull();
+        assertThat(done.failure().statusError())
+                .as("fal shows model errors only on the result")
+                .isNull();
         assertThat(done.failure().body().toString())
-                .isEqualTo("{\"detail\":[{\"loc\":[\"body\",\"bad\"],\"msg\":\"not allowed\",\"type\":\"extra_forbidden\"}]}");
+                .isEqualTo(
+                        "{\"detail\":[{\"loc\":[\"body\",\"bad\"],\"msg\":\"not allowed\",\"type\":\"extra_forbidden\"}]}");
     }
 
     @Test
@@ -112,15 +123,16 @@ class QueueEngineTest {
         engine.submit(request("{}"), 2);
         engine.submit(request("{}"), 2);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.submit(request("{}"), 2))
-                .isInstanceOf(QueueFullException.class).hasMessageContaining("2 request(s) waiting");
+                .isInstanceOf(QueueFullException.class)
+                .hasMessageContaining("2 request(s) waiting");
         assertThat(counters.snapshot().get(MODEL.id()).accepted()).isEqualTo(2);
     }
 
     @Test
     void startTimeoutEndsAQueuedJobWithRequestTimeout() {
         QueueEngine engine = engine(0, false);
-        JobSnapshot job = engine.submit(new SubmitRequest(MODEL, input("{}"), null, Duration.ofSeconds(5),
-                JobFaults.NONE), null);
+        JobSnapshot job =
+                engine.submit(new SubmitRequest(MODEL, input("{}"), null, Duration.ofSeconds(5), JobFaults.NONE), null);
         clock.advance(Duration.ofSeconds(6));
         JobSnapshot done = engine.find(job.requestId()).orElseThrow();
         assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
@@ -133,8 +145,8 @@ class QueueEngineTest {
     @Test
     void startTimeoutDoesNotTouchAJobThatStartedInTime() {
         QueueEngine engine = engine(0, false);
-        JobSnapshot job = engine.submit(new SubmitRequest(MODEL, input("{}"), null, Duration.ofSeconds(11),
-                JobFaults.NONE), null);
+        JobSnapshot job = engine.submit(
+                new SubmitRequest(MODEL, input("{}"), null, Duration.ofSeconds(11), JobFaults.NONE), null);
         clock.advance(Duration.ofMinutes(10));
         assertThat(engine.find(job.requestId()).orElseThrow().succeeded()).isTrue();
     }
@@ -153,7 +165,8 @@ class QueueEngineTest {
         JobSnapshot running = engine.submit(request("{}"), null);
         clock.advance(Duration.ofSeconds(20));
         assertThat(engine.cancel(running.requestId())).isEqualTo(CancelOutcome.CANCELLATION_REQUESTED);
-        assertThat(engine.find(running.requestId()).orElseThrow().completedAtMillis()).isEqualTo(clock.nowMillis());
+        assertThat(engine.find(running.requestId()).orElseThrow().completedAtMillis())
+                .isEqualTo(clock.nowMillis());
 
         assertThat(engine.cancel("no-such-id")).isEqualTo(CancelOutcome.NOT_FOUND);
     }
@@ -170,12 +183,13 @@ class QueueEngineTest {
     @Test
     void jobFaultsStuckFailAndIgnoredCancel() {
         QueueEngine engine = engine(0, false);
-        JobSnapshot stuck = engine.submit(new SubmitRequest(MODEL, input("{}"), null, null,
-                new JobFaults(true, null, false)), null);
-        JobSnapshot failing = engine.submit(new SubmitRequest(MODEL, input("{}"), null, null,
-                new JobFaults(false, "runner_disconnected", false)), null);
-        JobSnapshot stubborn = engine.submit(new SubmitRequest(MODEL, input("{}"), null, null,
-                new JobFaults(false, null, true)), null);
+        JobSnapshot stuck = engine.submit(
+                new SubmitRequest(MODEL, input("{}"), null, null, new JobFaults(true, null, false)), null);
+        JobSnapshot failing = engine.submit(
+                new SubmitRequest(MODEL, input("{}"), null, null, new JobFaults(false, "runner_disconnected", false)),
+                null);
+        JobSnapshot stubborn = engine.submit(
+                new SubmitRequest(MODEL, input("{}"), null, null, new JobFaults(false, null, true)), null);
         assertThat(engine.cancel(stubborn.requestId())).isEqualTo(CancelOutcome.CANCELLATION_REQUESTED);
         clock.advance(Duration.ofDays(1));
 
@@ -184,7 +198,9 @@ class QueueEngineTest {
         assertThat(failed.failure().errorType()).isEqualTo("runner_disconnected");
         assertThat(failed.failure().httpStatus()).isEqualTo(503);
         assertThat(failed.failure().statusError()).isEqualTo("Runner disconnected");
-        assertThat(failed.inferenceSeconds()).as("dies half way through the 100 s run").isEqualTo(50.0);
+        assertThat(failed.inferenceSeconds())
+                .as("dies half way through the 100 s run")
+                .isEqualTo(50.0);
         assertThat(engine.find(stubborn.requestId()).orElseThrow().succeeded()).isTrue();
     }
 
@@ -196,8 +212,15 @@ class QueueEngineTest {
         engine.watch(job.requestId(), s -> seen.add(s.status() + ":" + s.logs().size()));
         clock.advance(Duration.ofMinutes(5));
         engine.advance();
-        assertThat(seen).containsExactly("IN_QUEUE:0", "IN_PROGRESS:1", "IN_PROGRESS:2", "IN_PROGRESS:3",
-                "IN_PROGRESS:4", "IN_PROGRESS:5", "COMPLETED:6");
+        assertThat(seen)
+                .containsExactly(
+                        "IN_QUEUE:0",
+                        "IN_PROGRESS:1",
+                        "IN_PROGRESS:2",
+                        "IN_PROGRESS:3",
+                        "IN_PROGRESS:4",
+                        "IN_PROGRESS:5",
+                        "COMPLETED:6");
 
         List<String> late = new ArrayList<>();
         engine.watch(job.requestId(), s -> late.add(s.status().name()));
@@ -216,13 +239,15 @@ class QueueEngineTest {
 
     @Test
     void completedJobsAreForgottenAfterTheRetentionPeriod() {
-        QueueEngine engine = new QueueEngine(clock, new RequestIds(7),
-                new QueueEngine.Settings(0, false, Duration.ofHours(1)), counters);
+        QueueEngine engine = new QueueEngine(
+                clock, new RequestIds(7), new QueueEngine.Settings(0, false, Duration.ofHours(1)), counters);
         JobSnapshot job = engine.submit(request("{}"), null);
         clock.advance(Duration.ofSeconds(110));
         assertThat(engine.find(job.requestId()).orElseThrow().completed()).isTrue();
         clock.advance(Duration.ofMinutes(60));
-        assertThat(engine.find(job.requestId())).as("exactly one hour after completion").isPresent();
+        assertThat(engine.find(job.requestId()))
+                .as("exactly one hour after completion")
+                .isPresent();
         clock.advance(Duration.ofMillis(1));
         assertThat(engine.find(job.requestId())).isEmpty();
         assertThat(engine.cancel(job.requestId())).isEqualTo(CancelOutcome.NOT_FOUND);

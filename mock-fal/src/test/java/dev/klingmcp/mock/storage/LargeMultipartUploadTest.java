@@ -41,8 +41,7 @@ class LargeMultipartUploadTest {
         String sourceSha = writeRandomFile(source, SIZE);
         Vertx vertx = Vertx.vertx();
         LocalServer.LateBaseUrl lateUrl = new LocalServer.LateBaseUrl();
-        StorageService storage = new StorageService(vertx, StorageOptions.defaults(work.resolve("store")),
-                lateUrl);
+        StorageService storage = new StorageService(vertx, StorageOptions.defaults(work.resolve("store")), lateUrl);
         try (LocalServer server = LocalServer.start(vertx, lateUrl, router -> StorageRoutes.mount(router, storage))) {
             StorageClient client = new StorageClient(server);
             JsonNode ticket = client.initiate("video/mp4", "reference.mp4", true);
@@ -56,31 +55,39 @@ class LargeMultipartUploadTest {
                     if (read == 0) {
                         break;
                     }
-                    HttpResponse<byte[]> put = client.put(derive(uploadUrl, Integer.toString(partNumber)),
-                            Arrays.copyOf(chunk, read), "application/octet-stream");
+                    HttpResponse<byte[]> put = client.put(
+                            derive(uploadUrl, Integer.toString(partNumber)),
+                            Arrays.copyOf(chunk, read),
+                            "application/octet-stream");
                     assertThat(put.statusCode()).as("part %d", partNumber).isEqualTo(200);
                     parts.add(json(put).toString());
                 }
             }
             assertThat(parts).hasSize(10);
-            assertThat(client.complete(uploadUrl, parts.toString()).statusCode()).isEqualTo(200);
+            assertThat(client.complete(uploadUrl, parts.toString()).statusCode())
+                    .isEqualTo(200);
 
             Path downloaded = work.resolve("downloaded.bin");
-            HttpResponse<Path> get = server.sendToFile(server.request(ticket.get("file_url").asText()).GET(), downloaded);
+            HttpResponse<Path> get = server.sendToFile(
+                    server.request(ticket.get("file_url").asText()).GET(), downloaded);
             assertThat(get.statusCode()).isEqualTo(200);
             assertThat(get.headers().firstValue("Content-Type")).hasValue("video/mp4");
             assertThat(get.headers().firstValueAsLong("Content-Length")).hasValue(SIZE);
             assertThat(sha256(downloaded)).isEqualTo(sourceSha);
 
             // A range across the first part boundary comes from the joined file, not from one part.
-            HttpResponse<byte[]> range = server.send(server.request(ticket.get("file_url").asText())
-                    .header("Range", "bytes=" + (CHUNK - 8) + "-" + (CHUNK + 7)).GET());
+            HttpResponse<byte[]> range =
+                    server.send(server.request(ticket.get("file_url").asText())
+                            .header("Range", "bytes=" + (CHUNK - 8) + "-" + (CHUNK + 7))
+                            .GET());
             assertThat(range.statusCode()).isEqualTo(206);
             assertThat(range.body()).isEqualTo(slice(source, CHUNK - 8, 16));
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
-        assertThat(work.resolve("store").resolve("uploads")).as("parts are removed once joined").isEmptyDirectory();
+        assertThat(work.resolve("store").resolve("uploads"))
+                .as("parts are removed once joined")
+                .isEmptyDirectory();
     }
 
     private static String writeRandomFile(Path file, long size) throws Exception {

@@ -20,7 +20,11 @@ final class StorageClient {
 
     JsonNode initiate(String contentType, String fileName, boolean multipart) throws Exception {
         HttpResponse<byte[]> response = initiateRaw(
-                JSON.createObjectNode().put("content_type", contentType).put("file_name", fileName).toString(), multipart);
+                JSON.createObjectNode()
+                        .put("content_type", contentType)
+                        .put("file_name", fileName)
+                        .toString(),
+                multipart);
         if (response.statusCode() != 200) {
             throw new AssertionError("initiate answered " + response.statusCode() + ": " + new String(response.body()));
         }
@@ -29,12 +33,13 @@ final class StorageClient {
 
     HttpResponse<byte[]> initiateRaw(String body, boolean multipart) throws Exception {
         String path = "/storage/upload/initiate" + (multipart ? "-multipart" : "") + "?storage_type=fal-cdn-v3";
-        return server.send(server.request(path).header("Content-Type", "application/json")
-                .POST(BodyPublishers.ofString(body)));
+        return server.send(
+                server.request(path).header("Content-Type", "application/json").POST(BodyPublishers.ofString(body)));
     }
 
     HttpResponse<byte[]> put(String url, byte[] bytes, String contentType) throws Exception {
-        return server.send(server.request(url).header("Content-Type", contentType).PUT(BodyPublishers.ofByteArray(bytes)));
+        return server.send(
+                server.request(url).header("Content-Type", contentType).PUT(BodyPublishers.ofByteArray(bytes)));
     }
 
     /** {@code {origin}{pathname}/{suffix}{search}}, exactly how the JS client derives part and complete URLs. */
@@ -45,7 +50,8 @@ final class StorageClient {
     }
 
     HttpResponse<byte[]> complete(String uploadUrl, String partsJson) throws Exception {
-        return server.send(server.request(derive(uploadUrl, "complete")).header("Content-Type", "application/json")
+        return server.send(server.request(derive(uploadUrl, "complete"))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"parts\":" + partsJson + "}")));
     }
 

@@ -27,6 +27,7 @@ class StorageRoutesTest {
 
     @TempDir
     Path root;
+
     private Vertx vertx;
     private LocalServer server;
     private StorageService storage;
@@ -53,8 +54,7 @@ class StorageRoutesTest {
                 return this;
             }
         };
-        storage = new StorageService(vertx, StorageOptions.defaults(root).withMaxFileBytes(64 * 1024), lateUrl,
-                clock);
+        storage = new StorageService(vertx, StorageOptions.defaults(root).withMaxFileBytes(64 * 1024), lateUrl, clock);
         server = LocalServer.start(vertx, lateUrl, router -> StorageRoutes.mount(router, storage));
         client = new StorageClient(server);
     }
@@ -81,17 +81,21 @@ class StorageRoutesTest {
         assertThat(get.statusCode()).isEqualTo(200);
         assertThat(get.headers().firstValue("Content-Type")).hasValue("image/png");
         assertThat(get.body()).isEqualTo(png);
-        HttpResponse<byte[]> range = server.send(server.request(fileUrl).header("Range", "bytes=1-3").GET());
+        HttpResponse<byte[]> range =
+                server.send(server.request(fileUrl).header("Range", "bytes=1-3").GET());
         assertThat(range.statusCode()).isEqualTo(206);
         assertThat(range.body()).isEqualTo(Arrays.copyOfRange(png, 1, 4));
-        assertThat(storage.files()).singleElement().satisfies(f -> assertThat(f.size()).isEqualTo(png.length));
+        assertThat(storage.files()).singleElement().satisfies(f -> assertThat(f.size())
+                .isEqualTo(png.length));
     }
 
     @Test
     void aFileIsNotServedBeforeItsBytesArrive() throws Exception {
         JsonNode ticket = client.initiate("text/plain", "a.txt", false);
 
-        assertThat(server.send(server.request(ticket.get("file_url").asText()).GET()).statusCode()).isEqualTo(404);
+        assertThat(server.send(server.request(ticket.get("file_url").asText()).GET())
+                        .statusCode())
+                .isEqualTo(404);
     }
 
     @Test
@@ -107,8 +111,11 @@ class StorageRoutesTest {
 
         HttpResponse<byte[]> done = client.complete(uploadUrl, "[" + first + "," + second + "]");
         assertThat(done.statusCode()).isEqualTo(200);
-        assertThat(json(done).get("file_url").asText()).isEqualTo(ticket.get("file_url").asText());
-        assertThat(new String(server.send(server.request(ticket.get("file_url").asText()).GET()).body()))
+        assertThat(json(done).get("file_url").asText())
+                .isEqualTo(ticket.get("file_url").asText());
+        assertThat(new String(server.send(
+                                server.request(ticket.get("file_url").asText()).GET())
+                        .body()))
                 .isEqualTo("hello world");
 
         HttpResponse<byte[]> again = client.complete(uploadUrl, "[" + first + "," + second + "]");
@@ -117,13 +124,18 @@ class StorageRoutesTest {
 
     @Test
     void completeNamesTheMissingPartOrTheWrongEtag() throws Exception {
-        String uploadUrl = client.initiate("text/plain", "x.txt", true).get("upload_url").asText();
+        String uploadUrl =
+                client.initiate("text/plain", "x.txt", true).get("upload_url").asText();
         JsonNode first = json(client.put(derive(uploadUrl, "1"), "abc".getBytes(), "text/plain"));
 
-        HttpResponse<byte[]> missing = client.complete(uploadUrl,
-                "[" + first + ",{\"partNumber\":2,\"etag\":\"" + first.get("etag").asText() + "\"}]");
+        HttpResponse<byte[]> missing = client.complete(
+                uploadUrl,
+                "[" + first + ",{\"partNumber\":2,\"etag\":\""
+                        + first.get("etag").asText() + "\"}]");
         assertThat(missing.statusCode()).isEqualTo(400);
-        assertThat(json(missing).get("detail").asText()).contains("part 2 was never uploaded").contains("[1]");
+        assertThat(json(missing).get("detail").asText())
+                .contains("part 2 was never uploaded")
+                .contains("[1]");
 
         HttpResponse<byte[]> wrongEtag = client.complete(uploadUrl, "[{\"partNumber\":1,\"etag\":\"nope\"}]");
         assertThat(wrongEtag.statusCode()).isEqualTo(400);
@@ -142,24 +154,28 @@ class StorageRoutesTest {
 
     @Test
     void presignedUrlsRequireTheirSignatureAndAKnownId() throws Exception {
-        String uploadUrl = client.initiate("text/plain", "x.txt", false).get("upload_url").asText();
+        String uploadUrl =
+                client.initiate("text/plain", "x.txt", false).get("upload_url").asText();
         String unsigned = uploadUrl.substring(0, uploadUrl.indexOf('?'));
 
         HttpResponse<byte[]> forbidden = client.put(unsigned, "x".getBytes(), "text/plain");
         assertThat(forbidden.statusCode()).isEqualTo(403);
         assertThat(json(forbidden).get("detail").asText()).contains("signature");
 
-        HttpResponse<byte[]> unknown = client.put(server.baseUrl() + "/cdn/upload/ffff?signature=x", "x".getBytes(),
-                "text/plain");
+        HttpResponse<byte[]> unknown =
+                client.put(server.baseUrl() + "/cdn/upload/ffff?signature=x", "x".getBytes(), "text/plain");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(json(unknown).get("detail").asText()).contains("No upload with id 'ffff'");
     }
 
     @Test
     void partNumbersMustBeIntegersInRange() throws Exception {
-        String uploadUrl = client.initiate("text/plain", "x.txt", true).get("upload_url").asText();
+        String uploadUrl =
+                client.initiate("text/plain", "x.txt", true).get("upload_url").asText();
 
-        assertThat(client.put(derive(uploadUrl, "0"), "x".getBytes(), "text/plain").statusCode()).isEqualTo(400);
+        assertThat(client.put(derive(uploadUrl, "0"), "x".getBytes(), "text/plain")
+                        .statusCode())
+                .isEqualTo(400);
         HttpResponse<byte[]> word = client.put(derive(uploadUrl, "first"), "x".getBytes(), "text/plain");
         assertThat(word.statusCode()).isEqualTo(400);
         assertThat(json(word).get("detail").asText()).contains("not an integer").contains("1..10000");
@@ -173,10 +189,14 @@ class StorageRoutesTest {
         assertThat(json(noType).at("/detail/0/type").asText()).isEqualTo("missing");
 
         assertThat(client.initiateRaw("not json", false).statusCode()).isEqualTo(422);
-        assertThat(json(client.initiateRaw("{\"content_type\":\"png\"}", false)).at("/detail/0/msg").asText())
+        assertThat(json(client.initiateRaw("{\"content_type\":\"png\"}", false))
+                        .at("/detail/0/msg")
+                        .asText())
                 .contains("MIME type like image/png");
         assertThat(json(client.initiateRaw("{\"content_type\":\"image/png\",\"file_name\":\"../\"}", false))
-                .at("/detail/0/loc/1").asText()).isEqualTo("file_name");
+                        .at("/detail/0/loc/1")
+                        .asText())
+                .isEqualTo("file_name");
 
         HttpResponse<byte[]> badType = server.send(server.request("/storage/upload/initiate?storage_type=s3")
                 .POST(BodyPublishers.ofString("{\"content_type\":\"image/png\"}")));
@@ -192,7 +212,9 @@ class StorageRoutesTest {
 
     @Test
     void uploadsOverTheLimitAre413AndLeaveNothingBehind() throws Exception {
-        String uploadUrl = client.initiate("application/octet-stream", "big.bin", false).get("upload_url").asText();
+        String uploadUrl = client.initiate("application/octet-stream", "big.bin", false)
+                .get("upload_url")
+                .asText();
 
         HttpResponse<byte[]> tooBig = client.put(uploadUrl, new byte[64 * 1024 + 1], "application/octet-stream");
 
@@ -203,7 +225,9 @@ class StorageRoutesTest {
 
     @Test
     void partsThatTogetherExceedTheLimitCannotBeCompleted() throws Exception {
-        String uploadUrl = client.initiate("application/octet-stream", "big.bin", true).get("upload_url").asText();
+        String uploadUrl = client.initiate("application/octet-stream", "big.bin", true)
+                .get("upload_url")
+                .asText();
         JsonNode one = json(client.put(derive(uploadUrl, "1"), new byte[40 * 1024], "application/octet-stream"));
         JsonNode two = json(client.put(derive(uploadUrl, "2"), new byte[40 * 1024], "application/octet-stream"));
 
@@ -235,12 +259,15 @@ class StorageRoutesTest {
         storage.reset();
 
         assertThat(storage.files()).isEmpty();
-        assertThat(server.send(server.request(ticket.get("file_url").asText()).GET()).statusCode()).isEqualTo(404);
+        assertThat(server.send(server.request(ticket.get("file_url").asText()).GET())
+                        .statusCode())
+                .isEqualTo(404);
         assertThat(root).isEmptyDirectory();
     }
 
     private static String md5Hex(String text) throws Exception {
-        return java.util.HexFormat.of().formatHex(
-                java.security.MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+        return java.util.HexFormat.of()
+                .formatHex(
+                        java.security.MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -23,6 +23,7 @@ class TokenUploadAndAuthTest {
 
     @TempDir
     Path root;
+
     private Vertx vertx;
     private LocalServer server;
 
@@ -31,8 +32,15 @@ class TokenUploadAndAuthTest {
         vertx = Vertx.vertx();
         LocalServer.LateBaseUrl lateUrl = new LocalServer.LateBaseUrl();
         StorageService storage = new StorageService(vertx, StorageOptions.defaults(root), lateUrl);
-        server = LocalServer.start(vertx, lateUrl, router -> StorageRoutes.mount(router, storage, request ->
-                "Key good".equals(request.getHeader("Authorization")) ? Optional.empty() : Optional.of("Invalid API key")));
+        server = LocalServer.start(
+                vertx,
+                lateUrl,
+                router -> StorageRoutes.mount(
+                        router,
+                        storage,
+                        request -> "Key good".equals(request.getHeader("Authorization"))
+                                ? Optional.empty()
+                                : Optional.of("Invalid API key")));
     }
 
     @AfterEach
@@ -44,7 +52,8 @@ class TokenUploadAndAuthTest {
     @Test
     void aTokenFromTheRestApiUploadsToBaseUrlAndTheAccessUrlServesTheBytes() throws Exception {
         HttpResponse<byte[]> tokenResponse = server.send(server.request("/storage/auth/token?storage_type=fal-cdn-v3")
-                .header("Authorization", "Key good").header("Content-Type", "application/json")
+                .header("Authorization", "Key good")
+                .header("Content-Type", "application/json")
                 .POST(BodyPublishers.ofString("{}")));
         assertThat(tokenResponse.statusCode()).isEqualTo(200);
         JsonNode token = json(tokenResponse);
@@ -52,10 +61,15 @@ class TokenUploadAndAuthTest {
         assertThat(token.get("base_url").asText()).isEqualTo(server.baseUrl() + "/cdn");
         assertThat(Instant.parse(token.get("expires_at").asText())).isAfter(Instant.now());
 
-        HttpResponse<byte[]> upload = server.send(server.request(token.get("base_url").asText() + "/files/upload")
-                .header("Authorization", token.get("token_type").asText() + " " + token.get("token").asText())
-                .header("Content-Type", "image/jpeg").header("X-Fal-File-Name", "face.jpg")
-                .POST(BodyPublishers.ofString("jpeg bytes")));
+        HttpResponse<byte[]> upload =
+                server.send(server.request(token.get("base_url").asText() + "/files/upload")
+                        .header(
+                                "Authorization",
+                                token.get("token_type").asText() + " "
+                                        + token.get("token").asText())
+                        .header("Content-Type", "image/jpeg")
+                        .header("X-Fal-File-Name", "face.jpg")
+                        .POST(BodyPublishers.ofString("jpeg bytes")));
         assertThat(upload.statusCode()).isEqualTo(200);
         String accessUrl = json(upload).get("access_url").asText();
         assertThat(accessUrl).startsWith(server.baseUrl() + "/cdn/files/").endsWith("/face.jpg");
@@ -67,14 +81,17 @@ class TokenUploadAndAuthTest {
 
     @Test
     void theTokenUploadRejectsAMissingOrMadeUpToken() throws Exception {
-        HttpRequest.Builder noToken = server.request("/cdn/files/upload").header("Content-Type", "image/png")
+        HttpRequest.Builder noToken = server.request("/cdn/files/upload")
+                .header("Content-Type", "image/png")
                 .POST(BodyPublishers.ofString("x"));
         HttpResponse<byte[]> missing = server.send(noToken);
         assertThat(missing.statusCode()).isEqualTo(401);
         assertThat(json(missing).get("detail").asText()).contains("Bearer");
 
-        HttpResponse<byte[]> madeUp = server.send(server.request("/cdn/files/upload").header("Content-Type", "image/png")
-                .header("Authorization", "Bearer 1234").POST(BodyPublishers.ofString("x")));
+        HttpResponse<byte[]> madeUp = server.send(server.request("/cdn/files/upload")
+                .header("Content-Type", "image/png")
+                .header("Authorization", "Bearer 1234")
+                .POST(BodyPublishers.ofString("x")));
         assertThat(madeUp.statusCode()).isEqualTo(401);
         assertThat(json(madeUp).get("detail").asText()).contains("/storage/auth/token");
     }
@@ -82,13 +99,15 @@ class TokenUploadAndAuthTest {
     @Test
     void keyAuthenticatedCallsAnswer401WithTheRefusalAndNeverEchoTheKey() throws Exception {
         HttpResponse<byte[]> refused = server.send(server.request("/storage/upload/initiate")
-                .header("Authorization", "Key leaked-secret-123").header("Content-Type", "application/json")
+                .header("Authorization", "Key leaked-secret-123")
+                .header("Content-Type", "application/json")
                 .POST(BodyPublishers.ofString("{\"content_type\":\"image/png\",\"file_name\":\"a.png\"}")));
 
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(json(refused).get("detail").asText()).isEqualTo("Invalid API key");
         assertThat(new String(refused.body())).doesNotContain("leaked-secret-123");
-        assertThat(server.send(server.request("/storage/auth/token").POST(BodyPublishers.ofString("{}"))).statusCode())
+        assertThat(server.send(server.request("/storage/auth/token").POST(BodyPublishers.ofString("{}")))
+                        .statusCode())
                 .isEqualTo(401);
     }
 

@@ -25,8 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class UploadBench {
 
-    private UploadBench() {
-    }
+    private UploadBench() {}
 
     public static void main(String[] args) throws Exception {
         long mebibytes = args.length > 0 ? Long.parseLong(args[0]) : 300;
@@ -41,14 +40,17 @@ public final class UploadBench {
         }
         Vertx vertx = Vertx.vertx();
         LocalServer.LateBaseUrl lateUrl = new LocalServer.LateBaseUrl();
-        StorageService storage = new StorageService(vertx,
-                StorageOptions.defaults(work.resolve("store")).withMaxFileBytes(4L << 30), lateUrl);
+        StorageService storage = new StorageService(
+                vertx, StorageOptions.defaults(work.resolve("store")).withMaxFileBytes(4L << 30), lateUrl);
         try (LocalServer server = LocalServer.start(vertx, lateUrl, router -> StorageRoutes.mount(router, storage))) {
             StorageClient client = new StorageClient(server);
             resetPeaks();
             long start = System.nanoTime();
-            String single = client.initiate("application/octet-stream", "single.bin", false).get("upload_url").asText();
-            int status = server.send(server.request(single).PUT(BodyPublishers.ofFile(source))).statusCode();
+            String single = client.initiate("application/octet-stream", "single.bin", false)
+                    .get("upload_url")
+                    .asText();
+            int status = server.send(server.request(single).PUT(BodyPublishers.ofFile(source)))
+                    .statusCode();
             report("single PUT", status, mebibytes, start);
 
             resetPeaks();
@@ -63,8 +65,8 @@ public final class UploadBench {
                 long length = Math.min(part, size - offset);
                 // Streams each part from the file, so the client side holds no part in memory either.
                 HttpResponse<byte[]> put = server.send(server.request(derive(uploadUrl, Integer.toString(n)))
-                        .PUT(BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(() -> slice(source, offset, length)),
-                                length)));
+                        .PUT(BodyPublishers.fromPublisher(
+                                BodyPublishers.ofInputStream(() -> slice(source, offset, length)), length)));
                 parts.add(StorageClient.json(put).toString());
             }
             status = client.complete(uploadUrl, parts.toString()).statusCode();
@@ -107,9 +109,17 @@ public final class UploadBench {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         long peakHeap = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(pool -> pool.getType() == MemoryType.HEAP)
-                .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
-        System.out.printf("%-32s HTTP %d  %d MiB in %.2f s = %.0f MiB/s  peak heap %d MiB (max %d MiB)%n", what, status,
-                mebibytes, seconds, mebibytes / seconds, peakHeap >> 20, Runtime.getRuntime().maxMemory() >> 20);
+                .mapToLong(pool -> pool.getPeakUsage().getUsed())
+                .sum();
+        System.out.printf(
+                "%-32s HTTP %d  %d MiB in %.2f s = %.0f MiB/s  peak heap %d MiB (max %d MiB)%n",
+                what,
+                status,
+                mebibytes,
+                seconds,
+                mebibytes / seconds,
+                peakHeap >> 20,
+                Runtime.getRuntime().maxMemory() >> 20);
     }
 
     private static void resetPeaks() {

@@ -22,6 +22,7 @@ class UploadBodyPausingTest {
 
     @TempDir
     Path root;
+
     private Vertx vertx;
     private LocalServer server;
     private StorageClient client;
@@ -32,13 +33,14 @@ class UploadBodyPausingTest {
         LocalServer.LateBaseUrl lateUrl = new LocalServer.LateBaseUrl();
         StorageService storage = new StorageService(vertx, StorageOptions.defaults(root), lateUrl);
         server = LocalServer.start(vertx, lateUrl, router -> {
-            router.route("/cdn/upload/*").handler(ctx -> vertx.setTimer(30, id -> {
-                if ("503".equals(ctx.request().getHeader("X-Test-Fault"))) {
-                    ctx.response().setStatusCode(503).end("{\"detail\":\"injected\"}");
-                } else {
-                    ctx.next();
-                }
-            }));
+            router.route("/cdn/upload/*")
+                    .handler(ctx -> vertx.setTimer(30, id -> {
+                        if ("503".equals(ctx.request().getHeader("X-Test-Fault"))) {
+                            ctx.response().setStatusCode(503).end("{\"detail\":\"injected\"}");
+                        } else {
+                            ctx.next();
+                        }
+                    }));
             StorageRoutes.mount(router, storage);
         });
         client = new StorageClient(server);
@@ -56,21 +58,28 @@ class UploadBodyPausingTest {
         new Random(7).nextBytes(payload);
         JsonNode ticket = client.initiate("application/octet-stream", "a.bin", false);
 
-        assertThat(client.put(ticket.get("upload_url").asText(), payload, "application/octet-stream").statusCode())
+        assertThat(client.put(ticket.get("upload_url").asText(), payload, "application/octet-stream")
+                        .statusCode())
                 .isEqualTo(200);
 
-        assertThat(server.send(server.request(ticket.get("file_url").asText()).GET()).body()).isEqualTo(payload);
+        assertThat(server.send(server.request(ticket.get("file_url").asText()).GET())
+                        .body())
+                .isEqualTo(payload);
     }
 
     @Test
     void anEarlyAnswerDoesNotStallTheClientOrTheConnection() throws Exception {
-        String uploadUrl = client.initiate("application/octet-stream", "a.bin", false).get("upload_url").asText();
+        String uploadUrl = client.initiate("application/octet-stream", "a.bin", false)
+                .get("upload_url")
+                .asText();
 
         for (int i = 0; i < 3; i++) {
-            HttpResponse<byte[]> faulted = server.send(server.request(uploadUrl).header("X-Test-Fault", "503")
+            HttpResponse<byte[]> faulted = server.send(server.request(uploadUrl)
+                    .header("X-Test-Fault", "503")
                     .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[5 << 20])));
             assertThat(faulted.statusCode()).isEqualTo(503);
-            assertThat(server.send(server.request("/cdn/files/none/x").GET()).statusCode()).isEqualTo(404);
+            assertThat(server.send(server.request("/cdn/files/none/x").GET()).statusCode())
+                    .isEqualTo(404);
         }
     }
 }

@@ -27,6 +27,7 @@ class WebhookDispatcherTest {
 
     /** DER header of an Ed25519 SubjectPublicKeyInfo (RFC 8410): SEQUENCE { AlgorithmIdentifier 1.3.101.112, BIT STRING }. */
     private static final byte[] ED25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Vertx vertx;
@@ -43,7 +44,8 @@ class WebhookDispatcherTest {
             receiver.mount(router);
         });
         // Real schedule shape, 10 000x faster: 15 s becomes 1.5 ms.
-        dispatcher = new WebhookDispatcher(vertx, signer, WebhookOptions.defaults().withSpeed(10_000).withMaxAttempts(4));
+        dispatcher = new WebhookDispatcher(
+                vertx, signer, WebhookOptions.defaults().withSpeed(10_000).withMaxAttempts(4));
     }
 
     @AfterEach
@@ -57,7 +59,8 @@ class WebhookDispatcherTest {
     void aReceiverVerifiesTheSignatureWithOnlyTheJwksAndTheJdk() throws Exception {
         JsonNode output = JSON.readTree("{\"video\":{\"url\":\"http://x/output.mp4\",\"content_type\":\"video/mp4\"}}");
 
-        WebhookDelivery delivery = await(dispatcher.dispatch(server.baseUrl() + "/hook", WebhookEvent.ok("req-1", output)));
+        WebhookDelivery delivery =
+                await(dispatcher.dispatch(server.baseUrl() + "/hook", WebhookEvent.ok("req-1", output)));
 
         assertThat(delivery.outcome()).isEqualTo(Outcome.DELIVERED);
         assertThat(receiver.received).hasSize(1);
@@ -67,7 +70,9 @@ class WebhookDispatcherTest {
         assertThat(post.headers().get("X-Fal-Webhook-User-Id")).isEqualTo("mock-user");
         assertThat(post.headers().get("Content-Type")).isEqualTo("application/json");
         long timestamp = Long.parseLong(post.headers().get("X-Fal-Webhook-Timestamp"));
-        assertThat(Math.abs(Instant.now().getEpochSecond() - timestamp)).as("fal's 300 s skew rule").isLessThan(300);
+        assertThat(Math.abs(Instant.now().getEpochSecond() - timestamp))
+                .as("fal's 300 s skew rule")
+                .isLessThan(300);
 
         JsonNode body = JSON.readTree(post.body());
         assertThat(body.get("request_id").asText()).isEqualTo("req-1");
@@ -82,22 +87,28 @@ class WebhookDispatcherTest {
     void aTamperedBodyOrAnotherKeyDoesNotVerify() throws Exception {
         await(dispatcher.dispatch(server.baseUrl() + "/hook", WebhookEvent.ok("req-2", JSON.createObjectNode())));
         WebhookReceiver.Received post = receiver.received.get(0);
-        byte[] tampered = new String(post.body(), StandardCharsets.UTF_8).replace("OK", "ERROR")
+        byte[] tampered = new String(post.body(), StandardCharsets.UTF_8)
+                .replace("OK", "ERROR")
                 .getBytes(StandardCharsets.UTF_8);
 
-        assertThat(verifies(new WebhookReceiver.Received(post.headers(), tampered), publicKeyFromJwks())).isFalse();
-        assertThat(verifies(post, rebuild(WebhookSigner.generate().rawPublicKey()))).isFalse();
+        assertThat(verifies(new WebhookReceiver.Received(post.headers(), tampered), publicKeyFromJwks()))
+                .isFalse();
+        assertThat(verifies(post, rebuild(WebhookSigner.generate().rawPublicKey())))
+                .isFalse();
     }
 
     @Test
     void retriesAfterAServerErrorAndSignsEachAttemptAfresh() throws Exception {
         receiver.answer(500, 503);
 
-        WebhookDelivery delivery = await(dispatcher.dispatch(server.baseUrl() + "/hook",
+        WebhookDelivery delivery = await(dispatcher.dispatch(
+                server.baseUrl() + "/hook",
                 WebhookEvent.error("req-3", "Invalid status code: 422", JSON.readTree("{\"detail\":[]}"))));
 
         assertThat(delivery.outcome()).isEqualTo(Outcome.DELIVERED);
-        assertThat(delivery.attempts()).extracting(WebhookDelivery.Attempt::statusCode).containsExactly(500, 503, 200);
+        assertThat(delivery.attempts())
+                .extracting(WebhookDelivery.Attempt::statusCode)
+                .containsExactly(500, 503, 200);
         assertThat(delivery.attempts().get(0).error()).contains("500");
         assertThat(receiver.received).hasSize(3);
         PublicKey key = publicKeyFromJwks();
@@ -112,14 +123,15 @@ class WebhookDispatcherTest {
     void givesUpAfterMaxAttempts() {
         receiver.answer(500, 500, 500, 500, 500);
 
-        WebhookDelivery delivery = await(dispatcher.dispatch(server.baseUrl() + "/hook",
-                WebhookEvent.unserializablePayload("req-4", "Invalid status code: 404")));
+        WebhookDelivery delivery = await(dispatcher.dispatch(
+                server.baseUrl() + "/hook", WebhookEvent.unserializablePayload("req-4", "Invalid status code: 404")));
 
         assertThat(delivery.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(delivery.attempts()).hasSize(4);
         assertThat(receiver.received).hasSize(4);
         assertThat(new String(receiver.received.get(0).body(), StandardCharsets.UTF_8))
-                .contains("\"payload\":null").contains("\"payload_error\":\"Response payload is not JSON serializable");
+                .contains("\"payload\":null")
+                .contains("\"payload_error\":\"Response payload is not JSON serializable");
     }
 
     @Test
@@ -129,8 +141,8 @@ class WebhookDispatcherTest {
             closedPort = socket.getLocalPort();
         }
 
-        WebhookDelivery delivery = await(dispatcher.dispatch("http://127.0.0.1:" + closedPort + "/hook",
-                WebhookEvent.ok("req-5", null)));
+        WebhookDelivery delivery =
+                await(dispatcher.dispatch("http://127.0.0.1:" + closedPort + "/hook", WebhookEvent.ok("req-5", null)));
 
         assertThat(delivery.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(delivery.attempts()).hasSize(4).allMatch(a -> a.statusCode() == 0 && a.error() != null);
@@ -138,10 +150,16 @@ class WebhookDispatcherTest {
 
     @Test
     void aSilentReceiverTimesOutEachAttempt() {
-        WebhookDispatcher impatient = new WebhookDispatcher(vertx, signer, WebhookOptions.defaults()
-                .withSpeed(10_000).withMaxAttempts(2).withAttemptTimeout(Duration.ofMillis(300)));
+        WebhookDispatcher impatient = new WebhookDispatcher(
+                vertx,
+                signer,
+                WebhookOptions.defaults()
+                        .withSpeed(10_000)
+                        .withMaxAttempts(2)
+                        .withAttemptTimeout(Duration.ofMillis(300)));
         try {
-            WebhookDelivery delivery = await(impatient.dispatch(server.baseUrl() + "/silent", WebhookEvent.ok("req-6", null)));
+            WebhookDelivery delivery =
+                    await(impatient.dispatch(server.baseUrl() + "/silent", WebhookEvent.ok("req-6", null)));
 
             assertThat(delivery.outcome()).isEqualTo(Outcome.FAILED);
             assertThat(delivery.attempts()).hasSize(2);
@@ -156,11 +174,13 @@ class WebhookDispatcherTest {
         WebhookDelivery delivery = await(dispatcher.dispatch("file:///etc/passwd", WebhookEvent.ok("req-7", null)));
 
         assertThat(delivery.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(delivery.attempts()).singleElement().satisfies(a -> assertThat(a.error()).contains("http(s)"));
+        assertThat(delivery.attempts()).singleElement().satisfies(a -> assertThat(a.error())
+                .contains("http(s)"));
     }
 
     private PublicKey publicKeyFromJwks() throws Exception {
-        JsonNode jwks = JSON.readTree(server.send(server.request(JwksRoutes.PATH).GET()).body());
+        JsonNode jwks =
+                JSON.readTree(server.send(server.request(JwksRoutes.PATH).GET()).body());
         JsonNode key = jwks.get("keys").get(0);
         assertThat(key.get("kty").asText()).isEqualTo("OKP");
         assertThat(key.get("crv").asText()).isEqualTo("Ed25519");
@@ -180,7 +200,8 @@ class WebhookDispatcherTest {
     /** fal's documented receiver check, written from the docs rather than from {@link WebhookSigner}. */
     private static boolean verifies(WebhookReceiver.Received post, PublicKey key) {
         try {
-            String bodyHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(post.body()));
+            String bodyHash = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(post.body()));
             String message = post.headers().get("X-Fal-Webhook-Request-Id") + "\n"
                     + post.headers().get("X-Fal-Webhook-User-Id") + "\n"
                     + post.headers().get("X-Fal-Webhook-Timestamp") + "\n" + bodyHash;

@@ -18,7 +18,9 @@ class WebhookOptionsTest {
         assertThat(options.delayBefore(2)).isEqualTo(Duration.ofSeconds(15));
         assertThat(options.delayBefore(3)).isEqualTo(Duration.ofSeconds(30));
         assertThat(options.delayBefore(10)).isEqualTo(Duration.ofSeconds(15 * 256));
-        long totalSeconds = IntStream.rangeClosed(2, 10).mapToLong(n -> options.delayBefore(n).toSeconds()).sum();
+        long totalSeconds = IntStream.rangeClosed(2, 10)
+                .mapToLong(n -> options.delayBefore(n).toSeconds())
+                .sum();
         assertThat(Duration.ofSeconds(totalSeconds)).isBetween(Duration.ofMinutes(110), Duration.ofMinutes(135));
     }
 
@@ -28,7 +30,9 @@ class WebhookOptionsTest {
 
         assertThat(fast.delayBefore(2)).isEqualTo(Duration.ofMillis(250));
         assertThat(WebhookOptions.defaults().withSpeed(1e9).delayBefore(2)).isEqualTo(Duration.ofMillis(1));
-        assertThat(fast.attemptTimeout()).as("a real socket timeout is not scaled").isEqualTo(Duration.ofSeconds(15));
+        assertThat(fast.attemptTimeout())
+                .as("a real socket timeout is not scaled")
+                .isEqualTo(Duration.ofSeconds(15));
     }
 
     @Test

@@ -11,8 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** A test receiver: answers scripted status codes (then 200), records each POST's headers and raw body. */
 final class WebhookReceiver {
 
-    record Received(MultiMap headers, byte[] body) {
-    }
+    record Received(MultiMap headers, byte[] body) {}
 
     final List<Received> received = new CopyOnWriteArrayList<>();
     private final Deque<Integer> script = new ArrayDeque<>();
@@ -27,11 +26,13 @@ final class WebhookReceiver {
 
     void mount(Router router) {
         router.post("/hook").handler(BodyHandler.create()).handler(ctx -> {
-            received.add(new Received(MultiMap.caseInsensitiveMultiMap().addAll(ctx.request().headers()),
+            received.add(new Received(
+                    MultiMap.caseInsensitiveMultiMap().addAll(ctx.request().headers()),
                     ctx.body().buffer().getBytes()));
             ctx.response().setStatusCode(nextStatus()).end();
         });
         // Never answers: exercises the per-attempt timeout.
-        router.post("/silent").handler(ctx -> received.add(new Received(ctx.request().headers(), new byte[0])));
+        router.post("/silent")
+                .handler(ctx -> received.add(new Received(ctx.request().headers(), new byte[0])));
     }
 }

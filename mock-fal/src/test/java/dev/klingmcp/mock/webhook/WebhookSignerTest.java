@@ -25,9 +25,12 @@ class WebhookSignerTest {
 
         assertThat(two.rawPublicKey()).isEqualTo(one.rawPublicKey());
         assertThat(two.keyId()).isEqualTo(one.keyId());
-        assertThat(two.sign("r", "u", 1, body)).isEqualTo(one.sign("r", "u", 1, body)).hasSize(128);
+        assertThat(two.sign("r", "u", 1, body))
+                .isEqualTo(one.sign("r", "u", 1, body))
+                .hasSize(128);
         assertThat(WebhookSigner.fromSeed(43).rawPublicKey()).isNotEqualTo(one.rawPublicKey());
-        assertThat(WebhookSigner.generate().rawPublicKey()).isNotEqualTo(WebhookSigner.generate().rawPublicKey());
+        assertThat(WebhookSigner.generate().rawPublicKey())
+                .isNotEqualTo(WebhookSigner.generate().rawPublicKey());
     }
 
     @Test
@@ -35,10 +38,14 @@ class WebhookSignerTest {
     void publishesOneOkpKeyWithItsId() {
         WebhookSigner signer = WebhookSigner.fromSeed(7);
 
-        List<Map<String, Object>> keys = (List<Map<String, Object>>) signer.jwks().get("keys");
+        List<Map<String, Object>> keys =
+                (List<Map<String, Object>>) signer.jwks().get("keys");
 
         assertThat(keys).singleElement().satisfies(key -> {
-            assertThat(key).containsEntry("kty", "OKP").containsEntry("crv", "Ed25519").containsEntry("kid", signer.keyId());
+            assertThat(key)
+                    .containsEntry("kty", "OKP")
+                    .containsEntry("crv", "Ed25519")
+                    .containsEntry("kid", signer.keyId());
             assertThat((String) key.get("x")).hasSize(43).doesNotContain("=", "+", "/");
         });
     }

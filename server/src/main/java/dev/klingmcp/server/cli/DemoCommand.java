@@ -1,23 +1,7 @@
 package dev.klingmcp.server.cli;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.Callable;
-
-import javax.imageio.ImageIO;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.klingmcp.mock.MockFal;
 import dev.klingmcp.mock.MockFalOptions;
 import dev.klingmcp.server.KlingMcp;
@@ -33,6 +17,19 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Implementation;
 import io.modelcontextprotocol.spec.McpSchema.LoggingLevel;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -43,21 +40,34 @@ import picocli.CommandLine.ParentCommand;
  * SDK's client: describe_models, upload, generate (dry run, then for real), status with a progress bar, result with
  * download. It prints the saved MP4's path, size, duration, sha256 and the (simulated) cost.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
         description = "Run the full flow against an embedded mock of fal (offline, nothing is billed), through MCP.")
 public final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--model", defaultValue = "o3/standard/image-to-video", description = "Model (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--model",
+            defaultValue = "o3/standard/image-to-video",
+            description = "Model (default ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--duration", defaultValue = "5", description = "Seconds of video, 3-15 (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--duration",
+            defaultValue = "5",
+            description = "Seconds of video, 3-15 (default ${DEFAULT-VALUE}).")
     int duration;
 
-    @Option(names = "--speed", defaultValue = "25",
+    @Option(
+            names = "--speed",
+            defaultValue = "25",
             description = "How much faster than fal's typical timing the mock runs (default ${DEFAULT-VALUE}).")
     double speed;
 
-    @Option(names = "--dir", defaultValue = "kling-mcp-demo", description = "Working folder (default ./${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dir",
+            defaultValue = "kling-mcp-demo",
+            description = "Working folder (default ./${DEFAULT-VALUE}).")
     Path dir;
 
     @ParentCommand
@@ -71,14 +81,16 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path home = Files.createDirectories(dir.toAbsolutePath());
         step("Starting the embedded mock of fal (x" + fmt(speed) + " speed) ...");
-        try (MockFal fal = MockFal.start(new MockFalOptions().setSpeed(speed).addApiKey(ServeCommand.MOCK_KEY).setLogRequests(false)
-            .setStorageDir(Files.createDirectories(home.resolve("mock-storage"))))) {
+        try (MockFal fal = MockFal.start(new MockFalOptions()
+                .setSpeed(speed)
+                .addApiKey(ServeCommand.MOCK_KEY)
+                .setLogRequests(false)
+                .setStorageDir(Files.createDirectories(home.resolve("mock-storage"))))) {
             ProgressBar bar = new ProgressBar(err, System.console() != null);
             McpSyncClient client = connect(fal, home, bar);
             try {
                 return run(client, home, bar);
-            }
-            finally {
+            } finally {
                 client.closeGracefully();
             }
         }
@@ -94,20 +106,26 @@ public final class DemoCommand implements Callable<Integer> {
         env.put(ServerConfigLoader.envName(ServerConfigLoader.FAL_TIME_SCALE), Double.toString(speed));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ServerParameters params = ServerParameters.builder(java)
-            .args("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-XX:TieredStopAtLevel=1", "-cp",
-                    System.getProperty("java.class.path"), KlingMcp.class.getName(), "serve")
-            .env(env)
-            .build();
+                .args(
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        KlingMcp.class.getName(),
+                        "serve")
+                .env(env)
+                .build();
         StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
         transport.setStdErrorHandler(line -> bar.log("[server] " + line));
         step("Spawning the MCP server (java ... kling-mcp serve) and connecting over stdio ...");
         McpSyncClient client = McpClient.sync(transport)
-            .clientInfo(Implementation.builder("kling-mcp-demo", KlingMcp.version()).build())
-            .requestTimeout(Duration.ofSeconds(90))
-            .initializationTimeout(Duration.ofSeconds(60))
-            .progressConsumer(p -> bar.update(p.progress(), p.total(), p.message()))
-            .loggingConsumer(m -> bar.log("  fal: " + m.data()))
-            .build();
+                .clientInfo(Implementation.builder("kling-mcp-demo", KlingMcp.version())
+                        .build())
+                .requestTimeout(Duration.ofSeconds(90))
+                .initializationTimeout(Duration.ofSeconds(60))
+                .progressConsumer(p -> bar.update(p.progress(), p.total(), p.message()))
+                .loggingConsumer(m -> bar.log("  fal: " + m.data()))
+                .build();
         client.initialize();
         client.setLoggingLevel(LoggingLevel.INFO);
         return client;
@@ -118,9 +136,14 @@ public final class DemoCommand implements Callable<Integer> {
         JsonNode models = call(client, "describe_models", ToolJson.object(), false);
         JsonNode chosen = null;
         for (JsonNode m : models.path("models")) {
-            err.printf(Locale.ROOT, "  %-28s $%.3f/s  %s%n", m.path("short_name").asText(),
-                    m.at("/pricing/usd_per_second_audio_off").asDouble(), m.path("title").asText());
-            if (m.path("short_name").asText().equals(model) || m.path("id").asText().equals(model)) {
+            err.printf(
+                    Locale.ROOT,
+                    "  %-28s $%.3f/s  %s%n",
+                    m.path("short_name").asText(),
+                    m.at("/pricing/usd_per_second_audio_off").asDouble(),
+                    m.path("title").asText());
+            if (m.path("short_name").asText().equals(model)
+                    || m.path("id").asText().equals(model)) {
                 chosen = m;
             }
         }
@@ -132,14 +155,19 @@ public final class DemoCommand implements Callable<Integer> {
         args.put("duration", Integer.toString(duration));
         if (chosen.path("fields").findValuesAsText("name").contains("image_url")) {
             step("upload (a start frame drawn locally, sent to the mock's storage)");
-            JsonNode uploaded = call(client, "upload", ToolJson.object().put("path", startFrame(home).toString()), false);
+            JsonNode uploaded = call(
+                    client,
+                    "upload",
+                    ToolJson.object().put("path", startFrame(home).toString()),
+                    false);
             args.put("image_url", uploaded.path("url").asText());
             err.println("  " + uploaded.path("url").asText());
         }
 
         step("generate (dry_run: true) to see the price first");
         JsonNode dry = call(client, "generate", args.deepCopy().put("dry_run", true), false);
-        err.println("  estimate: $" + fmt(dry.at("/estimate/usd").asDouble()) + " (" + dry.at("/estimate/basis").asText() + ")");
+        err.println("  estimate: $" + fmt(dry.at("/estimate/usd").asDouble()) + " ("
+                + dry.at("/estimate/basis").asText() + ")");
 
         step("generate");
         JsonNode submitted = call(client, "generate", args, false);
@@ -149,7 +177,8 @@ public final class DemoCommand implements Callable<Integer> {
         step("status (wait_seconds: 50, with progress) until it finishes");
         JsonNode status = submitted;
         for (int round = 0; round < 20 && !status.path("finished").asBoolean(false); round++) {
-            status = call(client, "status", ToolJson.object().put("job_id", jobId).put("wait_seconds", 50), true);
+            status = call(
+                    client, "status", ToolJson.object().put("job_id", jobId).put("wait_seconds", 50), true);
         }
         bar.finish();
         String state = status.at("/job/status").asText();
@@ -160,7 +189,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
 
         step("result (download: true)");
-        JsonNode result = call(client, "result", ToolJson.object().put("job_id", jobId).put("download", true), false);
+        JsonNode result =
+                call(client, "result", ToolJson.object().put("job_id", jobId).put("download", true), false);
         Path saved = Path.of(result.at("/download/path").asText());
         double seconds = Mp4Info.durationSeconds(saved);
         // The summary goes to the real stdout (main points System.out at stderr to protect serve's protocol channel).
@@ -183,8 +213,11 @@ public final class DemoCommand implements Callable<Integer> {
         }
         CallToolResult result = client.callTool(request.build());
         if (Boolean.TRUE.equals(result.isError())) {
-            String text = result.content().stream().filter(TextContent.class::isInstance)
-                .map(c -> ((TextContent) c).text()).findFirst().orElse(String.valueOf(result.structuredContent()));
+            String text = result.content().stream()
+                    .filter(TextContent.class::isInstance)
+                    .map(c -> ((TextContent) c).text())
+                    .findFirst()
+                    .orElse(String.valueOf(result.structuredContent()));
             throw new IllegalStateException(tool + " failed: " + text);
         }
         return ToolJson.MAPPER.valueToTree(result.structuredContent());
@@ -211,5 +244,4 @@ public final class DemoCommand implements Callable<Integer> {
     private static String fmt(double v) {
         return String.format(Locale.ROOT, v == Math.rint(v) ? "%.0f" : "%.2f", v);
     }
-
 }

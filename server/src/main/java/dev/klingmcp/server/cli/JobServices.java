@@ -1,13 +1,12 @@
 package dev.klingmcp.server.cli;
 
-import java.time.Duration;
-
 import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.jobs.JobService;
 import dev.klingmcp.server.jobs.impl.DefaultJobService;
 import dev.klingmcp.server.jobs.impl.DeferredJobService;
 import dev.klingmcp.server.jobs.impl.PriceTable;
+import java.time.Duration;
 
 /** The one place the CLI names the production {@link JobService} (SQLite ledger + fal gateway). */
 final class JobServices {
@@ -18,8 +17,7 @@ final class JobServices {
      */
     static final Duration OPEN_WAIT = Duration.ofSeconds(30);
 
-    private JobServices() {
-    }
+    private JobServices() {}
 
     /**
      * Returns at once: the ledger, the HTTP client and the generated fal client open on a background thread while the MCP
@@ -30,10 +28,12 @@ final class JobServices {
      */
     static JobService open(ServerConfig config, Runnable first) {
         PriceTable prices = PriceTable.load(FalEndpoints.load(), config.priceFile());
-        return DeferredJobService.openInBackground(() -> {
-            first.run();
-            return DefaultJobService.open(config);
-        }, prices, OPEN_WAIT);
+        return DeferredJobService.openInBackground(
+                () -> {
+                    first.run();
+                    return DefaultJobService.open(config);
+                },
+                prices,
+                OPEN_WAIT);
     }
-
 }

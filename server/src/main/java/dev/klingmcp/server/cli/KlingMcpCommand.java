@@ -1,17 +1,19 @@
 package dev.klingmcp.server.cli;
 
+import dev.klingmcp.server.KlingMcp;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
-
-import dev.klingmcp.server.KlingMcp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Mixin;
 
 /** The root command; without a subcommand it serves MCP over stdio, like {@code serve}. */
-@Command(name = "kling-mcp", mixinStandardHelpOptions = true, versionProvider = KlingMcpCommand.Version.class,
+@Command(
+        name = "kling-mcp",
+        mixinStandardHelpOptions = true,
+        versionProvider = KlingMcpCommand.Version.class,
         description = "MCP server for fal.ai's Kling O3 video models. Default command: serve (MCP over stdio).",
-        subcommands = { ServeCommand.class, DemoCommand.class })
+        subcommands = {ServeCommand.class, DemoCommand.class})
 public final class KlingMcpCommand implements Callable<Integer> {
 
     @Mixin
@@ -37,9 +39,7 @@ public final class KlingMcpCommand implements Callable<Integer> {
 
         @Override
         public String[] getVersion() {
-            return new String[] { "kling-mcp " + KlingMcp.version() };
+            return new String[] {"kling-mcp " + KlingMcp.version()};
         }
-
     }
-
 }

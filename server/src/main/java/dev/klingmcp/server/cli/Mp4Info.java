@@ -12,8 +12,7 @@ import java.nio.file.StandardOpenOption;
  */
 final class Mp4Info {
 
-    private Mp4Info() {
-    }
+    private Mp4Info() {}
 
     /** Seconds of the movie, or -1 when the file has no readable {@code mvhd}. */
     static double durationSeconds(Path file) throws IOException {
@@ -34,8 +33,7 @@ final class Mp4Info {
             if (version == 1) {
                 timescale = Integer.toUnsignedLong(b.getInt(20));
                 duration = b.getLong(24);
-            }
-            else {
+            } else {
                 timescale = Integer.toUnsignedLong(b.getInt(12));
                 duration = Integer.toUnsignedLong(b.getInt(16));
             }
@@ -75,5 +73,4 @@ final class Mp4Info {
         }
         return b;
     }
-
 }

@@ -25,13 +25,17 @@ final class ProgressBar {
     synchronized void update(double progress, Double total, String message) {
         double fraction = total == null || total <= 0 ? 0 : Math.max(0, Math.min(1, progress / total));
         int filled = (int) Math.round(fraction * WIDTH);
-        current = String.format(Locale.ROOT, "[%s%s] %3.0f%% %s", "#".repeat(filled), "-".repeat(WIDTH - filled),
-                fraction * 100, message == null ? "" : message);
+        current = String.format(
+                Locale.ROOT,
+                "[%s%s] %3.0f%% %s",
+                "#".repeat(filled),
+                "-".repeat(WIDTH - filled),
+                fraction * 100,
+                message == null ? "" : message);
         if (inPlace) {
             out.print("\r" + current + "\u001b[K");
             out.flush();
-        }
-        else {
+        } else {
             out.println(current);
         }
     }
@@ -41,8 +45,7 @@ final class ProgressBar {
         if (inPlace) {
             out.print("\r\u001b[K" + line + "\n" + current);
             out.flush();
-        }
-        else {
+        } else {
             out.println(line);
         }
     }
@@ -53,5 +56,4 @@ final class ProgressBar {
         }
         current = "";
     }
-
 }

@@ -1,10 +1,5 @@
 package dev.klingmcp.server.cli;
 
-import java.net.URI;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-
 import dev.klingmcp.mock.MockFal;
 import dev.klingmcp.mock.MockFalOptions;
 import dev.klingmcp.server.KlingMcp;
@@ -17,6 +12,10 @@ import dev.klingmcp.server.mcp.KlingMcpServer;
 import dev.klingmcp.server.transport.StdioTransportProvider;
 import dev.klingmcp.server.transport.StreamableHttpServer;
 import io.modelcontextprotocol.json.McpJsonDefaults;
+import java.net.URI;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -27,7 +26,9 @@ import picocli.CommandLine.ParentCommand;
  * {@code serve}: MCP over stdio until stdin closes. Requests already read when it closes are answered first; then the
  * ledger is closed and the process exits 0.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
         description = "Serve MCP over stdio (the default). stdout carries only JSON-RPC; logs go to stderr.")
 public final class ServeCommand implements Callable<Integer> {
 
@@ -42,8 +43,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     ServeOptions options = new ServeOptions();
 
-    public ServeCommand() {
-    }
+    public ServeCommand() {}
 
     ServeCommand(KlingMcpCommand parent, ServeOptions options) {
         this.parent = parent;
@@ -54,41 +54,43 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         ServerConfig config;
         try {
-            config = ServerConfigLoader.fromSystem().overrides(options.overrides()).load();
-        }
-        catch (ConfigException e) {
+            config = ServerConfigLoader.fromSystem()
+                    .overrides(options.overrides())
+                    .load();
+        } catch (ConfigException e) {
             System.err.println("kling-mcp: " + e.getMessage());
             return 2;
         }
         MockFal mock = null;
         if (options.mock) {
             FalKey key = config.falKey().isPresent() && config.isMock() ? config.falKey() : FalKey.of(MOCK_KEY);
-            mock = MockFal.start(new MockFalOptions().setSpeed(options.mockSpeed).addApiKey(key.reveal()));
+            mock = MockFal.start(
+                    new MockFalOptions().setSpeed(options.mockSpeed).addApiKey(key.reveal()));
             config = config.withFalBaseUrl(URI.create(mock.baseUrl())).withFalKey(key);
             log.info("--mock: fal is an embedded mock at {} (speed x{})", mock.baseUrl(), options.mockSpeed);
-        }
-        else if (!config.falKey().isPresent()) {
-            log.warn("FAL_KEY is not set: tools that call fal will fail (describe_models, dry runs and list_jobs work)");
+        } else if (!config.falKey().isPresent()) {
+            log.warn(
+                    "FAL_KEY is not set: tools that call fal will fail (describe_models, dry runs and list_jobs work)");
         }
         ServerConfig settings = config;
-        // Logged by the thread that opens the ledger: the config record's toString() costs ~80 ms of method-handle set-up
+        // Logged by the thread that opens the ledger: the config record's toString() costs ~80 ms of method-handle
+        // set-up
         // on a cold JVM, time the MCP client would otherwise wait for its initialize answer.
-        Runnable announce = () -> log.info("kling-mcp {} serving MCP on {}; {}", KlingMcp.version(),
-                options.http ? "HTTP" : "stdio", settings);
+        Runnable announce = () -> log.info(
+                "kling-mcp {} serving MCP on {}; {}", KlingMcp.version(), options.http ? "HTTP" : "stdio", settings);
         try (JobService jobs = JobServices.open(config, announce)) {
             if (options.http) {
                 serveHttp(jobs, config);
-            }
-            else {
-                StdioTransportProvider transport = new StdioTransportProvider(McpJsonDefaults.getMapper(), System.in,
-                        parent.protocolOut());
-                KlingMcpServer server = KlingMcpServer.start(transport, jobs, config.falKey()::redact, KlingMcp.version());
+            } else {
+                StdioTransportProvider transport =
+                        new StdioTransportProvider(McpJsonDefaults.getMapper(), System.in, parent.protocolOut());
+                KlingMcpServer server =
+                        KlingMcpServer.start(transport, jobs, config.falKey()::redact, KlingMcp.version());
                 transport.terminated().join();
                 log.info("stdin closed and in-flight requests answered; shutting down");
                 server.close();
             }
-        }
-        finally {
+        } finally {
             if (mock != null) {
                 mock.close();
             }
@@ -100,29 +102,29 @@ public final class ServeCommand implements Callable<Integer> {
     private void serveHttp(JobService jobs, ServerConfig config) {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await(10, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "kling-mcp-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stop.countDown();
+                            try {
+                                stopped.await(10, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "kling-mcp-shutdown"));
         try (StreamableHttpServer http = StreamableHttpServer.create(options.port)) {
-            KlingMcpServer server = KlingMcpServer.start(http.transport(), jobs, config.falKey()::redact, KlingMcp.version());
+            KlingMcpServer server =
+                    KlingMcpServer.start(http.transport(), jobs, config.falKey()::redact, KlingMcp.version());
             http.start();
             log.info("MCP Streamable HTTP on {} (loopback only)", http.url());
             System.err.println("kling-mcp: MCP endpoint " + http.url());
             stop.await();
             server.close();
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        finally {
+        } finally {
             stopped.countDown();
         }
     }
-
 }

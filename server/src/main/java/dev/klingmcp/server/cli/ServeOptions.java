@@ -1,10 +1,9 @@
 package dev.klingmcp.server.cli;
 
+import dev.klingmcp.server.config.ServerConfigLoader;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import dev.klingmcp.server.config.ServerConfigLoader;
 import picocli.CommandLine.Option;
 
 /**
@@ -13,17 +12,27 @@ import picocli.CommandLine.Option;
  */
 public final class ServeOptions {
 
-    @Option(names = "--mock", description = "Run against an embedded mock of fal (no network, no bill) instead of fal.ai.")
+    @Option(
+            names = "--mock",
+            description = "Run against an embedded mock of fal (no network, no bill) instead of fal.ai.")
     boolean mock;
 
-    @Option(names = "--mock-speed", paramLabel = "FACTOR", defaultValue = "60",
+    @Option(
+            names = "--mock-speed",
+            paramLabel = "FACTOR",
+            defaultValue = "60",
             description = "With --mock: how much faster than fal's typical timing jobs run (default ${DEFAULT-VALUE}).")
     double mockSpeed;
 
-    @Option(names = "--http", description = "Serve MCP over Streamable HTTP on 127.0.0.1 (endpoint /mcp) instead of stdio.")
+    @Option(
+            names = "--http",
+            description = "Serve MCP over Streamable HTTP on 127.0.0.1 (endpoint /mcp) instead of stdio.")
     boolean http;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8765",
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            defaultValue = "8765",
             description = "With --http: the port (0 = any free port; default ${DEFAULT-VALUE}).")
     int port;
 
@@ -33,7 +42,9 @@ public final class ServeOptions {
     @Option(names = "--output-dir", paramLabel = "DIR", description = "Where result(download: true) saves videos.")
     Path outputDir;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
             description = "Any setting, e.g. --set ledger.url=jdbc:sqlite:/tmp/jobs.db --set upload.roots=/data. Keys: "
                     + "fal.base-url, fal.queue-url, fal.rest-url, output.dir, upload.roots, ledger.url, price.file, "
                     + "timeout.*-seconds, retry.*, fal.time-scale (ETA speed-up against a mock).")
@@ -49,10 +60,10 @@ public final class ServeOptions {
             out.put(ServerConfigLoader.OUTPUT_DIR, outputDir.toString());
         }
         if (mock) {
-            // The embedded mock runs jobs mockSpeed times faster than fal: ETAs must say so, or an 8 s job shows "~2 min".
+            // The embedded mock runs jobs mockSpeed times faster than fal: ETAs must say so, or an 8 s job shows "~2
+            // min".
             out.put(ServerConfigLoader.FAL_TIME_SCALE, Double.toString(mockSpeed));
         }
         return out;
     }
-
 }

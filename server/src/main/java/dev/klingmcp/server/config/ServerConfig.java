@@ -58,10 +58,15 @@ public record ServerConfig(
      * @param streamIdle  SSE stream without any line (event or ping) for this long is reconnected
      * @param transfer    whole upload or download of one file
      */
-    public record Timeouts(Duration connect, Duration request, Duration submit, Duration streamIdle, Duration transfer) {
+    public record Timeouts(
+            Duration connect, Duration request, Duration submit, Duration streamIdle, Duration transfer) {
         public static Timeouts defaults() {
-            return new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(2),
-                    Duration.ofSeconds(60), Duration.ofMinutes(15));
+            return new Timeouts(
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(60),
+                    Duration.ofMinutes(2),
+                    Duration.ofSeconds(60),
+                    Duration.ofMinutes(15));
         }
     }
 
@@ -93,37 +98,45 @@ public record ServerConfig(
 
     /** A copy with every fal URL pointing at {@code baseUrl} (used by {@code --mock} with the embedded mock-fal). */
     public ServerConfig withFalBaseUrl(URI baseUrl) {
-        return new ServerConfig(falKey, baseUrl, baseUrl, outputDir, uploadRoots, ledgerUrl, priceFile, timeouts, retry, timeScale);
+        return new ServerConfig(
+                falKey, baseUrl, baseUrl, outputDir, uploadRoots, ledgerUrl, priceFile, timeouts, retry, timeScale);
     }
 
     public ServerConfig withFalKey(FalKey key) {
-        return new ServerConfig(key, queueUrl, restUrl, outputDir, uploadRoots, ledgerUrl, priceFile, timeouts, retry, timeScale);
+        return new ServerConfig(
+                key, queueUrl, restUrl, outputDir, uploadRoots, ledgerUrl, priceFile, timeouts, retry, timeScale);
     }
 
     public ServerConfig withLedgerUrl(String url) {
-        return new ServerConfig(falKey, queueUrl, restUrl, outputDir, uploadRoots, url, priceFile, timeouts, retry, timeScale);
+        return new ServerConfig(
+                falKey, queueUrl, restUrl, outputDir, uploadRoots, url, priceFile, timeouts, retry, timeScale);
     }
 
     public ServerConfig withOutputDir(Path dir) {
-        return new ServerConfig(falKey, queueUrl, restUrl, dir, uploadRoots, ledgerUrl, priceFile, timeouts, retry, timeScale);
+        return new ServerConfig(
+                falKey, queueUrl, restUrl, dir, uploadRoots, ledgerUrl, priceFile, timeouts, retry, timeScale);
     }
 
     public ServerConfig withUploadRoots(List<Path> roots) {
-        return new ServerConfig(falKey, queueUrl, restUrl, outputDir, roots, ledgerUrl, priceFile, timeouts, retry, timeScale);
+        return new ServerConfig(
+                falKey, queueUrl, restUrl, outputDir, roots, ledgerUrl, priceFile, timeouts, retry, timeScale);
     }
 
     public ServerConfig withTimeouts(Timeouts t) {
-        return new ServerConfig(falKey, queueUrl, restUrl, outputDir, uploadRoots, ledgerUrl, priceFile, t, retry, timeScale);
+        return new ServerConfig(
+                falKey, queueUrl, restUrl, outputDir, uploadRoots, ledgerUrl, priceFile, t, retry, timeScale);
     }
 
     public ServerConfig withRetry(Retry r) {
-        return new ServerConfig(falKey, queueUrl, restUrl, outputDir, uploadRoots, ledgerUrl, priceFile, timeouts, r, timeScale);
+        return new ServerConfig(
+                falKey, queueUrl, restUrl, outputDir, uploadRoots, ledgerUrl, priceFile, timeouts, r, timeScale);
     }
 
     /** Never prints the key (only whether one is set). */
     @Override
     public String toString() {
-        return "ServerConfig[falKey=" + falKey + ", queueUrl=" + queueUrl + ", restUrl=" + restUrl + ", outputDir=" + outputDir
+        return "ServerConfig[falKey=" + falKey + ", queueUrl=" + queueUrl + ", restUrl=" + restUrl + ", outputDir="
+                + outputDir
                 + ", uploadRoots=" + uploadRoots + ", ledgerUrl=" + ledgerUrl + ", priceFile=" + priceFile
                 + ", timeouts=" + timeouts + ", retry=" + retry + ", timeScale=" + timeScale + "]";
     }

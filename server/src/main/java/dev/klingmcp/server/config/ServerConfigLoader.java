@@ -48,9 +48,25 @@ public final class ServerConfigLoader {
     public static final String FAL_TIME_SCALE = "fal.time-scale";
 
     /** Every key this loader understands; anything else in a file or override is refused (typos must not pass silently). */
-    public static final List<String> KEYS = List.of(FAL_KEY, FAL_BASE_URL, FAL_QUEUE_URL, FAL_REST_URL, OUTPUT_DIR,
-            UPLOAD_ROOTS, LEDGER_URL, PRICE_FILE, CONFIG_FILE, TIMEOUT_CONNECT, TIMEOUT_REQUEST, TIMEOUT_SUBMIT,
-            TIMEOUT_STREAM_IDLE, TIMEOUT_TRANSFER, RETRY_MAX_ATTEMPTS, RETRY_BASE_DELAY, RETRY_MAX_DELAY, FAL_TIME_SCALE);
+    public static final List<String> KEYS = List.of(
+            FAL_KEY,
+            FAL_BASE_URL,
+            FAL_QUEUE_URL,
+            FAL_REST_URL,
+            OUTPUT_DIR,
+            UPLOAD_ROOTS,
+            LEDGER_URL,
+            PRICE_FILE,
+            CONFIG_FILE,
+            TIMEOUT_CONNECT,
+            TIMEOUT_REQUEST,
+            TIMEOUT_SUBMIT,
+            TIMEOUT_STREAM_IDLE,
+            TIMEOUT_TRANSFER,
+            RETRY_MAX_ATTEMPTS,
+            RETRY_BASE_DELAY,
+            RETRY_MAX_DELAY,
+            FAL_TIME_SCALE);
 
     private Map<String, String> env = Map.of();
     private Map<String, String> overrides = Map.of();
@@ -83,7 +99,8 @@ public final class ServerConfigLoader {
 
     /** The environment variable that sets {@code key}. */
     public static String envName(String key) {
-        return FAL_KEY.equals(key) ? "FAL_KEY"
+        return FAL_KEY.equals(key)
+                ? "FAL_KEY"
                 : "KLING_MCP_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
@@ -97,8 +114,14 @@ public final class ServerConfigLoader {
             key = env.get("FAL_KEY_ID") + ":" + env.get("FAL_KEY_SECRET");
         }
         String base = s.get(FAL_BASE_URL);
-        URI queue = url(FAL_QUEUE_URL, s.get(FAL_QUEUE_URL), base != null ? url(FAL_BASE_URL, base, null) : ServerConfig.FAL_QUEUE_URL);
-        URI rest = url(FAL_REST_URL, s.get(FAL_REST_URL), base != null ? url(FAL_BASE_URL, base, null) : ServerConfig.FAL_REST_URL);
+        URI queue = url(
+                FAL_QUEUE_URL,
+                s.get(FAL_QUEUE_URL),
+                base != null ? url(FAL_BASE_URL, base, null) : ServerConfig.FAL_QUEUE_URL);
+        URI rest = url(
+                FAL_REST_URL,
+                s.get(FAL_REST_URL),
+                base != null ? url(FAL_BASE_URL, base, null) : ServerConfig.FAL_REST_URL);
 
         Path output = path(s.get(OUTPUT_DIR), workingDir.resolve("kling-output"));
         List<Path> roots = new ArrayList<>();
@@ -123,8 +146,10 @@ public final class ServerConfigLoader {
 
         ServerConfig.Timeouts d = ServerConfig.Timeouts.defaults();
         ServerConfig.Timeouts timeouts = new ServerConfig.Timeouts(
-                seconds(s, TIMEOUT_CONNECT, d.connect()), seconds(s, TIMEOUT_REQUEST, d.request()),
-                seconds(s, TIMEOUT_SUBMIT, d.submit()), seconds(s, TIMEOUT_STREAM_IDLE, d.streamIdle()),
+                seconds(s, TIMEOUT_CONNECT, d.connect()),
+                seconds(s, TIMEOUT_REQUEST, d.request()),
+                seconds(s, TIMEOUT_SUBMIT, d.submit()),
+                seconds(s, TIMEOUT_STREAM_IDLE, d.streamIdle()),
                 seconds(s, TIMEOUT_TRANSFER, d.transfer()));
         ServerConfig.Retry r = ServerConfig.Retry.defaults();
         ServerConfig.Retry retry = new ServerConfig.Retry(
@@ -132,8 +157,17 @@ public final class ServerConfigLoader {
                 Duration.ofMillis(number(s, RETRY_BASE_DELAY, r.baseDelay().toMillis(), 1, 600_000)),
                 Duration.ofMillis(number(s, RETRY_MAX_DELAY, r.maxDelay().toMillis(), 1, 3_600_000)));
 
-        return new ServerConfig(FalKey.of(key), queue, rest, output, roots, ledger,
-                price == null ? null : path(price, null), timeouts, retry, decimal(s, FAL_TIME_SCALE, 1.0, 0.001, 1_000_000));
+        return new ServerConfig(
+                FalKey.of(key),
+                queue,
+                rest,
+                output,
+                roots,
+                ledger,
+                price == null ? null : path(price, null),
+                timeouts,
+                retry,
+                decimal(s, FAL_TIME_SCALE, 1.0, 0.001, 1_000_000));
     }
 
     private Path stateHome() {
@@ -155,7 +189,8 @@ public final class ServerConfigLoader {
             }
         } else {
             String xdg = env.get("XDG_CONFIG_HOME");
-            Path configHome = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : home.resolve(".config");
+            Path configHome =
+                    xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : home.resolve(".config");
             file = configHome.resolve("kling-mcp").resolve("config.properties");
             if (!Files.isRegularFile(file)) {
                 return Map.of();
@@ -176,7 +211,8 @@ public final class ServerConfigLoader {
     private static void checkKeys(Map<String, String> values, String where) {
         for (String k : values.keySet()) {
             if (!KEYS.contains(k)) {
-                throw new ConfigException("unknown setting '" + k + "' in " + where + "; allowed: " + String.join(", ", KEYS));
+                throw new ConfigException(
+                        "unknown setting '" + k + "' in " + where + "; allowed: " + String.join(", ", KEYS));
             }
         }
     }
@@ -217,8 +253,14 @@ public final class ServerConfigLoader {
         return bounded(s, key, fallback, min, max, Double::parseDouble, "a number from " + min + " to " + max);
     }
 
-    private static double bounded(Source s, String key, double fallback, double min, double max,
-            ToDoubleFunction<String> parser, String allowed) {
+    private static double bounded(
+            Source s,
+            String key,
+            double fallback,
+            double min,
+            double max,
+            ToDoubleFunction<String> parser,
+            String allowed) {
         String v = s.get(key);
         if (v == null) {
             return fallback;

@@ -1,7 +1,6 @@
 package dev.klingmcp.server.fal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.time.Duration;
 
 /**
@@ -28,8 +27,16 @@ public final class FalException extends RuntimeException {
     private final JsonNode body;
     private final Duration retryAfter;
 
-    public FalException(Kind kind, String message, int status, String falRequestId, String timeoutType, String errorType,
-                        JsonNode body, Duration retryAfter, Throwable cause) {
+    public FalException(
+            Kind kind,
+            String message,
+            int status,
+            String falRequestId,
+            String timeoutType,
+            String errorType,
+            JsonNode body,
+            Duration retryAfter,
+            Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.status = status;

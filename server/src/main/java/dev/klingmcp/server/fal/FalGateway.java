@@ -3,7 +3,6 @@ package dev.klingmcp.server.fal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.fal.client.model.QueueStatus;
 import dev.klingmcp.openapi.FalEndpoint;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -51,15 +50,20 @@ public interface FalGateway extends AutoCloseable {
     @Override
     void close();
 
-    enum StreamEnd { COMPLETED, DEADLINE }
+    enum StreamEnd {
+        COMPLETED,
+        DEADLINE
+    }
 
-    enum FalCancel { CANCELLATION_REQUESTED, ALREADY_COMPLETED, NOT_FOUND }
+    enum FalCancel {
+        CANCELLATION_REQUESTED,
+        ALREADY_COMPLETED,
+        NOT_FOUND
+    }
 
     /** @param url public URL; @param parts 1 for a single PUT, else the multipart part count */
-    record UploadedFile(String url, int parts) {
-    }
+    record UploadedFile(String url, int parts) {}
 
     /** @param path where it is; @param size bytes; @param sha256 hex */
-    record DownloadedFile(Path path, long size, String sha256) {
-    }
+    record DownloadedFile(Path path, long size, String sha256) {}
 }

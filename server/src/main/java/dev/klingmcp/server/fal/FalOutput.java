@@ -9,5 +9,4 @@ import dev.klingmcp.fal.client.model.FalFile;
  * @param video the output video
  * @param raw   the whole output as fal sent it (kept in the ledger)
  */
-public record FalOutput(FalFile video, JsonNode raw) {
-}
+public record FalOutput(FalFile video, JsonNode raw) {}

@@ -10,5 +10,5 @@ package dev.klingmcp.server.jobs;
  * @param basis         human-readable, e.g. {@code "8 s × $0.224/s (o3/pro/reference-to-video, audio off)"}
  * @param priceSource   {@code "default"} (fal's published prices as of the registry) or the price file's path
  */
-public record CostEstimate(double usd, int seconds, boolean audio, double usdPerSecond, String basis, String priceSource) {
-}
+public record CostEstimate(
+        double usd, int seconds, boolean audio, double usdPerSecond, String basis, String priceSource) {}

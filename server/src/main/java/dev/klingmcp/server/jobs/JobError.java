@@ -10,5 +10,4 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param httpStatus status of the result GET that reported it, 0 if it came from the status answer
  * @param detail     fal's {@code detail} exactly as sent (an array of {loc,msg,type,ctx,...} or a string); may be null
  */
-public record JobError(String message, String errorType, int httpStatus, JsonNode detail) {
-}
+public record JobError(String message, String errorType, int httpStatus, JsonNode detail) {}

@@ -12,6 +12,5 @@ public record JobList(List<JobView> jobs, CostTotals totals) {
      * Estimated spend. fal bills successful generations, so {@code succeededUsd} is the best guess of what was paid;
      * {@code pendingUsd} is what queued/running/submitting/unknown jobs will cost if they succeed.
      */
-    public record CostTotals(int count, double estimatedUsd, double succeededUsd, double pendingUsd) {
-    }
+    public record CostTotals(int count, double estimatedUsd, double succeededUsd, double pendingUsd) {}
 }

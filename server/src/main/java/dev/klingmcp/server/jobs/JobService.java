@@ -2,7 +2,6 @@ package dev.klingmcp.server.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

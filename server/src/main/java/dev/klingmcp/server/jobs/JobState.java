@@ -9,7 +9,13 @@ package dev.klingmcp.server.jobs;
  * is never resubmitted automatically (that could bill twice).
  */
 public enum JobState {
-    SUBMITTING, QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED, UNKNOWN;
+    SUBMITTING,
+    QUEUED,
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    CANCELLED,
+    UNKNOWN;
 
     /** True when nothing about the job will change any more without a human decision. */
     public boolean isTerminal() {
@@ -25,7 +31,7 @@ public enum JobState {
             case "IN_QUEUE" -> QUEUED;
             case "IN_PROGRESS" -> RUNNING;
             case "COMPLETED" -> completedWithError ? FAILED : SUCCEEDED;
-            // Not in fal's documents, but clients (and aimock's live tests) tolerate them after a cancel.
+                // Not in fal's documents, but clients (and aimock's live tests) tolerate them after a cancel.
             case "CANCELLED", "CANCELLATION_REQUESTED" -> CANCELLED;
             default -> UNKNOWN;
         };

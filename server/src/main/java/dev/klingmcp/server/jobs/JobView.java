@@ -1,7 +1,6 @@
 package dev.klingmcp.server.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -52,5 +51,4 @@ public record JobView(
         String sha256,
         JobError error,
         Double inferenceSeconds,
-        String webhookUrl) {
-}
+        String webhookUrl) {}

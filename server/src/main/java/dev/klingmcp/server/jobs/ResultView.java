@@ -31,6 +31,5 @@ public record ResultView(JobView job, Outcome outcome, VideoFile video, Download
      * @param sha256 hex digest
      * @param reused the file was already there from an earlier download (digest checked)
      */
-    public record Download(String path, long size, String sha256, boolean reused) {
-    }
+    public record Download(String path, long size, String sha256, boolean reused) {}
 }

@@ -9,5 +9,4 @@ import java.util.List;
  * @param newLogs  lines not reported by an earlier event of the same await
  * @param sequence 1, 2, 3... per await call (monotonic; handy for MCP progress)
  */
-public record StatusUpdate(JobView job, List<LogLine> newLogs, int sequence) {
-}
+public record StatusUpdate(JobView job, List<LogLine> newLogs, int sequence) {}

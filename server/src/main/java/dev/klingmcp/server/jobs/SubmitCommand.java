@@ -2,7 +2,6 @@ package dev.klingmcp.server.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
-
 import java.util.Objects;
 
 /**
@@ -16,7 +15,8 @@ import java.util.Objects;
  *                   {@code generate} with the same key returns the first job instead of submitting twice. Null means no
  *                   deduplication (two identical inputs may be wanted: generation is not deterministic).
  */
-public record SubmitCommand(FalEndpoint endpoint, ObjectNode input, String webhookUrl, boolean dryRun, String clientKey) {
+public record SubmitCommand(
+        FalEndpoint endpoint, ObjectNode input, String webhookUrl, boolean dryRun, String clientKey) {
     public SubmitCommand {
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(input, "input");

@@ -8,5 +8,4 @@ package dev.klingmcp.server.jobs;
  * @param dryRun   nothing was submitted
  * @param reused   an earlier job with the same idempotency key was returned instead of submitting again
  */
-public record SubmitResult(JobView job, CostEstimate estimate, boolean dryRun, boolean reused) {
-}
+public record SubmitResult(JobView job, CostEstimate estimate, boolean dryRun, boolean reused) {}

@@ -9,5 +9,4 @@ package dev.klingmcp.server.jobs;
  * @param size        bytes
  * @param parts       1 for a single PUT, else the multipart part count
  */
-public record UploadView(String url, String fileName, String contentType, long size, int parts) {
-}
+public record UploadView(String url, String fileName, String contentType, long size, int parts) {}

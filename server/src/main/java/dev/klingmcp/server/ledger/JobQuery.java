@@ -1,7 +1,6 @@
 package dev.klingmcp.server.ledger;
 
 import dev.klingmcp.server.jobs.JobState;
-
 import java.time.Instant;
 import java.util.Set;
 

@@ -2,7 +2,6 @@ package dev.klingmcp.server.ledger;
 
 import dev.klingmcp.server.jobs.JobState;
 import dev.klingmcp.server.jobs.StateChange;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -35,12 +34,30 @@ import java.util.Objects;
  * @param history        state changes, oldest first (read-only view; written by the ledger on state changes)
  */
 public record JobRecord(
-        String localId, String requestId, String model, String inputJson, String optionsJson,
-        String estimateJson, double estimateUsd, String idempotencyKey,
-        String statusUrl, String responseUrl, String cancelUrl,
-        JobState state, String falStatus, Integer queuePosition, String logsJson,
-        String resultJson, String errorJson, Double inferenceSeconds, String localPath, String sha256,
-        Instant createdAt, Instant updatedAt, Instant finishedAt, List<StateChange> history) {
+        String localId,
+        String requestId,
+        String model,
+        String inputJson,
+        String optionsJson,
+        String estimateJson,
+        double estimateUsd,
+        String idempotencyKey,
+        String statusUrl,
+        String responseUrl,
+        String cancelUrl,
+        JobState state,
+        String falStatus,
+        Integer queuePosition,
+        String logsJson,
+        String resultJson,
+        String errorJson,
+        Double inferenceSeconds,
+        String localPath,
+        String sha256,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant finishedAt,
+        List<StateChange> history) {
 
     public JobRecord {
         Objects.requireNonNull(localId, "localId");
@@ -60,8 +77,31 @@ public record JobRecord(
 
     /** A fresh row in state SUBMITTING; times are set by the ledger on insert. */
     public static Builder submitting(String localId, String model, String inputJson) {
-        return new Builder(new JobRecord(localId, null, model, inputJson, null, null, 0, null, null, null, null,
-                JobState.SUBMITTING, null, null, null, null, null, null, null, null, null, null, null, List.of()));
+        return new Builder(new JobRecord(
+                localId,
+                null,
+                model,
+                inputJson,
+                null,
+                null,
+                0,
+                null,
+                null,
+                null,
+                null,
+                JobState.SUBMITTING,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of()));
     }
 
     /** Mutable copy used by {@link JobLedger#update}; only the fields a caller may change have setters. */
@@ -115,26 +155,101 @@ public record JobRecord(
             return base;
         }
 
-        public Builder requestId(String v) { requestId = v; return this; }
-        public Builder options(String json) { optionsJson = json; return this; }
-        public Builder estimate(String json, double usd) { estimateJson = json; estimateUsd = usd; return this; }
-        public Builder idempotencyKey(String v) { idempotencyKey = v; return this; }
-        public Builder urls(String status, String response, String cancel) {
-            statusUrl = status; responseUrl = response; cancelUrl = cancel; return this;
+        public Builder requestId(String v) {
+            requestId = v;
+            return this;
         }
-        public Builder state(JobState v) { state = Objects.requireNonNull(v); return this; }
-        public Builder falStatus(String v) { falStatus = v; return this; }
-        public Builder queuePosition(Integer v) { queuePosition = v; return this; }
-        public Builder logs(String json) { logsJson = json; return this; }
-        public Builder result(String json) { resultJson = json; return this; }
-        public Builder error(String json) { errorJson = json; return this; }
-        public Builder inferenceSeconds(Double v) { inferenceSeconds = v; return this; }
-        public Builder download(String path, String digest) { localPath = path; sha256 = digest; return this; }
+
+        public Builder options(String json) {
+            optionsJson = json;
+            return this;
+        }
+
+        public Builder estimate(String json, double usd) {
+            estimateJson = json;
+            estimateUsd = usd;
+            return this;
+        }
+
+        public Builder idempotencyKey(String v) {
+            idempotencyKey = v;
+            return this;
+        }
+
+        public Builder urls(String status, String response, String cancel) {
+            statusUrl = status;
+            responseUrl = response;
+            cancelUrl = cancel;
+            return this;
+        }
+
+        public Builder state(JobState v) {
+            state = Objects.requireNonNull(v);
+            return this;
+        }
+
+        public Builder falStatus(String v) {
+            falStatus = v;
+            return this;
+        }
+
+        public Builder queuePosition(Integer v) {
+            queuePosition = v;
+            return this;
+        }
+
+        public Builder logs(String json) {
+            logsJson = json;
+            return this;
+        }
+
+        public Builder result(String json) {
+            resultJson = json;
+            return this;
+        }
+
+        public Builder error(String json) {
+            errorJson = json;
+            return this;
+        }
+
+        public Builder inferenceSeconds(Double v) {
+            inferenceSeconds = v;
+            return this;
+        }
+
+        public Builder download(String path, String digest) {
+            localPath = path;
+            sha256 = digest;
+            return this;
+        }
 
         JobRecord build(Instant createdAt, Instant updatedAt, Instant finishedAt, List<StateChange> history) {
-            return new JobRecord(base.localId, requestId, base.model, base.inputJson, optionsJson, estimateJson, estimateUsd,
-                    idempotencyKey, statusUrl, responseUrl, cancelUrl, state, falStatus, queuePosition, logsJson,
-                    resultJson, errorJson, inferenceSeconds, localPath, sha256, createdAt, updatedAt, finishedAt, history);
+            return new JobRecord(
+                    base.localId,
+                    requestId,
+                    base.model,
+                    base.inputJson,
+                    optionsJson,
+                    estimateJson,
+                    estimateUsd,
+                    idempotencyKey,
+                    statusUrl,
+                    responseUrl,
+                    cancelUrl,
+                    state,
+                    falStatus,
+                    queuePosition,
+                    logsJson,
+                    resultJson,
+                    errorJson,
+                    inferenceSeconds,
+                    localPath,
+                    sha256,
+                    createdAt,
+                    updatedAt,
+                    finishedAt,
+                    history);
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.klingmcp.server.ledger;
 
 import dev.klingmcp.server.jobs.JobState;
 import dev.klingmcp.server.jobs.StateChange;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -12,32 +11,89 @@ import java.util.List;
 /** Mapping between {@link JobRecord} and the {@code jobs} table columns (in the order of SqliteJobLedger's column list). */
 final class JobRows {
 
-    private JobRows() {
-    }
+    private JobRows() {}
 
     static List<Object> values(JobRecord r) {
-        return Arrays.asList(r.localId(), r.requestId(), r.model(), r.inputJson(), r.optionsJson(), r.estimateJson(),
-                r.estimateUsd(), r.idempotencyKey(), r.statusUrl(), r.responseUrl(), r.cancelUrl(), r.state().name(),
-                r.falStatus(), r.queuePosition(), r.logsJson(), r.resultJson(), r.errorJson(), r.inferenceSeconds(),
-                r.localPath(), r.sha256(), millis(r.createdAt()), millis(r.updatedAt()), millis(r.finishedAt()));
+        return Arrays.asList(
+                r.localId(),
+                r.requestId(),
+                r.model(),
+                r.inputJson(),
+                r.optionsJson(),
+                r.estimateJson(),
+                r.estimateUsd(),
+                r.idempotencyKey(),
+                r.statusUrl(),
+                r.responseUrl(),
+                r.cancelUrl(),
+                r.state().name(),
+                r.falStatus(),
+                r.queuePosition(),
+                r.logsJson(),
+                r.resultJson(),
+                r.errorJson(),
+                r.inferenceSeconds(),
+                r.localPath(),
+                r.sha256(),
+                millis(r.createdAt()),
+                millis(r.updatedAt()),
+                millis(r.finishedAt()));
     }
 
     static JobRecord read(ResultSet rs, List<StateChange> history) throws SQLException {
-        return new JobRecord(rs.getString("local_id"), rs.getString("request_id"), rs.getString("model"),
-                rs.getString("input_json"), rs.getString("options_json"), rs.getString("estimate_json"),
-                rs.getDouble("estimate_usd"), rs.getString("idempotency_key"), rs.getString("status_url"),
-                rs.getString("response_url"), rs.getString("cancel_url"), JobState.valueOf(rs.getString("state")),
-                rs.getString("fal_status"), integer(rs, "queue_position"), rs.getString("logs_json"),
-                rs.getString("result_json"), rs.getString("error_json"), real(rs, "inference_seconds"),
-                rs.getString("local_path"), rs.getString("sha256"), instant(rs, "created_at"), instant(rs, "updated_at"),
-                instant(rs, "finished_at"), history);
+        return new JobRecord(
+                rs.getString("local_id"),
+                rs.getString("request_id"),
+                rs.getString("model"),
+                rs.getString("input_json"),
+                rs.getString("options_json"),
+                rs.getString("estimate_json"),
+                rs.getDouble("estimate_usd"),
+                rs.getString("idempotency_key"),
+                rs.getString("status_url"),
+                rs.getString("response_url"),
+                rs.getString("cancel_url"),
+                JobState.valueOf(rs.getString("state")),
+                rs.getString("fal_status"),
+                integer(rs, "queue_position"),
+                rs.getString("logs_json"),
+                rs.getString("result_json"),
+                rs.getString("error_json"),
+                real(rs, "inference_seconds"),
+                rs.getString("local_path"),
+                rs.getString("sha256"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"),
+                instant(rs, "finished_at"),
+                history);
     }
 
     static JobRecord withHistory(JobRecord r, List<StateChange> history) {
-        return new JobRecord(r.localId(), r.requestId(), r.model(), r.inputJson(), r.optionsJson(), r.estimateJson(),
-                r.estimateUsd(), r.idempotencyKey(), r.statusUrl(), r.responseUrl(), r.cancelUrl(), r.state(),
-                r.falStatus(), r.queuePosition(), r.logsJson(), r.resultJson(), r.errorJson(), r.inferenceSeconds(),
-                r.localPath(), r.sha256(), r.createdAt(), r.updatedAt(), r.finishedAt(), history);
+        return new JobRecord(
+                r.localId(),
+                r.requestId(),
+                r.model(),
+                r.inputJson(),
+                r.optionsJson(),
+                r.estimateJson(),
+                r.estimateUsd(),
+                r.idempotencyKey(),
+                r.statusUrl(),
+                r.responseUrl(),
+                r.cancelUrl(),
+                r.state(),
+                r.falStatus(),
+                r.queuePosition(),
+                r.logsJson(),
+                r.resultJson(),
+                r.errorJson(),
+                r.inferenceSeconds(),
+                r.localPath(),
+                r.sha256(),
+                r.createdAt(),
+                r.updatedAt(),
+                r.finishedAt(),
+                history);
     }
 
     private static Long millis(Instant i) {

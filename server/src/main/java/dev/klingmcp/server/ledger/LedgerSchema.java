@@ -14,7 +14,8 @@ final class LedgerSchema {
 
     private static final List<List<String>> MIGRATIONS = List.of(
             // v1: jobs + their state history
-            List.of("""
+            List.of(
+                    """
                     CREATE TABLE jobs (
                       local_id          TEXT PRIMARY KEY,
                       request_id        TEXT UNIQUE,
@@ -52,8 +53,7 @@ final class LedgerSchema {
 
     static final int CURRENT_VERSION = MIGRATIONS.size();
 
-    private LedgerSchema() {
-    }
+    private LedgerSchema() {}
 
     /** Brings the database to {@link #CURRENT_VERSION}; refuses a database written by a newer version of this server. */
     static void migrate(Connection c) throws SQLException {
@@ -65,8 +65,9 @@ final class LedgerSchema {
         try (Statement s = c.createStatement()) {
             int version = currentVersion(s);
             if (version > CURRENT_VERSION) {
-                throw new SQLException("job ledger schema version " + version + " is newer than this server understands ("
-                        + CURRENT_VERSION + "); use a newer kling-mcp or another database");
+                throw new SQLException(
+                        "job ledger schema version " + version + " is newer than this server understands ("
+                                + CURRENT_VERSION + "); use a newer kling-mcp or another database");
             }
             for (int v = version; v < CURRENT_VERSION; v++) {
                 for (String sql : MIGRATIONS.get(v)) {

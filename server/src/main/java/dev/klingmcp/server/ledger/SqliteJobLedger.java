@@ -2,8 +2,6 @@ package dev.klingmcp.server.ledger;
 
 import dev.klingmcp.server.jobs.JobState;
 import dev.klingmcp.server.jobs.StateChange;
-import org.sqlite.SQLiteConfig;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
+import org.sqlite.SQLiteConfig;
 
 /**
  * {@link JobLedger} on an embedded SQLite file (WAL mode, so readers never block the writer and a killed process loses
@@ -30,9 +29,10 @@ import java.util.function.UnaryOperator;
  */
 public final class SqliteJobLedger implements JobLedger {
 
-    private static final String COLUMNS = "local_id, request_id, model, input_json, options_json, estimate_json, estimate_usd,"
-            + " idempotency_key, status_url, response_url, cancel_url, state, fal_status, queue_position, logs_json,"
-            + " result_json, error_json, inference_seconds, local_path, sha256, created_at, updated_at, finished_at";
+    private static final String COLUMNS =
+            "local_id, request_id, model, input_json, options_json, estimate_json, estimate_usd,"
+                    + " idempotency_key, status_url, response_url, cancel_url, state, fal_status, queue_position, logs_json,"
+                    + " result_json, error_json, inference_seconds, local_path, sha256, created_at, updated_at, finished_at";
 
     private final Connection connection;
     private final Clock clock;
@@ -128,7 +128,8 @@ public final class SqliteJobLedger implements JobLedger {
             JobRecord before = current.get();
             JobRecord.Builder builder = change.apply(before.toBuilder());
             Instant now = clock.instant();
-            Instant finished = before.finishedAt() != null ? before.finishedAt()
+            Instant finished = before.finishedAt() != null
+                    ? before.finishedAt()
                     : builder.state().isTerminal() ? now : null;
             JobRecord after = builder.build(before.createdAt(), now, finished, before.history());
             try (PreparedStatement ps = connection.prepareStatement("UPDATE jobs SET request_id=?, options_json=?,"
@@ -169,7 +170,8 @@ public final class SqliteJobLedger implements JobLedger {
     public List<JobRecord> list(JobQuery query) {
         return locked(() -> {
             Where where = Where.of(query);
-            String sql = "SELECT " + COLUMNS + " FROM jobs" + where.sql + " ORDER BY created_at DESC, rowid DESC LIMIT ?";
+            String sql =
+                    "SELECT " + COLUMNS + " FROM jobs" + where.sql + " ORDER BY created_at DESC, rowid DESC LIMIT ?";
             List<Object> args = new ArrayList<>(where.args);
             args.add(Math.max(1, query.limit()));
             return selectMany(sql, args);
@@ -197,10 +199,14 @@ public final class SqliteJobLedger implements JobLedger {
     @Override
     public List<String> idsStartingWith(String prefix, int limit) {
         return locked(() -> {
-            String p = (prefix == null ? "" : prefix).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+            String p = (prefix == null ? "" : prefix)
+                            .replace("\\", "\\\\")
+                            .replace("%", "\\%")
+                            .replace("_", "\\_") + "%";
             List<String> ids = new ArrayList<>();
-            try (PreparedStatement ps = connection.prepareStatement("SELECT COALESCE(request_id, local_id) AS id FROM jobs"
-                    + " WHERE COALESCE(request_id, local_id) LIKE ? ESCAPE '\\' ORDER BY created_at DESC, rowid DESC LIMIT ?")) {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT COALESCE(request_id, local_id) AS id FROM jobs"
+                            + " WHERE COALESCE(request_id, local_id) LIKE ? ESCAPE '\\' ORDER BY created_at DESC, rowid DESC LIMIT ?")) {
                 ps.setString(1, p);
                 ps.setInt(2, Math.max(1, limit));
                 try (ResultSet rs = ps.executeQuery()) {
@@ -232,8 +238,8 @@ public final class SqliteJobLedger implements JobLedger {
         int changed = 0;
         for (String id : stale) {
             // Re-checked inside the transaction: another process may have finished the submit meanwhile.
-            Optional<JobRecord> r = update(id, b -> b.state() == JobState.SUBMITTING
-                    ? b.state(JobState.UNKNOWN) : b, INTERRUPTED_NOTE);
+            Optional<JobRecord> r =
+                    update(id, b -> b.state() == JobState.SUBMITTING ? b.state(JobState.UNKNOWN) : b, INTERRUPTED_NOTE);
             if (r.isPresent() && r.get().state() == JobState.UNKNOWN) {
                 changed++;
             }
@@ -242,8 +248,9 @@ public final class SqliteJobLedger implements JobLedger {
     }
 
     /** History note of rows turned UNKNOWN by crash recovery; the service shows it as the job's error. */
-    public static final String INTERRUPTED_NOTE = "the server stopped between the ledger write and fal's answer to the submit;"
-            + " fal may or may not have this job, so it is not resubmitted automatically";
+    public static final String INTERRUPTED_NOTE =
+            "the server stopped between the ledger write and fal's answer to the submit;"
+                    + " fal may or may not have this job, so it is not resubmitted automatically";
 
     @Override
     public void close() {
@@ -253,7 +260,8 @@ public final class SqliteJobLedger implements JobLedger {
         });
     }
 
-    // ---- plumbing -------------------------------------------------------------------------------------------------------
+    // ---- plumbing
+    // -------------------------------------------------------------------------------------------------------
 
     @FunctionalInterface
     private interface SqlWork<T> {
@@ -288,8 +296,9 @@ public final class SqliteJobLedger implements JobLedger {
     }
 
     private void appendState(String localId, JobState state, Instant at, String note) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO job_states (local_id, seq, state, at, note)"
-                + " VALUES (?, (SELECT COALESCE(MAX(seq),0)+1 FROM job_states WHERE local_id=?), ?, ?, ?)")) {
+        try (PreparedStatement ps =
+                connection.prepareStatement("INSERT INTO job_states (local_id, seq, state, at, note)"
+                        + " VALUES (?, (SELECT COALESCE(MAX(seq),0)+1 FROM job_states WHERE local_id=?), ?, ?, ?)")) {
             ps.setString(1, localId);
             ps.setString(2, localId);
             ps.setString(3, state.name());
@@ -300,7 +309,8 @@ public final class SqliteJobLedger implements JobLedger {
     }
 
     private Optional<JobRecord> selectOne(String where, Object... args) throws SQLException {
-        List<JobRecord> rows = selectMany("SELECT " + COLUMNS + " FROM jobs WHERE " + where + " LIMIT 1", List.of(args));
+        List<JobRecord> rows =
+                selectMany("SELECT " + COLUMNS + " FROM jobs WHERE " + where + " LIMIT 1", List.of(args));
         return rows.stream().findFirst();
     }
 
@@ -323,13 +333,13 @@ public final class SqliteJobLedger implements JobLedger {
 
     private List<StateChange> history(String localId) throws SQLException {
         List<StateChange> changes = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT state, at, note FROM job_states WHERE local_id=? ORDER BY seq")) {
+        try (PreparedStatement ps =
+                connection.prepareStatement("SELECT state, at, note FROM job_states WHERE local_id=? ORDER BY seq")) {
             ps.setString(1, localId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    changes.add(new StateChange(JobState.valueOf(rs.getString(1)), Instant.ofEpochMilli(rs.getLong(2)),
-                            rs.getString(3)));
+                    changes.add(new StateChange(
+                            JobState.valueOf(rs.getString(1)), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3)));
                 }
             }
         }
@@ -381,7 +391,8 @@ public final class SqliteJobLedger implements JobLedger {
             List<String> parts = new ArrayList<>();
             List<Object> args = new ArrayList<>();
             if (!q.states().isEmpty()) {
-                parts.add("state IN (" + String.join(",", q.states().stream().map(s -> "?").toList()) + ")");
+                parts.add("state IN ("
+                        + String.join(",", q.states().stream().map(s -> "?").toList()) + ")");
                 q.states().stream().map(Enum::name).sorted().forEach(args::add);
             }
             if (q.model() != null) {

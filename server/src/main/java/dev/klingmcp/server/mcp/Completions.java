@@ -1,8 +1,5 @@
 package dev.klingmcp.server.mcp;
 
-import java.util.List;
-import java.util.Locale;
-
 import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.server.jobs.JobService;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncCompletionSpecification;
@@ -10,6 +7,8 @@ import io.modelcontextprotocol.spec.McpSchema.CompleteResult;
 import io.modelcontextprotocol.spec.McpSchema.CompleteResult.CompleteCompletion;
 import io.modelcontextprotocol.spec.McpSchema.PromptReference;
 import io.modelcontextprotocol.spec.McpSchema.ResourceReference;
+import java.util.List;
+import java.util.Locale;
 
 /** Argument completion: {@code job_id} of the job resource (from the ledger) and {@code model} of the prompt. */
 public final class Completions {
@@ -17,8 +16,7 @@ public final class Completions {
     /** The MCP spec caps a completion list at 100 values. */
     static final int MAX = 100;
 
-    private Completions() {
-    }
+    private Completions() {}
 
     public static List<SyncCompletionSpecification> specifications(JobService jobs, FalEndpoints registry) {
         return List.of(
@@ -26,7 +24,8 @@ public final class Completions {
                     if (!"job_id".equals(request.argument().name())) {
                         return empty();
                     }
-                    List<String> ids = jobs.completeJobIds(prefix(request.argument().value()), MAX + 1);
+                    List<String> ids =
+                            jobs.completeJobIds(prefix(request.argument().value()), MAX + 1);
                     return result(ids);
                 }),
                 new SyncCompletionSpecification(new PromptReference(ReferenceScenePrompt.NAME), (exchange, request) -> {
@@ -34,12 +33,11 @@ public final class Completions {
                         return empty();
                     }
                     String prefix = prefix(request.argument().value()).toLowerCase(Locale.ROOT);
-                    return result(registry.all()
-                        .stream()
-                        .filter(e -> e.references().supported())
-                        .flatMap(e -> java.util.stream.Stream.of(e.shortName(), e.id()))
-                        .filter(n -> n.startsWith(prefix))
-                        .toList());
+                    return result(registry.all().stream()
+                            .filter(e -> e.references().supported())
+                            .flatMap(e -> java.util.stream.Stream.of(e.shortName(), e.id()))
+                            .filter(n -> n.startsWith(prefix))
+                            .toList());
                 }));
     }
 
@@ -55,5 +53,4 @@ public final class Completions {
     private static CompleteResult empty() {
         return new CompleteResult(new CompleteCompletion(List.of(), 0, false));
     }
-
 }

@@ -1,10 +1,6 @@
 package dev.klingmcp.server.mcp;
 
-import java.util.List;
-import java.util.function.Consumer;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.klingmcp.server.jobs.JobService;
 import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.tools.JobJson;
@@ -15,6 +11,8 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema.ReadResourceResult;
 import io.modelcontextprotocol.spec.McpSchema.ResourceTemplate;
 import io.modelcontextprotocol.spec.McpSchema.TextResourceContents;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The resource template {@code kling://jobs/{job_id}}: reading it returns the job as JSON (the same {@code Job} shape
@@ -25,8 +23,7 @@ public final class JobResources {
 
     public static final String TEMPLATE = JobJson.RESOURCE_PREFIX + "{job_id}";
 
-    private JobResources() {
-    }
+    private JobResources() {}
 
     /**
      * @param runningRead told the id when a job still running is read (transports that can't show us subscriptions
@@ -34,14 +31,15 @@ public final class JobResources {
      */
     public static SyncResourceTemplateSpecification template(JobService jobs, Consumer<String> runningRead) {
         ResourceTemplate template = ResourceTemplate.builder(TEMPLATE, "kling-job")
-            .title("Kling video job")
-            .description("One generation job as JSON: status, queue position, logs, estimate, video, local path. "
-                    + "Subscribe to get updates while it runs.")
-            .mimeType("application/json")
-            .build();
+                .title("Kling video job")
+                .description("One generation job as JSON: status, queue position, logs, estimate, video, local path. "
+                        + "Subscribe to get updates while it runs.")
+                .mimeType("application/json")
+                .build();
         return new SyncResourceTemplateSpecification(template, (exchange, request) -> {
             String uri = request.uri();
-            String jobId = uri.startsWith(JobJson.RESOURCE_PREFIX) ? uri.substring(JobJson.RESOURCE_PREFIX.length()) : "";
+            String jobId =
+                    uri.startsWith(JobJson.RESOURCE_PREFIX) ? uri.substring(JobJson.RESOURCE_PREFIX.length()) : "";
             JobView job = jobId.isEmpty() ? null : jobs.find(jobId).orElse(null);
             if (job == null) {
                 throw McpError.RESOURCE_NOT_FOUND.apply(uri);
@@ -52,9 +50,9 @@ public final class JobResources {
             ObjectNode body = JobJson.job(job);
             body.put("next_step", NextStep.forJob(job));
             return ReadResourceResult.builder(List.of(TextResourceContents.builder(uri, ToolJson.compact(body))
-                .mimeType("application/json")
-                .build())).build();
+                            .mimeType("application/json")
+                            .build()))
+                    .build();
         });
     }
-
 }

@@ -1,13 +1,5 @@
 package dev.klingmcp.server.mcp;
 
-import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import dev.klingmcp.server.jobs.JobService;
 import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.tools.JobEvents;
@@ -15,6 +7,13 @@ import dev.klingmcp.server.tools.JobJson;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.ResourcesUpdatedNotification;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,15 +72,15 @@ public final class JobWatcher implements JobEvents, AutoCloseable {
         }
         try {
             s.notifyResourcesUpdated(new ResourcesUpdatedNotification(JobJson.resourceUri(jobId)));
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             log.debug("resource update for {} not sent: {}", jobId, e.toString());
         }
     }
 
     /** Sees every inbound JSON-RPC message; acts on (un)subscriptions to job resources. */
     public void onClientMessage(McpSchema.JSONRPCMessage message) {
-        if (!(message instanceof McpSchema.JSONRPCRequest request) || !(request.params() instanceof java.util.Map<?, ?> params)) {
+        if (!(message instanceof McpSchema.JSONRPCRequest request)
+                || !(request.params() instanceof java.util.Map<?, ?> params)) {
             return;
         }
         Object uri = params.get("uri");
@@ -92,8 +91,7 @@ public final class JobWatcher implements JobEvents, AutoCloseable {
         if (McpSchema.METHOD_RESOURCES_SUBSCRIBE.equals(request.method())) {
             unsubscribed.remove(jobId);
             watch(jobId);
-        }
-        else if (McpSchema.METHOD_RESOURCES_UNSUBSCRIBE.equals(request.method())) {
+        } else if (McpSchema.METHOD_RESOURCES_UNSUBSCRIBE.equals(request.method())) {
             unsubscribed.add(jobId);
         }
     }
@@ -105,8 +103,7 @@ public final class JobWatcher implements JobEvents, AutoCloseable {
         }
         try {
             pool.execute(() -> follow(jobId));
-        }
-        catch (RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             watching.remove(jobId);
         }
     }
@@ -120,11 +117,9 @@ public final class JobWatcher implements JobEvents, AutoCloseable {
                     return;
                 }
             }
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             log.debug("stopped following {}: {}", jobId, e.toString());
-        }
-        finally {
+        } finally {
             watching.remove(jobId);
         }
     }
@@ -134,5 +129,4 @@ public final class JobWatcher implements JobEvents, AutoCloseable {
         closed = true;
         pool.shutdownNow();
     }
-
 }

@@ -1,8 +1,5 @@
 package dev.klingmcp.server.mcp;
 
-import java.time.Duration;
-import java.util.function.UnaryOperator;
-
 import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.server.jobs.JobService;
 import dev.klingmcp.server.tools.KlingTools;
@@ -15,6 +12,8 @@ import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 /**
  * Assembles the MCP server: the seven tools, the job resource template, the reference-scene prompt and completions, on
@@ -47,8 +46,8 @@ public final class KlingMcpServer implements AutoCloseable {
      * @param redactor  scrubs the fal key from any text a client could see
      * @param version   reported in serverInfo
      */
-    public static KlingMcpServer start(McpServerTransportProvider transport, JobService jobs, UnaryOperator<String> redactor,
-            String version) {
+    public static KlingMcpServer start(
+            McpServerTransportProvider transport, JobService jobs, UnaryOperator<String> redactor, String version) {
         JobWatcher watcher = new JobWatcher(jobs);
         boolean observable = transport instanceof StdioTransportProvider;
         KlingMcpServer server = build(McpServer.sync(transport), jobs, watcher, redactor, version, !observable);
@@ -59,39 +58,51 @@ public final class KlingMcpServer implements AutoCloseable {
     }
 
     /** The server on Streamable HTTP (sessions, SSE); subscriptions are not visible there, so reads start following. */
-    public static KlingMcpServer start(McpStreamableServerTransportProvider transport, JobService jobs,
-            UnaryOperator<String> redactor, String version) {
+    public static KlingMcpServer start(
+            McpStreamableServerTransportProvider transport,
+            JobService jobs,
+            UnaryOperator<String> redactor,
+            String version) {
         return build(McpServer.sync(transport), jobs, new JobWatcher(jobs), redactor, version, true);
     }
 
-    private static KlingMcpServer build(McpServer.SyncSpecification<?> spec, JobService jobs, JobWatcher watcher,
-            UnaryOperator<String> redactor, String version, boolean followOnRead) {
+    private static KlingMcpServer build(
+            McpServer.SyncSpecification<?> spec,
+            JobService jobs,
+            JobWatcher watcher,
+            UnaryOperator<String> redactor,
+            String version,
+            boolean followOnRead) {
         FalEndpoints registry = FalEndpoints.load();
-        ToolContext ctx = new ToolContext(jobs, registry, new ToolResults(redactor),
-                new OutputSchemas(registry.all().get(0)), watcher);
-        McpSyncServer server = spec
-            .serverInfo(NAME, version)
-            .instructions(INSTRUCTIONS)
-            .capabilities(ServerCapabilities.builder()
-                .tools(false)
-                .resources(true, false)
-                .prompts(false)
-                .completions()
-                .logging()
-                .build())
-            // Our validation reports every problem as {path, problem, allowed} and knows the cross-field rules and
-            // aliases; the SDK's would refuse aliases and speak networknt's language.
-            .validateToolInputs(false)
-            // The SDK would check our constant tool schemas against the meta-schema at every start; a test does it per build.
-            .jsonSchemaValidator(new PrecheckedSchemaValidator())
-            // Only server->client requests (none today) are bounded by this; a human answering an elicitation needs time.
-            .requestTimeout(Duration.ofMinutes(5))
-            .tools(KlingTools.specifications(ctx))
-            .resourceTemplates(JobResources.template(jobs, followOnRead ? watcher::watch : id -> {
-            }))
-            .prompts(ReferenceScenePrompt.specification(registry))
-            .completions(Completions.specifications(jobs, registry))
-            .build();
+        ToolContext ctx = new ToolContext(
+                jobs,
+                registry,
+                new ToolResults(redactor),
+                new OutputSchemas(registry.all().get(0)),
+                watcher);
+        McpSyncServer server = spec.serverInfo(NAME, version)
+                .instructions(INSTRUCTIONS)
+                .capabilities(ServerCapabilities.builder()
+                        .tools(false)
+                        .resources(true, false)
+                        .prompts(false)
+                        .completions()
+                        .logging()
+                        .build())
+                // Our validation reports every problem as {path, problem, allowed} and knows the cross-field rules and
+                // aliases; the SDK's would refuse aliases and speak networknt's language.
+                .validateToolInputs(false)
+                // The SDK would check our constant tool schemas against the meta-schema at every start; a test does it
+                // per build.
+                .jsonSchemaValidator(new PrecheckedSchemaValidator())
+                // Only server->client requests (none today) are bounded by this; a human answering an elicitation needs
+                // time.
+                .requestTimeout(Duration.ofMinutes(5))
+                .tools(KlingTools.specifications(ctx))
+                .resourceTemplates(JobResources.template(jobs, followOnRead ? watcher::watch : id -> {}))
+                .prompts(ReferenceScenePrompt.specification(registry))
+                .completions(Completions.specifications(jobs, registry))
+                .build();
         watcher.attach(server);
         return new KlingMcpServer(server, watcher);
     }
@@ -109,5 +120,4 @@ public final class KlingMcpServer implements AutoCloseable {
         watcher.close();
         server.closeGracefully();
     }
-
 }

@@ -1,9 +1,8 @@
 package dev.klingmcp.server.mcp;
 
-import java.util.Map;
-
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import java.util.Map;
 
 /**
  * The SDK's JSON Schema validator, without its start-up check of our own tool schemas.
@@ -44,5 +43,4 @@ final class PrecheckedSchemaValidator implements JsonSchemaValidator {
         }
         return v;
     }
-
 }

@@ -1,13 +1,5 @@
 package dev.klingmcp.server.mcp;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.FalEndpoints;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncPromptSpecification;
@@ -17,6 +9,13 @@ import io.modelcontextprotocol.spec.McpSchema.PromptArgument;
 import io.modelcontextprotocol.spec.McpSchema.PromptMessage;
 import io.modelcontextprotocol.spec.McpSchema.Role;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The prompt {@code kling_reference_scene}: fal's "default prompt template" for Kling O3 reference-to-video (seed 004:
@@ -41,51 +40,63 @@ public final class ReferenceScenePrompt {
         }
     }
 
-    private ReferenceScenePrompt() {
-    }
+    private ReferenceScenePrompt() {}
 
     public static SyncPromptSpecification specification(FalEndpoints registry) {
         List<Section> sections = sections();
         List<PromptArgument> arguments = new ArrayList<>();
-        arguments.add(new PromptArgument("model", "Model",
-                "Reference model to write for (default " + DEFAULT_MODEL + "); decides the reference limits.", false));
+        arguments.add(new PromptArgument(
+                "model",
+                "Model",
+                "Reference model to write for (default " + DEFAULT_MODEL + "); decides the reference limits.",
+                false));
         for (Section s : sections) {
-            arguments.add(new PromptArgument(s.argument(), s.label(), s.hint(), s.argument().equals("scene")));
+            arguments.add(new PromptArgument(
+                    s.argument(), s.label(), s.hint(), s.argument().equals("scene")));
         }
         Prompt prompt = Prompt.builder(NAME)
-            .title("Kling O3 reference scene")
-            .description("Writes a Kling O3 reference-to-video prompt with fal's section template (Scene, Subjects, Style references, "
-                        + "Camera, Important details, Audio, Constraints), addressing elements as @Element1.. and style "
-                        + "images as @Image1...")
-            .arguments(arguments)
-            .build();
-        return new SyncPromptSpecification(prompt, (exchange, request) -> render(registry, sections, request.arguments()));
+                .title("Kling O3 reference scene")
+                .description(
+                        "Writes a Kling O3 reference-to-video prompt with fal's section template (Scene, Subjects, Style references, "
+                                + "Camera, Important details, Audio, Constraints), addressing elements as @Element1.. and style "
+                                + "images as @Image1...")
+                .arguments(arguments)
+                .build();
+        return new SyncPromptSpecification(
+                prompt, (exchange, request) -> render(registry, sections, request.arguments()));
     }
 
     static GetPromptResult render(FalEndpoints registry, List<Section> sections, Map<String, Object> args) {
         Map<String, Object> given = args == null ? Map.of() : args;
         String modelName = text(given.get("model"));
         FalEndpoint model = registry.find(modelName == null ? DEFAULT_MODEL : modelName)
-            .filter(e -> e.references().supported())
-            .orElseGet(() -> registry.require(DEFAULT_MODEL));
+                .filter(e -> e.references().supported())
+                .orElseGet(() -> registry.require(DEFAULT_MODEL));
         StringBuilder draft = new StringBuilder();
         for (Section s : sections) {
             String value = text(given.get(s.argument()));
-            draft.append(s.label()).append(": ").append(value == null ? "[" + s.hint() + "]" : value).append('\n');
+            draft.append(s.label())
+                    .append(": ")
+                    .append(value == null ? "[" + s.hint() + "]" : value)
+                    .append('\n');
         }
         var refs = model.references();
-        String instructions = "Write the prompt for a Kling O3 reference-to-video job on " + model.id() + ". Keep the section "
-                + "labels below, replace every [bracketed hint] with concrete details (drop Audio unless generate_audio will "
-                + "be true), and stay under 2500 characters. Refer to elements by position as @Element1, @Element2 (the order of "
-                + "the elements array) and to style images as @Image1, @Image2 (the order of image_urls); every @ElementN/@ImageN "
-                + "must exist. Limits on this model: at most " + refs.maxTotal() + " elements + image_urls in total, at most "
-                + refs.maxTotalWithVideo() + " when an element is a video, at most " + refs.maxVideoElements()
-                + " video element. There is no negative_prompt: put what to avoid under Constraints. Then call generate "
-                + "with model=\"" + model.shortName() + "\", prompt=<your text>, and the elements / image_urls it refers to "
-                + "(dry_run: true first to show the price).\n\nDraft:\n" + draft;
-        return GetPromptResult.builder(List.of(new PromptMessage(Role.USER, TextContent.builder(instructions).build())))
-            .description("Kling O3 reference scene for " + model.shortName())
-            .build();
+        String instructions =
+                "Write the prompt for a Kling O3 reference-to-video job on " + model.id() + ". Keep the section "
+                        + "labels below, replace every [bracketed hint] with concrete details (drop Audio unless generate_audio will "
+                        + "be true), and stay under 2500 characters. Refer to elements by position as @Element1, @Element2 (the order of "
+                        + "the elements array) and to style images as @Image1, @Image2 (the order of image_urls); every @ElementN/@ImageN "
+                        + "must exist. Limits on this model: at most " + refs.maxTotal()
+                        + " elements + image_urls in total, at most "
+                        + refs.maxTotalWithVideo() + " when an element is a video, at most " + refs.maxVideoElements()
+                        + " video element. There is no negative_prompt: put what to avoid under Constraints. Then call generate "
+                        + "with model=\"" + model.shortName()
+                        + "\", prompt=<your text>, and the elements / image_urls it refers to "
+                        + "(dry_run: true first to show the price).\n\nDraft:\n" + draft;
+        return GetPromptResult.builder(List.of(new PromptMessage(
+                        Role.USER, TextContent.builder(instructions).build())))
+                .description("Kling O3 reference scene for " + model.shortName())
+                .build();
     }
 
     static List<Section> sections() {
@@ -102,14 +113,14 @@ public final class ReferenceScenePrompt {
                 }
             }
             return List.copyOf(out);
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("unreadable classpath resource " + TEMPLATE, e);
         }
     }
 
     private static String text(Object value) {
-        return value == null || value.toString().isBlank() ? null : value.toString().trim();
+        return value == null || value.toString().isBlank()
+                ? null
+                : value.toString().trim();
     }
-
 }

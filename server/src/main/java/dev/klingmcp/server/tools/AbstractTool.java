@@ -1,12 +1,11 @@
 package dev.klingmcp.server.tools;
 
-import java.time.Duration;
-
 import dev.klingmcp.server.jobs.JobView;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
+import java.time.Duration;
 
 /** Base of the tools: holds the context and the declaration. Designed for extension by the tools of this package only. */
 abstract class AbstractTool implements KlingTool {
@@ -34,17 +33,17 @@ abstract class AbstractTool implements KlingTool {
      * Waits up to {@code waitSeconds} for an unfinished job, reporting progress to the caller if it asked for it; a
      * finished job (or no wait) comes back as it is.
      */
-    protected final JobView awaitWithProgress(McpSyncServerExchange exchange, CallToolRequest request, JobView job,
-            int waitSeconds) {
+    protected final JobView awaitWithProgress(
+            McpSyncServerExchange exchange, CallToolRequest request, JobView job, int waitSeconds) {
         if (waitSeconds <= 0 || job.state().isTerminal()) {
             return job;
         }
-        ProgressReporter progress = new ProgressReporter(exchange, KlingTool.progressToken(request), ctx.events()::changed);
+        ProgressReporter progress =
+                new ProgressReporter(exchange, KlingTool.progressToken(request), ctx.events()::changed);
         progress.report(job);
         JobView latest = ctx.jobs().await(job.jobId(), Duration.ofSeconds(waitSeconds), progress);
         // The stream may end without a final event (result settled afterwards): close the bar at 100.
         progress.report(latest);
         return latest;
     }
-
 }

@@ -1,14 +1,12 @@
 package dev.klingmcp.server.tools;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.openapi.Violation;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads a tool's own arguments (not model fields), collecting every problem instead of stopping at the first, because
@@ -68,7 +66,8 @@ public final class Args {
             return null;
         }
         if (!v.isTextual() || v.asText().isBlank()) {
-            problems.add(Violation.of("/" + name, "string_type", "must be a non-empty string, got " + describe(v), allowed));
+            problems.add(
+                    Violation.of("/" + name, "string_type", "must be a non-empty string, got " + describe(v), allowed));
             return null;
         }
         return v.asText().trim();
@@ -80,7 +79,8 @@ public final class Args {
             return fallback;
         }
         if (!v.isBoolean()) {
-            problems.add(Violation.of("/" + name, "bool_type", "must be true or false, got " + describe(v), "true or false"));
+            problems.add(Violation.of(
+                    "/" + name, "bool_type", "must be true or false, got " + describe(v), "true or false"));
             return fallback;
         }
         return v.asBoolean();
@@ -93,8 +93,11 @@ public final class Args {
         }
         boolean whole = v.isIntegralNumber() || (v.isNumber() && v.asDouble() == Math.rint(v.asDouble()));
         if (!whole || v.asDouble() < min || v.asDouble() > max) {
-            problems.add(Violation.of("/" + name, whole ? "less_than_equal" : "int_type",
-                    "must be a whole number from " + min + " to " + max + ", got " + describe(v), min + " .. " + max));
+            problems.add(Violation.of(
+                    "/" + name,
+                    whole ? "less_than_equal" : "int_type",
+                    "must be a whole number from " + min + " to " + max + ", got " + describe(v),
+                    min + " .. " + max));
             return fallback;
         }
         return v.asInt();
@@ -104,7 +107,10 @@ public final class Args {
     public void rejectUnknown(List<String> known) {
         args.fieldNames().forEachRemaining(f -> {
             if (!known.contains(f)) {
-                problems.add(Violation.of("/" + f, "extra_forbidden", "unknown argument '" + f + "'",
+                problems.add(Violation.of(
+                        "/" + f,
+                        "extra_forbidden",
+                        "unknown argument '" + f + "'",
                         "one of " + String.join(", ", known)));
             }
         });
@@ -112,7 +118,7 @@ public final class Args {
 
     static String describe(JsonNode v) {
         String text = v.toString();
-        return v.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " " + (text.length() > 60 ? text.substring(0, 60) + "…" : text);
+        return v.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " "
+                + (text.length() > 60 ? text.substring(0, 60) + "…" : text);
     }
-
 }

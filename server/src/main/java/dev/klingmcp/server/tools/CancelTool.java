@@ -1,14 +1,12 @@
 package dev.klingmcp.server.tools;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.klingmcp.server.jobs.CancelView;
 import dev.klingmcp.server.jobs.JobException;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.List;
 
 /** {@code cancel}: fal's three answers mapped one to one; an unknown id is a tool error the agent can see. */
 public final class CancelTool extends AbstractTool {
@@ -18,12 +16,20 @@ public final class CancelTool extends AbstractTool {
     private static final List<String> ARGS = List.of("job_id");
 
     public CancelTool(ToolContext ctx) {
-        super(ctx, ToolSchemas.tool(NAME, "Cancel a job",
-                "Asks fal to cancel a job. Outcomes: CANCELLATION_REQUESTED (a queued job is removed and not billed; "
-                        + "a running one gets a stop signal and may still finish and be billed), ALREADY_COMPLETED (too late: call "
-                        + "result), NOT_FOUND (isError: no such job_id; see list_jobs).",
-                ToolSchemas.input(ToolJson.object().set("job_id", ToolSchemas.jobId()), "job_id"), ctx.schemas().asMap(NAME),
-                false, true, true, true));
+        super(
+                ctx,
+                ToolSchemas.tool(
+                        NAME,
+                        "Cancel a job",
+                        "Asks fal to cancel a job. Outcomes: CANCELLATION_REQUESTED (a queued job is removed and not billed; "
+                                + "a running one gets a stop signal and may still finish and be billed), ALREADY_COMPLETED (too late: call "
+                                + "result), NOT_FOUND (isError: no such job_id; see list_jobs).",
+                        ToolSchemas.input(ToolJson.object().set("job_id", ToolSchemas.jobId()), "job_id"),
+                        ctx.schemas().asMap(NAME),
+                        false,
+                        true,
+                        true,
+                        true));
     }
 
     @Override
@@ -38,11 +44,11 @@ public final class CancelTool extends AbstractTool {
         CancelView c;
         try {
             c = ctx.jobs().cancel(jobId);
-        }
-        catch (JobException e) {
+        } catch (JobException e) {
             return ctx.results().failure(e, ToolJson.object().put("job_id", jobId));
         }
-        ObjectNode out = ToolJson.object().put("job_id", c.job() == null ? jobId : c.job().jobId());
+        ObjectNode out = ToolJson.object()
+                .put("job_id", c.job() == null ? jobId : c.job().jobId());
         out.put("outcome", c.outcome().name());
         out.put("status", c.job() == null ? null : c.job().state().name());
         out.put("message", c.message());
@@ -55,10 +61,17 @@ public final class CancelTool extends AbstractTool {
                 out.set("error", ToolResults.errorNode(ToolResults.Code.not_found, "no job with id " + jobId));
                 return ctx.results().error(out, "No job with id " + jobId + ". Check the id with list_jobs.");
             }
-            case ALREADY_COMPLETED -> out.put("next_step", "Too late to cancel; call result with job_id=\"" + out.get("job_id").asText() + "\".");
-            default -> out.put("next_step", "Call status to see the job reach CANCELLED (a running job may still finish).");
+            case ALREADY_COMPLETED -> out.put(
+                    "next_step",
+                    "Too late to cancel; call result with job_id=\""
+                            + out.get("job_id").asText() + "\".");
+            default -> out.put(
+                    "next_step", "Call status to see the job reach CANCELLED (a running job may still finish).");
         }
-        return ctx.results().ok(out, c.outcome() + ": " + c.message() + "\nNext: " + out.get("next_step").asText());
+        return ctx.results()
+                .ok(
+                        out,
+                        c.outcome() + ": " + c.message() + "\nNext: "
+                                + out.get("next_step").asText());
     }
-
 }

@@ -1,18 +1,16 @@
 package dev.klingmcp.server.tools;
 
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.klingmcp.openapi.FalEndpoint;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * {@code describe_models}: everything an agent needs to pick a model and fill its fields, read from the registry and
@@ -25,15 +23,27 @@ public final class DescribeModelsTool extends AbstractTool {
     private static final List<String> ARGS = List.of("model", "include_schema");
 
     public DescribeModelsTool(ToolContext ctx) {
-        super(ctx, ToolSchemas.tool(NAME, "Describe the Kling O3 models",
-                "Free, local. Call this first. For each Kling O3 model on fal: what it does, every input field "
-                        + "(type, default, allowed values, whether required), limits (durations, references, prompt length), "
-                        + "price per second with examples, typical queue and run time, and ready-to-use example inputs. "
-                        + "include_schema: true adds the full JSON Schema of the model's input.",
-                ToolSchemas.input(ToolJson.object()
-                    .<ObjectNode>set("model", ToolSchemas.model(ctx, "Describe only this model (short name or full id)."))
-                    .set("include_schema", ToolSchemas.bool("Include each model's full input JSON Schema."))),
-                ctx.schemas().asMap(NAME), true, false, true, false));
+        super(
+                ctx,
+                ToolSchemas.tool(
+                        NAME,
+                        "Describe the Kling O3 models",
+                        "Free, local. Call this first. For each Kling O3 model on fal: what it does, every input field "
+                                + "(type, default, allowed values, whether required), limits (durations, references, prompt length), "
+                                + "price per second with examples, typical queue and run time, and ready-to-use example inputs. "
+                                + "include_schema: true adds the full JSON Schema of the model's input.",
+                        ToolSchemas.input(ToolJson.object()
+                                .<ObjectNode>set(
+                                        "model",
+                                        ToolSchemas.model(ctx, "Describe only this model (short name or full id)."))
+                                .set(
+                                        "include_schema",
+                                        ToolSchemas.bool("Include each model's full input JSON Schema."))),
+                        ctx.schemas().asMap(NAME),
+                        true,
+                        false,
+                        true,
+                        false));
     }
 
     @Override
@@ -54,26 +64,45 @@ public final class DescribeModelsTool extends AbstractTool {
         for (FalEndpoint e : endpoints) {
             ObjectNode m = describe(e, includeSchema);
             list.add(m);
-            text.append("- ").append(e.shortName()).append(" (").append(e.id()).append("): ")
-                .append(GenerateSchema.price(e)).append(", typically ")
-                .append(Descriptions.minutes(m.path("typical_run_seconds").path("for_default_duration").asDouble()))
-                .append(" for the default duration. ").append(e.summary()).append('\n');
+            text.append("- ")
+                    .append(e.shortName())
+                    .append(" (")
+                    .append(e.id())
+                    .append("): ")
+                    .append(GenerateSchema.price(e))
+                    .append(", typically ")
+                    .append(Descriptions.minutes(m.path("typical_run_seconds")
+                            .path("for_default_duration")
+                            .asDouble()))
+                    .append(" for the default duration. ")
+                    .append(e.summary())
+                    .append('\n');
         }
-        out.put("how_to", "Call generate with model=<short_name> and the fields at top level (dry_run: true shows the price "
-                + "without paying). Then status(job_id, wait_seconds: 50) until SUCCEEDED, then result(job_id, download: true). "
-                + "Upload local files with upload first. The prompt kling_reference_scene helps write reference prompts.");
-        return ctx.results().ok(out, "Kling O3 models on fal:\n" + text + "Next: " + out.get("how_to").asText());
+        out.put(
+                "how_to",
+                "Call generate with model=<short_name> and the fields at top level (dry_run: true shows the price "
+                        + "without paying). Then status(job_id, wait_seconds: 50) until SUCCEEDED, then result(job_id, download: true). "
+                        + "Upload local files with upload first. The prompt kling_reference_scene helps write reference prompts.");
+        return ctx.results()
+                .ok(
+                        out,
+                        "Kling O3 models on fal:\n" + text + "Next: "
+                                + out.get("how_to").asText());
     }
 
     private ObjectNode describe(FalEndpoint e, boolean includeSchema) {
         ObjectNode schema = GenerateSchema.derivedInput(e);
-        ObjectNode m = ToolJson.object().put("id", e.id()).put("short_name", e.shortName()).put("title", e.title())
-            .put("summary", e.summary());
+        ObjectNode m = ToolJson.object()
+                .put("id", e.id())
+                .put("short_name", e.shortName())
+                .put("title", e.title())
+                .put("summary", e.summary());
         Set<String> required = new LinkedHashSet<>();
         schema.path("required").forEach(r -> required.add(r.asText()));
         ArrayNode fields = m.putArray("fields");
-        schema.path("properties").properties().forEach(f -> fields.add(field(f.getKey(), f.getValue(),
-                required.contains(f.getKey()))));
+        schema.path("properties")
+                .properties()
+                .forEach(f -> fields.add(field(f.getKey(), f.getValue(), required.contains(f.getKey()))));
 
         ObjectNode limits = m.putObject("limits");
         JsonNode duration = schema.path("properties").path("duration");
@@ -87,9 +116,9 @@ public final class DescribeModelsTool extends AbstractTool {
         r.put("supported", refs.supported());
         if (refs.supported()) {
             r.put("max_elements_plus_image_urls", refs.maxTotal())
-                .put("max_total_with_a_video_element", refs.maxTotalWithVideo())
-                .put("max_video_elements", refs.maxVideoElements())
-                .put("prompt_syntax", "@Element1.. for elements, @Image1.. for image_urls (1-based positions)");
+                    .put("max_total_with_a_video_element", refs.maxTotalWithVideo())
+                    .put("max_video_elements", refs.maxVideoElements())
+                    .put("prompt_syntax", "@Element1.. for elements, @Image1.. for image_urls (1-based positions)");
         }
         limits.put("end_image_needs_start_frame", e.endFrameNeedsStartFrame());
 
@@ -98,16 +127,18 @@ public final class DescribeModelsTool extends AbstractTool {
         double on = Descriptions.price(ctx, e, 5, true).usdPerSecond();
         pricing.put("usd_per_second_audio_off", off).put("usd_per_second_audio_on", on);
         ObjectNode examples = pricing.putObject("examples");
-        for (int seconds : new int[] { 5, 10, 15 }) {
-            examples.put(seconds + "s", Descriptions.price(ctx, e, seconds, false).usd());
+        for (int seconds : new int[] {5, 10, 15}) {
+            examples.put(
+                    seconds + "s", Descriptions.price(ctx, e, seconds, false).usd());
         }
         int defaultSeconds = Integer.parseInt(duration.path("default").asText("5"));
         m.putObject("typical_run_seconds")
-            .put("queue", e.timing().queueSeconds())
-            .put("per_5s_of_video", e.timing().runSecondsPer5s())
-            .put("for_default_duration", Descriptions.total(e, defaultSeconds));
+                .put("queue", e.timing().queueSeconds())
+                .put("per_5s_of_video", e.timing().runSecondsPer5s())
+                .put("for_default_duration", Descriptions.total(e, defaultSeconds));
         ArrayNode ex = m.putArray("examples");
-        // Only examples that generate would accept: fal's own published 4k example mentions @Element1/@Element2 but sends
+        // Only examples that generate would accept: fal's own published 4k example mentions @Element1/@Element2 but
+        // sends
         // no elements, and an agent copying a "ready-to-use" example must not get an error back.
         dev.klingmcp.openapi.InputValidator validator = dev.klingmcp.openapi.InputValidator.forEndpoint(e, true);
         schema.path("examples").forEach(x -> {
@@ -124,7 +155,8 @@ public final class DescribeModelsTool extends AbstractTool {
     }
 
     private static ObjectNode field(String name, JsonNode s, boolean required) {
-        ObjectNode f = ToolJson.object().put("name", name).put("type", typeOf(s)).put("required", required);
+        ObjectNode f =
+                ToolJson.object().put("name", name).put("type", typeOf(s)).put("required", required);
         if (s.has("default")) {
             f.set("default", s.get("default"));
         }
@@ -171,5 +203,4 @@ public final class DescribeModelsTool extends AbstractTool {
         }
         return java.util.OptionalInt.empty();
     }
-
 }

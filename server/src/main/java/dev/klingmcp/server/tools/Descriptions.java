@@ -1,11 +1,9 @@
 package dev.klingmcp.server.tools;
 
-import java.util.Locale;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.server.jobs.CostEstimate;
+import java.util.Locale;
 
 /**
  * Tool descriptions an agent can act on: cost, time, and what to call next. Prices and run times are computed from the
@@ -13,8 +11,7 @@ import dev.klingmcp.server.jobs.CostEstimate;
  */
 final class Descriptions {
 
-    private Descriptions() {
-    }
+    private Descriptions() {}
 
     static String generate(ToolContext ctx) {
         StringBuilder prices = new StringBuilder();
@@ -28,7 +25,8 @@ final class Descriptions {
             prices.append(", 5 s ≈ ").append(GenerateTool.usd(off.usd())).append("; ");
         }
         return "COST WARNING: every call without dry_run starts a PAID fal.ai Kling O3 video job, billed per second of video: "
-                + prices.toString().trim() + " Only generate when the user asked for a video; use dry_run: true to validate "
+                + prices.toString().trim()
+                + " Only generate when the user asked for a video; use dry_run: true to validate "
                 + "and show the price first.\n"
                 + "Submits ONE job and returns its job_id at once. A video takes " + runTimes(ctx)
                 + " (queue + render). MCP clients usually cut tool calls at 60 s, so keep wait_seconds <= 50, then call "
@@ -55,8 +53,8 @@ final class Descriptions {
         if (fastest == null) {
             return "minutes";
         }
-        return "about " + minutes(total(fastest, 5)) + " (" + fastest.shortName() + ", 5 s) to " + minutes(total(slowest, 15))
-                + " (" + slowest.shortName() + ", 15 s)";
+        return "about " + minutes(total(fastest, 5)) + " (" + fastest.shortName() + ", 5 s) to "
+                + minutes(total(slowest, 15)) + " (" + slowest.shortName() + ", 15 s)";
     }
 
     static double total(FalEndpoint e, int seconds) {
@@ -68,12 +66,12 @@ final class Descriptions {
     }
 
     static CostEstimate price(ToolContext ctx, FalEndpoint e, int seconds, boolean audio) {
-        ObjectNode input = ToolJson.object().put("duration", Integer.toString(seconds)).put("generate_audio", audio);
+        ObjectNode input =
+                ToolJson.object().put("duration", Integer.toString(seconds)).put("generate_audio", audio);
         return ctx.jobs().estimate(e, input);
     }
 
     private static String rate(double usdPerSecond) {
         return String.format(Locale.ROOT, "$%.3f/s", usdPerSecond);
     }
-
 }

@@ -1,5 +1,12 @@
 package dev.klingmcp.server.tools;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.klingmcp.openapi.FalEndpoint;
+import dev.klingmcp.openapi.FalEndpoints;
+import dev.klingmcp.openapi.SchemaDeriver;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -8,15 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-
-import dev.klingmcp.openapi.FalEndpoint;
-import dev.klingmcp.openapi.FalEndpoints;
-import dev.klingmcp.openapi.SchemaDeriver;
 
 /**
  * The {@code inputSchema} of the {@code generate} tool, composed from the schemas {@link SchemaDeriver} derives from
@@ -32,8 +30,8 @@ import dev.klingmcp.openapi.SchemaDeriver;
 public final class GenerateSchema {
 
     /** Arguments of {@code generate} that are not model fields. */
-    public static final List<String> OPTIONS = List.of("model", "dry_run", "wait_seconds", "webhook_url",
-            "idempotency_key");
+    public static final List<String> OPTIONS =
+            List.of("model", "dry_run", "wait_seconds", "webhook_url", "idempotency_key");
 
     public static final int MAX_WAIT_SECONDS = 50;
 
@@ -44,12 +42,12 @@ public final class GenerateSchema {
      */
     private static final Map<String, ObjectNode> DERIVED = new ConcurrentHashMap<>();
 
-    private GenerateSchema() {
-    }
+    private GenerateSchema() {}
 
     /** The model's strict input schema as {@link SchemaDeriver} derives it; a copy the caller may change. */
     static ObjectNode derivedInput(FalEndpoint e) {
-        return DERIVED.computeIfAbsent(e.id() + " " + e.document(), k -> SchemaDeriver.inputSchema(e, true)).deepCopy();
+        return DERIVED.computeIfAbsent(e.id() + " " + e.document(), k -> SchemaDeriver.inputSchema(e, true))
+                .deepCopy();
     }
 
     /** {@code $defs} key of a model's rules, e.g. {@code model_o3_pro_reference-to-video}. */
@@ -63,16 +61,41 @@ public final class GenerateSchema {
         root.put("type", "object");
         ObjectNode properties = root.putObject("properties");
         properties.set("model", modelProperty(registry));
-        properties.set("dry_run", ToolJson.object().put("type", "boolean").put("default", false).put("description",
-                "Validate and price only: nothing is submitted and nothing is charged. Use it to show the user the cost first."));
-        properties.set("wait_seconds", ToolJson.object().put("type", "integer").put("minimum", 0)
-            .put("maximum", MAX_WAIT_SECONDS).put("default", 0).put("description",
-                    "Block up to this many seconds after submitting, then return the current state (0 = return at once). "
-                            + "Keep it <= 50: many MCP clients cut tool calls at 60 s. Videos take minutes; follow up with status."));
-        properties.set("webhook_url", ToolJson.object().put("type", "string").put("format", "uri").put("description",
-                "Optional http(s) URL fal calls when the job finishes (passed to fal as fal_webhook). Never receives the fal key."));
-        properties.set("idempotency_key", ToolJson.object().put("type", "string").put("maxLength", 200).put("description",
-                "Optional. Retrying generate with the same key, model and input returns the first job instead of paying twice."));
+        properties.set(
+                "dry_run",
+                ToolJson.object()
+                        .put("type", "boolean")
+                        .put("default", false)
+                        .put(
+                                "description",
+                                "Validate and price only: nothing is submitted and nothing is charged. Use it to show the user the cost first."));
+        properties.set(
+                "wait_seconds",
+                ToolJson.object()
+                        .put("type", "integer")
+                        .put("minimum", 0)
+                        .put("maximum", MAX_WAIT_SECONDS)
+                        .put("default", 0)
+                        .put(
+                                "description",
+                                "Block up to this many seconds after submitting, then return the current state (0 = return at once). "
+                                        + "Keep it <= 50: many MCP clients cut tool calls at 60 s. Videos take minutes; follow up with status."));
+        properties.set(
+                "webhook_url",
+                ToolJson.object()
+                        .put("type", "string")
+                        .put("format", "uri")
+                        .put(
+                                "description",
+                                "Optional http(s) URL fal calls when the job finishes (passed to fal as fal_webhook). Never receives the fal key."));
+        properties.set(
+                "idempotency_key",
+                ToolJson.object()
+                        .put("type", "string")
+                        .put("maxLength", 200)
+                        .put(
+                                "description",
+                                "Optional. Retrying generate with the same key, model and input returns the first job instead of paying twice."));
 
         ObjectNode defs = ToolJson.object();
         Map<String, List<String>> fieldModels = new LinkedHashMap<>();
@@ -90,10 +113,13 @@ public final class GenerateSchema {
             });
             defs.set(defName(e), modelRules(e, derived, properties));
             allOf.add(ToolJson.object()
-                .<ObjectNode>set("if", ToolJson.object()
-                    .<ObjectNode>set("properties", ToolJson.object().set("model", enumOf(e.shortName(), e.id())))
-                    .set("required", ToolJson.array().add("model")))
-                .set("then", ToolJson.object().put("$ref", "#/$defs/" + defName(e))));
+                    .<ObjectNode>set(
+                            "if",
+                            ToolJson.object()
+                                    .<ObjectNode>set(
+                                            "properties", ToolJson.object().set("model", enumOf(e.shortName(), e.id())))
+                                    .set("required", ToolJson.array().add("model")))
+                    .set("then", ToolJson.object().put("$ref", "#/$defs/" + defName(e))));
             for (JsonNode example : derived.path("examples")) {
                 if (example.isObject()) {
                     ObjectNode withModel = ToolJson.object().put("model", e.shortName());
@@ -135,13 +161,16 @@ public final class GenerateSchema {
             names.add(e.id());
             d.append(e.shortName()).append(": ").append(price(e)).append("; ");
         }
-        return ToolJson.object().put("type", "string").put("description", d.toString().trim())
-            .set("enum", ToolJson.MAPPER.valueToTree(names));
+        return ToolJson.object()
+                .put("type", "string")
+                .put("description", d.toString().trim())
+                .set("enum", ToolJson.MAPPER.valueToTree(names));
     }
 
     static String price(FalEndpoint e) {
         var p = e.pricing();
-        return p.usdPerSecondAudioOff() == p.usdPerSecondAudioOn() ? String.format("$%.3f/s", p.usdPerSecondAudioOff())
+        return p.usdPerSecondAudioOff() == p.usdPerSecondAudioOn()
+                ? String.format("$%.3f/s", p.usdPerSecondAudioOff())
                 : String.format("$%.3f/s, $%.3f/s with audio", p.usdPerSecondAudioOff(), p.usdPerSecondAudioOn());
     }
 
@@ -188,8 +217,11 @@ public final class GenerateSchema {
             ObjectNode out = ToolJson.object();
             object.properties().forEach(f -> {
                 if (!ANNOTATIONS.contains(f.getKey())) {
-                    out.set(f.getKey(), f.getKey().equals("properties") ? mapWithoutAnnotations(f.getValue())
-                            : withoutAnnotations(f.getValue()));
+                    out.set(
+                            f.getKey(),
+                            f.getKey().equals("properties")
+                                    ? mapWithoutAnnotations(f.getValue())
+                                    : withoutAnnotations(f.getValue()));
                 }
             });
             return out;
@@ -223,8 +255,7 @@ public final class GenerateSchema {
             JsonNode existing = defs.get(name);
             if (existing == null || existing.equals(entry.getValue())) {
                 defs.set(name, entry.getValue());
-            }
-            else {
+            } else {
                 renames.put(name, name + "_" + e.shortName().replace('/', '_'));
             }
         });
@@ -233,7 +264,9 @@ public final class GenerateSchema {
         }
         own.properties().forEach(entry -> {
             if (renames.containsKey(entry.getKey())) {
-                defs.set(renames.get(entry.getKey()), rewriteRefs(entry.getValue().deepCopy(), renames));
+                defs.set(
+                        renames.get(entry.getKey()),
+                        rewriteRefs(entry.getValue().deepCopy(), renames));
             }
         });
         rewriteRefs(derived, renames);
@@ -249,11 +282,9 @@ public final class GenerateSchema {
                 }
             }
             object.forEach(child -> rewriteRefs(child, renames));
-        }
-        else if (node instanceof ArrayNode array) {
+        } else if (node instanceof ArrayNode array) {
             array.forEach(child -> rewriteRefs(child, renames));
         }
         return node;
     }
-
 }

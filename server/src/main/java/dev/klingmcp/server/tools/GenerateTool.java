@@ -1,15 +1,7 @@
 package dev.klingmcp.server.tools;
 
-import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.InputValidator;
 import dev.klingmcp.openapi.Violation;
@@ -23,6 +15,12 @@ import dev.klingmcp.server.tools.InputNormalizer.Warning;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code generate}: validate, price and submit one video job. Order matters: options, aliases and the model's schema
@@ -36,8 +34,18 @@ public final class GenerateTool extends AbstractTool {
     private final Map<String, Set<String>> fieldsByModel = new ConcurrentHashMap<>();
 
     public GenerateTool(ToolContext ctx) {
-        super(ctx, ToolSchemas.tool(NAME, "Generate a Kling O3 video (paid)", Descriptions.generate(ctx),
-                ToolJson.toMap(GenerateSchema.build(ctx.registry())), ctx.schemas().asMap(NAME), false, false, false, true));
+        super(
+                ctx,
+                ToolSchemas.tool(
+                        NAME,
+                        "Generate a Kling O3 video (paid)",
+                        Descriptions.generate(ctx),
+                        ToolJson.toMap(GenerateSchema.build(ctx.registry())),
+                        ctx.schemas().asMap(NAME),
+                        false,
+                        false,
+                        false,
+                        true));
     }
 
     @Override
@@ -46,7 +54,8 @@ public final class GenerateTool extends AbstractTool {
         Args args = new Args(all);
         String names = String.join(", ", ctx.registry().names());
         String modelName = args.requiredString("model", names);
-        FalEndpoint endpoint = modelName == null ? null : ctx.registry().find(modelName).orElse(null);
+        FalEndpoint endpoint =
+                modelName == null ? null : ctx.registry().find(modelName).orElse(null);
         if (modelName != null && endpoint == null) {
             args.problem(Violation.of("/model", "enum", "unknown model '" + modelName + "'", names));
         }
@@ -60,8 +69,8 @@ public final class GenerateTool extends AbstractTool {
         if (endpoint == null) {
             return ctx.results().invalid(args.problems(), ToolJson.object().put("dry_run", dryRun));
         }
-        Normalized normalized = InputNormalizer.normalize(input, fieldsByModel.computeIfAbsent(endpoint.id(),
-                id -> GenerateSchema.fieldsOf(endpoint)));
+        Normalized normalized = InputNormalizer.normalize(
+                input, fieldsByModel.computeIfAbsent(endpoint.id(), id -> GenerateSchema.fieldsOf(endpoint)));
         List<Violation> problems = new ArrayList<>(args.problems());
         problems.addAll(normalized.violations());
         problems.addAll(InputValidator.forEndpoint(endpoint, true).validate(normalized.input()));
@@ -72,12 +81,12 @@ public final class GenerateTool extends AbstractTool {
             return ctx.results().invalid(problems, context);
         }
         try {
-            SubmitResult submitted = ctx.jobs()
-                .submit(new SubmitCommand(endpoint, normalized.input(), webhook, dryRun, idempotencyKey));
-            return dryRun ? dryRunResult(endpoint, normalized, submitted.estimate())
+            SubmitResult submitted =
+                    ctx.jobs().submit(new SubmitCommand(endpoint, normalized.input(), webhook, dryRun, idempotencyKey));
+            return dryRun
+                    ? dryRunResult(endpoint, normalized, submitted.estimate())
                     : submittedResult(exchange, request, endpoint, normalized, submitted, waitSeconds);
-        }
-        catch (JobException e) {
+        } catch (JobException e) {
             return ctx.results().failure(e, context);
         }
     }
@@ -91,15 +100,23 @@ public final class GenerateTool extends AbstractTool {
         out.set("estimate", JobJson.estimate(estimate));
         out.set("warnings", warnings(normalized.warnings()));
         out.set("input", normalized.input());
-        out.put("next_step", "Nothing was submitted or charged. Tell the user the estimate (" + usd(estimate.usd())
-                + "); to start the job call generate again with the same arguments and without dry_run.");
-        String text = "Dry run: the input is valid for " + endpoint.shortName() + ". Estimated cost " + usd(estimate.usd())
-                + " (" + estimate.basis() + "). Nothing was submitted." + warningLines(normalized.warnings());
+        out.put(
+                "next_step",
+                "Nothing was submitted or charged. Tell the user the estimate (" + usd(estimate.usd())
+                        + "); to start the job call generate again with the same arguments and without dry_run.");
+        String text =
+                "Dry run: the input is valid for " + endpoint.shortName() + ". Estimated cost " + usd(estimate.usd())
+                        + " (" + estimate.basis() + "). Nothing was submitted." + warningLines(normalized.warnings());
         return ctx.results().ok(out, text);
     }
 
-    private CallToolResult submittedResult(McpSyncServerExchange exchange, CallToolRequest request, FalEndpoint endpoint,
-            Normalized normalized, SubmitResult submitted, int waitSeconds) {
+    private CallToolResult submittedResult(
+            McpSyncServerExchange exchange,
+            CallToolRequest request,
+            FalEndpoint endpoint,
+            Normalized normalized,
+            SubmitResult submitted,
+            int waitSeconds) {
         JobView job = awaitWithProgress(exchange, request, submitted.job(), waitSeconds);
         ObjectNode out = ToolJson.object();
         out.put("job_id", job.jobId());
@@ -108,8 +125,7 @@ public final class GenerateTool extends AbstractTool {
         out.put("fal_status", job.falStatus());
         if (job.queuePosition() == null) {
             out.putNull("queue_position");
-        }
-        else {
+        } else {
             out.put("queue_position", job.queuePosition());
         }
         out.put("dry_run", false).put("reused", submitted.reused());
@@ -120,9 +136,12 @@ public final class GenerateTool extends AbstractTool {
         out.set("eta_seconds", jobNode.get("eta_seconds"));
         out.set("job", jobNode);
         out.put("next_step", NextStep.forJob(job));
-        String text = (submitted.reused() ? "Returned the job already submitted with this idempotency_key: "
-                : "Submitted job ") + job.jobId() + " to " + endpoint.shortName() + ": " + ProgressReporter.message(job)
-                + ". Estimated cost " + usd(submitted.estimate().usd()) + " (" + submitted.estimate().basis() + "). Next: "
+        String text = (submitted.reused()
+                        ? "Returned the job already submitted with this idempotency_key: "
+                        : "Submitted job ")
+                + job.jobId() + " to " + endpoint.shortName() + ": " + ProgressReporter.message(job)
+                + ". Estimated cost " + usd(submitted.estimate().usd()) + " ("
+                + submitted.estimate().basis() + "). Next: "
                 + NextStep.forJob(job) + warningLines(normalized.warnings());
         return ctx.results().ok(out, text);
     }
@@ -134,14 +153,17 @@ public final class GenerateTool extends AbstractTool {
         }
         try {
             URI uri = new URI(url);
-            if (uri.getHost() != null && ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+            if (uri.getHost() != null
+                    && ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
                 return url;
             }
-        }
-        catch (java.net.URISyntaxException e) {
+        } catch (java.net.URISyntaxException e) {
             // reported below
         }
-        args.problem(Violation.of("/webhook_url", "url_parsing", "not an absolute http(s) URL: " + url,
+        args.problem(Violation.of(
+                "/webhook_url",
+                "url_parsing",
+                "not an absolute http(s) URL: " + url,
                 "an absolute http(s) URL such as https://example.com/fal-webhook"));
         return null;
     }
@@ -161,5 +183,4 @@ public final class GenerateTool extends AbstractTool {
     static String usd(double amount) {
         return String.format(java.util.Locale.ROOT, "$%.2f", amount);
     }
-
 }

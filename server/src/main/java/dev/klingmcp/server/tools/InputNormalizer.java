@@ -1,14 +1,12 @@
 package dev.klingmcp.server.tools;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-
 import dev.klingmcp.openapi.Violation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Turns what agents actually send into what fal expects, before validation. Every change is reported as a warning
@@ -27,8 +25,7 @@ import dev.klingmcp.openapi.Violation;
 public final class InputNormalizer {
 
     /** One accepted alternative name. */
-    record Alias(String alias, String field, String origin) {
-    }
+    record Alias(String alias, String field, String origin) {}
 
     static final List<Alias> ALIASES = List.of(
             new Alias("tail_image_url", "end_image_url", "another provider's name for the last frame"),
@@ -36,8 +33,7 @@ public final class InputNormalizer {
             new Alias("start_image_url", "image_url", "fal's other Kling endpoints' name for the start frame"));
 
     /** The result: the input to validate, what was changed, and what can't be accepted at all. */
-    public record Normalized(ObjectNode input, List<Warning> warnings, List<Violation> violations) {
-    }
+    public record Normalized(ObjectNode input, List<Warning> warnings, List<Violation> violations) {}
 
     /** A change we made; {@code path} is where the value now lives. */
     public record Warning(String path, String message) {
@@ -48,8 +44,7 @@ public final class InputNormalizer {
         }
     }
 
-    private InputNormalizer() {
-    }
+    private InputNormalizer() {}
 
     /**
      * @param input       the model fields as the agent sent them (not modified)
@@ -66,9 +61,11 @@ public final class InputNormalizer {
             }
             JsonNode value = out.remove(a.alias());
             if (out.has(a.field())) {
-                violations.add(Violation.of("/" + a.alias(), "extra_forbidden",
-                        "both '" + a.alias() + "' and '" + a.field() + "' were given; '" + a.alias() + "' is " + a.origin()
-                                + " for the same thing",
+                violations.add(Violation.of(
+                        "/" + a.alias(),
+                        "extra_forbidden",
+                        "both '" + a.alias() + "' and '" + a.field() + "' were given; '" + a.alias() + "' is "
+                                + a.origin() + " for the same thing",
                         "only '" + a.field() + "'"));
                 continue;
             }
@@ -77,14 +74,17 @@ public final class InputNormalizer {
                 warnings.add(new Warning("/image_urls", "wrapped the single URL in a list"));
             }
             out.set(a.field(), value);
-            warnings.add(new Warning("/" + a.field(),
-                    "'" + a.alias() + "' (" + a.origin() + ") was renamed to fal's '" + a.field() + "'; send '" + a.field()
-                            + "' next time"));
+            warnings.add(new Warning(
+                    "/" + a.field(),
+                    "'" + a.alias() + "' (" + a.origin() + ") was renamed to fal's '" + a.field() + "'; send '"
+                            + a.field() + "' next time"));
         }
 
         if (out.has("negative_prompt")) {
             out.remove("negative_prompt");
-            violations.add(Violation.of("/negative_prompt", "extra_forbidden",
+            violations.add(Violation.of(
+                    "/negative_prompt",
+                    "extra_forbidden",
                     "these fal Kling O3 endpoints have no negative_prompt field (fal would silently ignore it)",
                     "write what to avoid into the prompt itself, e.g. a last line 'Constraints: no text overlays, no"
                             + " watermark, no logos'"));
@@ -111,9 +111,9 @@ public final class InputNormalizer {
         if (value.isIntegralNumber() || value.asDouble() == Math.rint(value.asDouble())) {
             String text = Long.toString(Math.round(value.asDouble()));
             holder.set(field, TextNode.valueOf(text));
-            warnings.add(new Warning(path, "number " + value + " converted to the string \"" + text
-                    + "\" that fal's duration enum expects"));
+            warnings.add(new Warning(
+                    path,
+                    "number " + value + " converted to the string \"" + text + "\" that fal's duration enum expects"));
         }
     }
-
 }

@@ -7,10 +7,8 @@ package dev.klingmcp.server.tools;
 @FunctionalInterface
 public interface JobEvents {
 
-    JobEvents NONE = jobId -> {
-    };
+    JobEvents NONE = jobId -> {};
 
     /** The job's state, position or logs changed just now. */
     void changed(String jobId);
-
 }

@@ -1,18 +1,16 @@
 package dev.klingmcp.server.tools;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.server.jobs.CostEstimate;
 import dev.klingmcp.server.jobs.JobError;
 import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.LogLine;
 import dev.klingmcp.server.jobs.VideoFile;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 
 /** JobService views as the JSON shapes of {@code common.json} ({@code Job}, {@code Estimate}, {@code File}...). */
 public final class JobJson {
@@ -22,8 +20,7 @@ public final class JobJson {
 
     public static final String RESOURCE_PREFIX = "kling://jobs/";
 
-    private JobJson() {
-    }
+    private JobJson() {}
 
     public static String resourceUri(String jobId) {
         return RESOURCE_PREFIX + jobId;
@@ -39,8 +36,7 @@ public final class JobJson {
         n.put("fal_status", j.falStatus());
         if (j.queuePosition() == null) {
             n.putNull("queue_position");
-        }
-        else {
+        } else {
             n.put("queue_position", j.queuePosition());
         }
         n.put("created_at", instant(j.createdAt()));
@@ -55,8 +51,7 @@ public final class JobJson {
         n.set("error", j.error() == null ? n.nullNode() : error(j.error()));
         if (j.inferenceSeconds() == null) {
             n.putNull("inference_seconds");
-        }
-        else {
+        } else {
             n.put("inference_seconds", j.inferenceSeconds());
         }
         n.put("webhook_url", j.webhookUrl());
@@ -66,12 +61,12 @@ public final class JobJson {
 
     public static ObjectNode estimate(CostEstimate e) {
         return ToolJson.object()
-            .put("usd", e.usd())
-            .put("seconds", e.seconds())
-            .put("audio", e.audio())
-            .put("usd_per_second", e.usdPerSecond())
-            .put("basis", e.basis())
-            .put("price_source", e.priceSource());
+                .put("usd", e.usd())
+                .put("seconds", e.seconds())
+                .put("audio", e.audio())
+                .put("usd_per_second", e.usdPerSecond())
+                .put("basis", e.basis())
+                .put("price_source", e.priceSource());
     }
 
     /** fal's {@code File} names: url, content_type, file_name, file_size. */
@@ -81,8 +76,7 @@ public final class JobJson {
         n.put("file_name", v.fileName());
         if (v.fileSize() == null) {
             n.putNull("file_size");
-        }
-        else {
+        } else {
             n.put("file_size", v.fileSize());
         }
         return n;
@@ -125,8 +119,7 @@ public final class JobJson {
     private static void putSeconds(ObjectNode n, String field, Duration d) {
         if (d == null) {
             n.putNull(field);
-        }
-        else {
+        } else {
             n.put(field, Math.round(d.toMillis() / 100.0) / 10.0);
         }
     }
@@ -139,5 +132,4 @@ public final class JobJson {
         long s = Math.max(0, d.toSeconds());
         return s >= 90 ? Math.round(s / 60.0) + " min" : s + " s";
     }
-
 }

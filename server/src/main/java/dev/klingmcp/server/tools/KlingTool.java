@@ -18,5 +18,4 @@ public interface KlingTool {
     static Object progressToken(CallToolRequest request) {
         return request.meta() == null ? null : request.meta().get("progressToken");
     }
-
 }

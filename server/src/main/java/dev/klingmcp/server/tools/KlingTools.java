@@ -1,9 +1,8 @@
 package dev.klingmcp.server.tools;
 
-import java.util.List;
-
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,12 +11,17 @@ public final class KlingTools {
 
     private static final Logger log = LoggerFactory.getLogger(KlingTools.class);
 
-    private KlingTools() {
-    }
+    private KlingTools() {}
 
     public static List<KlingTool> create(ToolContext ctx) {
-        return List.of(new DescribeModelsTool(ctx), new GenerateTool(ctx), new StatusTool(ctx), new ResultTool(ctx),
-                new CancelTool(ctx), new ListJobsTool(ctx), new UploadTool(ctx));
+        return List.of(
+                new DescribeModelsTool(ctx),
+                new GenerateTool(ctx),
+                new StatusTool(ctx),
+                new ResultTool(ctx),
+                new CancelTool(ctx),
+                new ListJobsTool(ctx),
+                new UploadTool(ctx));
     }
 
     public static List<SyncToolSpecification> specifications(ToolContext ctx) {
@@ -25,17 +29,20 @@ public final class KlingTools {
     }
 
     static SyncToolSpecification guarded(KlingTool t, ToolResults results) {
-        return SyncToolSpecification.builder().tool(t.tool()).callHandler((exchange, request) -> {
-            try {
-                return t.call(exchange, request);
-            }
-            catch (RuntimeException e) {
-                log.error("Tool {} failed", t.tool().name(), e);
-                CallToolResult r = results.failure(ToolResults.Code.internal_error,
-                        "internal error in " + t.tool().name() + ": " + e, null);
-                return r;
-            }
-        }).build();
+        return SyncToolSpecification.builder()
+                .tool(t.tool())
+                .callHandler((exchange, request) -> {
+                    try {
+                        return t.call(exchange, request);
+                    } catch (RuntimeException e) {
+                        log.error("Tool {} failed", t.tool().name(), e);
+                        CallToolResult r = results.failure(
+                                ToolResults.Code.internal_error,
+                                "internal error in " + t.tool().name() + ": " + e,
+                                null);
+                        return r;
+                    }
+                })
+                .build();
     }
-
 }

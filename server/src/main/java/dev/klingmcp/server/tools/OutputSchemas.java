@@ -1,13 +1,11 @@
 package dev.klingmcp.server.tools;
 
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.OpenApiDocument;
 import dev.klingmcp.openapi.SchemaDeriver;
+import java.util.Map;
 
 /**
  * The tools' {@code outputSchema}s: one JSON file per tool under {@code kling-mcp/tool-schemas/}, plus the shared
@@ -21,7 +19,8 @@ public final class OutputSchemas {
     private final ObjectNode sharedDefs;
 
     public OutputSchemas(FalEndpoint videoSource) {
-        ObjectNode defs = (ObjectNode) ToolJson.resource(DIR + "common.json").get("$defs").deepCopy();
+        ObjectNode defs =
+                (ObjectNode) ToolJson.resource(DIR + "common.json").get("$defs").deepCopy();
         ObjectNode file = SchemaDeriver.schemaFor(OpenApiDocument.of(videoSource), "File", false);
         file.remove("$schema");
         JsonNode nested = file.remove("$defs");
@@ -36,7 +35,8 @@ public final class OutputSchemas {
     public ObjectNode schema(String tool) {
         ObjectNode schema = ToolJson.object().put("$schema", SchemaDeriver.DIALECT);
         schema.setAll(ToolJson.resource(DIR + tool + ".json"));
-        // Only the shared shapes this tool reaches: every tool's schema is in tools/list, which agents pay for in tokens.
+        // Only the shared shapes this tool reaches: every tool's schema is in tools/list, which agents pay for in
+        // tokens.
         ObjectNode defs = schema.putObject("$defs");
         java.util.Deque<JsonNode> todo = new java.util.ArrayDeque<>(java.util.List.of(schema));
         while (!todo.isEmpty()) {
@@ -62,5 +62,4 @@ public final class OutputSchemas {
     public Map<String, Object> asMap(String tool) {
         return ToolJson.toMap(schema(tool));
     }
-
 }

@@ -1,7 +1,5 @@
 package dev.klingmcp.server.tools;
 
-import java.util.function.Consumer;
-
 import dev.klingmcp.server.jobs.JobState;
 import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.LogLine;
@@ -11,6 +9,7 @@ import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.LoggingLevel;
 import io.modelcontextprotocol.spec.McpSchema.LoggingMessageNotification;
 import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +46,11 @@ public final class ProgressReporter implements StatusListener {
         this(exchange::progressNotification, exchange::loggingNotification, progressToken, jobChanged);
     }
 
-    ProgressReporter(Consumer<ProgressNotification> progressSink, Consumer<LoggingMessageNotification> logSink,
-            Object progressToken, Consumer<String> jobChanged) {
+    ProgressReporter(
+            Consumer<ProgressNotification> progressSink,
+            Consumer<LoggingMessageNotification> logSink,
+            Object progressToken,
+            Consumer<String> jobChanged) {
         this.progressSink = progressSink;
         this.logSink = logSink;
         this.progressToken = progressToken;
@@ -63,13 +65,13 @@ public final class ProgressReporter implements StatusListener {
         try {
             for (LogLine line : update.newLogs()) {
                 loggedPercent = Math.max(loggedPercent, logPercent(line.message()));
-                logSink.accept(LoggingMessageNotification.builder(level(line.level()), "[" + job.jobId() + "] " + line.message())
-                    .logger("fal")
-                    .build());
+                logSink.accept(LoggingMessageNotification.builder(
+                                level(line.level()), "[" + job.jobId() + "] " + line.message())
+                        .logger("fal")
+                        .build());
             }
             report(job);
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             // A client that went away must not break the wait (the job and ledger are fine).
             log.debug("Could not notify the client: {}", e.toString());
         }
@@ -89,16 +91,17 @@ public final class ProgressReporter implements StatusListener {
         // queue still moves by a hair.
         value = hundredths(value);
         if (value <= last) {
-            value = Math.min(hundredths(last + 0.01), job.state() != null && job.state().isTerminal() ? 100.0 : 99.99);
+            value = Math.min(
+                    hundredths(last + 0.01), job.state() != null && job.state().isTerminal() ? 100.0 : 99.99);
             if (value <= last) {
                 return;
             }
         }
         last = value;
         progressSink.accept(ProgressNotification.builder(progressToken, value)
-            .total(100.0)
-            .message(message(job))
-            .build());
+                .total(100.0)
+                .message(message(job))
+                .build());
     }
 
     private static double hundredths(double v) {
@@ -122,7 +125,8 @@ public final class ProgressReporter implements StatusListener {
         };
     }
 
-    private static final java.util.regex.Pattern PERCENT = java.util.regex.Pattern.compile("(\\d{1,3}(?:\\.\\d+)?)\\s*%");
+    private static final java.util.regex.Pattern PERCENT =
+            java.util.regex.Pattern.compile("(\\d{1,3}(?:\\.\\d+)?)\\s*%");
 
     /** "Generating video... 40%" gives 40; lines without a percentage (or above 100) give -1. */
     static double logPercent(String message) {
@@ -145,10 +149,12 @@ public final class ProgressReporter implements StatusListener {
         String eta = job.eta() == null ? "" : ", ETA ~" + JobJson.humanDuration(job.eta());
         return switch (state) {
             case SUBMITTING -> "submitting to fal";
-            case QUEUED -> "queued" + (job.queuePosition() == null ? "" : " (position " + job.queuePosition() + ")") + eta;
+            case QUEUED -> "queued" + (job.queuePosition() == null ? "" : " (position " + job.queuePosition() + ")")
+                    + eta;
             case RUNNING -> "running " + JobJson.humanDuration(job.elapsed()) + eta;
             case SUCCEEDED -> "succeeded: call result";
-            case FAILED -> "failed" + (job.error() == null ? "" : ": " + job.error().message());
+            case FAILED -> "failed"
+                    + (job.error() == null ? "" : ": " + job.error().message());
             case CANCELLED -> "cancelled";
             case UNKNOWN -> "unknown";
         };
@@ -165,5 +171,4 @@ public final class ProgressReporter implements StatusListener {
             default -> LoggingLevel.INFO;
         };
     }
-
 }

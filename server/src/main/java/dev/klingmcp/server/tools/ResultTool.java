@@ -1,11 +1,6 @@
 package dev.klingmcp.server.tools;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.klingmcp.server.jobs.JobException;
 import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.ResultView;
@@ -15,6 +10,9 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Content;
 import io.modelcontextprotocol.spec.McpSchema.ResourceLink;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code result}: the finished video as fal's {@code File} plus a {@code resource_link}; with {@code download} the MP4 is
@@ -27,16 +25,29 @@ public final class ResultTool extends AbstractTool {
     private static final List<String> ARGS = List.of("job_id", "download");
 
     public ResultTool(ToolContext ctx) {
-        super(ctx, ToolSchemas.tool(NAME, "Job result (video)",
-                "Free. The video of a SUCCEEDED job: {url, content_type, file_name, file_size} and a resource_link. "
-                        + "fal keeps result URLs only for a limited time, so pass download: true to save the MP4 under the "
-                        + "server's output folder; you get the local path and its sha256 (a second call reuses the saved file). "
-                        + "A job that failed returns isError with fal's error detail; a job not finished yet says so with its "
-                        + "status (then call status with wait_seconds: 50).",
-                ToolSchemas.input(ToolJson.object()
-                    .<ObjectNode>set("job_id", ToolSchemas.jobId())
-                    .set("download", ToolSchemas.bool("Also save the MP4 locally and return its path and sha256.")), "job_id"),
-                ctx.schemas().asMap(NAME), false, false, true, true));
+        super(
+                ctx,
+                ToolSchemas.tool(
+                        NAME,
+                        "Job result (video)",
+                        "Free. The video of a SUCCEEDED job: {url, content_type, file_name, file_size} and a resource_link. "
+                                + "fal keeps result URLs only for a limited time, so pass download: true to save the MP4 under the "
+                                + "server's output folder; you get the local path and its sha256 (a second call reuses the saved file). "
+                                + "A job that failed returns isError with fal's error detail; a job not finished yet says so with its "
+                                + "status (then call status with wait_seconds: 50).",
+                        ToolSchemas.input(
+                                ToolJson.object()
+                                        .<ObjectNode>set("job_id", ToolSchemas.jobId())
+                                        .set(
+                                                "download",
+                                                ToolSchemas.bool(
+                                                        "Also save the MP4 locally and return its path and sha256.")),
+                                "job_id"),
+                        ctx.schemas().asMap(NAME),
+                        false,
+                        false,
+                        true,
+                        true));
     }
 
     @Override
@@ -51,8 +62,7 @@ public final class ResultTool extends AbstractTool {
         }
         try {
             return render(ctx.jobs().result(jobId, download));
-        }
-        catch (JobException e) {
+        } catch (JobException e) {
             return ctx.results().failure(e, ToolJson.object().put("job_id", jobId));
         }
     }
@@ -70,8 +80,11 @@ public final class ResultTool extends AbstractTool {
                 return ready(r, out);
             }
             case FAILED -> {
-                ObjectNode error = ToolResults.errorNode(ToolResults.Code.job_failed,
-                        r.error() == null || r.error().message() == null ? "the job failed on fal" : r.error().message());
+                ObjectNode error = ToolResults.errorNode(
+                        ToolResults.Code.job_failed,
+                        r.error() == null || r.error().message() == null
+                                ? "the job failed on fal"
+                                : r.error().message());
                 if (r.error() != null) {
                     ObjectNode detail = JobJson.error(r.error());
                     error.set("error_type", detail.get("error_type"));
@@ -84,16 +97,20 @@ public final class ResultTool extends AbstractTool {
                 }
                 out.set("error", error);
                 out.put("next_step", NextStep.forJob(job));
-                return ctx.results().error(out, "Job " + job.jobId() + " failed: " + error.get("message").asText()
-                        + "\nNext: " + NextStep.forJob(job));
+                return ctx.results()
+                        .error(
+                                out,
+                                "Job " + job.jobId() + " failed: "
+                                        + error.get("message").asText() + "\nNext: " + NextStep.forJob(job));
             }
             default -> {
                 out.put("next_step", NextStep.forJob(job));
-                String text = switch (r.outcome()) {
-                    case NOT_FINISHED -> "Not finished yet: " + ProgressReporter.message(job) + ".";
-                    case CANCELLED -> "Job " + job.jobId() + " was cancelled; there is no video.";
-                    default -> "Job " + job.jobId() + " is UNKNOWN; there is nothing to fetch.";
-                };
+                String text =
+                        switch (r.outcome()) {
+                            case NOT_FINISHED -> "Not finished yet: " + ProgressReporter.message(job) + ".";
+                            case CANCELLED -> "Job " + job.jobId() + " was cancelled; there is no video.";
+                            default -> "Job " + job.jobId() + " is UNKNOWN; there is nothing to fetch.";
+                        };
                 return ctx.results().ok(out, text + "\nNext: " + NextStep.forJob(job));
             }
         }
@@ -106,32 +123,42 @@ public final class ResultTool extends AbstractTool {
         if (video != null) {
             out.set("video", JobJson.video(video));
             links.add(ResourceLink.builder()
-                .uri(video.url())
-                .name(video.fileName() == null ? "output.mp4" : video.fileName())
-                .description("Kling O3 video of job " + r.job().jobId() + " (fal URL; expires)")
-                .mimeType(video.contentType() == null ? "video/mp4" : video.contentType())
-                .size(video.fileSize())
-                .build());
+                    .uri(video.url())
+                    .name(video.fileName() == null ? "output.mp4" : video.fileName())
+                    .description("Kling O3 video of job " + r.job().jobId() + " (fal URL; expires)")
+                    .mimeType(video.contentType() == null ? "video/mp4" : video.contentType())
+                    .size(video.fileSize())
+                    .build());
             text.append(": ").append(video.url());
         }
         if (r.download() != null) {
             ResultView.Download d = r.download();
-            out.set("download", ToolJson.object().put("path", d.path()).put("size", d.size()).put("sha256", d.sha256())
-                .put("reused", d.reused()));
+            out.set(
+                    "download",
+                    ToolJson.object()
+                            .put("path", d.path())
+                            .put("size", d.size())
+                            .put("sha256", d.sha256())
+                            .put("reused", d.reused()));
             links.add(ResourceLink.builder()
-                .uri(Path.of(d.path()).toUri().toString())
-                .name(Path.of(d.path()).getFileName().toString())
-                .description("Saved copy on the server's machine, sha256 " + d.sha256())
-                .mimeType("video/mp4")
-                .size(d.size())
-                .build());
-            text.append("\nSaved to ").append(d.path()).append(" (").append(d.size()).append(" bytes, sha256 ")
-                .append(d.sha256()).append(')');
+                    .uri(Path.of(d.path()).toUri().toString())
+                    .name(Path.of(d.path()).getFileName().toString())
+                    .description("Saved copy on the server's machine, sha256 " + d.sha256())
+                    .mimeType("video/mp4")
+                    .size(d.size())
+                    .build());
+            text.append("\nSaved to ")
+                    .append(d.path())
+                    .append(" (")
+                    .append(d.size())
+                    .append(" bytes, sha256 ")
+                    .append(d.sha256())
+                    .append(')');
         }
-        String next = r.download() == null ? "Show the user the URL, or call result again with download: true to keep a local copy (fal URLs expire)."
+        String next = r.download() == null
+                ? "Show the user the URL, or call result again with download: true to keep a local copy (fal URLs expire)."
                 : "Done. Give the user the local path.";
         out.put("next_step", next);
         return ctx.results().ok(out, text.append("\nNext: ").append(next).toString(), links.toArray(Content[]::new));
     }
-
 }

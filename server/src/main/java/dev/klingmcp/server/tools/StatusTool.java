@@ -1,15 +1,13 @@
 package dev.klingmcp.server.tools;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.klingmcp.server.jobs.JobException;
 import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.LogLine;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.List;
 
 /** {@code status}: where a job is; optionally waits on fal's SSE status stream, reporting progress while it waits. */
 public final class StatusTool extends AbstractTool {
@@ -19,17 +17,27 @@ public final class StatusTool extends AbstractTool {
     private static final List<String> ARGS = List.of("job_id", "wait_seconds");
 
     public StatusTool(ToolContext ctx) {
-        super(ctx, ToolSchemas.tool(NAME, "Job status",
-                "Free. The state of a job from generate: QUEUED (with queue position), RUNNING, SUCCEEDED, FAILED, "
-                        + "CANCELLED (plus SUBMITTING / UNKNOWN), fal's raw status, the last log lines, elapsed time and an ETA "
-                        + "from the model's typical run time. With wait_seconds (max 50: MCP clients cut calls at 60 s) it "
-                        + "follows fal's live status stream and returns as soon as the job finishes or the time is up, sending "
-                        + "progress notifications (if you pass a progressToken) and fal's logs as log messages. Call it "
-                        + "repeatedly with wait_seconds: 50 until SUCCEEDED, then call result.",
-                ToolSchemas.input(ToolJson.object()
-                    .<ObjectNode>set("job_id", ToolSchemas.jobId())
-                    .set("wait_seconds", ToolSchemas.waitSeconds()), "job_id"),
-                ctx.schemas().asMap(NAME), true, false, true, true));
+        super(
+                ctx,
+                ToolSchemas.tool(
+                        NAME,
+                        "Job status",
+                        "Free. The state of a job from generate: QUEUED (with queue position), RUNNING, SUCCEEDED, FAILED, "
+                                + "CANCELLED (plus SUBMITTING / UNKNOWN), fal's raw status, the last log lines, elapsed time and an ETA "
+                                + "from the model's typical run time. With wait_seconds (max 50: MCP clients cut calls at 60 s) it "
+                                + "follows fal's live status stream and returns as soon as the job finishes or the time is up, sending "
+                                + "progress notifications (if you pass a progressToken) and fal's logs as log messages. Call it "
+                                + "repeatedly with wait_seconds: 50 until SUCCEEDED, then call result.",
+                        ToolSchemas.input(
+                                ToolJson.object()
+                                        .<ObjectNode>set("job_id", ToolSchemas.jobId())
+                                        .set("wait_seconds", ToolSchemas.waitSeconds()),
+                                "job_id"),
+                        ctx.schemas().asMap(NAME),
+                        true,
+                        false,
+                        true,
+                        true));
     }
 
     @Override
@@ -53,14 +61,14 @@ public final class StatusTool extends AbstractTool {
             out.put("waited_seconds", waited);
             out.put("next_step", NextStep.forJob(job));
             return ctx.results().ok(out, summary(job));
-        }
-        catch (JobException e) {
+        } catch (JobException e) {
             return ctx.results().failure(e, context);
         }
     }
 
     static String summary(JobView job) {
-        StringBuilder b = new StringBuilder("Job ").append(job.jobId()).append(": ").append(ProgressReporter.message(job));
+        StringBuilder b =
+                new StringBuilder("Job ").append(job.jobId()).append(": ").append(ProgressReporter.message(job));
         if (job.elapsed() != null) {
             b.append(" (").append(JobJson.humanDuration(job.elapsed())).append(" since submit)");
         }
@@ -71,5 +79,4 @@ public final class StatusTool extends AbstractTool {
         }
         return b.append("\nNext: ").append(NextStep.forJob(job)).toString();
     }
-
 }

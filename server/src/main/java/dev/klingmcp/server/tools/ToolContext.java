@@ -1,9 +1,8 @@
 package dev.klingmcp.server.tools;
 
-import java.util.Objects;
-
 import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.server.jobs.JobService;
+import java.util.Objects;
 
 /**
  * What every tool needs.
@@ -14,8 +13,8 @@ import dev.klingmcp.server.jobs.JobService;
  * @param schemas  output schemas
  * @param events   job change hooks for resource subscriptions
  */
-public record ToolContext(JobService jobs, FalEndpoints registry, ToolResults results, OutputSchemas schemas,
-        JobEvents events) {
+public record ToolContext(
+        JobService jobs, FalEndpoints registry, ToolResults results, OutputSchemas schemas, JobEvents events) {
 
     public ToolContext {
         Objects.requireNonNull(jobs, "jobs == null");
@@ -24,5 +23,4 @@ public record ToolContext(JobService jobs, FalEndpoints registry, ToolResults re
         Objects.requireNonNull(schemas, "schemas == null");
         Objects.requireNonNull(events, "events == null");
     }
-
 }

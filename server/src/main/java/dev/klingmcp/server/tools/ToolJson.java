@@ -1,23 +1,20 @@
 package dev.klingmcp.server.tools;
 
-import java.util.Map;
-
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
 
 /** The one Jackson mapper of the tool layer, and the conversions between tool arguments, JSON trees and SDK maps. */
 public final class ToolJson {
 
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
-    private ToolJson() {
-    }
+    private ToolJson() {}
 
     public static ObjectNode object() {
         return MAPPER.createObjectNode();
@@ -40,8 +37,7 @@ public final class ToolJson {
     public static String compact(JsonNode node) {
         try {
             return MAPPER.writeValueAsString(node);
-        }
-        catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -53,10 +49,8 @@ public final class ToolJson {
                 throw new IllegalStateException("missing classpath resource " + path);
             }
             return (ObjectNode) MAPPER.readTree(in);
-        }
-        catch (java.io.IOException e) {
+        } catch (java.io.IOException e) {
             throw new IllegalStateException("unreadable classpath resource " + path, e);
         }
     }
-
 }

@@ -1,16 +1,14 @@
 package dev.klingmcp.server.tools;
 
-import java.util.List;
-import java.util.function.UnaryOperator;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.klingmcp.openapi.Violation;
 import dev.klingmcp.server.jobs.JobException;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Content;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Builds tool results. Every result carries {@code structuredContent} (validated by the SDK against the tool's
@@ -46,8 +44,8 @@ public final class ToolResults {
 
     public CallToolResult ok(ObjectNode structured, String summary, Content... extra) {
         CallToolResult.Builder b = CallToolResult.builder()
-            .structuredContent(ToolJson.toMap(redact(structured)))
-            .addContent(TextContent.builder(redactor.apply(summary)).build());
+                .structuredContent(ToolJson.toMap(redact(structured)))
+                .addContent(TextContent.builder(redactor.apply(summary)).build());
         for (Content c : extra) {
             b.addContent(c);
         }
@@ -56,17 +54,19 @@ public final class ToolResults {
 
     /** The input was refused; {@code context} carries tool fields (model, warnings...) next to {@code error}. */
     public CallToolResult invalid(List<Violation> problems, ObjectNode context) {
-        ObjectNode error = errorNode(Code.invalid_input,
-                problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " in the arguments; nothing was sent to fal");
+        ObjectNode error = errorNode(
+                Code.invalid_input,
+                problems.size() + " problem" + (problems.size() == 1 ? "" : "s")
+                        + " in the arguments; nothing was sent to fal");
         ArrayNode list = error.putArray("problems");
         StringBuilder text = new StringBuilder("Invalid input, nothing was submitted or charged. Fix and call again:");
         for (Violation v : problems) {
             list.addObject()
-                .put("path", v.path())
-                .put("field", v.field())
-                .put("problem", v.problem())
-                .put("allowed", v.allowed())
-                .put("type", v.type());
+                    .put("path", v.path())
+                    .put("field", v.field())
+                    .put("problem", v.problem())
+                    .put("allowed", v.allowed())
+                    .put("type", v.type());
             text.append("\n- ").append(v);
         }
         ObjectNode structured = context == null ? ToolJson.object() : context.deepCopy();
@@ -84,16 +84,18 @@ public final class ToolResults {
     public CallToolResult failure(JobException e, ObjectNode context) {
         String message = e.getMessage() == null ? e.kind().name() : e.getMessage();
         if (e.kind() == JobException.Kind.INVALID_INPUT) {
-            return invalid(List.of(Violation.of(e.path() == null ? "" : e.path(), "value_error", message, e.allowed())),
+            return invalid(
+                    List.of(Violation.of(e.path() == null ? "" : e.path(), "value_error", message, e.allowed())),
                     context);
         }
-        Code code = switch (e.kind()) {
-            case NOT_FOUND -> Code.not_found;
-            case FAL_ERROR -> Code.fal_error;
-            case UNREACHABLE -> Code.fal_unreachable;
-            case LOCAL_IO -> Code.local_io;
-            default -> Code.internal_error;
-        };
+        Code code =
+                switch (e.kind()) {
+                    case NOT_FOUND -> Code.not_found;
+                    case FAL_ERROR -> Code.fal_error;
+                    case UNREACHABLE -> Code.fal_unreachable;
+                    case LOCAL_IO -> Code.local_io;
+                    default -> Code.internal_error;
+                };
         ObjectNode structured = context == null ? ToolJson.object() : context.deepCopy();
         ObjectNode error = errorNode(code, message);
         if (e.httpStatus() > 0) {
@@ -106,10 +108,10 @@ public final class ToolResults {
     /** An error whose structured part the caller built (e.g. a failed job with fal's detail). */
     public CallToolResult error(ObjectNode structured, String summary) {
         return CallToolResult.builder()
-            .structuredContent(ToolJson.toMap(redact(structured)))
-            .addContent(TextContent.builder(redactor.apply(summary)).build())
-            .isError(true)
-            .build();
+                .structuredContent(ToolJson.toMap(redact(structured)))
+                .addContent(TextContent.builder(redactor.apply(summary)).build())
+                .isError(true)
+                .build();
     }
 
     public static ObjectNode errorNode(Code code, String message) {
@@ -124,10 +126,8 @@ public final class ToolResults {
         }
         try {
             return (ObjectNode) ToolJson.MAPPER.readTree(clean);
-        }
-        catch (java.io.IOException e) {
+        } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
     }
-
 }

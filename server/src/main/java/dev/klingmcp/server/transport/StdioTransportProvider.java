@@ -1,5 +1,15 @@
 package dev.klingmcp.server.transport;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage;
+import io.modelcontextprotocol.spec.McpServerSession;
+import io.modelcontextprotocol.spec.McpServerTransport;
+import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,18 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.json.TypeRef;
-import io.modelcontextprotocol.spec.McpSchema;
-import io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage;
-import io.modelcontextprotocol.spec.McpServerSession;
-import io.modelcontextprotocol.spec.McpServerTransport;
-import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -67,8 +65,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
 
     private volatile McpServerSession session;
 
-    private volatile java.util.function.Consumer<JSONRPCMessage> inboundObserver = message -> {
-    };
+    private volatile java.util.function.Consumer<JSONRPCMessage> inboundObserver = message -> {};
 
     /**
      * @param jsonMapper the SDK mapper used to (de)serialize JSON-RPC messages
@@ -77,8 +74,8 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
      * @param maxLineBytes longest accepted line; longer lines are answered with -32600 and skipped
      * @param drainTimeout how long to keep answering in-flight requests after the input closes
      */
-    public StdioTransportProvider(McpJsonMapper jsonMapper, InputStream in, OutputStream out, int maxLineBytes,
-            Duration drainTimeout) {
+    public StdioTransportProvider(
+            McpJsonMapper jsonMapper, InputStream in, OutputStream out, int maxLineBytes, Duration drainTimeout) {
         this.jsonMapper = Objects.requireNonNull(jsonMapper, "jsonMapper == null");
         this.in = Objects.requireNonNull(in, "in == null");
         this.out = Objects.requireNonNull(out, "out == null");
@@ -118,7 +115,9 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     @Override
     public Mono<Void> notifyClients(String method, Object params) {
         McpServerSession s = session;
-        return s == null ? Mono.error(new IllegalStateException("No session to notify")) : s.sendNotification(method, params);
+        return s == null
+                ? Mono.error(new IllegalStateException("No session to notify"))
+                : s.sendNotification(method, params);
     }
 
     /** Needed for resource subscriptions: the SDK notifies subscribers one session at a time. */
@@ -137,9 +136,10 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     public Mono<Void> closeGracefully() {
         McpServerSession s = session;
         return Mono.defer(() -> {
-            closing.set(true);
-            return s == null ? Mono.<Void>empty() : s.closeGracefully();
-        }).doFinally(signal -> terminated.complete(null));
+                    closing.set(true);
+                    return s == null ? Mono.<Void>empty() : s.closeGracefully();
+                })
+                .doFinally(signal -> terminated.complete(null));
     }
 
     private void readLoop() {
@@ -151,20 +151,20 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
                     break;
                 }
                 if (line.tooLong()) {
-                    writeError(null, McpSchema.ErrorCodes.INVALID_REQUEST,
+                    writeError(
+                            null,
+                            McpSchema.ErrorCodes.INVALID_REQUEST,
                             "Message longer than " + maxLineBytes + " bytes; it was skipped");
                     continue;
                 }
                 try {
                     dispatch(line.text());
-                }
-                catch (RuntimeException e) {
+                } catch (RuntimeException e) {
                     // Whatever one line does, the reader keeps serving the next ones.
                     log.warn("Input line could not be handled: {}", e.toString());
                 }
             }
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             if (!closing.get()) {
                 log.warn("stdin read failed: {}", e.getMessage());
             }
@@ -179,8 +179,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         JsonNode node;
         try {
             node = lineParser.readTree(text);
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             log.warn("Unparseable input line answered with -32700: {}", e.getMessage());
             writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: the line is not valid JSON");
             return;
@@ -188,18 +187,19 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         JSONRPCMessage message;
         try {
             message = McpSchema.deserializeJsonRpcMessage(jsonMapper, text);
-        }
-        catch (IOException | RuntimeException e) {
-            Object id = node != null && node.isObject() && node.hasNonNull("id") ? lineParser.convertValue(node.get("id"), Object.class)
+        } catch (IOException | RuntimeException e) {
+            Object id = node != null && node.isObject() && node.hasNonNull("id")
+                    ? lineParser.convertValue(node.get("id"), Object.class)
                     : null;
-            writeError(id, McpSchema.ErrorCodes.INVALID_REQUEST,
+            writeError(
+                    id,
+                    McpSchema.ErrorCodes.INVALID_REQUEST,
                     "Invalid Request: expected a JSON-RPC 2.0 request, notification or response object");
             return;
         }
         try {
             inboundObserver.accept(message);
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             log.warn("Inbound observer failed on {}: {}", describe(message), e.toString());
         }
         Mono<Void> handling = session.handle(message);
@@ -215,8 +215,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             try {
                 TimeUnit.MILLISECONDS.sleep(20);
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
@@ -248,8 +247,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         error.putObject("error").put("code", code).put("message", message);
         try {
             writeLine(lineParser.writeValueAsBytes(error));
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             log.warn("stdout write failed: {}", e.getMessage());
         }
     }
@@ -258,8 +256,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         try {
             // Jackson never emits raw newlines inside strings (they are escaped), so one message is one line.
             writeLine(jsonMapper.writeValueAsBytes(message));
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             if (!closing.get()) {
                 log.warn("stdout write failed: {}", e.getMessage());
             }
@@ -296,14 +293,12 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         public void close() {
             closing.set(true);
         }
-
     }
 
     /** Reads '\n'-terminated UTF-8 lines (a trailing '\r' is dropped) with a size cap that skips, not buffers, excess. */
     static final class LineReader {
 
-        record Line(String text, boolean tooLong) {
-        }
+        record Line(String text, boolean tooLong) {}
 
         private final InputStream in;
 
@@ -343,8 +338,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
                     if (line.size() + n > max) {
                         tooLong = true;
                         line.reset();
-                    }
-                    else {
+                    } else {
                         line.write(buf, start, n);
                     }
                 }
@@ -365,7 +359,5 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
             }
             return new Line(text, false);
         }
-
     }
-
 }

@@ -1,20 +1,18 @@
 package dev.klingmcp.server.transport;
 
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
-
-import io.modelcontextprotocol.json.McpJsonDefaults;
-import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
-import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 
 /**
  * Streamable HTTP on loopback: the SDK's servlet transport hosted in an embedded Tomcat bound to 127.0.0.1, with the
@@ -42,21 +40,23 @@ public final class StreamableHttpServer implements AutoCloseable {
     /** The transport to build the MCP server on; the HTTP listener starts with {@link #start()}. */
     public static StreamableHttpServer create(int port) {
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
-            .jsonMapper(McpJsonDefaults.getMapper())
-            .mcpEndpoint(ENDPOINT)
-            // Idle SSE streams are pinged so proxies and clients do not drop them during a 50 s status wait.
-            .keepAliveInterval(Duration.ofSeconds(15))
-            .httpHeaderValidator(DefaultServerTransportSecurityValidator.builder()
-                .allowedOrigins(List.of("http://localhost:*", "http://127.0.0.1:*", "https://localhost:*",
-                        "https://127.0.0.1:*"))
-                .allowedHosts(List.of("localhost:*", "127.0.0.1:*"))
-                .build())
-            .build();
+                .jsonMapper(McpJsonDefaults.getMapper())
+                .mcpEndpoint(ENDPOINT)
+                // Idle SSE streams are pinged so proxies and clients do not drop them during a 50 s status wait.
+                .keepAliveInterval(Duration.ofSeconds(15))
+                .httpHeaderValidator(DefaultServerTransportSecurityValidator.builder()
+                        .allowedOrigins(List.of(
+                                "http://localhost:*",
+                                "http://127.0.0.1:*",
+                                "https://localhost:*",
+                                "https://127.0.0.1:*"))
+                        .allowedHosts(List.of("localhost:*", "127.0.0.1:*"))
+                        .build())
+                .build();
         Path baseDir;
         try {
             baseDir = Files.createTempDirectory("kling-mcp-tomcat");
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot create Tomcat's work folder", e);
         }
         Tomcat tomcat = new Tomcat();
@@ -83,8 +83,7 @@ public final class StreamableHttpServer implements AutoCloseable {
     public int start() {
         try {
             tomcat.start();
-        }
-        catch (LifecycleException e) {
+        } catch (LifecycleException e) {
             throw new IllegalStateException("HTTP listener did not start: " + e.getMessage(), e);
         }
         return port();
@@ -103,23 +102,20 @@ public final class StreamableHttpServer implements AutoCloseable {
     public void close() {
         try {
             transport.closeGracefully().block(Duration.ofSeconds(5));
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             // closing anyway
         }
         try {
             tomcat.stop();
             tomcat.destroy();
-        }
-        catch (LifecycleException e) {
+        } catch (LifecycleException e) {
             // nothing more to release
         }
         try (var files = Files.walk(baseDir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-        catch (IOException e) {
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
             // a temp folder left behind is harmless
         }
     }
-
 }

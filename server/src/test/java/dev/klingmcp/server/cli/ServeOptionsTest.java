@@ -1,10 +1,10 @@
 package dev.klingmcp.server.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.klingmcp.server.config.ServerConfigLoader;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code --mock-speed} reaches the config as the ETA time scale; without {@code --mock} nothing is scaled. */
 class ServeOptionsTest {

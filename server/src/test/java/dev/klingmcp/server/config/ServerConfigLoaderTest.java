@@ -1,7 +1,7 @@
 package dev.klingmcp.server.config;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.File;
 import java.net.URI;
@@ -10,9 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ServerConfigLoaderTest {
 
@@ -48,9 +47,15 @@ class ServerConfigLoaderTest {
     void overridesBeatEnvironmentWhichBeatsTheFile() throws Exception {
         Path file = dir.resolve("kling.properties");
         Files.writeString(file, "output.dir=/from/file\ntimeout.request-seconds=7\nretry.max-attempts=2\n");
-        ServerConfig c = loader(Map.of("KLING_MCP_CONFIG_FILE", file.toString(), "KLING_MCP_OUTPUT_DIR", "/from/env",
-                "KLING_MCP_RETRY_MAX_ATTEMPTS", "5"))
-                .overrides(Map.of("output.dir", "/from/cli")).load();
+        ServerConfig c = loader(Map.of(
+                        "KLING_MCP_CONFIG_FILE",
+                        file.toString(),
+                        "KLING_MCP_OUTPUT_DIR",
+                        "/from/env",
+                        "KLING_MCP_RETRY_MAX_ATTEMPTS",
+                        "5"))
+                .overrides(Map.of("output.dir", "/from/cli"))
+                .load();
         assertThat(c.outputDir()).isEqualTo(Path.of("/from/cli"));
         assertThat(c.timeouts().request()).isEqualTo(Duration.ofSeconds(7));
         assertThat(c.retry().maxAttempts()).isEqualTo(5);
@@ -58,7 +63,8 @@ class ServerConfigLoaderTest {
 
     @Test
     void oneBaseUrlPointsEveryFalCallAtAMock() {
-        ServerConfig c = loader(Map.of("KLING_MCP_FAL_BASE_URL", "http://127.0.0.1:8765/")).load();
+        ServerConfig c = loader(Map.of("KLING_MCP_FAL_BASE_URL", "http://127.0.0.1:8765/"))
+                .load();
         assertThat(c.queueUrl()).isEqualTo(URI.create("http://127.0.0.1:8765"));
         assertThat(c.restUrl()).isEqualTo(URI.create("http://127.0.0.1:8765"));
         assertThat(c.isMock()).isTrue();
@@ -66,31 +72,45 @@ class ServerConfigLoaderTest {
 
     @Test
     void uploadRootsAreAPathList() {
-        ServerConfig c = loader(Map.of("KLING_MCP_UPLOAD_ROOTS", "/a" + File.pathSeparator + "rel")).load();
+        ServerConfig c = loader(Map.of("KLING_MCP_UPLOAD_ROOTS", "/a" + File.pathSeparator + "rel"))
+                .load();
         assertThat(c.uploadRoots()).isEqualTo(List.of(Path.of("/a"), dir.resolve("work/rel")));
     }
 
     @Test
     void falKeyFromFalKeyOrFromIdAndSecretAndNeverPrinted() {
-        ServerConfig c = loader(Map.of("FAL_KEY", "key-id-1234:secret-abcdefgh")).load();
+        ServerConfig c =
+                loader(Map.of("FAL_KEY", "key-id-1234:secret-abcdefgh")).load();
         assertThat(c.falKey().reveal()).isEqualTo("key-id-1234:secret-abcdefgh");
-        assertThat(c.toString()).doesNotContain("secret-abcdefgh").doesNotContain("key-id-1234").contains("FalKey[***]");
-        ServerConfig split = loader(Map.of("FAL_KEY_ID", "id", "FAL_KEY_SECRET", "sec")).load();
+        assertThat(c.toString())
+                .doesNotContain("secret-abcdefgh")
+                .doesNotContain("key-id-1234")
+                .contains("FalKey[***]");
+        ServerConfig split =
+                loader(Map.of("FAL_KEY_ID", "id", "FAL_KEY_SECRET", "sec")).load();
         assertThat(split.falKey().reveal()).isEqualTo("id:sec");
     }
 
     @Test
     void badValuesNameTheKeyAndWhatIsAllowed() {
-        assertThatThrownBy(() -> loader(Map.of("KLING_MCP_TIMEOUT_REQUEST_SECONDS", "soon")).load())
+        assertThatThrownBy(() -> loader(Map.of("KLING_MCP_TIMEOUT_REQUEST_SECONDS", "soon"))
+                        .load())
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("timeout.request-seconds").hasMessageContaining("whole number from 1");
-        assertThatThrownBy(() -> loader(Map.of("KLING_MCP_FAL_QUEUE_URL", "ftp://x")).load())
-                .hasMessageContaining("fal.queue-url").hasMessageContaining("http");
-        assertThatThrownBy(() -> loader(Map.of("KLING_MCP_LEDGER_URL", "jdbc:h2:mem")).load())
+                .hasMessageContaining("timeout.request-seconds")
+                .hasMessageContaining("whole number from 1");
+        assertThatThrownBy(() ->
+                        loader(Map.of("KLING_MCP_FAL_QUEUE_URL", "ftp://x")).load())
+                .hasMessageContaining("fal.queue-url")
+                .hasMessageContaining("http");
+        assertThatThrownBy(() ->
+                        loader(Map.of("KLING_MCP_LEDGER_URL", "jdbc:h2:mem")).load())
                 .hasMessageContaining("jdbc:sqlite:");
-        assertThatThrownBy(() -> loader(Map.of()).overrides(Map.of("output.dri", "x")).load())
-                .hasMessageContaining("unknown setting 'output.dri'").hasMessageContaining("output.dir");
-        assertThatThrownBy(() -> loader(Map.of("KLING_MCP_CONFIG_FILE", "/no/such/file")).load())
+        assertThatThrownBy(() ->
+                        loader(Map.of()).overrides(Map.of("output.dri", "x")).load())
+                .hasMessageContaining("unknown setting 'output.dri'")
+                .hasMessageContaining("output.dir");
+        assertThatThrownBy(() ->
+                        loader(Map.of("KLING_MCP_CONFIG_FILE", "/no/such/file")).load())
                 .hasMessageContaining("no such file");
     }
 
@@ -100,12 +120,18 @@ class ServerConfigLoaderTest {
         assertThat(real.timeScale()).isEqualTo(25.0);
         // fal's own hosts run at fal's pace whatever the setting says.
         assertThat(real.etaTimeScale()).isEqualTo(1.0);
-        assertThat(real.withFalBaseUrl(URI.create("http://127.0.0.1:8790")).etaTimeScale()).isEqualTo(25.0);
+        assertThat(real.withFalBaseUrl(URI.create("http://127.0.0.1:8790")).etaTimeScale())
+                .isEqualTo(25.0);
         assertThat(loader(Map.of()).load().timeScale()).isEqualTo(1.0);
-        assertThatThrownBy(() -> loader(Map.of()).overrides(Map.of("fal.time-scale", "0")).load())
-                .hasMessageContaining("fal.time-scale").hasMessageContaining("KLING_MCP_FAL_TIME_SCALE")
+        assertThatThrownBy(() -> loader(Map.of())
+                        .overrides(Map.of("fal.time-scale", "0"))
+                        .load())
+                .hasMessageContaining("fal.time-scale")
+                .hasMessageContaining("KLING_MCP_FAL_TIME_SCALE")
                 .hasMessageContaining("a number from");
-        assertThatThrownBy(() -> loader(Map.of()).overrides(Map.of("fal.time-scale", "fast")).load())
+        assertThatThrownBy(() -> loader(Map.of())
+                        .overrides(Map.of("fal.time-scale", "fast"))
+                        .load())
                 .hasMessageContaining("'fast' is not usable");
     }
 

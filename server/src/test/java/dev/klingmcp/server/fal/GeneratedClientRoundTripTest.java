@@ -1,5 +1,7 @@
 package dev.klingmcp.server.fal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.klingmcp.fal.client.JSON;
@@ -7,13 +9,10 @@ import dev.klingmcp.fal.client.model.KlingVideoO34kReferenceToVideoOutput;
 import dev.klingmcp.fal.client.model.KlingVideoO3ProReferenceToVideoOutput;
 import dev.klingmcp.fal.client.model.KlingVideoO3StandardImageToVideoOutput;
 import dev.klingmcp.fal.client.model.QueueStatus;
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
-
-import java.math.BigDecimal;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Issue 2 acceptance: fal's queue and output JSON survive a trip through the generated models and Jackson unchanged. */
 class GeneratedClientRoundTripTest {
@@ -77,8 +76,12 @@ class GeneratedClientRoundTripTest {
     }
 
     @ParameterizedTest
-    @ValueSource(classes = {KlingVideoO3ProReferenceToVideoOutput.class, KlingVideoO34kReferenceToVideoOutput.class,
-            KlingVideoO3StandardImageToVideoOutput.class})
+    @ValueSource(
+            classes = {
+                KlingVideoO3ProReferenceToVideoOutput.class,
+                KlingVideoO34kReferenceToVideoOutput.class,
+                KlingVideoO3StandardImageToVideoOutput.class
+            })
     void everyEndpointOutputRoundTrips(Class<?> outputType) throws Exception {
         String json = "{\"video\":{\"url\":\"https://v3b.fal.media/files/b/0a8d1c8a/ZxdKrvPb3CQEmeuS-u_kU_output.mp4\","
                 + "\"content_type\":\"video/mp4\",\"file_name\":\"output.mp4\",\"file_size\":18468404}}";

@@ -1,9 +1,8 @@
 package dev.klingmcp.server.ledger;
 
-import dev.klingmcp.server.jobs.JobState;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.klingmcp.server.jobs.JobState;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,8 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LedgerConcurrencyAndCrashTest {
 
@@ -31,7 +30,7 @@ class LedgerConcurrencyAndCrashTest {
         String url = "jdbc:sqlite:" + dir.resolve("jobs.db");
         // Two ledgers on one file stand for two server processes sharing the database.
         try (SqliteJobLedger a = SqliteJobLedger.open(url, Clock.systemUTC());
-             SqliteJobLedger b = SqliteJobLedger.open(url, Clock.systemUTC())) {
+                SqliteJobLedger b = SqliteJobLedger.open(url, Clock.systemUTC())) {
             a.insert(JobRecord.submitting("job", "m/a/x", "{}").queuePosition(0), "n");
             int threads = 4;
             int perThread = 50;
@@ -61,7 +60,7 @@ class LedgerConcurrencyAndCrashTest {
     void concurrentSubmitsWithOneIdempotencyKeyCreateOneRow() throws Exception {
         String url = "jdbc:sqlite:" + dir.resolve("jobs.db");
         try (SqliteJobLedger a = SqliteJobLedger.open(url, Clock.systemUTC());
-             SqliteJobLedger b = SqliteJobLedger.open(url, Clock.systemUTC())) {
+                SqliteJobLedger b = SqliteJobLedger.open(url, Clock.systemUTC())) {
             ExecutorService pool = Executors.newFixedThreadPool(4);
             CountDownLatch start = new CountDownLatch(1);
             Set<String> winners = ConcurrentHashMap.newKeySet();
@@ -71,7 +70,9 @@ class LedgerConcurrencyAndCrashTest {
                 String localId = "local-" + t;
                 tasks.add(() -> {
                     start.await();
-                    winners.add(ledger.insert(JobRecord.submitting(localId, "m/a/x", "{}").idempotencyKey("same"), "n").localId());
+                    winners.add(ledger.insert(
+                                    JobRecord.submitting(localId, "m/a/x", "{}").idempotencyKey("same"), "n")
+                            .localId());
                     return null;
                 });
             }
@@ -92,9 +93,10 @@ class LedgerConcurrencyAndCrashTest {
     @Test
     void aProcessKilledBetweenLedgerWriteAndSubmitLeavesAnUnknownRowAfterRestart() throws Exception {
         String url = "jdbc:sqlite:" + dir.resolve("jobs.db");
-        Process child = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
-                CrashingWriter.class.getName(), url)
-                .redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(
+                        javaBinary(), "-cp", System.getProperty("java.class.path"), CrashingWriter.class.getName(), url)
+                .redirectErrorStream(true)
+                .start();
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child exits").isTrue();
         String output = new String(child.getInputStream().readAllBytes());
         assertThat(child.exitValue()).as("halted, output: " + output).isEqualTo(CrashingWriter.EXIT_CODE);
@@ -112,7 +114,10 @@ class LedgerConcurrencyAndCrashTest {
     }
 
     private static String javaBinary() {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     /** Child process: writes the SUBMITTING row the way the service does, then dies without any cleanup. */
@@ -121,8 +126,10 @@ class LedgerConcurrencyAndCrashTest {
 
         public static void main(String[] args) {
             SqliteJobLedger ledger = SqliteJobLedger.open(args[0], Clock.systemUTC());
-            ledger.insert(JobRecord.submitting("crash-1", "fal-ai/kling-video/o3/pro/reference-to-video",
-                    "{\"prompt\":\"crash\"}"), "ledger write before submit");
+            ledger.insert(
+                    JobRecord.submitting(
+                            "crash-1", "fal-ai/kling-video/o3/pro/reference-to-video", "{\"prompt\":\"crash\"}"),
+                    "ledger write before submit");
             Runtime.getRuntime().halt(EXIT_CODE); // no close(), no shutdown hooks: like SIGKILL right before the POST
         }
     }

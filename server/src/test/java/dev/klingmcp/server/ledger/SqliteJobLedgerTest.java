@@ -1,25 +1,25 @@
 package dev.klingmcp.server.ledger;
 
-import dev.klingmcp.server.jobs.JobState;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.klingmcp.server.jobs.JobState;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SqliteJobLedgerTest {
 
     @TempDir
     Path dir;
+
     MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
     String url;
     SqliteJobLedger ledger;
@@ -36,17 +36,26 @@ class SqliteJobLedgerTest {
     }
 
     private JobRecord insert(String localId, String model, double usd) {
-        return ledger.insert(JobRecord.submitting(localId, model, "{\"prompt\":\"p\"}").estimate("{}", usd), "ledger write before submit");
+        return ledger.insert(
+                JobRecord.submitting(localId, model, "{\"prompt\":\"p\"}").estimate("{}", usd),
+                "ledger write before submit");
     }
 
     @Test
     void findsARowByLocalIdAndByFalRequestIdAndKeepsItsHistory() {
         insert("local-1", "fal-ai/kling-video/o3/pro/reference-to-video", 1.12);
         clock.advance(Duration.ofSeconds(2));
-        ledger.update("local-1", b -> b.requestId("req-1").state(JobState.QUEUED).falStatus("IN_QUEUE").queuePosition(3)
-                .urls("s", "r", "c"), "submit accepted");
+        ledger.update(
+                "local-1",
+                b -> b.requestId("req-1")
+                        .state(JobState.QUEUED)
+                        .falStatus("IN_QUEUE")
+                        .queuePosition(3)
+                        .urls("s", "r", "c"),
+                "submit accepted");
         clock.advance(Duration.ofSeconds(5));
-        ledger.update("req-1", b -> b.state(JobState.RUNNING).falStatus("IN_PROGRESS").queuePosition(null), "fal status");
+        ledger.update(
+                "req-1", b -> b.state(JobState.RUNNING).falStatus("IN_PROGRESS").queuePosition(null), "fal status");
         ledger.update("req-1", b -> b.logs("[{\"message\":\"x\"}]"), "logs only: no state change");
 
         JobRecord byLocal = ledger.find("local-1").orElseThrow();
@@ -55,7 +64,8 @@ class SqliteJobLedgerTest {
         assertThat(byLocal.publicId()).isEqualTo("req-1");
         assertThat(byLocal.queuePosition()).isNull();
         assertThat(byLocal.statusUrl()).isEqualTo("s");
-        assertThat(byLocal.history()).extracting(c -> c.state())
+        assertThat(byLocal.history())
+                .extracting(c -> c.state())
                 .containsExactly(JobState.SUBMITTING, JobState.QUEUED, JobState.RUNNING);
         assertThat(byLocal.history().get(1).at()).isEqualTo(Instant.parse("2026-11-21T10:00:02Z"));
         assertThat(byLocal.history().get(1).note()).isEqualTo("submit accepted");
@@ -70,7 +80,8 @@ class SqliteJobLedgerTest {
         clock.advance(Duration.ofSeconds(10));
         ledger.update("a", b -> b.state(JobState.SUCCEEDED), "done");
         clock.advance(Duration.ofSeconds(10));
-        JobRecord r = ledger.update("a", b -> b.download("/tmp/v.mp4", "abc"), "downloaded").orElseThrow();
+        JobRecord r = ledger.update("a", b -> b.download("/tmp/v.mp4", "abc"), "downloaded")
+                .orElseThrow();
         assertThat(r.finishedAt()).isEqualTo(Instant.parse("2026-11-21T10:00:10Z"));
         assertThat(r.updatedAt()).isEqualTo(Instant.parse("2026-11-21T10:00:20Z"));
         assertThat(r.localPath()).isEqualTo("/tmp/v.mp4");
@@ -79,7 +90,8 @@ class SqliteJobLedgerTest {
     @Test
     void aSecondInsertWithTheSameIdempotencyKeyReturnsTheFirstRow() {
         JobRecord first = ledger.insert(JobRecord.submitting("a", "m/a/x", "{}").idempotencyKey("k1"), "n");
-        JobRecord second = ledger.insert(JobRecord.submitting("b", "m/a/x", "{}").idempotencyKey("k1"), "n");
+        JobRecord second =
+                ledger.insert(JobRecord.submitting("b", "m/a/x", "{}").idempotencyKey("k1"), "n");
         assertThat(second.localId()).isEqualTo(first.localId()).isEqualTo("a");
         assertThat(ledger.find("b")).isEmpty();
         assertThat(ledger.findByIdempotencyKey("k1")).map(JobRecord::localId).contains("a");
@@ -109,8 +121,8 @@ class SqliteJobLedgerTest {
         assertThat(ledger.recoverInterruptedSubmits(Duration.ofMinutes(2))).isEqualTo(1);
 
         assertThat(ledger.find("old").orElseThrow().state()).isEqualTo(JobState.UNKNOWN);
-        assertThat(ledger.find("old").orElseThrow().history()).last()
-                .satisfies(c -> assertThat(c.note()).contains("not resubmitted automatically"));
+        assertThat(ledger.find("old").orElseThrow().history()).last().satisfies(c -> assertThat(c.note())
+                .contains("not resubmitted automatically"));
         assertThat(ledger.find("fresh").orElseThrow().state()).isEqualTo(JobState.SUBMITTING);
         assertThat(ledger.find("done").orElseThrow().state()).isEqualTo(JobState.QUEUED);
         assertThat(ledger.recoverInterruptedSubmits(Duration.ofMinutes(2))).isZero();
@@ -126,15 +138,18 @@ class SqliteJobLedgerTest {
         ledger.update("a", b -> b.state(JobState.SUCCEEDED), "done");
         ledger.update("c", b -> b.state(JobState.RUNNING), "running");
 
-        assertThat(ledger.list(new JobQuery(Set.of(), null, null, 10))).extracting(JobRecord::localId)
+        assertThat(ledger.list(new JobQuery(Set.of(), null, null, 10)))
+                .extracting(JobRecord::localId)
                 .containsExactly("c", "b", "a");
         JobQuery pro = new JobQuery(Set.of(), "fal-ai/kling-video/o3/pro/reference-to-video", null, 1);
         assertThat(ledger.list(pro)).extracting(JobRecord::localId).containsExactly("c");
         assertThat(ledger.totals(pro)).isEqualTo(new LedgerTotals(2, 3.0, 1.0, 2.0));
         assertThat(ledger.list(new JobQuery(Set.of(JobState.SUCCEEDED, JobState.SUBMITTING), null, null, 10)))
-                .extracting(JobRecord::localId).containsExactly("b", "a");
+                .extracting(JobRecord::localId)
+                .containsExactly("b", "a");
         assertThat(ledger.list(new JobQuery(Set.of(), null, Instant.parse("2026-11-21T10:00:01Z"), 10)))
-                .extracting(JobRecord::localId).containsExactly("c", "b");
+                .extracting(JobRecord::localId)
+                .containsExactly("c", "b");
     }
 
     @Test
@@ -152,17 +167,20 @@ class SqliteJobLedgerTest {
     @Test
     void refusesADatabaseFromANewerSchema() throws Exception {
         ledger.close();
-        try (var c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        try (var c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
             s.execute("UPDATE schema_version SET version = 99");
         }
-        assertThatThrownBy(() -> SqliteJobLedger.open(url, clock)).isInstanceOf(LedgerException.class)
+        assertThatThrownBy(() -> SqliteJobLedger.open(url, clock))
+                .isInstanceOf(LedgerException.class)
                 .hasMessageContaining("newer");
         ledger = SqliteJobLedger.open("jdbc:sqlite::memory:", clock);
     }
 
     @Test
     void refusesANonSqliteUrl() {
-        assertThatThrownBy(() -> SqliteJobLedger.open("jdbc:postgresql://x/y", clock)).isInstanceOf(LedgerException.class)
+        assertThatThrownBy(() -> SqliteJobLedger.open("jdbc:postgresql://x/y", clock))
+                .isInstanceOf(LedgerException.class)
                 .hasMessageContaining("jdbc:sqlite:");
     }
 }

@@ -2,15 +2,13 @@ package dev.klingmcp.server.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import java.time.Duration;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.klingmcp.server.testing.FakeJobService;
 import dev.klingmcp.server.testing.McpSession;
+import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +59,9 @@ class KlingMcpServerTest {
     void subscribersHearAboutChangesWhileTheJobRuns() {
         String id = submit();
         String uri = "kling://jobs/" + id;
-        assertThat(mcp.request("resources/subscribe", JSON.createObjectNode().put("uri", uri)).has("result")).isTrue();
+        assertThat(mcp.request("resources/subscribe", JSON.createObjectNode().put("uri", uri))
+                        .has("result"))
+                .isTrue();
         // Another client's status call plays the job to its end; the background follower relays it to the subscriber.
         mcp.callTool("status", JSON.createObjectNode().put("job_id", id).put("wait_seconds", 10), null);
         JsonNode updated = mcp.awaitNotification("notifications/resources/updated", Duration.ofSeconds(10));
@@ -73,44 +73,77 @@ class KlingMcpServerTest {
         JsonNode list = mcp.request("prompts/list", null).at("/result/prompts");
         assertThat(list).hasSize(1);
         assertThat(list.at("/0/name").asText()).isEqualTo("kling_reference_scene");
-        assertThat(list.at("/0/arguments").findValuesAsText("name")).containsExactly("model", "scene", "subjects",
-                "style_references", "camera", "important_details", "audio", "constraints");
-        ObjectNode args = JSON.createObjectNode().put("model", "o3/4k/reference-to-video").put("scene", "a beach at dusk")
-            .put("subjects", "@Element1 throws a ball to @Element2");
-        JsonNode prompt = mcp.request("prompts/get", JSON.createObjectNode().put("name", "kling_reference_scene")
-            .set("arguments", args));
+        assertThat(list.at("/0/arguments").findValuesAsText("name"))
+                .containsExactly(
+                        "model",
+                        "scene",
+                        "subjects",
+                        "style_references",
+                        "camera",
+                        "important_details",
+                        "audio",
+                        "constraints");
+        ObjectNode args = JSON.createObjectNode()
+                .put("model", "o3/4k/reference-to-video")
+                .put("scene", "a beach at dusk")
+                .put("subjects", "@Element1 throws a ball to @Element2");
+        JsonNode prompt = mcp.request(
+                "prompts/get",
+                JSON.createObjectNode().put("name", "kling_reference_scene").set("arguments", args));
         String text = prompt.at("/result/messages/0/content/text").asText();
-        assertThat(text).contains("Scene: a beach at dusk").contains("Subjects: @Element1 throws a ball to @Element2")
-            .contains("Camera: [static / follow / push / pull / pan / framing choices]").contains("at most 7")
-            .contains("no negative_prompt").contains("model=\"o3/4k/reference-to-video\"");
+        assertThat(text)
+                .contains("Scene: a beach at dusk")
+                .contains("Subjects: @Element1 throws a ball to @Element2")
+                .contains("Camera: [static / follow / push / pull / pan / framing choices]")
+                .contains("at most 7")
+                .contains("no negative_prompt")
+                .contains("model=\"o3/4k/reference-to-video\"");
     }
 
     @Test
     void completesJobIdsFromTheLedgerAndModels() {
         String id = submit();
-        JsonNode jobs = mcp.request("completion/complete", JSON.createObjectNode()
-            .<ObjectNode>set("ref", JSON.createObjectNode().put("type", "ref/resource").put("uri", "kling://jobs/{job_id}"))
-            .set("argument", JSON.createObjectNode().put("name", "job_id").put("value", "req")));
+        JsonNode jobs = mcp.request(
+                "completion/complete",
+                JSON.createObjectNode()
+                        .<ObjectNode>set(
+                                "ref",
+                                JSON.createObjectNode()
+                                        .put("type", "ref/resource")
+                                        .put("uri", "kling://jobs/{job_id}"))
+                        .set(
+                                "argument",
+                                JSON.createObjectNode().put("name", "job_id").put("value", "req")));
         assertThat(jobs.at("/result/completion/values").toString()).contains(id);
-        JsonNode models = mcp.request("completion/complete", JSON.createObjectNode()
-            .<ObjectNode>set("ref", JSON.createObjectNode().put("type", "ref/prompt").put("name", "kling_reference_scene"))
-            .set("argument", JSON.createObjectNode().put("name", "model").put("value", "o3/4")));
+        JsonNode models = mcp.request(
+                "completion/complete",
+                JSON.createObjectNode()
+                        .<ObjectNode>set(
+                                "ref",
+                                JSON.createObjectNode()
+                                        .put("type", "ref/prompt")
+                                        .put("name", "kling_reference_scene"))
+                        .set(
+                                "argument",
+                                JSON.createObjectNode().put("name", "model").put("value", "o3/4")));
         assertThat(models.at("/result/completion/values").get(0).asText()).isEqualTo("o3/4k/reference-to-video");
     }
 
     private String submit() {
-        JsonNode r = mcp.callTool("generate", JSON.createObjectNode().put("model", "o3/pro/reference-to-video")
-            .put("prompt", "a cat"), null);
+        JsonNode r = mcp.callTool(
+                "generate",
+                JSON.createObjectNode()
+                        .put("model", "o3/pro/reference-to-video")
+                        .put("prompt", "a cat"),
+                null);
         return r.at("/structuredContent/job_id").asText();
     }
 
     private static JsonNode parse(String text) {
         try {
             return JSON.readTree(text);
-        }
-        catch (java.io.IOException e) {
+        } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
     }
-
 }

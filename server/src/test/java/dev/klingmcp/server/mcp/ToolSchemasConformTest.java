@@ -2,18 +2,16 @@ package dev.klingmcp.server.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import java.util.Map;
-
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.klingmcp.server.testing.FakeJobService;
 import dev.klingmcp.server.testing.McpSession;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator.ValidationResponse;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +26,7 @@ class ToolSchemasConformTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     @TempDir
     Path tmp;
@@ -41,13 +38,17 @@ class ToolSchemasConformTest {
             JsonNode tools = mcp.request("tools/list", null).at("/result/tools");
             assertThat(tools).hasSize(7);
             for (JsonNode tool : tools) {
-                for (String kind : new String[] { "inputSchema", "outputSchema" }) {
+                for (String kind : new String[] {"inputSchema", "outputSchema"}) {
                     JsonNode schema = tool.get(kind);
                     assertThat(schema).as(tool.get("name") + " " + kind).isNotNull();
-                    // A schema naming another dialect would be waved through by the SDK's check: ours must name 2020-12.
-                    assertThat(schema.path("$schema").asText()).isEqualTo("https://json-schema.org/draft/2020-12/schema");
+                    // A schema naming another dialect would be waved through by the SDK's check: ours must name
+                    // 2020-12.
+                    assertThat(schema.path("$schema").asText())
+                            .isEqualTo("https://json-schema.org/draft/2020-12/schema");
                     ValidationResponse verdict = sdk.validateSchema(JSON.convertValue(schema, MAP));
-                    assertThat(verdict.valid()).as(tool.get("name") + " " + kind + ": " + verdict.errorMessage()).isTrue();
+                    assertThat(verdict.valid())
+                            .as(tool.get("name") + " " + kind + ": " + verdict.errorMessage())
+                            .isTrue();
                 }
             }
         }
@@ -55,19 +56,30 @@ class ToolSchemasConformTest {
 
     @Test
     void theCheckRejectsABrokenSchema() {
-        Map<String, Object> broken = Map.of("$schema", "https://json-schema.org/draft/2020-12/schema", "type", "object",
-                "properties", Map.of("n", Map.of("type", 5, "minimum", "zero")));
-        assertThat(McpJsonDefaults.getSchemaValidator().validateSchema(broken).valid()).isFalse();
-        assertThat(new PrecheckedSchemaValidator().validateSchema(broken).valid()).isTrue();
+        Map<String, Object> broken = Map.of(
+                "$schema",
+                "https://json-schema.org/draft/2020-12/schema",
+                "type",
+                "object",
+                "properties",
+                Map.of("n", Map.of("type", 5, "minimum", "zero")));
+        assertThat(McpJsonDefaults.getSchemaValidator().validateSchema(broken).valid())
+                .isFalse();
+        assertThat(new PrecheckedSchemaValidator().validateSchema(broken).valid())
+                .isTrue();
     }
 
     @Test
     void instancesAreStillValidatedByTheSdkDefault() {
-        Map<String, Object> schema = Map.of("type", "object", "required", java.util.List.of("n"),
-                "properties", Map.of("n", Map.of("type", "integer")));
+        Map<String, Object> schema = Map.of(
+                "type",
+                "object",
+                "required",
+                java.util.List.of("n"),
+                "properties",
+                Map.of("n", Map.of("type", "integer")));
         PrecheckedSchemaValidator v = new PrecheckedSchemaValidator();
         assertThat(v.validate(schema, Map.of("n", 3)).valid()).isTrue();
         assertThat(v.validate(schema, Map.of("n", "three")).valid()).isFalse();
     }
-
 }

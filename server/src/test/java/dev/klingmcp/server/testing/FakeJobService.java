@@ -1,24 +1,7 @@
 package dev.klingmcp.server.testing;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.server.jobs.CancelView;
 import dev.klingmcp.server.jobs.CostEstimate;
@@ -38,6 +21,21 @@ import dev.klingmcp.server.jobs.SubmitCommand;
 import dev.klingmcp.server.jobs.SubmitResult;
 import dev.klingmcp.server.jobs.UploadView;
 import dev.klingmcp.server.jobs.VideoFile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-memory {@link JobService} for the tool-layer tests: no network, no clock. A job's life is a fixed script that
@@ -88,8 +86,13 @@ public final class FakeJobService implements JobService {
         boolean audio = input.path("generate_audio").asBoolean(false);
         double rate = endpoint.pricing().perSecond(audio);
         double usd = Math.round(seconds * rate * 100) / 100.0;
-        return new CostEstimate(usd, seconds, audio, rate,
-                seconds + " s × $" + rate + "/s (" + endpoint.shortName() + (audio ? ", audio on)" : ", audio off)"), "default");
+        return new CostEstimate(
+                usd,
+                seconds,
+                audio,
+                rate,
+                seconds + " s × $" + rate + "/s (" + endpoint.shortName() + (audio ? ", audio on)" : ", audio off)"),
+                "default");
     }
 
     @Override
@@ -102,14 +105,39 @@ public final class FakeJobService implements JobService {
         commands.add(command);
         String id = "req-" + ids.incrementAndGet();
         Instant now = Instant.parse("2026-11-21T10:00:00Z").plusSeconds(ids.get());
-        JobError error = failNext ? new JobError("prompt: String should have at most 2500 characters", "string_too_long", 422,
-                dev.klingmcp.server.tools.ToolJson.MAPPER.createArrayNode()
-                    .add(dev.klingmcp.server.tools.ToolJson.object().put("msg", "too long").put("type", "string_too_long")))
+        JobError error = failNext
+                ? new JobError(
+                        "prompt: String should have at most 2500 characters",
+                        "string_too_long",
+                        422,
+                        dev.klingmcp.server.tools.ToolJson.MAPPER
+                                .createArrayNode()
+                                .add(dev.klingmcp.server.tools.ToolJson.object()
+                                        .put("msg", "too long")
+                                        .put("type", "string_too_long")))
                 : null;
         failNext = false;
-        JobView job = new JobView(id, "local-" + id, id, command.endpoint().id(), JobState.QUEUED, "IN_QUEUE", 2, List.of(),
-                command.input(), estimate, now, now, Duration.ZERO, Duration.ofSeconds(300),
-                List.of(new StateChange(JobState.QUEUED, now, "submit accepted")), null, null, null, error, null,
+        JobView job = new JobView(
+                id,
+                "local-" + id,
+                id,
+                command.endpoint().id(),
+                JobState.QUEUED,
+                "IN_QUEUE",
+                2,
+                List.of(),
+                command.input(),
+                estimate,
+                now,
+                now,
+                Duration.ZERO,
+                Duration.ofSeconds(300),
+                List.of(new StateChange(JobState.QUEUED, now, "submit accepted")),
+                null,
+                null,
+                null,
+                error,
+                null,
                 command.webhookUrl());
         jobs.put(id, job);
         return new SubmitResult(job, estimate, false, false);
@@ -133,15 +161,28 @@ public final class FakeJobService implements JobService {
         int seq = 0;
         job = with(job, JobState.QUEUED, "IN_QUEUE", 1, List.of(), Duration.ofSeconds(5), Duration.ofSeconds(295));
         listener.onUpdate(new StatusUpdate(job, List.of(), ++seq));
-        List<LogLine> logs = List.of(new LogLine("Generating video... 40%", "INFO", "USER", "2026-11-21T10:01:00"),
+        List<LogLine> logs = List.of(
+                new LogLine("Generating video... 40%", "INFO", "USER", "2026-11-21T10:01:00"),
                 new LogLine("Generating video... 90%", "INFO", "USER", "2026-11-21T10:02:00"));
-        job = with(job, JobState.RUNNING, "IN_PROGRESS", null, logs.subList(0, 1), Duration.ofSeconds(60),
+        job = with(
+                job,
+                JobState.RUNNING,
+                "IN_PROGRESS",
+                null,
+                logs.subList(0, 1),
+                Duration.ofSeconds(60),
                 Duration.ofSeconds(200));
         listener.onUpdate(new StatusUpdate(job, logs.subList(0, 1), ++seq));
         job = with(job, JobState.RUNNING, "IN_PROGRESS", null, logs, Duration.ofSeconds(200), Duration.ofSeconds(40));
         listener.onUpdate(new StatusUpdate(job, logs.subList(1, 2), ++seq));
         boolean failed = job.error() != null;
-        job = with(job, failed ? JobState.FAILED : JobState.SUCCEEDED, "COMPLETED", null, logs, Duration.ofSeconds(240),
+        job = with(
+                job,
+                failed ? JobState.FAILED : JobState.SUCCEEDED,
+                "COMPLETED",
+                null,
+                logs,
+                Duration.ofSeconds(240),
                 null);
         listener.onUpdate(new StatusUpdate(job, List.of(), ++seq));
         put(job);
@@ -155,8 +196,7 @@ public final class FakeJobService implements JobService {
             while (!job.state().isTerminal() && System.nanoTime() < deadline) {
                 try {
                     jobs.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-                }
-                catch (InterruptedException e) {
+                } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return job;
                 }
@@ -181,15 +221,34 @@ public final class FakeJobService implements JobService {
         JobView job = require(jobId);
         switch (job.state()) {
             case SUCCEEDED -> {
-                VideoFile video = new VideoFile("http://127.0.0.1:1/cdn/" + jobId + ".mp4", "video/mp4", "output.mp4", 12L);
+                VideoFile video =
+                        new VideoFile("http://127.0.0.1:1/cdn/" + jobId + ".mp4", "video/mp4", "output.mp4", 12L);
                 ResultView.Download saved = null;
                 if (download) {
                     saved = save(jobId);
                 }
-                JobView updated = new JobView(job.jobId(), job.localId(), job.requestId(), job.model(), job.state(),
-                        job.falStatus(), null, job.logs(), job.input(), job.estimate(), job.createdAt(), job.updatedAt(),
-                        job.elapsed(), null, job.history(), video, saved == null ? null : saved.path(),
-                        saved == null ? null : saved.sha256(), null, 17.5, job.webhookUrl());
+                JobView updated = new JobView(
+                        job.jobId(),
+                        job.localId(),
+                        job.requestId(),
+                        job.model(),
+                        job.state(),
+                        job.falStatus(),
+                        null,
+                        job.logs(),
+                        job.input(),
+                        job.estimate(),
+                        job.createdAt(),
+                        job.updatedAt(),
+                        job.elapsed(),
+                        null,
+                        job.history(),
+                        video,
+                        saved == null ? null : saved.path(),
+                        saved == null ? null : saved.sha256(),
+                        null,
+                        17.5,
+                        job.webhookUrl());
                 jobs.put(jobId, updated);
                 return new ResultView(updated, ResultView.Outcome.READY, video, saved, null);
             }
@@ -211,10 +270,10 @@ public final class FakeJobService implements JobService {
             Path file = downloads.resolve(jobId + ".mp4");
             byte[] bytes = ("fake mp4 " + jobId).getBytes(StandardCharsets.UTF_8);
             Files.write(file, bytes);
-            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            String sha = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
             return new ResultView.Download(file.toAbsolutePath().toString(), bytes.length, sha, false);
-        }
-        catch (IOException | java.security.NoSuchAlgorithmException e) {
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
             throw new JobException(JobException.Kind.LOCAL_IO, e.toString());
         }
     }
@@ -235,17 +294,25 @@ public final class FakeJobService implements JobService {
 
     @Override
     public JobList list(JobFilter filter) {
-        List<JobView> all = jobs.values()
-            .stream()
-            .filter(j -> filter.states() == null || filter.states().isEmpty() || filter.states().contains(j.state()))
-            .filter(j -> filter.model() == null || filter.model().equals(j.model()))
-            .filter(j -> filter.since() == null || !j.createdAt().isBefore(filter.since()))
-            .sorted(Comparator.comparing(JobView::createdAt).reversed())
-            .toList();
+        List<JobView> all = jobs.values().stream()
+                .filter(j -> filter.states() == null
+                        || filter.states().isEmpty()
+                        || filter.states().contains(j.state()))
+                .filter(j -> filter.model() == null || filter.model().equals(j.model()))
+                .filter(j -> filter.since() == null || !j.createdAt().isBefore(filter.since()))
+                .sorted(Comparator.comparing(JobView::createdAt).reversed())
+                .toList();
         double total = all.stream().mapToDouble(j -> j.estimate().usd()).sum();
-        double succeeded = all.stream().filter(j -> j.state() == JobState.SUCCEEDED).mapToDouble(j -> j.estimate().usd()).sum();
-        double pending = all.stream().filter(j -> !j.state().isTerminal()).mapToDouble(j -> j.estimate().usd()).sum();
-        return new JobList(all.stream().limit(filter.effectiveLimit()).toList(),
+        double succeeded = all.stream()
+                .filter(j -> j.state() == JobState.SUCCEEDED)
+                .mapToDouble(j -> j.estimate().usd())
+                .sum();
+        double pending = all.stream()
+                .filter(j -> !j.state().isTerminal())
+                .mapToDouble(j -> j.estimate().usd())
+                .sum();
+        return new JobList(
+                all.stream().limit(filter.effectiveLimit()).toList(),
                 new JobList.CostTotals(all.size(), total, succeeded, pending));
     }
 
@@ -256,41 +323,77 @@ public final class FakeJobService implements JobService {
 
     @Override
     public List<String> completeJobIds(String prefix, int limit) {
-        return jobs.keySet().stream().filter(id -> id.startsWith(prefix)).sorted().limit(limit).toList();
+        return jobs.keySet().stream()
+                .filter(id -> id.startsWith(prefix))
+                .sorted()
+                .limit(limit)
+                .toList();
     }
 
     @Override
     public UploadView upload(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new JobException(JobException.Kind.INVALID_INPUT, "no such file: " + file, "/path",
-                    "a file under the upload roots", 0, null);
+            throw new JobException(
+                    JobException.Kind.INVALID_INPUT,
+                    "no such file: " + file,
+                    "/path",
+                    "a file under the upload roots",
+                    0,
+                    null);
         }
         try {
-            return new UploadView("http://127.0.0.1:1/files/" + file.getFileName(), file.getFileName().toString(), "image/png",
-                    Files.size(file), 1);
-        }
-        catch (IOException e) {
+            return new UploadView(
+                    "http://127.0.0.1:1/files/" + file.getFileName(),
+                    file.getFileName().toString(),
+                    "image/png",
+                    Files.size(file),
+                    1);
+        } catch (IOException e) {
             throw new JobException(JobException.Kind.LOCAL_IO, e.toString());
         }
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     private JobView require(String jobId) {
         JobView job = jobs.get(jobId);
         if (job == null) {
-            throw new JobException(JobException.Kind.NOT_FOUND, "no job with id " + jobId + "; list_jobs shows known jobs");
+            throw new JobException(
+                    JobException.Kind.NOT_FOUND, "no job with id " + jobId + "; list_jobs shows known jobs");
         }
         return job;
     }
 
-    private static JobView with(JobView j, JobState state, String falStatus, Integer position, List<LogLine> logs,
-            Duration elapsed, Duration eta) {
-        return new JobView(j.jobId(), j.localId(), j.requestId(), j.model(), state, falStatus, position, logs, j.input(),
-                j.estimate(), j.createdAt(), j.updatedAt(), elapsed, eta, j.history(), j.video(), j.localPath(), j.sha256(),
-                j.error(), j.inferenceSeconds(), j.webhookUrl());
+    private static JobView with(
+            JobView j,
+            JobState state,
+            String falStatus,
+            Integer position,
+            List<LogLine> logs,
+            Duration elapsed,
+            Duration eta) {
+        return new JobView(
+                j.jobId(),
+                j.localId(),
+                j.requestId(),
+                j.model(),
+                state,
+                falStatus,
+                position,
+                logs,
+                j.input(),
+                j.estimate(),
+                j.createdAt(),
+                j.updatedAt(),
+                elapsed,
+                eta,
+                j.history(),
+                j.video(),
+                j.localPath(),
+                j.sha256(),
+                j.error(),
+                j.inferenceSeconds(),
+                j.webhookUrl());
     }
-
 }

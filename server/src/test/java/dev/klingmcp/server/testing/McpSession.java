@@ -1,5 +1,12 @@
 package dev.klingmcp.server.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.klingmcp.server.jobs.JobService;
+import dev.klingmcp.server.mcp.KlingMcpServer;
+import dev.klingmcp.server.transport.StdioTransportProvider;
+import io.modelcontextprotocol.json.McpJsonDefaults;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,15 +19,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.klingmcp.server.jobs.JobService;
-import dev.klingmcp.server.mcp.KlingMcpServer;
-import dev.klingmcp.server.transport.StdioTransportProvider;
-import io.modelcontextprotocol.json.McpJsonDefaults;
 
 /**
  * A raw JSON-RPC client on in-memory pipes, talking to a real {@link KlingMcpServer} over our stdio transport. Raw on
@@ -44,20 +42,26 @@ public final class McpSession implements AutoCloseable {
         Pipe in = new Pipe();
         Pipe out = new Pipe();
         this.toServer = in.sink();
-        StdioTransportProvider transport = new StdioTransportProvider(McpJsonDefaults.getMapper(), in.source(), out.sink(),
-                StdioTransportProvider.DEFAULT_MAX_LINE_BYTES, Duration.ofSeconds(10));
+        StdioTransportProvider transport = new StdioTransportProvider(
+                McpJsonDefaults.getMapper(),
+                in.source(),
+                out.sink(),
+                StdioTransportProvider.DEFAULT_MAX_LINE_BYTES,
+                Duration.ofSeconds(10));
         this.server = KlingMcpServer.start(transport, jobs, redactor, "test");
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(out.source(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    incoming.add(JSON.readTree(line));
-                }
-            }
-            catch (IOException e) {
-                // pipe closed
-            }
-        }, "test-client-reader");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(out.source(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = r.readLine()) != null) {
+                            incoming.add(JSON.readTree(line));
+                        }
+                    } catch (IOException e) {
+                        // pipe closed
+                    }
+                },
+                "test-client-reader");
         reader.setDaemon(true);
         reader.start();
         ObjectNode init = JSON.createObjectNode().put("protocolVersion", "2025-06-18");
@@ -74,7 +78,8 @@ public final class McpSession implements AutoCloseable {
     /** Sends a request and returns its response, keeping the notifications that came before it. */
     public JsonNode request(String method, JsonNode params) {
         int id = ids.incrementAndGet();
-        ObjectNode msg = JSON.createObjectNode().put("jsonrpc", "2.0").put("id", id).put("method", method);
+        ObjectNode msg =
+                JSON.createObjectNode().put("jsonrpc", "2.0").put("id", id).put("method", method);
         if (params != null) {
             msg.set("params", params);
         }
@@ -83,8 +88,7 @@ public final class McpSession implements AutoCloseable {
             JsonNode next;
             try {
                 next = incoming.poll(20, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
@@ -133,8 +137,7 @@ public final class McpSession implements AutoCloseable {
             JsonNode next;
             try {
                 next = incoming.poll(100, TimeUnit.MILLISECONDS);
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
@@ -153,7 +156,9 @@ public final class McpSession implements AutoCloseable {
     /** Notifications received so far with this method, and forgets them. */
     public List<JsonNode> drain(String method) {
         synchronized (notifications) {
-            List<JsonNode> out = notifications.stream().filter(n -> method.equals(n.path("method").asText())).toList();
+            List<JsonNode> out = notifications.stream()
+                    .filter(n -> method.equals(n.path("method").asText()))
+                    .toList();
             notifications.removeAll(out);
             return out;
         }
@@ -163,8 +168,7 @@ public final class McpSession implements AutoCloseable {
         try {
             toServer.write((msg.toString() + "\n").getBytes(StandardCharsets.UTF_8));
             toServer.flush();
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -174,10 +178,8 @@ public final class McpSession implements AutoCloseable {
         server.close();
         try {
             toServer.close();
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             // already closed
         }
     }
-
 }

@@ -21,7 +21,7 @@ public final class Pipe {
 
         @Override
         public void write(int b) throws IOException {
-            write(new byte[] { (byte) b }, 0, 1);
+            write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
@@ -67,8 +67,7 @@ public final class Pipe {
                 }
                 try {
                     current = chunks.take();
-                }
-                catch (InterruptedException e) {
+                } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted", e);
                 }
@@ -91,5 +90,4 @@ public final class Pipe {
     public InputStream source() {
         return source;
     }
-
 }

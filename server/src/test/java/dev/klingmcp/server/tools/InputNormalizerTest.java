@@ -2,12 +2,10 @@ package dev.klingmcp.server.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Set;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.server.tools.InputNormalizer.Normalized;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class InputNormalizerTest {
@@ -26,9 +24,13 @@ class InputNormalizerTest {
         assertThat(n.input().has("tail_image_url")).isFalse();
         assertThat(n.input().get("end_image_url").asText()).isEqualTo("https://e.com/end.png");
         assertThat(n.input().get("image_urls").get(0).asText()).isEqualTo("https://e.com/style.png");
-        assertThat(n.warnings()).extracting(InputNormalizer.Warning::path).containsExactlyInAnyOrder("/end_image_url", "/image_urls");
+        assertThat(n.warnings())
+                .extracting(InputNormalizer.Warning::path)
+                .containsExactlyInAnyOrder("/end_image_url", "/image_urls");
         assertThat(n.violations()).isEmpty();
-        assertThat(in.has("tail_image_url")).as("the caller's input is not modified").isTrue();
+        assertThat(in.has("tail_image_url"))
+                .as("the caller's input is not modified")
+                .isTrue();
     }
 
     @Test
@@ -36,7 +38,10 @@ class InputNormalizerTest {
         ObjectNode in = ToolJson.object().put("start_image_url", "https://e.com/a.png");
         Normalized standard = InputNormalizer.normalize(in, STANDARD);
         assertThat(standard.input().get("image_url").asText()).isEqualTo("https://e.com/a.png");
-        assertThat(standard.warnings()).singleElement().extracting(InputNormalizer.Warning::path).isEqualTo("/image_url");
+        assertThat(standard.warnings())
+                .singleElement()
+                .extracting(InputNormalizer.Warning::path)
+                .isEqualTo("/image_url");
 
         Normalized pro = InputNormalizer.normalize(in, PRO);
         assertThat(pro.input().get("start_image_url").asText()).isEqualTo("https://e.com/a.png");
@@ -61,16 +66,20 @@ class InputNormalizerTest {
         assertThat(n.input().get("duration").isTextual()).isTrue();
         assertThat(n.input().get("duration").asText()).isEqualTo("8");
         assertThat(n.input().at("/multi_prompt/0/duration").asText()).isEqualTo("3");
-        assertThat(n.warnings()).extracting(InputNormalizer.Warning::path).containsExactly("/duration",
-                "/multi_prompt/0/duration");
+        assertThat(n.warnings())
+                .extracting(InputNormalizer.Warning::path)
+                .containsExactly("/duration", "/multi_prompt/0/duration");
         Normalized fractional = InputNormalizer.normalize(ToolJson.object().put("duration", 7.5), PRO);
-        assertThat(fractional.input().get("duration").isNumber()).as("left for the validator").isTrue();
+        assertThat(fractional.input().get("duration").isNumber())
+                .as("left for the validator")
+                .isTrue();
         assertThat(fractional.warnings()).isEmpty();
     }
 
     @Test
     void negativePromptIsRefusedWithAnExplanation() {
-        Normalized n = InputNormalizer.normalize(ToolJson.object().put("prompt", "x").put("negative_prompt", "blur"), PRO);
+        Normalized n =
+                InputNormalizer.normalize(ToolJson.object().put("prompt", "x").put("negative_prompt", "blur"), PRO);
         assertThat(n.input().has("negative_prompt")).isFalse();
         assertThat(n.violations()).singleElement().satisfies(v -> {
             assertThat(v.path()).isEqualTo("/negative_prompt");
@@ -78,5 +87,4 @@ class InputNormalizerTest {
             assertThat(v.allowed()).contains("Constraints");
         });
     }
-
 }

@@ -2,11 +2,6 @@ package dev.klingmcp.server.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-
 import dev.klingmcp.server.jobs.JobState;
 import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.LogLine;
@@ -14,6 +9,10 @@ import dev.klingmcp.server.jobs.StatusUpdate;
 import io.modelcontextprotocol.spec.McpSchema.LoggingLevel;
 import io.modelcontextprotocol.spec.McpSchema.LoggingMessageNotification;
 import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProgressReporterTest {
@@ -35,7 +34,8 @@ class ProgressReporterTest {
         r.report(view(JobState.RUNNING, null, Duration.ofSeconds(100), Duration.ofSeconds(100)));
         r.report(view(JobState.SUCCEEDED, null, Duration.ofSeconds(200), null));
         r.report(view(JobState.SUCCEEDED, null, Duration.ofSeconds(200), null));
-        List<Double> values = progress.stream().map(ProgressNotification::progress).toList();
+        List<Double> values =
+                progress.stream().map(ProgressNotification::progress).toList();
         for (int i = 1; i < values.size(); i++) {
             assertThat(values.get(i)).as("%s", values).isGreaterThan(values.get(i - 1));
         }
@@ -48,7 +48,7 @@ class ProgressReporterTest {
     void twoThreadsReportingAtOnceStillSendStrictlyIncreasingValues() throws Exception {
         // The tool thread reports the state before the first stream event while the stream thread reports updates.
         List<ProgressNotification> sent = java.util.Collections.synchronizedList(new ArrayList<>());
-        ProgressReporter r = new ProgressReporter(sent::add, logs::add, "t", id -> { });
+        ProgressReporter r = new ProgressReporter(sent::add, logs::add, "t", id -> {});
         java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
         Runnable queued = () -> {
             awaitQuietly(go);
@@ -79,8 +79,7 @@ class ProgressReporterTest {
     private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
         try {
             latch.await();
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
@@ -89,19 +88,26 @@ class ProgressReporterTest {
     void falLogsBecomeLoggingNotificationsAndTheirPercentagesMoveTheBar() {
         ProgressReporter r = new ProgressReporter(progress::add, logs::add, "t", changed::add);
         JobView running = view(JobState.RUNNING, null, Duration.ofSeconds(1), Duration.ofSeconds(300));
-        r.onUpdate(new StatusUpdate(running, List.of(new LogLine("Generating video... 60%", "INFO", "USER", null),
-                new LogLine("disk almost full", "WARN", null, null)), 1));
-        assertThat(logs).extracting(LoggingMessageNotification::level).containsExactly(LoggingLevel.INFO,
-                LoggingLevel.WARNING);
+        r.onUpdate(new StatusUpdate(
+                running,
+                List.of(
+                        new LogLine("Generating video... 60%", "INFO", "USER", null),
+                        new LogLine("disk almost full", "WARN", null, null)),
+                1));
+        assertThat(logs)
+                .extracting(LoggingMessageNotification::level)
+                .containsExactly(LoggingLevel.INFO, LoggingLevel.WARNING);
         assertThat(logs.get(0).data()).isEqualTo("[job-1] Generating video... 60%");
-        assertThat(progress).singleElement().satisfies(p -> assertThat(p.progress()).isEqualTo(63.4));
+        assertThat(progress).singleElement().satisfies(p -> assertThat(p.progress())
+                .isEqualTo(63.4));
         assertThat(changed).containsExactly("job-1");
     }
 
     @Test
     void withoutATokenNothingIsSentButLogsStillFlow() {
         ProgressReporter r = new ProgressReporter(progress::add, logs::add, null, changed::add);
-        r.onUpdate(new StatusUpdate(view(JobState.RUNNING, null, null, null), List.of(new LogLine("x", null, null, null)), 1));
+        r.onUpdate(new StatusUpdate(
+                view(JobState.RUNNING, null, null, null), List.of(new LogLine("x", null, null, null)), 1));
         assertThat(progress).isEmpty();
         assertThat(logs).hasSize(1);
     }
@@ -116,8 +122,27 @@ class ProgressReporterTest {
 
     private static JobView view(JobState state, Integer position, Duration elapsed, Duration eta) {
         Instant t = Instant.parse("2026-11-21T10:00:00Z");
-        return new JobView("job-1", "l1", "job-1", "fal-ai/kling-video/o3/pro/reference-to-video", state, null, position,
-                List.of(), null, null, t, t, elapsed, eta, List.of(), null, null, null, null, null, null);
+        return new JobView(
+                "job-1",
+                "l1",
+                "job-1",
+                "fal-ai/kling-video/o3/pro/reference-to-video",
+                state,
+                null,
+                position,
+                List.of(),
+                null,
+                null,
+                t,
+                t,
+                elapsed,
+                eta,
+                List.of(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
-
 }

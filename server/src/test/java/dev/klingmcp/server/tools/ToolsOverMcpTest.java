@@ -2,21 +2,19 @@ package dev.klingmcp.server.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import dev.klingmcp.server.testing.FakeJobService;
+import dev.klingmcp.server.testing.McpSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
-
-import dev.klingmcp.server.testing.FakeJobService;
-import dev.klingmcp.server.testing.McpSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,17 +65,25 @@ class ToolsOverMcpTest {
             assertThat(t.path("inputSchema").path("type").asText()).isEqualTo("object");
             assertThat(t.path("outputSchema").path("type").asText()).isEqualTo("object");
         });
-        assertThat(names).containsExactlyInAnyOrder("generate", "status", "result", "cancel", "list_jobs", "upload",
-                "describe_models");
+        assertThat(names)
+                .containsExactlyInAnyOrder(
+                        "generate", "status", "result", "cancel", "list_jobs", "upload", "describe_models");
         JsonNode generate = find(tools, "generate");
-        assertThat(generate.get("description").asText()).startsWith("COST WARNING").contains("$0.224/s").contains("dry_run")
-            .contains("wait_seconds <= 50").contains("status");
+        assertThat(generate.get("description").asText())
+                .startsWith("COST WARNING")
+                .contains("$0.224/s")
+                .contains("dry_run")
+                .contains("wait_seconds <= 50")
+                .contains("status");
     }
 
     @Test
     void invalidInputIsAToolErrorNamingEachPathAndNothingIsSubmitted() {
-        ObjectNode args = ToolJson.object().put("model", "o3/pro/reference-to-video").put("prompt", "x")
-            .put("duration", "20").put("negative_prompt", "blurry");
+        ObjectNode args = ToolJson.object()
+                .put("model", "o3/pro/reference-to-video")
+                .put("prompt", "x")
+                .put("duration", "20")
+                .put("negative_prompt", "blurry");
         args.putArray("multi_prompt").addObject().put("prompt", "shot");
         JsonNode result = call("generate", args);
         assertThat(result.path("isError").asBoolean()).isTrue();
@@ -92,26 +98,35 @@ class ToolsOverMcpTest {
 
     @Test
     void unknownModelAndBadOptionsAreReportedTogether() {
-        JsonNode result = call("generate", ToolJson.object().put("model", "kling-9").put("wait_seconds", 90)
-            .put("webhook_url", "ftp://x"));
+        JsonNode result = call(
+                "generate",
+                ToolJson.object()
+                        .put("model", "kling-9")
+                        .put("wait_seconds", 90)
+                        .put("webhook_url", "ftp://x"));
         assertThat(result.path("isError").asBoolean()).isTrue();
-        assertThat(result.at("/structuredContent/error/problems").findValuesAsText("path")).containsExactlyInAnyOrder(
-                "/model", "/wait_seconds", "/webhook_url");
-        assertThat(call("generate", ToolJson.object().put("prompt", "no model")).at("/structuredContent/error/problems")
-            .findValuesAsText("path")).containsExactly("/model");
+        assertThat(result.at("/structuredContent/error/problems").findValuesAsText("path"))
+                .containsExactlyInAnyOrder("/model", "/wait_seconds", "/webhook_url");
+        assertThat(call("generate", ToolJson.object().put("prompt", "no model"))
+                        .at("/structuredContent/error/problems")
+                        .findValuesAsText("path"))
+                .containsExactly("/model");
         assertThat(jobs.submits()).isZero();
     }
 
     @Test
     void aliasesAndNumericDurationAreAcceptedWithWarnings() {
-        ObjectNode args = ToolJson.object().put("model", "o3/standard/image-to-video").put("prompt", "walk")
-            .put("start_image_url", "https://example.com/a.png").put("tail_image_url", "https://example.com/b.png")
-            .put("duration", 8);
+        ObjectNode args = ToolJson.object()
+                .put("model", "o3/standard/image-to-video")
+                .put("prompt", "walk")
+                .put("start_image_url", "https://example.com/a.png")
+                .put("tail_image_url", "https://example.com/b.png")
+                .put("duration", 8);
         JsonNode result = call("generate", args);
         assertThat(result.path("isError").asBoolean()).as(result.toString()).isFalse();
         JsonNode out = result.get("structuredContent");
-        assertThat(out.path("warnings").findValuesAsText("path")).containsExactlyInAnyOrder("/image_url", "/end_image_url",
-                "/duration");
+        assertThat(out.path("warnings").findValuesAsText("path"))
+                .containsExactlyInAnyOrder("/image_url", "/end_image_url", "/duration");
         assertThat(jobs.submits()).isOne();
         JsonNode sent = jobs.commands().get(0).input();
         assertThat(sent.get("image_url").asText()).isEqualTo("https://example.com/a.png");
@@ -125,8 +140,13 @@ class ToolsOverMcpTest {
 
     @Test
     void dryRunPricesWithoutSubmitting() {
-        JsonNode result = call("generate", ToolJson.object().put("model", "o3/4k/reference-to-video").put("prompt", "x")
-            .put("duration", "10").put("dry_run", true));
+        JsonNode result = call(
+                "generate",
+                ToolJson.object()
+                        .put("model", "o3/4k/reference-to-video")
+                        .put("prompt", "x")
+                        .put("duration", "10")
+                        .put("dry_run", true));
         assertThat(result.path("isError").asBoolean()).isFalse();
         assertThat(result.at("/structuredContent/estimate/usd").asDouble()).isEqualTo(4.2);
         assertThat(result.at("/structuredContent/job_id").isNull()).isTrue();
@@ -138,7 +158,8 @@ class ToolsOverMcpTest {
     void statusWaitSendsIncreasingProgressAndFalLogs() {
         String id = submitPro();
         mcp.drain("notifications/progress");
-        JsonNode result = mcp.callTool("status", ToolJson.object().put("job_id", id).put("wait_seconds", 30), "tok-1");
+        JsonNode result =
+                mcp.callTool("status", ToolJson.object().put("job_id", id).put("wait_seconds", 30), "tok-1");
         check("status", result);
         assertThat(result.at("/structuredContent/job/status").asText()).isEqualTo("SUCCEEDED");
         assertThat(result.at("/structuredContent/finished").asBoolean()).isTrue();
@@ -154,7 +175,9 @@ class ToolsOverMcpTest {
         assertThat(last).isEqualTo(100.0);
         assertThat(progress.get(0).at("/params/message").asText()).contains("queued");
         List<JsonNode> logs = mcp.drain("notifications/message");
-        assertThat(logs).extracting(n -> n.at("/params/data").asText()).anyMatch(s -> s.contains("Generating video... 90%"));
+        assertThat(logs)
+                .extracting(n -> n.at("/params/data").asText())
+                .anyMatch(s -> s.contains("Generating video... 90%"));
     }
 
     @Test
@@ -186,7 +209,10 @@ class ToolsOverMcpTest {
                 links.add(c.get("uri").asText());
             }
         });
-        assertThat(links).contains(done.at("/structuredContent/video/url").asText(), saved.toUri().toString());
+        assertThat(links)
+                .contains(
+                        done.at("/structuredContent/video/url").asText(),
+                        saved.toUri().toString());
     }
 
     @Test
@@ -217,46 +243,61 @@ class ToolsOverMcpTest {
         assertThat(statusMissing.at("/structuredContent/error/code").asText()).isEqualTo("not_found");
 
         JsonNode list = call("list_jobs", ToolJson.object());
-        assertThat(list.at("/structuredContent/jobs").findValuesAsText("job_id")).containsExactly(second, first);
+        assertThat(list.at("/structuredContent/jobs").findValuesAsText("job_id"))
+                .containsExactly(second, first);
         assertThat(list.at("/structuredContent/totals/count").asInt()).isEqualTo(2);
-        JsonNode queued = call("list_jobs", ToolJson.object().put("status", "QUEUED").put("model", "o3/pro/reference-to-video"));
-        assertThat(queued.at("/structuredContent/jobs").findValuesAsText("job_id")).containsExactly(second);
-        JsonNode bad = call("list_jobs", ToolJson.object().put("status", "DONE").put("since", "yesterday").put("x", 1));
-        assertThat(bad.at("/structuredContent/error/problems").findValuesAsText("path")).containsExactlyInAnyOrder("/status",
-                "/since", "/x");
+        JsonNode queued =
+                call("list_jobs", ToolJson.object().put("status", "QUEUED").put("model", "o3/pro/reference-to-video"));
+        assertThat(queued.at("/structuredContent/jobs").findValuesAsText("job_id"))
+                .containsExactly(second);
+        JsonNode bad = call(
+                "list_jobs",
+                ToolJson.object()
+                        .put("status", "DONE")
+                        .put("since", "yesterday")
+                        .put("x", 1));
+        assertThat(bad.at("/structuredContent/error/problems").findValuesAsText("path"))
+                .containsExactlyInAnyOrder("/status", "/since", "/x");
     }
 
     @Test
     void describeModelsAndUpload() throws Exception {
         JsonNode models = call("describe_models", ToolJson.object());
-        assertThat(models.at("/structuredContent/models").findValuesAsText("short_name")).containsExactly(
-                "o3/standard/image-to-video", "o3/pro/reference-to-video", "o3/4k/reference-to-video");
+        assertThat(models.at("/structuredContent/models").findValuesAsText("short_name"))
+                .containsExactly("o3/standard/image-to-video", "o3/pro/reference-to-video", "o3/4k/reference-to-video");
         JsonNode standard = models.at("/structuredContent/models/0");
         assertThat(standard.get("fields").findValuesAsText("name")).contains("image_url", "prompt", "duration");
         assertThat(standard.at("/pricing/usd_per_second_audio_on").asDouble()).isEqualTo(0.112);
         assertThat(standard.at("/examples/0/image_url").asText()).startsWith("https://");
-        JsonNode one = call("describe_models", ToolJson.object().put("model", "o3/4k/reference-to-video")
-            .put("include_schema", true));
+        JsonNode one = call(
+                "describe_models",
+                ToolJson.object().put("model", "o3/4k/reference-to-video").put("include_schema", true));
         assertThat(one.at("/structuredContent/models")).hasSize(1);
         // fal's published 4k example mentions @Element1/@Element2 without elements: not offered as ready to use
         assertThat(one.at("/structuredContent/models/0/examples")).isEmpty();
-        assertThat(one.at("/structuredContent/models/0/input_schema/properties").has("elements")).isTrue();
+        assertThat(one.at("/structuredContent/models/0/input_schema/properties").has("elements"))
+                .isTrue();
 
         Path file = Files.writeString(tmp.resolve("frame.png"), "png");
         JsonNode uploaded = call("upload", ToolJson.object().put("path", file.toString()));
         assertThat(uploaded.at("/structuredContent/url").asText()).endsWith("frame.png");
-        JsonNode missing = call("upload", ToolJson.object().put("path", tmp.resolve("none.png").toString()));
-        assertThat(missing.at("/structuredContent/error/problems").findValuesAsText("path")).containsExactly("/path");
+        JsonNode missing = call(
+                "upload", ToolJson.object().put("path", tmp.resolve("none.png").toString()));
+        assertThat(missing.at("/structuredContent/error/problems").findValuesAsText("path"))
+                .containsExactly("/path");
     }
 
     @Test
     void theFalKeyNeverAppearsInAResult() {
-        JsonNode result = call("generate", ToolJson.object().put("model", "kling-" + SECRET).put("prompt", "x"));
+        JsonNode result = call(
+                "generate", ToolJson.object().put("model", "kling-" + SECRET).put("prompt", "x"));
         assertThat(result.toString()).doesNotContain(SECRET).contains("***");
     }
 
     private String submitPro() {
-        JsonNode r = call("generate", ToolJson.object().put("model", "o3/pro/reference-to-video").put("prompt", "a cat"));
+        JsonNode r = call(
+                "generate",
+                ToolJson.object().put("model", "o3/pro/reference-to-video").put("prompt", "a cat"));
         assertThat(r.path("isError").asBoolean()).as(r.toString()).isFalse();
         return r.at("/structuredContent/job_id").asText();
     }
@@ -271,7 +312,9 @@ class ToolsOverMcpTest {
     private void check(String tool, JsonNode result) {
         JsonNode structured = result.get("structuredContent");
         assertThat(structured).as(tool + " structuredContent").isNotNull();
-        assertThat(outputSchemas.get(tool).validate(structured)).as(tool + ": " + structured).isEmpty();
+        assertThat(outputSchemas.get(tool).validate(structured))
+                .as(tool + ": " + structured)
+                .isEmpty();
         assertThat(result.path("content").path(0).path("type").asText()).isEqualTo("text");
         checkedResults.add(tool);
     }
@@ -288,5 +331,4 @@ class ToolsOverMcpTest {
         }
         throw new AssertionError(name);
     }
-
 }

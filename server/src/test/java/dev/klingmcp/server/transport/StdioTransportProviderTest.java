@@ -2,6 +2,14 @@ package dev.klingmcp.server.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.klingmcp.server.testing.Pipe;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,16 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.klingmcp.server.testing.Pipe;
-import io.modelcontextprotocol.json.McpJsonDefaults;
-import io.modelcontextprotocol.server.McpServer;
-import io.modelcontextprotocol.server.McpServerFeatures;
-import io.modelcontextprotocol.server.McpSyncServer;
-import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,29 +48,36 @@ class StdioTransportProviderTest {
         Pipe toClient = new Pipe();
         clientOut = toServer.sink();
         clientIn = new BufferedReader(new InputStreamReader(toClient.source(), StandardCharsets.UTF_8));
-        transport = new StdioTransportProvider(McpJsonDefaults.getMapper(), toServer.source(), toClient.sink(), 4096,
-                Duration.ofSeconds(20));
+        transport = new StdioTransportProvider(
+                McpJsonDefaults.getMapper(), toServer.source(), toClient.sink(), 4096, Duration.ofSeconds(20));
         var echo = McpServerFeatures.SyncToolSpecification.builder()
-            .tool(McpSchema.Tool.builder("echo", Map.of("type", "object")).build())
-            .callHandler((exchange, req) -> McpSchema.CallToolResult.builder().addTextContent("echo").build())
-            .build();
+                .tool(McpSchema.Tool.builder("echo", Map.of("type", "object")).build())
+                .callHandler((exchange, req) -> McpSchema.CallToolResult.builder()
+                        .addTextContent("echo")
+                        .build())
+                .build();
         var slow = McpServerFeatures.SyncToolSpecification.builder()
-            .tool(McpSchema.Tool.builder("slow", Map.of("type", "object")).build())
-            .callHandler((exchange, req) -> {
-                slowToolEntered.countDown();
-                try {
-                    releaseSlowTool.await(20, TimeUnit.SECONDS);
-                }
-                catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return McpSchema.CallToolResult.builder().addTextContent("slow done").build();
-            })
-            .build();
-        server = McpServer.sync(transport).serverInfo("t", "0").tools(List.of(echo, slow)).build();
+                .tool(McpSchema.Tool.builder("slow", Map.of("type", "object")).build())
+                .callHandler((exchange, req) -> {
+                    slowToolEntered.countDown();
+                    try {
+                        releaseSlowTool.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return McpSchema.CallToolResult.builder()
+                            .addTextContent("slow done")
+                            .build();
+                })
+                .build();
+        server = McpServer.sync(transport)
+                .serverInfo("t", "0")
+                .tools(List.of(echo, slow))
+                .build();
         send("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
                 + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"0\"}}}");
-        assertThat(read().path("result").path("serverInfo").path("name").asText()).isEqualTo("t");
+        assertThat(read().path("result").path("serverInfo").path("name").asText())
+                .isEqualTo("t");
         send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
     }
 
@@ -92,7 +97,8 @@ class StdioTransportProviderTest {
         send(callTool(7, "echo"));
         JsonNode answer = read();
         assertThat(answer.path("id").asInt()).isEqualTo(7);
-        assertThat(answer.path("result").path("content").path(0).path("text").asText()).isEqualTo("echo");
+        assertThat(answer.path("result").path("content").path(0).path("text").asText())
+                .isEqualTo("echo");
     }
 
     @Test
@@ -127,7 +133,8 @@ class StdioTransportProviderTest {
         releaseSlowTool.countDown();
         JsonNode answer = read();
         assertThat(answer.path("id").asInt()).isEqualTo(11);
-        assertThat(answer.path("result").path("content").path(0).path("text").asText()).isEqualTo("slow done");
+        assertThat(answer.path("result").path("content").path(0).path("text").asText())
+                .isEqualTo("slow done");
         transport.terminated().get(10, TimeUnit.SECONDS);
     }
 
@@ -157,5 +164,4 @@ class StdioTransportProviderTest {
         assertThat(line).as("server answered").isNotNull();
         return JSON.readTree(line);
     }
-
 }

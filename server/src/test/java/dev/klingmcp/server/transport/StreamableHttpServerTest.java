@@ -2,6 +2,14 @@ package dev.klingmcp.server.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.klingmcp.server.mcp.KlingMcpServer;
+import dev.klingmcp.server.testing.FakeJobService;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,15 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import dev.klingmcp.server.mcp.KlingMcpServer;
-import dev.klingmcp.server.testing.FakeJobService;
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,27 +52,30 @@ class StreamableHttpServerTest {
     @Test
     void anMcpClientGeneratesAndFollowsAJobWithProgressOverHttp() {
         List<ProgressNotification> progress = new CopyOnWriteArrayList<>();
-        McpSyncClient client = McpClient
-            .sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + http.port()).endpoint("/mcp").build())
-            .requestTimeout(Duration.ofSeconds(20))
-            .progressConsumer(progress::add)
-            .build();
+        McpSyncClient client = McpClient.sync(
+                        HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + http.port())
+                                .endpoint("/mcp")
+                                .build())
+                .requestTimeout(Duration.ofSeconds(20))
+                .progressConsumer(progress::add)
+                .build();
         try {
             client.initialize();
             assertThat(client.listTools().tools()).hasSize(7);
             CallToolResult generated = client.callTool(CallToolRequest.builder("generate")
-                .arguments(Map.of("model", "o3/pro/reference-to-video", "prompt", "a cat"))
-                .build());
+                    .arguments(Map.of("model", "o3/pro/reference-to-video", "prompt", "a cat"))
+                    .build());
             assertThat(generated.isError()).isFalse();
-            String jobId = ((Map<?, ?>) generated.structuredContent()).get("job_id").toString();
+            String jobId =
+                    ((Map<?, ?>) generated.structuredContent()).get("job_id").toString();
             CallToolResult status = client.callTool(CallToolRequest.builder("status")
-                .arguments(Map.of("job_id", jobId, "wait_seconds", 10))
-                .progressToken("p1")
-                .build());
-            assertThat(((Map<?, ?>) ((Map<?, ?>) status.structuredContent()).get("job")).get("status")).isEqualTo("SUCCEEDED");
+                    .arguments(Map.of("job_id", jobId, "wait_seconds", 10))
+                    .progressToken("p1")
+                    .build());
+            assertThat(((Map<?, ?>) ((Map<?, ?>) status.structuredContent()).get("job")).get("status"))
+                    .isEqualTo("SUCCEEDED");
             assertThat(progress).hasSizeGreaterThanOrEqualTo(3);
-        }
-        finally {
+        } finally {
             client.closeGracefully();
         }
     }
@@ -82,22 +84,22 @@ class StreamableHttpServerTest {
     void foreignOriginsAndHostsAreRefused() throws Exception {
         HttpClient raw = HttpClient.newHttpClient();
         String ping = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
-        HttpResponse<String> evilOrigin = raw.send(post(ping).header("Origin", "http://evil.example.com").build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> evilOrigin = raw.send(
+                post(ping).header("Origin", "http://evil.example.com").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(evilOrigin.statusCode()).isEqualTo(403);
-        String init = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
-                + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"0\"}}}";
-        HttpResponse<String> local = raw.send(post(init).header("Origin", "http://localhost:3000").build(),
-                HttpResponse.BodyHandlers.ofString());
+        String init =
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                        + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"0\"}}}";
+        HttpResponse<String> local = raw.send(
+                post(init).header("Origin", "http://localhost:3000").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(local.statusCode()).isEqualTo(200);
         assertThat(local.headers().firstValue("mcp-session-id")).isPresent();
     }
 
     private HttpRequest.Builder post(String body) {
         return HttpRequest.newBuilder(URI.create(http.url()))
-            .header("Content-Type", "application/json")
-            .header("Accept", "application/json, text/event-stream")
-            .POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
     }
-
 }

@@ -1,7 +1,6 @@
 package dev.klingmcp.server.fal.impl;
 
 import dev.klingmcp.server.config.FalKey;
-
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.Locale;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.klingmcp.fal.client.ApiException;
 import dev.klingmcp.server.config.FalKey;
 import dev.klingmcp.server.fal.FalException;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -49,9 +48,10 @@ final class FalErrors {
         }
         FalException.Kind kind = notConnected(cause) ? FalException.Kind.NOT_CONNECTED : FalException.Kind.IO;
         String what = kind == FalException.Kind.NOT_CONNECTED ? "could not connect to fal" : "connection to fal failed";
-        String detail = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-        return new FalException(kind, key.redact(operation + ": " + what + " (" + detail + ")"), 0, null, null, null, null,
-                null, null);
+        String detail =
+                cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return new FalException(
+                kind, key.redact(operation + ": " + what + " (" + detail + ")"), 0, null, null, null, null, null, null);
     }
 
     FalException http(String operation, int status, HttpHeaders headers, String bodyText) {
@@ -61,13 +61,23 @@ final class FalErrors {
         if (errorType == null) {
             errorType = h.firstValue("x-fal-error-type").orElse(null);
         }
-        if (errorType == null && body != null && body.path("detail").isArray() && body.path("detail").size() > 0) {
+        if (errorType == null
+                && body != null
+                && body.path("detail").isArray()
+                && body.path("detail").size() > 0) {
             errorType = text(body.path("detail").get(0), "type");
         }
         String message = operation + ": fal answered HTTP " + status + summary(body, bodyText);
-        return new FalException(FalException.Kind.HTTP, key.redact(message), status,
-                h.firstValue("x-fal-request-id").orElse(null), h.firstValue("x-fal-request-timeout-type").orElse(null),
-                errorType, body, retryAfter(h.firstValue("retry-after").orElse(null)), null);
+        return new FalException(
+                FalException.Kind.HTTP,
+                key.redact(message),
+                status,
+                h.firstValue("x-fal-request-id").orElse(null),
+                h.firstValue("x-fal-request-timeout-type").orElse(null),
+                errorType,
+                body,
+                retryAfter(h.firstValue("retry-after").orElse(null)),
+                null);
     }
 
     /** {@code Retry-After} as delta-seconds or an HTTP date; null when absent or unreadable. */
@@ -90,8 +100,10 @@ final class FalErrors {
 
     private static boolean notConnected(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ConnectException || c instanceof HttpConnectTimeoutException
-                    || c instanceof UnknownHostException || c instanceof NoRouteToHostException
+            if (c instanceof ConnectException
+                    || c instanceof HttpConnectTimeoutException
+                    || c instanceof UnknownHostException
+                    || c instanceof NoRouteToHostException
                     || c instanceof UnresolvedAddressException) {
                 return true;
             }
@@ -125,7 +137,9 @@ final class FalErrors {
                     for (JsonNode part : d.path("loc")) {
                         loc.append(loc.length() == 0 ? "" : ".").append(part.asText());
                     }
-                    sb.append(loc).append(loc.length() == 0 ? "" : ": ").append(d.path("msg").asText(d.toString()));
+                    sb.append(loc)
+                            .append(loc.length() == 0 ? "" : ": ")
+                            .append(d.path("msg").asText(d.toString()));
                 }
                 return truncate(sb.toString());
             }

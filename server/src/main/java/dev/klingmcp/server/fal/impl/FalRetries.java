@@ -6,7 +6,6 @@ import dev.failsafe.RetryPolicy;
 import dev.failsafe.function.CheckedSupplier;
 import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.fal.FalException;
-
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -92,11 +91,13 @@ final class FalRetries {
         Duration max = config.maxDelay();
         RetryPolicy<T> policy = RetryPolicy.<T>builder()
                 .handleIf(t -> t instanceof FalException f && retryable.test(f))
-                .abortIf((r, t) -> t instanceof FalException f && f.retryAfter() != null && f.retryAfter().compareTo(max) > 0)
+                .abortIf((r, t) -> t instanceof FalException f
+                        && f.retryAfter() != null
+                        && f.retryAfter().compareTo(max) > 0)
                 .withJitter(JITTER)
                 // Failsafe's own backoff can't be combined with a per-failure delay, so the function does both.
-                .withDelayFn(ctx -> delayBefore(ctx.getAttemptCount(), retryAfterOf(ctx.getLastException()),
-                        config.baseDelay(), max))
+                .withDelayFn(ctx -> delayBefore(
+                        ctx.getAttemptCount(), retryAfterOf(ctx.getLastException()), config.baseDelay(), max))
                 .withMaxAttempts(Math.max(1, config.maxAttempts()))
                 .onRetry(event -> retries.incrementAndGet())
                 .build();

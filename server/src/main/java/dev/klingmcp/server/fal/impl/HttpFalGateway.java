@@ -14,7 +14,6 @@ import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.fal.FalGateway;
 import dev.klingmcp.server.fal.FalOutput;
-
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -64,9 +63,10 @@ public final class HttpFalGateway implements FalGateway {
     public HttpFalGateway(ServerConfig config, Tuning tuning) {
         this.queueUrl = config.queueUrl();
         ServerConfig.Timeouts t = config.timeouts();
-        HttpClient.Builder httpBuilder = HttpClient.newBuilder().connectTimeout(t.connect())
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if ("http".equals(config.queueUrl().getScheme()) || "http".equals(config.restUrl().getScheme())) {
+        HttpClient.Builder httpBuilder =
+                HttpClient.newBuilder().connectTimeout(t.connect()).followRedirects(HttpClient.Redirect.NEVER);
+        if ("http".equals(config.queueUrl().getScheme())
+                || "http".equals(config.restUrl().getScheme())) {
             // A local mock speaks plain HTTP/1.1; skip java.net.http's h2c upgrade dance on it.
             httpBuilder.version(HttpClient.Version.HTTP_1_1);
         }
@@ -83,10 +83,18 @@ public final class HttpFalGateway implements FalGateway {
             th.setDaemon(true);
             return th;
         });
-        this.stream = new SseStatusStream(raw, auth, errors, retries, mapper, timer, t.request(), t.streamIdle(),
+        this.stream = new SseStatusStream(
+                raw,
+                auth,
+                errors,
+                retries,
+                mapper,
+                timer,
+                t.request(),
+                t.streamIdle(),
                 config.retry().baseDelay());
-        this.uploader = new StorageUploader(storage, raw, errors, retries, mapper, t.transfer(),
-                tuning.multipartThreshold(), tuning.partSize());
+        this.uploader = new StorageUploader(
+                storage, raw, errors, retries, mapper, t.transfer(), tuning.multipartThreshold(), tuning.partSize());
         this.downloader = new OutputDownloader(raw, errors, retries, t.transfer());
     }
 
@@ -106,8 +114,8 @@ public final class HttpFalGateway implements FalGateway {
             } catch (ApiException e) {
                 throw errors.from("submit to " + endpoint.id(), e);
             } catch (IOException e) {
-                throw FalException.protocol("submit to " + endpoint.id() + ": the input does not fit the generated model: "
-                        + e.getMessage());
+                throw FalException.protocol("submit to " + endpoint.id()
+                        + ": the input does not fit the generated model: " + e.getMessage());
             }
         });
     }
@@ -125,9 +133,11 @@ public final class HttpFalGateway implements FalGateway {
     }
 
     @Override
-    public StreamEnd streamStatus(FalEndpoint endpoint, String requestId, Duration maxWait, Consumer<QueueStatus> listener) {
+    public StreamEnd streamStatus(
+            FalEndpoint endpoint, String requestId, Duration maxWait, Consumer<QueueStatus> listener) {
         checkApp(endpoint);
-        URI uri = URI.create(queueUrl + "/" + endpoint.appId() + "/requests/" + urlSegment(requestId) + "/status/stream?logs=1");
+        URI uri = URI.create(
+                queueUrl + "/" + endpoint.appId() + "/requests/" + urlSegment(requestId) + "/status/stream?logs=1");
         return stream.follow(uri, maxWait, listener);
     }
 
@@ -165,12 +175,15 @@ public final class HttpFalGateway implements FalGateway {
                 }
             });
             return answer != null && answer.getStatus() == CancelStatus.StatusEnum.ALREADY_COMPLETED
-                    ? FalCancel.ALREADY_COMPLETED : FalCancel.CANCELLATION_REQUESTED;
+                    ? FalCancel.ALREADY_COMPLETED
+                    : FalCancel.CANCELLATION_REQUESTED;
         } catch (FalException e) {
             if (e.kind() == FalException.Kind.HTTP && e.status() == 404) {
                 return FalCancel.NOT_FOUND;
             }
-            if (e.kind() == FalException.Kind.HTTP && e.status() == 400 && e.body() != null
+            if (e.kind() == FalException.Kind.HTTP
+                    && e.status() == 400
+                    && e.body() != null
                     && "ALREADY_COMPLETED".equals(e.body().path("status").asText())) {
                 return FalCancel.ALREADY_COMPLETED;
             }

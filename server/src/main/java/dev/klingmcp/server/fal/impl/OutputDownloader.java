@@ -2,7 +2,6 @@ package dev.klingmcp.server.fal.impl;
 
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.fal.FalGateway.DownloadedFile;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,7 +45,8 @@ final class OutputDownloader {
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the output folder " + target.toAbsolutePath().getParent(), e);
+            throw new UncheckedIOException(
+                    "cannot create the output folder " + target.toAbsolutePath().getParent(), e);
         }
         return retries.idempotent(() -> once(uri, target));
     }
@@ -69,7 +69,8 @@ final class OutputDownloader {
         Path tmp = null;
         try {
             tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".download-", ".part");
-            HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(uri).GET().timeout(transferTimeout).build(),
+            HttpResponse<InputStream> r = http.send(
+                    HttpRequest.newBuilder(uri).GET().timeout(transferTimeout).build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             if (r.statusCode() / 100 != 2) {
                 String text;
@@ -80,7 +81,8 @@ final class OutputDownloader {
             }
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             long size;
-            try (InputStream in = r.body(); OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), sha)) {
+            try (InputStream in = r.body();
+                    OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), sha)) {
                 size = in.transferTo(out);
             }
             long expected = r.headers().firstValueAsLong("content-length").orElse(size);

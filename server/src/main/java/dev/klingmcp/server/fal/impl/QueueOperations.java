@@ -9,7 +9,6 @@ import dev.klingmcp.fal.client.model.KlingVideoO3ProReferenceToVideoInput;
 import dev.klingmcp.fal.client.model.KlingVideoO3StandardImageToVideoInput;
 import dev.klingmcp.fal.client.model.QueueStatus;
 import dev.klingmcp.server.fal.FalException;
-
 import java.io.IOException;
 import java.util.Map;
 
@@ -23,28 +22,28 @@ final class QueueOperations {
 
     @FunctionalInterface
     interface Submit {
-        QueueStatus submit(QueueApi api, ObjectMapper mapper, ObjectNode input, String webhook) throws ApiException, IOException;
+        QueueStatus submit(QueueApi api, ObjectMapper mapper, ObjectNode input, String webhook)
+                throws ApiException, IOException;
     }
 
     private static final Map<String, Submit> SUBMITS = Map.of(
-            "fal-ai/kling-video/o3/pro/reference-to-video", (api, m, in, hook) ->
-                    api.submitKlingVideoO3ProReferenceToVideo(m.treeToValue(in, KlingVideoO3ProReferenceToVideoInput.class),
-                            hook, null, null, null),
-            "fal-ai/kling-video/o3/4k/reference-to-video", (api, m, in, hook) ->
-                    api.submitKlingVideoO34kReferenceToVideo(m.treeToValue(in, KlingVideoO34kReferenceToVideoInput.class),
-                            hook, null, null, null),
-            "fal-ai/kling-video/o3/standard/image-to-video", (api, m, in, hook) ->
-                    api.submitKlingVideoO3StandardImageToVideo(
+            "fal-ai/kling-video/o3/pro/reference-to-video",
+                    (api, m, in, hook) -> api.submitKlingVideoO3ProReferenceToVideo(
+                            m.treeToValue(in, KlingVideoO3ProReferenceToVideoInput.class), hook, null, null, null),
+            "fal-ai/kling-video/o3/4k/reference-to-video",
+                    (api, m, in, hook) -> api.submitKlingVideoO34kReferenceToVideo(
+                            m.treeToValue(in, KlingVideoO34kReferenceToVideoInput.class), hook, null, null, null),
+            "fal-ai/kling-video/o3/standard/image-to-video",
+                    (api, m, in, hook) -> api.submitKlingVideoO3StandardImageToVideo(
                             m.treeToValue(in, KlingVideoO3StandardImageToVideoInput.class), hook, null, null, null));
 
-    private QueueOperations() {
-    }
+    private QueueOperations() {}
 
     static Submit submitFor(String endpointId) {
         Submit s = SUBMITS.get(endpointId);
         if (s == null) {
-            throw FalException.protocol("no generated submit operation for " + endpointId
-                    + "; known: " + String.join(", ", SUBMITS.keySet()));
+            throw FalException.protocol("no generated submit operation for " + endpointId + "; known: "
+                    + String.join(", ", SUBMITS.keySet()));
         }
         return s;
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.klingmcp.fal.client.model.QueueStatus;
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.fal.FalGateway.StreamEnd;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,8 +40,16 @@ final class SseStatusStream {
     private final Duration idleTimeout;
     private final Duration reconnectDelay;
 
-    SseStatusStream(HttpClient http, FalAuth auth, FalErrors errors, FalRetries retries, ObjectMapper mapper,
-                    ScheduledExecutorService timer, Duration requestTimeout, Duration idleTimeout, Duration reconnectDelay) {
+    SseStatusStream(
+            HttpClient http,
+            FalAuth auth,
+            FalErrors errors,
+            FalRetries retries,
+            ObjectMapper mapper,
+            ScheduledExecutorService timer,
+            Duration requestTimeout,
+            Duration idleTimeout,
+            Duration reconnectDelay) {
         this.http = http;
         this.auth = auth;
         this.errors = errors;
@@ -76,17 +83,21 @@ final class SseStatusStream {
         return StreamEnd.DEADLINE;
     }
 
-    private enum Outcome { COMPLETED, ENDED_WITH_EVENTS, ENDED_EMPTY }
-
-    private record Connection(InputStream body) {
+    private enum Outcome {
+        COMPLETED,
+        ENDED_WITH_EVENTS,
+        ENDED_EMPTY
     }
+
+    private record Connection(InputStream body) {}
 
     private Connection open(URI uri, long deadline) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             return null;
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).GET()
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                .GET()
                 .header("Accept", "text/event-stream")
                 .timeout(Duration.ofNanos(Math.min(left, requestTimeout.toNanos())));
         auth.accept(b);
@@ -127,7 +138,8 @@ final class SseStatusStream {
                         }
                     }
                 } else if (line.startsWith("data:")) {
-                    data.append(data.length() > 0 ? "\n" : "").append(line.substring(line.startsWith("data: ") ? 6 : 5));
+                    data.append(data.length() > 0 ? "\n" : "")
+                            .append(line.substring(line.startsWith("data: ") ? 6 : 5));
                 }
                 // ":" comments (pings), "event:", "id:", "retry:" carry nothing we need.
             }
@@ -169,7 +181,8 @@ final class SseStatusStream {
 
         Watchdog(InputStream body, long deadline) {
             this.body = body;
-            this.atDeadline = timer.schedule(this::close, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            this.atDeadline =
+                    timer.schedule(this::close, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             this.idle = timer.schedule(this::close, idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
         }
 

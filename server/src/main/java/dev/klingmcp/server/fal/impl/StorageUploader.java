@@ -9,7 +9,6 @@ import dev.klingmcp.fal.client.model.UploadInitiateResponse;
 import dev.klingmcp.fal.client.model.UploadPartResponse;
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.fal.FalGateway.UploadedFile;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,8 +16,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.FileChannel;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -47,8 +46,15 @@ final class StorageUploader {
     private final long multipartThreshold;
     private final long partSize;
 
-    StorageUploader(StorageApi storage, HttpClient http, FalErrors errors, FalRetries retries, ObjectMapper mapper,
-                    Duration transferTimeout, long multipartThreshold, long partSize) {
+    StorageUploader(
+            StorageApi storage,
+            HttpClient http,
+            FalErrors errors,
+            FalRetries retries,
+            ObjectMapper mapper,
+            Duration transferTimeout,
+            long multipartThreshold,
+            long partSize) {
         this.storage = storage;
         this.http = http;
         this.errors = errors;
@@ -61,16 +67,17 @@ final class StorageUploader {
 
     UploadedFile upload(Path file, String contentType, String fileName) {
         long size = size(file);
-        UploadInitiateRequest request = new UploadInitiateRequest().contentType(contentType).fileName(fileName);
+        UploadInitiateRequest request =
+                new UploadInitiateRequest().contentType(contentType).fileName(fileName);
         if (size <= multipartThreshold) {
-            UploadInitiateResponse target = retries.idempotent(() -> call("storage initiate",
-                    () -> storage.initiateUpload(request, STORAGE_TYPE)));
-            retries.idempotent(() -> put("storage upload", URI.create(target.getUploadUrl()), contentType,
-                    publisher(file, 0, size)));
+            UploadInitiateResponse target = retries.idempotent(
+                    () -> call("storage initiate", () -> storage.initiateUpload(request, STORAGE_TYPE)));
+            retries.idempotent(() ->
+                    put("storage upload", URI.create(target.getUploadUrl()), contentType, publisher(file, 0, size)));
             return new UploadedFile(target.getFileUrl(), 1);
         }
-        UploadInitiateResponse target = retries.idempotent(() -> call("storage initiate multipart",
-                () -> storage.initiateMultipartUpload(request, STORAGE_TYPE)));
+        UploadInitiateResponse target = retries.idempotent(
+                () -> call("storage initiate multipart", () -> storage.initiateMultipartUpload(request, STORAGE_TYPE)));
         URI base = URI.create(target.getUploadUrl());
         List<UploadPartResponse> parts = new ArrayList<>();
         int count = (int) ((size + partSize - 1) / partSize);
@@ -78,13 +85,17 @@ final class StorageUploader {
             long offset = (n - 1) * partSize;
             long length = Math.min(partSize, size - offset);
             URI partUri = withPathSuffix(base, "/" + n);
-            String answer = retries.idempotent(() -> put("storage part", partUri, contentType, publisher(file, offset, length)));
+            String answer = retries.idempotent(
+                    () -> put("storage part", partUri, contentType, publisher(file, offset, length)));
             parts.add(readPart(answer, n));
         }
         URI complete = withPathSuffix(base, "/complete");
         String body = json(new UploadCompleteRequest().parts(parts));
-        retries.idempotent(() -> send("storage complete", HttpRequest.newBuilder(complete)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json")));
+        retries.idempotent(() -> send(
+                "storage complete",
+                HttpRequest.newBuilder(complete)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .header("Content-Type", "application/json")));
         return new UploadedFile(target.getFileUrl(), count);
     }
 
@@ -114,7 +125,8 @@ final class StorageUploader {
     // Deliberately no FalAuth here: upload targets are presigned URLs and never get the key.
     private String send(String operation, HttpRequest.Builder b) {
         try {
-            HttpResponse<String> r = http.send(b.timeout(transferTimeout).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    http.send(b.timeout(transferTimeout).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() / 100 != 2) {
                 throw errors.http(operation, r.statusCode(), r.headers(), r.body());
             }
@@ -154,16 +166,18 @@ final class StorageUploader {
 
     /** Streams {@code length} bytes of {@code file} from {@code offset}; re-openable, so a retried PUT resends them. */
     private static HttpRequest.BodyPublisher publisher(Path file, long offset, long length) {
-        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
-            try {
-                FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-                ch.position(offset);
-                InputStream in = Channels.newInputStream(ch);
-                return new BoundedInputStream(in, length);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }), length);
+        return HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(() -> {
+                    try {
+                        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+                        ch.position(offset);
+                        InputStream in = Channels.newInputStream(ch);
+                        return new BoundedInputStream(in, length);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }),
+                length);
     }
 
     /** Reads at most {@code limit} bytes, then reports end of stream. */

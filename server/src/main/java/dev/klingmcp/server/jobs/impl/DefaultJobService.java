@@ -32,9 +32,6 @@ import dev.klingmcp.server.ledger.JobRecord;
 import dev.klingmcp.server.ledger.LedgerException;
 import dev.klingmcp.server.ledger.LedgerTotals;
 import dev.klingmcp.server.ledger.SqliteJobLedger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +45,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The production {@link JobService}: SQLite ledger + fal gateway. Every fal exchange is bracketed by ledger writes, the
@@ -70,7 +69,8 @@ public final class DefaultJobService implements JobService {
     /** Local ids whose submit is in progress in this process: never declared UNKNOWN while we still wait for fal. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
-    public DefaultJobService(ServerConfig config, JobLedger ledger, FalGateway gateway, FalEndpoints registry, Clock clock) {
+    public DefaultJobService(
+            ServerConfig config, JobLedger ledger, FalGateway gateway, FalEndpoints registry, Clock clock) {
         this.ledger = ledger;
         this.gateway = gateway;
         this.registry = registry;
@@ -82,7 +82,9 @@ public final class DefaultJobService implements JobService {
         this.uploads = new UploadPolicy(config.uploadRoots());
         int recovered = ledger.recoverInterruptedSubmits(submitTimeout);
         if (recovered > 0) {
-            LOG.warn("{} job(s) were left SUBMITTING by an earlier run and are now UNKNOWN (not resubmitted)", recovered);
+            LOG.warn(
+                    "{} job(s) were left SUBMITTING by an earlier run and are now UNKNOWN (not resubmitted)",
+                    recovered);
         }
     }
 
@@ -90,7 +92,8 @@ public final class DefaultJobService implements JobService {
     public static DefaultJobService open(ServerConfig config) {
         JobLedger ledger = SqliteJobLedger.open(config.ledgerUrl(), Clock.systemUTC());
         try {
-            return new DefaultJobService(config, ledger, new HttpFalGateway(config), FalEndpoints.load(), Clock.systemUTC());
+            return new DefaultJobService(
+                    config, ledger, new HttpFalGateway(config), FalEndpoints.load(), Clock.systemUTC());
         } catch (RuntimeException e) {
             ledger.close();
             throw e;
@@ -106,7 +109,8 @@ public final class DefaultJobService implements JobService {
     public SubmitResult submit(SubmitCommand cmd) {
         return guarded(() -> {
             FalEndpoint e = cmd.endpoint();
-            var problems = validators.computeIfAbsent(e.id(), id -> InputValidator.forEndpoint(e, true))
+            var problems = validators
+                    .computeIfAbsent(e.id(), id -> InputValidator.forEndpoint(e, true))
                     .validate(cmd.input());
             if (!problems.isEmpty()) {
                 throw Failures.invalidInput(problems);
@@ -119,9 +123,14 @@ public final class DefaultJobService implements JobService {
             ObjectNode options = LedgerJson.MAPPER.createObjectNode();
             options.put("webhook_url", cmd.webhookUrl());
             options.put("client_key", cmd.clientKey());
-            JobRecord row = ledger.insert(JobRecord.submitting(localId, e.id(), LedgerJson.write(cmd.input()))
-                    .options(LedgerJson.write(options)).estimate(LedgerJson.write(estimate), estimate.usd())
-                    .idempotencyKey(cmd.clientKey() == null ? null : LedgerJson.idempotencyKey(e.id(), cmd.input(), cmd.clientKey())),
+            JobRecord row = ledger.insert(
+                    JobRecord.submitting(localId, e.id(), LedgerJson.write(cmd.input()))
+                            .options(LedgerJson.write(options))
+                            .estimate(LedgerJson.write(estimate), estimate.usd())
+                            .idempotencyKey(
+                                    cmd.clientKey() == null
+                                            ? null
+                                            : LedgerJson.idempotencyKey(e.id(), cmd.input(), cmd.clientKey())),
                     "ledger write before submit");
             if (!row.localId().equals(localId)) {
                 return new SubmitResult(views.view(unstuck(row)), estimate, false, true);
@@ -137,22 +146,36 @@ public final class DefaultJobService implements JobService {
             if (s.getRequestId() == null || s.getRequestId().isBlank()) {
                 throw FalException.protocol("fal's submit answer has no request_id");
             }
-            return ledger.update(localId, b -> FalStatusMapping.apply(
-                    b.requestId(s.getRequestId()).urls(s.getStatusUrl(), s.getResponseUrl(), s.getCancelUrl()), s),
-                    "fal accepted the submit").orElseThrow();
+            return ledger.update(
+                            localId,
+                            b -> FalStatusMapping.apply(
+                                    b.requestId(s.getRequestId())
+                                            .urls(s.getStatusUrl(), s.getResponseUrl(), s.getCancelUrl()),
+                                    s),
+                            "fal accepted the submit")
+                    .orElseThrow();
         } catch (FalException failure) {
             boolean refused = Failures.submitCertainlyRefused(failure);
             JobError error = Failures.jobError(failure);
             // A refused submit frees its idempotency key so that the same command can be sent again once fixed.
-            ledger.update(localId, b -> (refused ? b.state(JobState.FAILED).idempotencyKey(null) : b.state(JobState.UNKNOWN))
-                    .error(LedgerJson.write(error)), refused ? "fal refused the submit" : "the submit's outcome is unknown");
+            ledger.update(
+                    localId,
+                    b -> (refused ? b.state(JobState.FAILED).idempotencyKey(null) : b.state(JobState.UNKNOWN))
+                            .error(LedgerJson.write(error)),
+                    refused ? "fal refused the submit" : "the submit's outcome is unknown");
             String message = refused
                     ? "fal did not accept the job (" + failure.getMessage() + "). Recorded as " + localId
-                    + " (FAILED); nothing was queued or billed."
-                    : "the submit may or may not have reached fal (" + failure.getMessage() + "). Recorded as " + localId
-                    + " (UNKNOWN); it is not resubmitted automatically: check fal's dashboard before submitting again.";
-            throw new JobException(refused ? JobException.Kind.FAL_ERROR : JobException.Kind.UNREACHABLE, message, null,
-                    null, failure.status(), failure);
+                            + " (FAILED); nothing was queued or billed."
+                    : "the submit may or may not have reached fal (" + failure.getMessage() + "). Recorded as "
+                            + localId
+                            + " (UNKNOWN); it is not resubmitted automatically: check fal's dashboard before submitting again.";
+            throw new JobException(
+                    refused ? JobException.Kind.FAL_ERROR : JobException.Kind.UNREACHABLE,
+                    message,
+                    null,
+                    null,
+                    failure.status(),
+                    failure);
         } finally {
             inFlight.remove(localId);
         }
@@ -180,9 +203,11 @@ public final class DefaultJobService implements JobService {
             if (failure.kind() == FalException.Kind.HTTP && failure.status() == 404) {
                 return unknownToFal(r);
             }
-            throw Failures.fromFal("reading the status of " + r.publicId() + " (last known: " + r.state() + ")", failure);
+            throw Failures.fromFal(
+                    "reading the status of " + r.publicId() + " (last known: " + r.state() + ")", failure);
         }
-        JobRecord after = ledger.update(r.localId(), b -> FalStatusMapping.apply(b, s), "fal status " + FalStatusMapping.rawStatus(s))
+        JobRecord after = ledger.update(
+                        r.localId(), b -> FalStatusMapping.apply(b, s), "fal status " + FalStatusMapping.rawStatus(s))
                 .orElseThrow();
         return FalStatusMapping.needsResult(s) ? results.settle(after, e) : after;
     }
@@ -190,10 +215,17 @@ public final class DefaultJobService implements JobService {
     /** fal answers 404: after a cancel that means the job was removed; otherwise fal no longer keeps it. */
     private JobRecord unknownToFal(JobRecord r) {
         if (LedgerJson.options(r.optionsJson()).hasNonNull("cancel_requested_at")) {
-            return ledger.update(r.localId(), b -> b.state(JobState.CANCELLED), "removed by fal after the cancel").orElseThrow();
+            return ledger.update(r.localId(), b -> b.state(JobState.CANCELLED), "removed by fal after the cancel")
+                    .orElseThrow();
         }
-        throw new JobException(JobException.Kind.FAL_ERROR, "fal no longer knows request " + r.requestId()
-                + " (it keeps requests for a limited time); last known state: " + r.state(), null, null, 404, null);
+        throw new JobException(
+                JobException.Kind.FAL_ERROR,
+                "fal no longer knows request " + r.requestId()
+                        + " (it keeps requests for a limited time); last known state: " + r.state(),
+                null,
+                null,
+                404,
+                null);
     }
 
     @Override
@@ -211,17 +243,25 @@ public final class DefaultJobService implements JobService {
             try {
                 gateway.streamStatus(e, r.requestId(), max, s -> {
                     last.set(s);
-                    JobRecord after = ledger.update(localId, b -> FalStatusMapping.apply(b, s),
-                            "fal status " + FalStatusMapping.rawStatus(s)).orElseThrow();
-                    List<LogLine> fresh = FalStatusMapping.logs(s).stream().filter(seen::add).toList();
+                    JobRecord after = ledger.update(
+                                    localId,
+                                    b -> FalStatusMapping.apply(b, s),
+                                    "fal status " + FalStatusMapping.rawStatus(s))
+                            .orElseThrow();
+                    List<LogLine> fresh =
+                            FalStatusMapping.logs(s).stream().filter(seen::add).toList();
                     notify(listener, new StatusUpdate(views.view(after), fresh, sequence.incrementAndGet()));
                 });
             } catch (FalException streamFailed) {
-                LOG.warn("status stream of {} failed ({}); reading the status once instead", r.publicId(), streamFailed.getMessage());
+                LOG.warn(
+                        "status stream of {} failed ({}); reading the status once instead",
+                        r.publicId(),
+                        streamFailed.getMessage());
                 return views.view(refresh(require(localId)));
             }
             JobRecord now = require(localId);
-            return views.view(last.get() != null && FalStatusMapping.needsResult(last.get()) ? results.settle(now, e) : now);
+            return views.view(
+                    last.get() != null && FalStatusMapping.needsResult(last.get()) ? results.settle(now, e) : now);
         });
     }
 
@@ -240,7 +280,8 @@ public final class DefaultJobService implements JobService {
             JobRecord r = refresh(require(jobId));
             JobView view = views.view(r);
             return switch (r.state()) {
-                case SUBMITTING, QUEUED, RUNNING -> new ResultView(view, ResultView.Outcome.NOT_FINISHED, null, null, null);
+                case SUBMITTING, QUEUED, RUNNING -> new ResultView(
+                        view, ResultView.Outcome.NOT_FINISHED, null, null, null);
                 case FAILED -> new ResultView(view, ResultView.Outcome.FAILED, null, null, view.error());
                 case CANCELLED -> new ResultView(view, ResultView.Outcome.CANCELLED, null, null, null);
                 case UNKNOWN -> new ResultView(view, ResultView.Outcome.UNKNOWN, null, null, view.error());
@@ -255,8 +296,9 @@ public final class DefaultJobService implements JobService {
             r = results.settle(r, endpoint(r));
             video = JobViews.video(r.resultJson());
             if (video == null) {
-                throw new JobException(JobException.Kind.FAL_ERROR, "fal reported " + r.publicId()
-                        + " completed but its result could not be read; try again");
+                throw new JobException(
+                        JobException.Kind.FAL_ERROR,
+                        "fal reported " + r.publicId() + " completed but its result could not be read; try again");
             }
         }
         ResultView.Download saved = download ? results.download(r, video) : null;
@@ -269,16 +311,21 @@ public final class DefaultJobService implements JobService {
         return guarded(() -> {
             Optional<JobRecord> found = ledger.find(jobId);
             if (found.isEmpty()) {
-                return new CancelView(null, CancelView.Outcome.NOT_FOUND, "No job with id " + jobId + " in the ledger.");
+                return new CancelView(
+                        null, CancelView.Outcome.NOT_FOUND, "No job with id " + jobId + " in the ledger.");
             }
             JobRecord r = unstuck(found.get());
             if (r.state().isTerminal() && r.state() != JobState.UNKNOWN) {
-                return new CancelView(views.view(r), CancelView.Outcome.ALREADY_COMPLETED,
+                return new CancelView(
+                        views.view(r),
+                        CancelView.Outcome.ALREADY_COMPLETED,
                         "The job already finished (" + r.state() + "); nothing to cancel.");
             }
             if (r.requestId() == null) {
-                return new CancelView(views.view(r), CancelView.Outcome.NOT_FOUND, "fal never confirmed this job ("
-                        + r.state() + "), so there is nothing to cancel there.");
+                return new CancelView(
+                        views.view(r),
+                        CancelView.Outcome.NOT_FOUND,
+                        "fal never confirmed this job (" + r.state() + "), so there is nothing to cancel there.");
             }
             FalGateway.FalCancel answer;
             try {
@@ -288,9 +335,13 @@ public final class DefaultJobService implements JobService {
             }
             return switch (answer) {
                 case CANCELLATION_REQUESTED -> cancelRequested(r);
-                case ALREADY_COMPLETED -> new CancelView(views.view(refresh(r)), CancelView.Outcome.ALREADY_COMPLETED,
+                case ALREADY_COMPLETED -> new CancelView(
+                        views.view(refresh(r)),
+                        CancelView.Outcome.ALREADY_COMPLETED,
                         "fal says the job already completed; fetch it with result.");
-                case NOT_FOUND -> new CancelView(views.view(r), CancelView.Outcome.NOT_FOUND,
+                case NOT_FOUND -> new CancelView(
+                        views.view(r),
+                        CancelView.Outcome.NOT_FOUND,
                         "fal does not know request " + r.requestId() + " (it may have expired).");
             };
         });
@@ -299,14 +350,16 @@ public final class DefaultJobService implements JobService {
     private CancelView cancelRequested(JobRecord r) {
         ObjectNode options = LedgerJson.options(r.optionsJson());
         options.put("cancel_requested_at", clock.instant().toString());
-        JobRecord marked = ledger.update(r.localId(), b -> b.options(LedgerJson.write(options)), "cancel requested").orElseThrow();
+        JobRecord marked = ledger.update(r.localId(), b -> b.options(LedgerJson.write(options)), "cancel requested")
+                .orElseThrow();
         JobRecord after;
         try {
             after = refresh(marked);
         } catch (JobException statusUnavailable) {
             after = marked;
         }
-        String message = after.state() == JobState.CANCELLED ? "Cancelled."
+        String message = after.state() == JobState.CANCELLED
+                ? "Cancelled."
                 : "fal sent a cancel signal to the running job; it may still finish. Check status.";
         return new CancelView(views.view(after), CancelView.Outcome.CANCELLATION_REQUESTED, message);
     }
@@ -316,15 +369,24 @@ public final class DefaultJobService implements JobService {
         return guarded(() -> {
             String model = null;
             if (filter.model() != null && !filter.model().isBlank()) {
-                model = registry.find(filter.model()).map(FalEndpoint::id).orElseThrow(() -> new JobException(
-                        JobException.Kind.INVALID_INPUT, "unknown model '" + filter.model() + "'", "/model",
-                        String.join(", ", registry.names()), 0, null));
+                model = registry.find(filter.model())
+                        .map(FalEndpoint::id)
+                        .orElseThrow(() -> new JobException(
+                                JobException.Kind.INVALID_INPUT,
+                                "unknown model '" + filter.model() + "'",
+                                "/model",
+                                String.join(", ", registry.names()),
+                                0,
+                                null));
             }
             JobQuery q = new JobQuery(filter.states(), model, filter.since(), filter.effectiveLimit());
-            List<JobView> jobs = ledger.list(q).stream().map(this::unstuck).map(views::view).toList();
+            List<JobView> jobs =
+                    ledger.list(q).stream().map(this::unstuck).map(views::view).toList();
             LedgerTotals t = ledger.totals(q);
-            return new JobList(jobs, new JobList.CostTotals(t.count(), round(t.estimatedUsd()), round(t.succeededUsd()),
-                    round(t.pendingUsd())));
+            return new JobList(
+                    jobs,
+                    new JobList.CostTotals(
+                            t.count(), round(t.estimatedUsd()), round(t.succeededUsd()), round(t.pendingUsd())));
         });
     }
 
@@ -361,24 +423,36 @@ public final class DefaultJobService implements JobService {
     // ---- helpers ----------------------------------------------------------------------------------------------------
 
     private JobRecord require(String jobId) {
-        return ledger.find(jobId).orElseThrow(() -> new JobException(JobException.Kind.NOT_FOUND, "No job with id '"
-                + jobId + "' in the ledger; list_jobs shows the known ids.", "/job_id",
-                "a job_id returned by generate or list_jobs", 0, null));
+        return ledger.find(jobId)
+                .orElseThrow(() -> new JobException(
+                        JobException.Kind.NOT_FOUND,
+                        "No job with id '" + jobId + "' in the ledger; list_jobs shows the known ids.",
+                        "/job_id",
+                        "a job_id returned by generate or list_jobs",
+                        0,
+                        null));
     }
 
     private FalEndpoint endpoint(JobRecord r) {
-        return registry.find(r.model()).orElseThrow(() -> new JobException(JobException.Kind.INVALID_INPUT,
-                "job " + r.publicId() + " was made with " + r.model() + ", which this server no longer serves"));
+        return registry.find(r.model())
+                .orElseThrow(() -> new JobException(
+                        JobException.Kind.INVALID_INPUT,
+                        "job " + r.publicId() + " was made with " + r.model()
+                                + ", which this server no longer serves"));
     }
 
     /** A SUBMITTING row older than the submit timeout that no thread here is sending: the submit was interrupted. */
     private JobRecord unstuck(JobRecord r) {
-        if (r.state() != JobState.SUBMITTING || inFlight.contains(r.localId())
+        if (r.state() != JobState.SUBMITTING
+                || inFlight.contains(r.localId())
                 || r.createdAt().plus(submitTimeout).isAfter(clock.instant())) {
             return r;
         }
-        return ledger.update(r.localId(), b -> b.state() == JobState.SUBMITTING ? b.state(JobState.UNKNOWN) : b,
-                SqliteJobLedger.INTERRUPTED_NOTE).orElse(r);
+        return ledger.update(
+                        r.localId(),
+                        b -> b.state() == JobState.SUBMITTING ? b.state(JobState.UNKNOWN) : b,
+                        SqliteJobLedger.INTERRUPTED_NOTE)
+                .orElse(r);
     }
 
     private static double round(double usd) {

@@ -14,9 +14,6 @@ import dev.klingmcp.server.jobs.StatusListener;
 import dev.klingmcp.server.jobs.SubmitCommand;
 import dev.klingmcp.server.jobs.SubmitResult;
 import dev.klingmcp.server.jobs.UploadView;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +23,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link JobService} opened on a background thread, so that an MCP client's {@code initialize} and {@code tools/list}
@@ -60,17 +59,19 @@ public final class DeferredJobService implements JobService {
      * @param prices  the price table the real service uses, for {@link #estimate} without waiting
      * @param maxWait the longest an operation waits for the opening before it answers an error
      */
-    public static DeferredJobService openInBackground(Supplier<? extends JobService> opener, PriceTable prices,
-            Duration maxWait) {
+    public static DeferredJobService openInBackground(
+            Supplier<? extends JobService> opener, PriceTable prices, Duration maxWait) {
         CompletableFuture<JobService> opening = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                opening.complete(opener.get());
-            } catch (Throwable e) {
-                LOG.error("The job service could not be opened; the tools that need it will say why", e);
-                opening.completeExceptionally(e);
-            }
-        }, "kling-mcp-open-jobs");
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        opening.complete(opener.get());
+                    } catch (Throwable e) {
+                        LOG.error("The job service could not be opened; the tools that need it will say why", e);
+                        opening.completeExceptionally(e);
+                    }
+                },
+                "kling-mcp-open-jobs");
         thread.setDaemon(true);
         thread.start();
         return new DeferredJobService(opening, prices, maxWait);
@@ -86,8 +87,10 @@ public final class DeferredJobService implements JobService {
         } catch (ExecutionException e) {
             throw notOpened(e.getCause());
         } catch (TimeoutException e) {
-            throw new JobException(JobException.Kind.LOCAL_IO, "the job ledger is still opening after "
-                    + maxWait.toSeconds() + " s (is another process holding it?); nothing was done, try again shortly");
+            throw new JobException(
+                    JobException.Kind.LOCAL_IO,
+                    "the job ledger is still opening after " + maxWait.toSeconds()
+                            + " s (is another process holding it?); nothing was done, try again shortly");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JobException(JobException.Kind.LOCAL_IO, "interrupted while waiting for the job ledger to open");
@@ -99,9 +102,15 @@ public final class DeferredJobService implements JobService {
             return e;
         }
         String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        return new JobException(JobException.Kind.LOCAL_IO, "the job service could not start: " + reason
-                + ". Nothing was recorded or sent to fal. Fix the ledger location (KLING_MCP_LEDGER_URL) and restart the "
-                + "server.", null, null, 0, cause);
+        return new JobException(
+                JobException.Kind.LOCAL_IO,
+                "the job service could not start: " + reason
+                        + ". Nothing was recorded or sent to fal. Fix the ledger location (KLING_MCP_LEDGER_URL) and restart the "
+                        + "server.",
+                null,
+                null,
+                0,
+                cause);
     }
 
     @Override
@@ -171,5 +180,4 @@ public final class DeferredJobService implements JobService {
         }
         opened.close();
     }
-
 }

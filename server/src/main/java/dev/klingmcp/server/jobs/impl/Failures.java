@@ -4,27 +4,31 @@ import dev.klingmcp.openapi.Violation;
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.jobs.JobError;
 import dev.klingmcp.server.jobs.JobException;
-
 import java.util.List;
 
 /** Translations of gateway failures into what the service records and reports. */
 final class Failures {
 
-    private Failures() {
-    }
+    private Failures() {}
 
     static JobException fromFal(String what, FalException e) {
-        JobException.Kind kind = switch (e.kind()) {
-            case NOT_CONNECTED, IO -> JobException.Kind.UNREACHABLE;
-            case HTTP, PROTOCOL -> JobException.Kind.FAL_ERROR;
-        };
-        String retry = e.retryAfter() != null ? " fal asks to retry after " + e.retryAfter().toSeconds() + " s." : "";
+        JobException.Kind kind =
+                switch (e.kind()) {
+                    case NOT_CONNECTED, IO -> JobException.Kind.UNREACHABLE;
+                    case HTTP, PROTOCOL -> JobException.Kind.FAL_ERROR;
+                };
+        String retry = e.retryAfter() != null
+                ? " fal asks to retry after " + e.retryAfter().toSeconds() + " s."
+                : "";
         return new JobException(kind, what + ": " + e.getMessage() + "." + retry, null, null, e.status(), e);
     }
 
     static JobError jobError(FalException e) {
-        return new JobError(e.getMessage(), e.errorType(), e.status(), e.body() == null ? null
-                : e.body().has("detail") ? e.body().get("detail") : e.body());
+        return new JobError(
+                e.getMessage(),
+                e.errorType(),
+                e.status(),
+                e.body() == null ? null : e.body().has("detail") ? e.body().get("detail") : e.body());
     }
 
     /**
@@ -51,7 +55,12 @@ final class Failures {
             }
             sb.append("; ");
         }
-        return new JobException(JobException.Kind.INVALID_INPUT, sb.substring(0, sb.length() - 2), first.path(),
-                first.allowed(), 0, null);
+        return new JobException(
+                JobException.Kind.INVALID_INPUT,
+                sb.substring(0, sb.length() - 2),
+                first.path(),
+                first.allowed(),
+                0,
+                null);
     }
 }

@@ -6,7 +6,6 @@ import dev.klingmcp.server.jobs.JobError;
 import dev.klingmcp.server.jobs.JobState;
 import dev.klingmcp.server.jobs.LogLine;
 import dev.klingmcp.server.ledger.JobRecord;
-
 import java.util.List;
 
 /**
@@ -21,8 +20,7 @@ final class FalStatusMapping {
     static final int MAX_LOGS = 50;
     static final String CANCELLED_ERROR_TYPE = "client_cancelled";
 
-    private FalStatusMapping() {
-    }
+    private FalStatusMapping() {}
 
     static List<LogLine> logs(QueueStatus s) {
         if (s.getLogs() == null) {
@@ -37,7 +35,8 @@ final class FalStatusMapping {
 
     static String rawStatus(QueueStatus s) {
         return s.getStatus() == null || s.getStatus() == QueueStatus.StatusEnum.UNKNOWN_DEFAULT_OPEN_API
-                ? "UNKNOWN" : s.getStatus().getValue();
+                ? "UNKNOWN"
+                : s.getStatus().getValue();
     }
 
     /** True when fal reports COMPLETED and nothing says it failed: the result GET decides. */
@@ -71,7 +70,7 @@ final class FalStatusMapping {
                     b.state(JobState.RUNNING);
                 }
             }
-            default -> { } // a status fal may add later: keep what we know
+            default -> {} // a status fal may add later: keep what we know
         }
         return b;
     }

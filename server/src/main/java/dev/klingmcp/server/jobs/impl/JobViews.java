@@ -9,7 +9,6 @@ import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.StateChange;
 import dev.klingmcp.server.jobs.VideoFile;
 import dev.klingmcp.server.ledger.JobRecord;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,11 +40,28 @@ final class JobViews {
         if (error == null && r.state() == JobState.UNKNOWN) {
             error = new JobError(lastNote(r.history()), "submit_interrupted", 0, null);
         }
-        return new JobView(r.publicId(), r.localId(), r.requestId(), r.model(), r.state(), r.falStatus(),
-                r.state() == JobState.QUEUED ? r.queuePosition() : null, LedgerJson.logs(r.logsJson()),
-                LedgerJson.tree(r.inputJson()), estimate, r.createdAt(), r.updatedAt(), Duration.between(r.createdAt(), end),
-                eta(r, estimate, now), r.history(), video(r.resultJson()), r.localPath(), r.sha256(), error,
-                r.inferenceSeconds(), LedgerJson.options(r.optionsJson()).path("webhook_url").asText(null));
+        return new JobView(
+                r.publicId(),
+                r.localId(),
+                r.requestId(),
+                r.model(),
+                r.state(),
+                r.falStatus(),
+                r.state() == JobState.QUEUED ? r.queuePosition() : null,
+                LedgerJson.logs(r.logsJson()),
+                LedgerJson.tree(r.inputJson()),
+                estimate,
+                r.createdAt(),
+                r.updatedAt(),
+                Duration.between(r.createdAt(), end),
+                eta(r, estimate, now),
+                r.history(),
+                video(r.resultJson()),
+                r.localPath(),
+                r.sha256(),
+                error,
+                r.inferenceSeconds(),
+                LedgerJson.options(r.optionsJson()).path("webhook_url").asText(null));
     }
 
     static VideoFile video(String resultJson) {
@@ -54,7 +70,10 @@ final class JobViews {
             return null;
         }
         JsonNode f = v.path("video");
-        return new VideoFile(f.path("url").asText(), f.path("content_type").asText(null), f.path("file_name").asText(null),
+        return new VideoFile(
+                f.path("url").asText(),
+                f.path("content_type").asText(null),
+                f.path("file_name").asText(null),
                 f.path("file_size").isNumber() ? f.path("file_size").asLong() : null);
     }
 
@@ -97,6 +116,8 @@ final class JobViews {
     }
 
     private static String lastNote(List<StateChange> history) {
-        return history.isEmpty() ? "the submit's outcome is unknown" : history.get(history.size() - 1).note();
+        return history.isEmpty()
+                ? "the submit's outcome is unknown"
+                : history.get(history.size() - 1).note();
     }
 }

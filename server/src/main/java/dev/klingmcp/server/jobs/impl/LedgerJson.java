@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.server.jobs.CostEstimate;
 import dev.klingmcp.server.jobs.JobError;
 import dev.klingmcp.server.jobs.LogLine;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,16 +27,16 @@ import java.util.TreeMap;
 final class LedgerJson {
 
     static final ObjectMapper MAPPER = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    private static final TypeReference<List<LogLine>> LOGS = new TypeReference<>() { };
+    private static final TypeReference<List<LogLine>> LOGS = new TypeReference<>() {};
 
-    private LedgerJson() {
-    }
+    private LedgerJson() {}
 
     static String write(Object value) {
         try {
             return value == null ? null : MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize " + value.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "cannot serialize " + value.getClass().getSimpleName(), e);
         }
     }
 
@@ -122,7 +121,8 @@ final class LedgerJson {
     static String idempotencyKey(String model, JsonNode input, String clientKey) {
         String material = model + "\n" + LedgerJson.write(LedgerJson.canonical(input)) + "\n" + clientKey;
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException("SHA-256 is part of every JDK", ex);
         }

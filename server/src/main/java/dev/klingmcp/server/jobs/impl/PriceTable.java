@@ -7,7 +7,6 @@ import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.openapi.OpenApiDocument;
 import dev.klingmcp.server.config.ConfigException;
 import dev.klingmcp.server.jobs.CostEstimate;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -55,12 +54,15 @@ public final class PriceTable {
             throw new ConfigException("price file " + priceFile + ": expected a JSON object keyed by model");
         }
         for (Map.Entry<String, JsonNode> entry : root.properties()) {
-            FalEndpoint e = registry.find(entry.getKey()).orElseThrow(() -> new ConfigException("price file " + priceFile
-                    + ": unknown model '" + entry.getKey() + "'; allowed: " + String.join(", ", registry.names())));
+            FalEndpoint e = registry.find(entry.getKey())
+                    .orElseThrow(() -> new ConfigException("price file " + priceFile + ": unknown model '"
+                            + entry.getKey() + "'; allowed: " + String.join(", ", registry.names())));
             FalEndpoint.Pricing d = prices.get(e.id());
-            prices.put(e.id(), new FalEndpoint.Pricing(
-                    rate(entry.getValue(), "usdPerSecondAudioOff", d.usdPerSecondAudioOff(), priceFile),
-                    rate(entry.getValue(), "usdPerSecondAudioOn", d.usdPerSecondAudioOn(), priceFile)));
+            prices.put(
+                    e.id(),
+                    new FalEndpoint.Pricing(
+                            rate(entry.getValue(), "usdPerSecondAudioOff", d.usdPerSecondAudioOff(), priceFile),
+                            rate(entry.getValue(), "usdPerSecondAudioOn", d.usdPerSecondAudioOn(), priceFile)));
         }
         return new PriceTable(prices, seconds, priceFile.toString());
     }
@@ -79,7 +81,11 @@ public final class PriceTable {
     /** The {@code duration} default the endpoint's document declares ("5" for every Kling O3 endpoint). */
     private static int documentedDefaultDuration(FalEndpoint e) {
         try {
-            JsonNode d = OpenApiDocument.of(e).component(e.inputComponent()).path("properties").path("duration").path("default");
+            JsonNode d = OpenApiDocument.of(e)
+                    .component(e.inputComponent())
+                    .path("properties")
+                    .path("duration")
+                    .path("default");
             return d.isMissingNode() ? FALLBACK_SECONDS : Integer.parseInt(d.asText());
         } catch (RuntimeException unreadable) {
             return FALLBACK_SECONDS;
@@ -96,8 +102,14 @@ public final class PriceTable {
         boolean audio = input.path("generate_audio").asBoolean(false);
         double rate = p.perSecond(audio);
         double usd = Math.round(seconds * rate * 100.0) / 100.0;
-        String basis = String.format(Locale.ROOT, "%d s × $%s/s (%s, audio %s) = $%.2f", seconds, plain(rate),
-                endpoint.shortName(), audio ? "on" : "off", usd);
+        String basis = String.format(
+                Locale.ROOT,
+                "%d s × $%s/s (%s, audio %s) = $%.2f",
+                seconds,
+                plain(rate),
+                endpoint.shortName(),
+                audio ? "on" : "off",
+                usd);
         return new CostEstimate(usd, seconds, audio, rate, basis, source);
     }
 

@@ -10,7 +10,6 @@ import dev.klingmcp.server.jobs.ResultView;
 import dev.klingmcp.server.jobs.VideoFile;
 import dev.klingmcp.server.ledger.JobLedger;
 import dev.klingmcp.server.ledger.JobRecord;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -44,12 +43,18 @@ final class ResultFetcher {
     JobRecord settle(JobRecord r, FalEndpoint endpoint) {
         try {
             FalOutput out = gateway.result(endpoint, r.requestId());
-            return ledger.update(r.localId(), b -> b.state(JobState.SUCCEEDED).result(LedgerJson.write(out.raw())),
-                    "result fetched").orElseThrow();
+            return ledger.update(
+                            r.localId(),
+                            b -> b.state(JobState.SUCCEEDED).result(LedgerJson.write(out.raw())),
+                            "result fetched")
+                    .orElseThrow();
         } catch (FalException e) {
             if (e.kind() == FalException.Kind.HTTP && e.status() >= 400 && e.status() < 500) {
-                return ledger.update(r.localId(), b -> b.state(JobState.FAILED).error(LedgerJson.write(Failures.jobError(e))),
-                        "fal answered the result with HTTP " + e.status()).orElseThrow();
+                return ledger.update(
+                                r.localId(),
+                                b -> b.state(JobState.FAILED).error(LedgerJson.write(Failures.jobError(e))),
+                                "fal answered the result with HTTP " + e.status())
+                        .orElseThrow();
             }
             return r;
         }
@@ -68,11 +73,13 @@ final class ResultFetcher {
         try {
             saved = gateway.download(video.url(), target);
         } catch (FalException e) {
-            throw Failures.fromFal("downloading the video of " + r.publicId()
-                    + " failed (fal keeps outputs for a limited time)", e);
+            throw Failures.fromFal(
+                    "downloading the video of " + r.publicId() + " failed (fal keeps outputs for a limited time)", e);
         } catch (UncheckedIOException e) {
-            throw new JobException(JobException.Kind.LOCAL_IO, "cannot save the video under " + outputDir + ": "
-                    + e.getCause().getMessage());
+            throw new JobException(
+                    JobException.Kind.LOCAL_IO,
+                    "cannot save the video under " + outputDir + ": "
+                            + e.getCause().getMessage());
         }
         ledger.update(r.localId(), b -> b.download(saved.path().toString(), saved.sha256()), "downloaded");
         return new ResultView.Download(saved.path().toString(), saved.size(), saved.sha256(), false);
@@ -96,7 +103,8 @@ final class ResultFetcher {
     static String sha256(Path p) {
         try (InputStream in = new DigestInputStream(Files.newInputStream(p), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+            return HexFormat.of()
+                    .formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (IOException e) {
             return null;
         } catch (NoSuchAlgorithmException e) {

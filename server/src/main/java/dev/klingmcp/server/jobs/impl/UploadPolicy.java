@@ -1,7 +1,6 @@
 package dev.klingmcp.server.jobs.impl;
 
 import dev.klingmcp.server.jobs.JobException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,12 +19,27 @@ final class UploadPolicy {
     static final long MAX_IMAGE_BYTES = 10L * 1024 * 1024;
     static final long MAX_VIDEO_BYTES = 200L * 1024 * 1024;
     private static final Map<String, String> TYPES = Map.of(
-            "png", "image/png", "jpg", "image/jpeg", "jpeg", "image/jpeg", "webp", "image/webp", "gif", "image/gif",
-            "mp4", "video/mp4", "mov", "video/quicktime", "webm", "video/webm", "m4v", "video/x-m4v");
+            "png",
+            "image/png",
+            "jpg",
+            "image/jpeg",
+            "jpeg",
+            "image/jpeg",
+            "webp",
+            "image/webp",
+            "gif",
+            "image/gif",
+            "mp4",
+            "video/mp4",
+            "mov",
+            "video/quicktime",
+            "webm",
+            "video/webm",
+            "m4v",
+            "video/x-m4v");
 
     /** A file that passed the checks. */
-    record Accepted(Path path, String fileName, String contentType, long size) {
-    }
+    record Accepted(Path path, String fileName, String contentType, long size) {}
 
     private final List<Path> roots;
 
@@ -42,8 +56,11 @@ final class UploadPolicy {
     }
 
     Accepted check(Path requested) {
-        Path candidate = requested.isAbsolute() || roots.isEmpty() ? requested : roots.get(0).resolve(requested);
-        String allowedRoots = "a file under " + String.join(" or ", roots.stream().map(Path::toString).toList());
+        Path candidate = requested.isAbsolute() || roots.isEmpty()
+                ? requested
+                : roots.get(0).resolve(requested);
+        String allowedRoots = "a file under "
+                + String.join(" or ", roots.stream().map(Path::toString).toList());
         Path real;
         try {
             real = candidate.toRealPath();
@@ -51,8 +68,9 @@ final class UploadPolicy {
             throw refuse("no such file: " + candidate, allowedRoots);
         }
         if (roots.stream().noneMatch(real::startsWith)) {
-            throw refuse(real + " is outside the folders uploads may read from", allowedRoots
-                    + " (configure upload.roots / KLING_MCP_UPLOAD_ROOTS to allow more)");
+            throw refuse(
+                    real + " is outside the folders uploads may read from",
+                    allowedRoots + " (configure upload.roots / KLING_MCP_UPLOAD_ROOTS to allow more)");
         }
         if (!Files.isRegularFile(real)) {
             throw refuse(real + " is not a regular file", allowedRoots);
@@ -61,8 +79,10 @@ final class UploadPolicy {
         int dot = name.lastIndexOf('.');
         String type = dot < 0 ? null : TYPES.get(name.substring(dot + 1).toLowerCase(Locale.ROOT));
         if (type == null) {
-            throw refuse(name + " is not an image or video these models take", "extensions " + String.join(", ",
-                    TYPES.keySet().stream().sorted().toList()));
+            throw refuse(
+                    name + " is not an image or video these models take",
+                    "extensions "
+                            + String.join(", ", TYPES.keySet().stream().sorted().toList()));
         }
         long size;
         try {
@@ -73,7 +93,8 @@ final class UploadPolicy {
         boolean image = type.startsWith("image/");
         long max = image ? MAX_IMAGE_BYTES : MAX_VIDEO_BYTES;
         if (size > max) {
-            throw refuse(name + " is " + mib(size) + "; fal accepts " + (image ? "images" : "videos") + " up to " + mib(max),
+            throw refuse(
+                    name + " is " + mib(size) + "; fal accepts " + (image ? "images" : "videos") + " up to " + mib(max),
                     (image ? "images ≤ 10 MiB" : "videos ≤ 200 MiB"));
         }
         if (size == 0) {

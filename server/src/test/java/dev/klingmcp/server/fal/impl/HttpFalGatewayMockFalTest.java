@@ -1,5 +1,9 @@
 package dev.klingmcp.server.fal.impl;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.fal.client.model.QueueStatus;
@@ -14,13 +18,6 @@ import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.fal.FalGateway;
 import dev.klingmcp.server.fal.FalOutput;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,10 +28,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The gateway against the real mock-fal (manual clock): the generated client must speak fal's protocol as the mock does. */
 class HttpFalGatewayMockFalTest {
@@ -46,14 +45,19 @@ class HttpFalGatewayMockFalTest {
 
     @TempDir
     Path dir;
+
     HttpFalGateway gateway;
     final ObjectMapper json = new ObjectMapper();
 
     @BeforeAll
     static void startMock() throws Exception {
         storage = Files.createDirectories(Path.of("target", "mock-fal-gateway-storage"));
-        mock = MockFal.start(new MockFalOptions().setManualClock(true).setSeed(7).setLogRequests(false)
-                .setStorageDir(storage).addApiKey(KEY));
+        mock = MockFal.start(new MockFalOptions()
+                .setManualClock(true)
+                .setSeed(7)
+                .setLogRequests(false)
+                .setStorageDir(storage)
+                .addApiKey(KEY));
     }
 
     @AfterAll
@@ -64,8 +68,13 @@ class HttpFalGatewayMockFalTest {
     @BeforeEach
     void open() {
         mock.control().reset();
-        ServerConfig config = new ServerConfigLoader().env(Map.of()).workingDir(dir).home(dir).load()
-                .withFalBaseUrl(java.net.URI.create(mock.baseUrl())).withFalKey(FalKey.of(KEY))
+        ServerConfig config = new ServerConfigLoader()
+                .env(Map.of())
+                .workingDir(dir)
+                .home(dir)
+                .load()
+                .withFalBaseUrl(java.net.URI.create(mock.baseUrl()))
+                .withFalKey(FalKey.of(KEY))
                 .withRetry(new ServerConfig.Retry(4, Duration.ofMillis(1), Duration.ofMillis(20)));
         gateway = new HttpFalGateway(config);
     }
@@ -93,7 +102,8 @@ class HttpFalGatewayMockFalTest {
         List<QueueStatus> events = new CopyOnWriteArrayList<>();
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            Future<FalGateway.StreamEnd> end = pool.submit(() -> gateway.streamStatus(STANDARD, id, Duration.ofSeconds(30), events::add));
+            Future<FalGateway.StreamEnd> end =
+                    pool.submit(() -> gateway.streamStatus(STANDARD, id, Duration.ofSeconds(30), events::add));
             await().atMost(Duration.ofSeconds(10)).until(() -> !events.isEmpty());
             for (int i = 0; i < 20 && !end.isDone(); i++) {
                 mock.control().advanceClock(Duration.ofSeconds(10));
@@ -115,7 +125,8 @@ class HttpFalGatewayMockFalTest {
         try (var in = Files.newInputStream(file.path())) {
             assertThat(in.read(head)).isEqualTo(12);
         }
-        assertThat(new String(head, 4, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("ftyp");
+        assertThat(new String(head, 4, 4, java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo("ftyp");
         assertThat(file.size()).isEqualTo(Files.size(file.path()));
         if (out.video().getFileSize() != null) {
             assertThat(file.size()).isEqualTo(out.video().getFileSize().longValue());
@@ -132,7 +143,8 @@ class HttpFalGatewayMockFalTest {
         assertThat(gateway.status(STANDARD, done, false).getStatus()).isEqualTo(QueueStatus.StatusEnum.COMPLETED);
         assertThat(gateway.cancel(STANDARD, done)).isEqualTo(FalGateway.FalCancel.ALREADY_COMPLETED);
 
-        assertThat(gateway.cancel(STANDARD, "019fd35a-0000-7000-8000-000000000000")).isEqualTo(FalGateway.FalCancel.NOT_FOUND);
+        assertThat(gateway.cancel(STANDARD, "019fd35a-0000-7000-8000-000000000000"))
+                .isEqualTo(FalGateway.FalCancel.NOT_FOUND);
     }
 
     @Test
@@ -147,9 +159,11 @@ class HttpFalGatewayMockFalTest {
     @Test
     void aServerErrorOrAResetOnSubmitIsNotRetried() {
         mock.control().setFaults(FaultPlan.parse("submit=500"));
-        assertThatThrownBy(() -> gateway.submit(STANDARD, standardInput(), null)).isInstanceOf(FalException.class);
+        assertThatThrownBy(() -> gateway.submit(STANDARD, standardInput(), null))
+                .isInstanceOf(FalException.class);
         mock.control().setFaults(FaultPlan.parse("submit=reset"));
-        assertThatThrownBy(() -> gateway.submit(STANDARD, standardInput(), null)).isInstanceOf(FalException.class)
+        assertThatThrownBy(() -> gateway.submit(STANDARD, standardInput(), null))
+                .isInstanceOf(FalException.class)
                 .satisfies(e -> assertThat(((FalException) e).kind()).isEqualTo(FalException.Kind.IO));
         assertThat(mock.control().submits().get(STANDARD.id()).attempts()).isEqualTo(2);
     }
@@ -163,13 +177,21 @@ class HttpFalGatewayMockFalTest {
 
     @Test
     void aWrongKeyIsReportedWithoutTheKey() {
-        ServerConfig bad = new ServerConfigLoader().env(Map.of()).workingDir(dir).home(dir).load()
-                .withFalBaseUrl(java.net.URI.create(mock.baseUrl())).withFalKey(FalKey.of("wrong-key-id:wrong-secret-value"));
+        ServerConfig bad = new ServerConfigLoader()
+                .env(Map.of())
+                .workingDir(dir)
+                .home(dir)
+                .load()
+                .withFalBaseUrl(java.net.URI.create(mock.baseUrl()))
+                .withFalKey(FalKey.of("wrong-key-id:wrong-secret-value"));
         try (HttpFalGateway g = new HttpFalGateway(bad)) {
-            assertThatThrownBy(() -> g.submit(STANDARD, standardInput(), null)).isInstanceOf(FalException.class)
+            assertThatThrownBy(() -> g.submit(STANDARD, standardInput(), null))
+                    .isInstanceOf(FalException.class)
                     .satisfies(e -> {
                         assertThat(((FalException) e).status()).isIn(401, 403);
-                        assertThat(e.getMessage()).doesNotContain("wrong-secret-value").doesNotContain("wrong-key-id");
+                        assertThat(e.getMessage())
+                                .doesNotContain("wrong-secret-value")
+                                .doesNotContain("wrong-key-id");
                     });
         }
     }

@@ -1,5 +1,8 @@
 package dev.klingmcp.server.fal.impl;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.fal.client.model.QueueStatus;
@@ -10,11 +13,6 @@ import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.fal.FalGateway;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
@@ -29,9 +27,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Gateway behaviour that needs exact control over the answers: retry rules, key handling, SSE framing, multipart. */
 class HttpFalGatewayStubTest {
@@ -44,6 +43,7 @@ class HttpFalGatewayStubTest {
 
     @TempDir
     Path dir;
+
     StubServer fal;
     StubServer elsewhere;
     HttpFalGateway gateway;
@@ -63,10 +63,19 @@ class HttpFalGatewayStubTest {
     }
 
     private ServerConfig config(URI base) {
-        return new ServerConfigLoader().env(Map.of()).workingDir(dir).home(dir).load()
-                .withFalBaseUrl(base).withFalKey(FalKey.of(KEY))
-                .withTimeouts(new ServerConfig.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMinutes(2),
-                        Duration.ofMillis(300), Duration.ofSeconds(10)))
+        return new ServerConfigLoader()
+                .env(Map.of())
+                .workingDir(dir)
+                .home(dir)
+                .load()
+                .withFalBaseUrl(base)
+                .withFalKey(FalKey.of(KEY))
+                .withTimeouts(new ServerConfig.Timeouts(
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(5),
+                        Duration.ofMinutes(2),
+                        Duration.ofMillis(300),
+                        Duration.ofSeconds(10)))
                 .withRetry(new ServerConfig.Retry(4, Duration.ofMillis(1), Duration.ofMillis(50)));
     }
 
@@ -83,7 +92,9 @@ class HttpFalGatewayStubTest {
 
     @Test
     void submitSendsTheKeyToFalAndTheInputAsIs() throws Exception {
-        fal.on("POST /fal-ai/kling-video/o3/pro/reference-to-video", (ex, n) -> StubServer.send(ex, 200, queued("IN_QUEUE")));
+        fal.on(
+                "POST /fal-ai/kling-video/o3/pro/reference-to-video",
+                (ex, n) -> StubServer.send(ex, 200, queued("IN_QUEUE")));
         QueueStatus s = gateway.submit(PRO, input(), "https://hooks.example/cb");
         assertThat(s.getRequestId()).isEqualTo(REQ);
         StubServer.Recorded r = fal.requests.get(0);
@@ -104,23 +115,29 @@ class HttpFalGatewayStubTest {
             }
         });
         assertThat(gateway.submit(PRO, input(), null).getRequestId()).isEqualTo(REQ);
-        assertThat(fal.calls("POST /fal-ai/kling-video/o3/pro/reference-to-video")).isEqualTo(4);
+        assertThat(fal.calls("POST /fal-ai/kling-video/o3/pro/reference-to-video"))
+                .isEqualTo(4);
     }
 
     @Test
     void submitIsNotRetriedWhenFalMayHaveAcceptedIt() {
         String route = "POST /fal-ai/kling-video/o3/pro/reference-to-video";
         fal.on(route, (ex, n) -> StubServer.send(ex, 503, "{\"detail\":\"runner\"}", "x-fal-request-id", REQ));
-        assertThatThrownBy(() -> gateway.submit(PRO, input(), null)).isInstanceOf(FalException.class)
+        assertThatThrownBy(() -> gateway.submit(PRO, input(), null))
+                .isInstanceOf(FalException.class)
                 .satisfies(e -> assertThat(((FalException) e).status()).isEqualTo(503));
         assertThat(fal.calls(route)).isEqualTo(1);
 
-        fal.on(route, (ex, n) -> StubServer.send(ex, 504, "{\"detail\":\"Request timed out\"}",
-                "X-Fal-Request-Timeout-Type", "user"));
+        fal.on(
+                route,
+                (ex, n) -> StubServer.send(
+                        ex, 504, "{\"detail\":\"Request timed out\"}", "X-Fal-Request-Timeout-Type", "user"));
         assertThatThrownBy(() -> gateway.submit(PRO, input(), null)).isInstanceOf(FalException.class);
         assertThat(fal.calls(route)).isEqualTo(2);
 
-        fal.on(route, (ex, n) -> StubServer.send(ex, 500, "{\"detail\":\"internal\",\"error_type\":\"internal_error\"}"));
+        fal.on(
+                route,
+                (ex, n) -> StubServer.send(ex, 500, "{\"detail\":\"internal\",\"error_type\":\"internal_error\"}"));
         assertThatThrownBy(() -> gateway.submit(PRO, input(), null))
                 .satisfies(e -> assertThat(((FalException) e).errorType()).isEqualTo("internal_error"));
         assertThat(fal.calls(route)).isEqualTo(3);
@@ -133,7 +150,8 @@ class HttpFalGatewayStubTest {
             closedPort = s.getLocalPort();
         }
         try (HttpFalGateway g = new HttpFalGateway(config(URI.create("http://127.0.0.1:" + closedPort)))) {
-            assertThatThrownBy(() -> g.submit(PRO, input(), null)).isInstanceOf(FalException.class)
+            assertThatThrownBy(() -> g.submit(PRO, input(), null))
+                    .isInstanceOf(FalException.class)
                     .satisfies(e -> assertThat(((FalException) e).kind()).isEqualTo(FalException.Kind.NOT_CONNECTED));
             assertThat(g.retryCount()).isEqualTo(3);
         }
@@ -151,7 +169,9 @@ class HttpFalGatewayStubTest {
         assertThat(gateway.status(PRO, REQ, true).getStatus()).isEqualTo(QueueStatus.StatusEnum.IN_QUEUE);
         assertThat(fal.requests.get(0).query()).isEqualTo("logs=1");
 
-        fal.on("GET " + STATUS_PATH, (ex, n) -> StubServer.send(ex, 429, "{\"detail\":\"slow down\"}", "Retry-After", "120"));
+        fal.on(
+                "GET " + STATUS_PATH,
+                (ex, n) -> StubServer.send(ex, 429, "{\"detail\":\"slow down\"}", "Retry-After", "120"));
         int before = fal.calls("GET " + STATUS_PATH);
         assertThatThrownBy(() -> gateway.status(PRO, REQ, true))
                 .satisfies(e -> assertThat(((FalException) e).retryAfter()).isEqualTo(Duration.ofSeconds(120)));
@@ -160,14 +180,21 @@ class HttpFalGatewayStubTest {
 
     @Test
     void theKeyNeverAppearsInExceptionMessagesEvenWhenFalEchoesIt() {
-        fal.on("GET /fal-ai/kling-video/requests/" + REQ, (ex, n) -> StubServer.send(ex, 422,
-                "{\"detail\":[{\"loc\":[\"body\",\"prompt\"],\"msg\":\"bad key " + KEY + " and "
-                        + KEY.substring(KEY.indexOf(':') + 1) + "\",\"type\":\"value_error\"}]}"));
-        assertThatThrownBy(() -> gateway.result(PRO, REQ)).isInstanceOf(FalException.class)
+        fal.on(
+                "GET /fal-ai/kling-video/requests/" + REQ,
+                (ex, n) -> StubServer.send(
+                        ex,
+                        422,
+                        "{\"detail\":[{\"loc\":[\"body\",\"prompt\"],\"msg\":\"bad key " + KEY + " and "
+                                + KEY.substring(KEY.indexOf(':') + 1) + "\",\"type\":\"value_error\"}]}"));
+        assertThatThrownBy(() -> gateway.result(PRO, REQ))
+                .isInstanceOf(FalException.class)
                 .satisfies(e -> {
                     FalException f = (FalException) e;
                     assertThat(f.isValidationError()).isTrue();
-                    assertThat(f.getMessage()).contains("body.prompt").doesNotContain("stub-secret-0123456789")
+                    assertThat(f.getMessage())
+                            .contains("body.prompt")
+                            .doesNotContain("stub-secret-0123456789")
                             .doesNotContain("stub-key-id-0001");
                     assertThat(f.errorType()).isEqualTo("value_error");
                 });
@@ -182,21 +209,27 @@ class HttpFalGatewayStubTest {
                 o.write(video);
             }
         });
-        FalGateway.DownloadedFile f = gateway.download(elsewhere.base() + "/files/out.mp4", dir.resolve("out/video.mp4"));
+        FalGateway.DownloadedFile f =
+                gateway.download(elsewhere.base() + "/files/out.mp4", dir.resolve("out/video.mp4"));
         assertThat(elsewhere.requests.get(0).header("Authorization")).isNull();
         assertThat(Files.readAllBytes(f.path())).isEqualTo(video);
-        assertThat(f.sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(video)));
+        assertThat(f.sha256())
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(video)));
         assertThat(f.size()).isEqualTo(video.length);
         try (var files = Files.list(dir.resolve("out"))) {
             assertThat(files).containsExactly(dir.resolve("out/video.mp4")); // no leftover temp file
         }
 
         FalAuth auth = new FalAuth(FalKey.of(KEY), java.util.Set.of(URI.create("https://queue.fal.run")));
-        assertThat(auth.isFalOrigin(URI.create("https://queue.fal.run/fal-ai/x"))).isTrue();
+        assertThat(auth.isFalOrigin(URI.create("https://queue.fal.run/fal-ai/x")))
+                .isTrue();
         assertThat(auth.isFalOrigin(URI.create("https://QUEUE.fal.run:443/x"))).isTrue();
         assertThat(auth.isFalOrigin(URI.create("http://queue.fal.run/x"))).isFalse();
-        assertThat(auth.isFalOrigin(URI.create("https://queue.fal.run.evil.example/x"))).isFalse();
-        assertThat(auth.isFalOrigin(URI.create("https://v3b.fal.media/files/x.mp4"))).isFalse();
+        assertThat(auth.isFalOrigin(URI.create("https://queue.fal.run.evil.example/x")))
+                .isFalse();
+        assertThat(auth.isFalOrigin(URI.create("https://v3b.fal.media/files/x.mp4")))
+                .isFalse();
     }
 
     @Test
@@ -217,17 +250,23 @@ class HttpFalGatewayStubTest {
             ex.sendResponseHeaders(200, 0);
             try (OutputStream o = ex.getResponseBody()) {
                 o.write(("data: " + queued("IN_QUEUE") + "\n\n: ping\n\n"
-                        + "data: {\"status\":\"IN_PROGRESS\",\"request_id\":\"" + REQ + "\",\"logs\":[{\"message\":\"frame 1\"}]}\n\n"
-                        + "data: {\"status\":\"COMPLETED\",\"request_id\":\"" + REQ + "\",\"metrics\":{\"inference_time\":3.5}}\n\n"
-                        + "data: {\"status\":\"IN_PROGRESS\",\"request_id\":\"after-completed-is-ignored\"}\n\n")
+                                + "data: {\"status\":\"IN_PROGRESS\",\"request_id\":\"" + REQ
+                                + "\",\"logs\":[{\"message\":\"frame 1\"}]}\n\n"
+                                + "data: {\"status\":\"COMPLETED\",\"request_id\":\"" + REQ
+                                + "\",\"metrics\":{\"inference_time\":3.5}}\n\n"
+                                + "data: {\"status\":\"IN_PROGRESS\",\"request_id\":\"after-completed-is-ignored\"}\n\n")
                         .getBytes(StandardCharsets.UTF_8));
             }
         });
         List<QueueStatus> events = new ArrayList<>();
         assertThat(gateway.streamStatus(PRO, REQ, Duration.ofSeconds(20), events::add))
                 .isEqualTo(FalGateway.StreamEnd.COMPLETED);
-        assertThat(events).extracting(QueueStatus::getStatus).containsExactly(QueueStatus.StatusEnum.IN_QUEUE,
-                QueueStatus.StatusEnum.IN_PROGRESS, QueueStatus.StatusEnum.COMPLETED);
+        assertThat(events)
+                .extracting(QueueStatus::getStatus)
+                .containsExactly(
+                        QueueStatus.StatusEnum.IN_QUEUE,
+                        QueueStatus.StatusEnum.IN_PROGRESS,
+                        QueueStatus.StatusEnum.COMPLETED);
         assertThat(events.get(1).getLogs().get(0).getMessage()).isEqualTo("frame 1");
         StubServer.Recorded r = fal.requests.get(0);
         assertThat(r.query()).isEqualTo("logs=1");
@@ -264,8 +303,12 @@ class HttpFalGatewayStubTest {
         Path file = dir.resolve("clip.mp4");
         Files.write(file, content);
         String upload = fal.base() + "/_upload/multi/abc?sig=xyz";
-        fal.on("POST /storage/upload/initiate-multipart", (ex, n) -> StubServer.send(ex, 200,
-                "{\"upload_url\":\"" + upload + "\",\"file_url\":\"https://cdn.example/abc/clip.mp4\"}"));
+        fal.on(
+                "POST /storage/upload/initiate-multipart",
+                (ex, n) -> StubServer.send(
+                        ex,
+                        200,
+                        "{\"upload_url\":\"" + upload + "\",\"file_url\":\"https://cdn.example/abc/clip.mp4\"}"));
         fal.on("PUT /_upload/multi/abc/", (ex, n) -> {
             String part = ex.getRequestURI().getPath().substring("/_upload/multi/abc/".length());
             StubServer.send(ex, 200, "{\"partNumber\":" + part + ",\"etag\":\"etag-" + part + "\"}");
@@ -275,10 +318,17 @@ class HttpFalGatewayStubTest {
         FalGateway.UploadedFile up = gateway.upload(file, "video/mp4", "clip.mp4");
 
         assertThat(up).isEqualTo(new FalGateway.UploadedFile("https://cdn.example/abc/clip.mp4", 6));
-        List<StubServer.Recorded> parts = fal.requests.stream().filter(r -> r.method().equals("PUT")).toList();
-        assertThat(parts).extracting(StubServer.Recorded::path).containsExactly("/_upload/multi/abc/1",
-                "/_upload/multi/abc/2", "/_upload/multi/abc/3", "/_upload/multi/abc/4", "/_upload/multi/abc/5",
-                "/_upload/multi/abc/6");
+        List<StubServer.Recorded> parts =
+                fal.requests.stream().filter(r -> r.method().equals("PUT")).toList();
+        assertThat(parts)
+                .extracting(StubServer.Recorded::path)
+                .containsExactly(
+                        "/_upload/multi/abc/1",
+                        "/_upload/multi/abc/2",
+                        "/_upload/multi/abc/3",
+                        "/_upload/multi/abc/4",
+                        "/_upload/multi/abc/5",
+                        "/_upload/multi/abc/6");
         assertThat(parts).allMatch(r -> "sig=xyz".equals(r.query()) && r.header("Authorization") == null);
         java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
         for (StubServer.Recorded p : parts) {
@@ -287,7 +337,12 @@ class HttpFalGatewayStubTest {
         assertThat(joined.toByteArray()).isEqualTo(content);
         StubServer.Recorded complete = fal.requests.get(fal.requests.size() - 1);
         assertThat(complete.path()).isEqualTo("/_upload/multi/abc/complete");
-        assertThat(json.readTree(complete.body()).path("parts").get(5).path("etag").asText()).isEqualTo("etag-6");
+        assertThat(json.readTree(complete.body())
+                        .path("parts")
+                        .get(5)
+                        .path("etag")
+                        .asText())
+                .isEqualTo("etag-6");
         assertThat(fal.requests.get(0).header("Authorization")).isEqualTo("Key " + KEY);
     }
 
@@ -295,8 +350,13 @@ class HttpFalGatewayStubTest {
     void smallFilesGoInOnePut() throws Exception {
         Path file = dir.resolve("face.png");
         Files.write(file, new byte[] {1, 2, 3});
-        fal.on("POST /storage/upload/initiate", (ex, n) -> StubServer.send(ex, 200,
-                "{\"upload_url\":\"" + fal.base() + "/_upload/one?sig=1\",\"file_url\":\"https://cdn.example/face.png\"}"));
+        fal.on(
+                "POST /storage/upload/initiate",
+                (ex, n) -> StubServer.send(
+                        ex,
+                        200,
+                        "{\"upload_url\":\"" + fal.base()
+                                + "/_upload/one?sig=1\",\"file_url\":\"https://cdn.example/face.png\"}"));
         fal.on("PUT /_upload/one", (ex, n) -> StubServer.send(ex, 200, ""));
         assertThat(gateway.upload(file, "image/png", "face.png").parts()).isEqualTo(1);
         StubServer.Recorded init = fal.requests.get(0);

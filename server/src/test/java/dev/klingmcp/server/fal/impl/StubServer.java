@@ -2,7 +2,6 @@ package dev.klingmcp.server.fal.impl;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -24,8 +23,11 @@ final class StubServer implements AutoCloseable {
 
     record Recorded(String method, String path, String query, Map<String, List<String>> headers, byte[] body) {
         String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0))
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -69,7 +71,8 @@ final class StubServer implements AutoCloseable {
     private void dispatch(HttpExchange ex) throws IOException {
         byte[] body = ex.getRequestBody().readAllBytes();
         URI uri = ex.getRequestURI();
-        requests.add(new Recorded(ex.getRequestMethod(), uri.getPath(), uri.getRawQuery(), Map.copyOf(ex.getRequestHeaders()), body));
+        requests.add(new Recorded(
+                ex.getRequestMethod(), uri.getPath(), uri.getRawQuery(), Map.copyOf(ex.getRequestHeaders()), body));
         String key = ex.getRequestMethod() + " " + uri.getPath();
         String best = null;
         for (String route : handlers.keySet()) {

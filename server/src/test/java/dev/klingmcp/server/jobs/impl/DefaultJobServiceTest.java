@@ -1,5 +1,12 @@
 package dev.klingmcp.server.jobs.impl;
 
+import static dev.klingmcp.server.jobs.impl.JobServiceFixture.PRO;
+import static dev.klingmcp.server.jobs.impl.JobServiceFixture.STANDARD;
+import static dev.klingmcp.server.jobs.impl.JobServiceFixture.proInput;
+import static dev.klingmcp.server.jobs.impl.JobServiceFixture.standardInput;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.mock.fault.FaultPlan;
 import dev.klingmcp.server.jobs.CancelView;
@@ -12,13 +19,6 @@ import dev.klingmcp.server.jobs.ResultView;
 import dev.klingmcp.server.jobs.StatusUpdate;
 import dev.klingmcp.server.jobs.SubmitCommand;
 import dev.klingmcp.server.jobs.SubmitResult;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,19 +26,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static dev.klingmcp.server.jobs.impl.JobServiceFixture.PRO;
-import static dev.klingmcp.server.jobs.impl.JobServiceFixture.STANDARD;
-import static dev.klingmcp.server.jobs.impl.JobServiceFixture.proInput;
-import static dev.klingmcp.server.jobs.impl.JobServiceFixture.standardInput;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The job service against the real mock-fal: the life of a job, as the MCP tools drive it. */
 class DefaultJobServiceTest {
 
     @TempDir
     static Path dir;
+
     static JobServiceFixture fx;
     DefaultJobService jobs;
 
@@ -80,7 +80,8 @@ class DefaultJobServiceTest {
         bad.put("duration", "20");
         bad.put("negative_prompt", "blurry");
         int before = jobs.list(JobFilter.all()).totals().count();
-        assertThatThrownBy(() -> jobs.submit(SubmitCommand.of(STANDARD, bad))).isInstanceOf(JobException.class)
+        assertThatThrownBy(() -> jobs.submit(SubmitCommand.of(STANDARD, bad)))
+                .isInstanceOf(JobException.class)
                 .satisfies(e -> {
                     JobException j = (JobException) e;
                     assertThat(j.kind()).isEqualTo(JobException.Kind.INVALID_INPUT);
@@ -111,11 +112,15 @@ class DefaultJobServiceTest {
         assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(done.video().url()).startsWith(fx.mock.baseUrl());
         assertThat(done.eta()).isNull();
-        assertThat(updates).extracting(StatusUpdate::sequence).startsWith(1, 2, 3).isSorted();
+        assertThat(updates)
+                .extracting(StatusUpdate::sequence)
+                .startsWith(1, 2, 3)
+                .isSorted();
         assertThat(updates).extracting(u -> u.job().state()).contains(JobState.RUNNING);
         assertThat(updates.stream().flatMap(u -> u.newLogs().stream()).toList()).doesNotHaveDuplicates();
-        assertThat(done.history()).extracting(c -> c.state()).containsSubsequence(JobState.SUBMITTING, JobState.QUEUED,
-                JobState.RUNNING, JobState.SUCCEEDED);
+        assertThat(done.history())
+                .extracting(c -> c.state())
+                .containsSubsequence(JobState.SUBMITTING, JobState.QUEUED, JobState.RUNNING, JobState.SUCCEEDED);
 
         ResultView first = jobs.result(job.jobId(), true);
         assertThat(first.outcome()).isEqualTo(ResultView.Outcome.READY);
@@ -134,7 +139,8 @@ class DefaultJobServiceTest {
     @Test
     void aJobThatFailsOnFalCarriesFalsError() throws Exception {
         fx.mock.control().setFaults(FaultPlan.parse("job=fail:runner_disconnected"));
-        JobView job = jobs.submit(SubmitCommand.of(STANDARD, standardInput("fails"))).job();
+        JobView job =
+                jobs.submit(SubmitCommand.of(STANDARD, standardInput("fails"))).job();
         fx.mock.control().advanceClock(Duration.ofMinutes(5));
         JobView after = jobs.status(job.jobId());
         assertThat(after.state()).isEqualTo(JobState.FAILED);
@@ -147,7 +153,8 @@ class DefaultJobServiceTest {
 
     @Test
     void resultOfAnUnfinishedJobSaysSo() {
-        JobView job = jobs.submit(SubmitCommand.of(STANDARD, standardInput("still queued"))).job();
+        JobView job = jobs.submit(SubmitCommand.of(STANDARD, standardInput("still queued")))
+                .job();
         ResultView r = jobs.result(job.jobId(), true);
         assertThat(r.outcome()).isEqualTo(ResultView.Outcome.NOT_FINISHED);
         assertThat(r.job().state()).isEqualTo(JobState.QUEUED);
@@ -155,13 +162,15 @@ class DefaultJobServiceTest {
 
     @Test
     void cancelOutcomes() {
-        JobView queued = jobs.submit(SubmitCommand.of(STANDARD, standardInput("cancel me"))).job();
+        JobView queued = jobs.submit(SubmitCommand.of(STANDARD, standardInput("cancel me")))
+                .job();
         CancelView c = jobs.cancel(queued.jobId());
         assertThat(c.outcome()).isEqualTo(CancelView.Outcome.CANCELLATION_REQUESTED);
         assertThat(c.job().state()).isEqualTo(JobState.CANCELLED);
         assertThat(jobs.result(queued.jobId(), false).outcome()).isEqualTo(ResultView.Outcome.CANCELLED);
 
-        JobView done = jobs.submit(SubmitCommand.of(STANDARD, standardInput("finish me"))).job();
+        JobView done = jobs.submit(SubmitCommand.of(STANDARD, standardInput("finish me")))
+                .job();
         fx.mock.control().advanceClock(Duration.ofMinutes(5));
         assertThat(jobs.cancel(done.jobId()).outcome()).isEqualTo(CancelView.Outcome.ALREADY_COMPLETED);
         assertThat(jobs.status(done.jobId()).state()).isEqualTo(JobState.SUCCEEDED);
@@ -174,7 +183,8 @@ class DefaultJobServiceTest {
 
     @Test
     void unknownIdsAreNotFoundWithAHint() {
-        assertThatThrownBy(() -> jobs.status("nope")).isInstanceOf(JobException.class)
+        assertThatThrownBy(() -> jobs.status("nope"))
+                .isInstanceOf(JobException.class)
                 .satisfies(e -> assertThat(((JobException) e).kind()).isEqualTo(JobException.Kind.NOT_FOUND))
                 .hasMessageContaining("list_jobs");
         assertThat(jobs.find("nope")).isEmpty();
@@ -184,7 +194,8 @@ class DefaultJobServiceTest {
     void listFiltersByModelStateAndTimeWithTotals() {
         fx.clock.advance(Duration.ofSeconds(1));
         Instant start = fx.clock.instant();
-        JobView a = jobs.submit(SubmitCommand.of(STANDARD, standardInput("one"))).job();
+        JobView a =
+                jobs.submit(SubmitCommand.of(STANDARD, standardInput("one"))).job();
         fx.clock.advance(Duration.ofSeconds(1));
         JobView b = jobs.submit(SubmitCommand.of(PRO, proInput())).job();
         JobList pro = jobs.list(new JobFilter(Set.of(), "o3/pro/reference-to-video", start, 10));
@@ -225,7 +236,9 @@ class DefaultJobServiceTest {
         assertThat(up.size()).isEqualTo(3000);
         assertThat(up.parts()).isEqualTo(1);
         var http = java.net.http.HttpClient.newHttpClient();
-        var got = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(up.url())).build(),
+        var got = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(up.url()))
+                        .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofByteArray());
         assertThat(got.statusCode()).isEqualTo(200);
         assertThat(got.body()).isEqualTo(Files.readAllBytes(face));
@@ -234,7 +247,8 @@ class DefaultJobServiceTest {
     @Test
     void uploadsAreCheckedBeforeAnyNetworkCall() throws Exception {
         Path outside = Files.writeString(dir.resolve("outside.png"), "x");
-        assertThatThrownBy(() -> jobs.upload(outside)).isInstanceOf(JobException.class)
+        assertThatThrownBy(() -> jobs.upload(outside))
+                .isInstanceOf(JobException.class)
                 .hasMessageContaining("outside the folders")
                 .satisfies(e -> assertThat(((JobException) e).kind()).isEqualTo(JobException.Kind.INVALID_INPUT));
         Path big = dir.resolve("uploads/big.png");

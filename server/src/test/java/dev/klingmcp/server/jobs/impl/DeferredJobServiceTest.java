@@ -3,18 +3,8 @@ package dev.klingmcp.server.jobs.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.reflect.Proxy;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.jobs.JobException;
@@ -23,6 +13,14 @@ import dev.klingmcp.server.jobs.JobService;
 import dev.klingmcp.server.ledger.LedgerException;
 import dev.klingmcp.server.testing.FakeJobService;
 import dev.klingmcp.server.testing.McpSession;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,20 +40,25 @@ class DeferredJobServiceTest {
     void estimatesDoNotWaitAndEverythingElseWaitsForTheOpening() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         FakeJobService real = new FakeJobService(tmp);
-        DeferredJobService jobs = DeferredJobService.openInBackground(() -> {
-            await(release);
-            return real;
-        }, PRICES, Duration.ofSeconds(30));
+        DeferredJobService jobs = DeferredJobService.openInBackground(
+                () -> {
+                    await(release);
+                    return real;
+                },
+                PRICES,
+                Duration.ofSeconds(30));
         try {
             // Still opening: prices come from the table it was given.
-            assertThat(jobs.estimate(JobServiceFixture.STANDARD, JobServiceFixture.standardInput("a cat")).usd())
-                .isEqualTo(PRICES.estimate(JobServiceFixture.STANDARD, JobServiceFixture.standardInput("a cat")).usd());
-            CompletableFuture<Integer> listed = CompletableFuture.supplyAsync(() -> jobs.list(JobFilter.all()).jobs().size());
+            assertThat(jobs.estimate(JobServiceFixture.STANDARD, JobServiceFixture.standardInput("a cat"))
+                            .usd())
+                    .isEqualTo(PRICES.estimate(JobServiceFixture.STANDARD, JobServiceFixture.standardInput("a cat"))
+                            .usd());
+            CompletableFuture<Integer> listed = CompletableFuture.supplyAsync(
+                    () -> jobs.list(JobFilter.all()).jobs().size());
             assertThat(listed).isNotDone();
             release.countDown();
             assertThat(listed.get(10, TimeUnit.SECONDS)).isZero();
-        }
-        finally {
+        } finally {
             release.countDown();
             jobs.close();
         }
@@ -63,13 +66,21 @@ class DeferredJobServiceTest {
 
     @Test
     void aFailedOpeningIsAClearErrorOnEveryCallThatNeedsIt() {
-        DeferredJobService jobs = DeferredJobService.openInBackground(() -> {
-            throw new LedgerException("cannot open the job ledger at jdbc:sqlite:/nowhere/jobs.db: disk I/O error", null);
-        }, PRICES, Duration.ofSeconds(30));
+        DeferredJobService jobs = DeferredJobService.openInBackground(
+                () -> {
+                    throw new LedgerException(
+                            "cannot open the job ledger at jdbc:sqlite:/nowhere/jobs.db: disk I/O error", null);
+                },
+                PRICES,
+                Duration.ofSeconds(30));
         assertThatThrownBy(() -> jobs.status("req-1")).isInstanceOfSatisfying(JobException.class, e -> {
             assertThat(e.kind()).isEqualTo(JobException.Kind.LOCAL_IO);
-            assertThat(e.getMessage()).contains("could not start", "jdbc:sqlite:/nowhere/jobs.db", "disk I/O error",
-                    "KLING_MCP_LEDGER_URL");
+            assertThat(e.getMessage())
+                    .contains(
+                            "could not start",
+                            "jdbc:sqlite:/nowhere/jobs.db",
+                            "disk I/O error",
+                            "KLING_MCP_LEDGER_URL");
         });
         assertThatThrownBy(() -> jobs.completeJobIds("", 5)).isInstanceOf(JobException.class);
         jobs.close(); // nothing was opened: nothing to close, no exception
@@ -78,17 +89,19 @@ class DeferredJobServiceTest {
     @Test
     void anOpeningThatHangsIsABoundedWait() {
         CountDownLatch never = new CountDownLatch(1);
-        DeferredJobService jobs = DeferredJobService.openInBackground(() -> {
-            await(never);
-            throw new IllegalStateException("released at the end of the test");
-        }, PRICES, Duration.ofMillis(200));
+        DeferredJobService jobs = DeferredJobService.openInBackground(
+                () -> {
+                    await(never);
+                    throw new IllegalStateException("released at the end of the test");
+                },
+                PRICES,
+                Duration.ofMillis(200));
         try {
             assertThatThrownBy(() -> jobs.find("req-1")).isInstanceOfSatisfying(JobException.class, e -> {
                 assertThat(e.kind()).isEqualTo(JobException.Kind.LOCAL_IO);
                 assertThat(e.getMessage()).contains("still opening");
             });
-        }
-        finally {
+        } finally {
             never.countDown();
         }
     }
@@ -96,17 +109,20 @@ class DeferredJobServiceTest {
     @Test
     void closeWaitsForTheOpeningAndClosesTheOpenedService() {
         CountDownLatch closed = new CountDownLatch(1);
-        JobService probe = (JobService) Proxy.newProxyInstance(JobService.class.getClassLoader(),
-                new Class<?>[] { JobService.class }, (self, method, args) -> {
+        JobService probe = (JobService) Proxy.newProxyInstance(
+                JobService.class.getClassLoader(), new Class<?>[] {JobService.class}, (self, method, args) -> {
                     if (method.getName().equals("close")) {
                         closed.countDown();
                     }
                     return null;
                 });
-        JobService jobs = DeferredJobService.openInBackground(() -> {
-            sleep(200); // still opening when close() is called
-            return probe;
-        }, PRICES, Duration.ofSeconds(30));
+        JobService jobs = DeferredJobService.openInBackground(
+                () -> {
+                    sleep(200); // still opening when close() is called
+                    return probe;
+                },
+                PRICES,
+                Duration.ofSeconds(30));
         jobs.close();
         assertThat(closed.getCount()).isZero();
     }
@@ -115,10 +131,14 @@ class DeferredJobServiceTest {
     @Test
     void anUnwritableLedgerPathBecomesAToolErrorNotACrash() throws Exception {
         Path notAFolder = Files.writeString(tmp.resolve("a-file"), "x");
-        ServerConfig config = new ServerConfigLoader().env(Map.of()).workingDir(tmp).home(tmp).load()
-            .withLedgerUrl("jdbc:sqlite:" + notAFolder.resolve("state/jobs.db"));
-        JobService jobs = DeferredJobService.openInBackground(() -> DefaultJobService.open(config), PRICES,
-                Duration.ofSeconds(30));
+        ServerConfig config = new ServerConfigLoader()
+                .env(Map.of())
+                .workingDir(tmp)
+                .home(tmp)
+                .load()
+                .withLedgerUrl("jdbc:sqlite:" + notAFolder.resolve("state/jobs.db"));
+        JobService jobs = DeferredJobService.openInBackground(
+                () -> DefaultJobService.open(config), PRICES, Duration.ofSeconds(30));
         try (McpSession mcp = new McpSession(jobs, s -> s)) {
             JsonNode models = mcp.callTool("describe_models", null, null);
             assertThat(models.path("isError").asBoolean()).as(models.toString()).isFalse();
@@ -131,8 +151,7 @@ class DeferredJobServiceTest {
 
             JsonNode status = mcp.callTool("status", JSON.createObjectNode().put("job_id", "req-1"), null);
             assertThat(status.at("/structuredContent/error/code").asText()).isEqualTo("local_io");
-        }
-        finally {
+        } finally {
             jobs.close();
         }
     }
@@ -140,8 +159,7 @@ class DeferredJobServiceTest {
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
@@ -149,10 +167,8 @@ class DeferredJobServiceTest {
     private static void await(CountDownLatch latch) {
         try {
             latch.await(30, TimeUnit.SECONDS);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
-
 }

@@ -14,7 +14,6 @@ import dev.klingmcp.server.jobs.StatusListener;
 import dev.klingmcp.server.jobs.SubmitCommand;
 import dev.klingmcp.server.ledger.JobRecord;
 import dev.klingmcp.server.ledger.SqliteJobLedger;
-
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,19 +31,28 @@ import java.util.Map;
  */
 public final class JobServiceBenchmark {
 
-    private JobServiceBenchmark() {
-    }
+    private JobServiceBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         Path dir = Files.createTempDirectory("kling-bench");
         ledger(dir, n);
         String key = "bench-id:bench-secret";
-        try (MockFal mock = MockFal.start(new MockFalOptions().setSpeed(1000).setSeed(1).setLogRequests(false)
-                .setStorageDir(Files.createDirectories(dir.resolve("mock"))).addApiKey(key))) {
-            ServerConfig config = new ServerConfigLoader().env(Map.of()).workingDir(dir).home(dir).load()
-                    .withFalBaseUrl(URI.create(mock.baseUrl())).withFalKey(FalKey.of(key))
-                    .withLedgerUrl("jdbc:sqlite:" + dir.resolve("service.db")).withOutputDir(dir.resolve("videos"));
+        try (MockFal mock = MockFal.start(new MockFalOptions()
+                .setSpeed(1000)
+                .setSeed(1)
+                .setLogRequests(false)
+                .setStorageDir(Files.createDirectories(dir.resolve("mock")))
+                .addApiKey(key))) {
+            ServerConfig config = new ServerConfigLoader()
+                    .env(Map.of())
+                    .workingDir(dir)
+                    .home(dir)
+                    .load()
+                    .withFalBaseUrl(URI.create(mock.baseUrl()))
+                    .withFalKey(FalKey.of(key))
+                    .withLedgerUrl("jdbc:sqlite:" + dir.resolve("service.db"))
+                    .withOutputDir(dir.resolve("videos"));
             try (DefaultJobService jobs = DefaultJobService.open(config)) {
                 endToEnd(jobs, Math.max(5, n / 10));
             }
@@ -53,13 +61,16 @@ public final class JobServiceBenchmark {
     }
 
     private static void ledger(Path dir, int n) {
-        try (SqliteJobLedger ledger = SqliteJobLedger.open("jdbc:sqlite:" + dir.resolve("bench.db"), Clock.systemUTC())) {
+        try (SqliteJobLedger ledger =
+                SqliteJobLedger.open("jdbc:sqlite:" + dir.resolve("bench.db"), Clock.systemUTC())) {
             List<Double> insert = new ArrayList<>();
             List<Double> update = new ArrayList<>();
             for (int i = 0; i < n + 20; i++) {
                 String id = "bench-" + i;
                 long t0 = System.nanoTime();
-                ledger.insert(JobRecord.submitting(id, "fal-ai/kling-video/o3/pro/reference-to-video", "{\"prompt\":\"p\"}"), "w");
+                ledger.insert(
+                        JobRecord.submitting(id, "fal-ai/kling-video/o3/pro/reference-to-video", "{\"prompt\":\"p\"}"),
+                        "w");
                 long t1 = System.nanoTime();
                 ledger.update(id, b -> b.requestId("req-" + id).state(JobState.QUEUED), "accepted");
                 long t2 = System.nanoTime();
@@ -114,6 +125,7 @@ public final class JobServiceBenchmark {
         Collections.sort(s);
         double median = s.get(s.size() / 2);
         double p90 = s.get((int) Math.min(s.size() - 1, Math.round(s.size() * 0.9)));
-        System.out.println(String.format(Locale.ROOT, "%-80s n=%3d median %8.2f ms  p90 %8.2f ms", what, s.size(), median, p90));
+        System.out.println(
+                String.format(Locale.ROOT, "%-80s n=%3d median %8.2f ms  p90 %8.2f ms", what, s.size(), median, p90));
     }
 }

@@ -15,7 +15,6 @@ import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.StatusListener;
 import dev.klingmcp.server.ledger.MutableClock;
 import dev.klingmcp.server.ledger.SqliteJobLedger;
-
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,11 +43,20 @@ final class JobServiceFixture implements AutoCloseable {
     JobServiceFixture(Path dir) throws Exception {
         this.dir = dir;
         Path storage = Files.createDirectories(Path.of("target", "mock-fal-service-storage"));
-        mock = MockFal.start(new MockFalOptions().setManualClock(true).setSeed(11).setLogRequests(false)
-                .setStorageDir(storage).addApiKey(KEY));
+        mock = MockFal.start(new MockFalOptions()
+                .setManualClock(true)
+                .setSeed(11)
+                .setLogRequests(false)
+                .setStorageDir(storage)
+                .addApiKey(KEY));
         Files.createDirectories(dir.resolve("uploads"));
-        config = new ServerConfigLoader().env(Map.of()).workingDir(dir).home(dir).load()
-                .withFalBaseUrl(URI.create(mock.baseUrl())).withFalKey(FalKey.of(KEY))
+        config = new ServerConfigLoader()
+                .env(Map.of())
+                .workingDir(dir)
+                .home(dir)
+                .load()
+                .withFalBaseUrl(URI.create(mock.baseUrl()))
+                .withFalKey(FalKey.of(KEY))
                 .withLedgerUrl("jdbc:sqlite:" + dir.resolve("state/jobs.db"))
                 .withOutputDir(dir.resolve("videos"))
                 .withUploadRoots(java.util.List.of(dir.resolve("uploads")))
@@ -60,7 +68,8 @@ final class JobServiceFixture implements AutoCloseable {
     }
 
     DefaultJobService open(ServerConfig c) {
-        return new DefaultJobService(c, SqliteJobLedger.open(c.ledgerUrl(), clock), new HttpFalGateway(c), REGISTRY, clock);
+        return new DefaultJobService(
+                c, SqliteJobLedger.open(c.ledgerUrl(), clock), new HttpFalGateway(c), REGISTRY, clock);
     }
 
     static ObjectNode standardInput(String prompt) {

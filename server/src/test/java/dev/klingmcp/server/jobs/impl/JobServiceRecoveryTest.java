@@ -1,5 +1,10 @@
 package dev.klingmcp.server.jobs.impl;
 
+import static dev.klingmcp.server.jobs.impl.JobServiceFixture.STANDARD;
+import static dev.klingmcp.server.jobs.impl.JobServiceFixture.standardInput;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.mock.fault.FaultPlan;
 import dev.klingmcp.server.config.FalKey;
@@ -12,26 +17,21 @@ import dev.klingmcp.server.jobs.ResultView;
 import dev.klingmcp.server.jobs.SubmitCommand;
 import dev.klingmcp.server.ledger.JobRecord;
 import dev.klingmcp.server.ledger.SqliteJobLedger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-
-import static dev.klingmcp.server.jobs.impl.JobServiceFixture.STANDARD;
-import static dev.klingmcp.server.jobs.impl.JobServiceFixture.standardInput;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** Crashes, restarts and submits fal may or may not have taken: nothing is lost, nothing is billed twice. */
 class JobServiceRecoveryTest {
 
     @TempDir
     static Path dir;
+
     static JobServiceFixture fx;
 
     @BeforeAll
@@ -53,8 +53,11 @@ class JobServiceRecoveryTest {
     void aRowLeftSubmittingByACrashBecomesUnknownAndIsNeverResubmitted() {
         try (SqliteJobLedger ledger = SqliteJobLedger.open(fx.config.ledgerUrl(), fx.clock)) {
             // exactly what submit writes before its POST; the process then "dies"
-            ledger.insert(JobRecord.submitting("local-crashed", STANDARD.id(), "{\"prompt\":\"lost?\"}"), "ledger write before submit");
-            ledger.insert(JobRecord.submitting("local-young", STANDARD.id(), "{\"prompt\":\"in flight elsewhere\"}"), "n");
+            ledger.insert(
+                    JobRecord.submitting("local-crashed", STANDARD.id(), "{\"prompt\":\"lost?\"}"),
+                    "ledger write before submit");
+            ledger.insert(
+                    JobRecord.submitting("local-young", STANDARD.id(), "{\"prompt\":\"in flight elsewhere\"}"), "n");
         }
         fx.clock.advance(fx.config.timeouts().submit().plusSeconds(1));
         try (SqliteJobLedger ledger = SqliteJobLedger.open(fx.config.ledgerUrl(), fx.clock)) {
@@ -64,8 +67,10 @@ class JobServiceRecoveryTest {
             JobView crashed = jobs.find("local-crashed").orElseThrow();
             assertThat(crashed.state()).isEqualTo(JobState.UNKNOWN);
             assertThat(crashed.error().message()).contains("not resubmitted automatically");
-            assertThat(jobs.list(new JobFilter(java.util.Set.of(JobState.UNKNOWN), null, null, 50)).jobs())
-                    .extracting(JobView::jobId).contains("local-crashed");
+            assertThat(jobs.list(new JobFilter(java.util.Set.of(JobState.UNKNOWN), null, null, 50))
+                            .jobs())
+                    .extracting(JobView::jobId)
+                    .contains("local-crashed");
             assertThat(jobs.result("local-crashed", true).outcome()).isEqualTo(ResultView.Outcome.UNKNOWN);
             assertThat(jobs.cancel("local-crashed").outcome()).isEqualTo(CancelView.Outcome.NOT_FOUND);
             assertThat(jobs.status("local-crashed").state()).isEqualTo(JobState.UNKNOWN);
@@ -77,11 +82,15 @@ class JobServiceRecoveryTest {
     void jobsSurviveARestartAndTheirVideoCanBeFetchedAfterwards() {
         String id;
         try (DefaultJobService jobs = fx.open()) {
-            id = jobs.submit(SubmitCommand.of(STANDARD, standardInput("survives restarts"))).job().jobId();
+            id = jobs.submit(SubmitCommand.of(STANDARD, standardInput("survives restarts")))
+                    .job()
+                    .jobId();
         }
         fx.mock.control().advanceClock(Duration.ofMinutes(5));
         try (DefaultJobService jobs = fx.open()) {
-            assertThat(jobs.list(JobFilter.all()).jobs()).extracting(JobView::jobId).contains(id);
+            assertThat(jobs.list(JobFilter.all()).jobs())
+                    .extracting(JobView::jobId)
+                    .contains(id);
             ResultView r = jobs.result(id, true);
             assertThat(r.outcome()).isEqualTo(ResultView.Outcome.READY);
             assertThat(Path.of(r.download().path())).exists();
@@ -100,14 +109,16 @@ class JobServiceRecoveryTest {
         fx.mock.control().setFaults(FaultPlan.parse("submit=429x4,retry_after=0"));
         try (DefaultJobService jobs = fx.open()) {
             SubmitCommand cmd = new SubmitCommand(STANDARD, standardInput("refused first"), null, false, "k-refused");
-            assertThatThrownBy(() -> jobs.submit(cmd)).isInstanceOf(JobException.class)
+            assertThatThrownBy(() -> jobs.submit(cmd))
+                    .isInstanceOf(JobException.class)
                     .satisfies(e -> {
                         JobException j = (JobException) e;
                         assertThat(j.kind()).isEqualTo(JobException.Kind.FAL_ERROR);
                         assertThat(j.httpStatus()).isEqualTo(429);
                         assertThat(j.getMessage()).contains("nothing was queued or billed");
                     });
-            assertThat(jobs.list(new JobFilter(java.util.Set.of(JobState.FAILED), null, null, 50)).jobs())
+            assertThat(jobs.list(new JobFilter(java.util.Set.of(JobState.FAILED), null, null, 50))
+                            .jobs())
                     .anyMatch(j -> j.input().path("prompt").asText().equals("refused first") && j.requestId() == null);
             var again = jobs.submit(cmd);
             assertThat(again.reused()).isFalse();
@@ -121,7 +132,8 @@ class JobServiceRecoveryTest {
         fx.mock.control().setFaults(FaultPlan.parse("submit=reset"));
         try (DefaultJobService jobs = fx.open()) {
             SubmitCommand cmd = new SubmitCommand(STANDARD, standardInput("maybe sent"), null, false, "k-maybe");
-            assertThatThrownBy(() -> jobs.submit(cmd)).isInstanceOf(JobException.class)
+            assertThatThrownBy(() -> jobs.submit(cmd))
+                    .isInstanceOf(JobException.class)
                     .satisfies(e -> assertThat(((JobException) e).kind()).isEqualTo(JobException.Kind.UNREACHABLE))
                     .hasMessageContaining("not resubmitted automatically");
             var retry = jobs.submit(cmd);
@@ -137,7 +149,8 @@ class JobServiceRecoveryTest {
             SubmitCommand cmd = new SubmitCommand(STANDARD, standardInput("raced"), null, false, "k-race");
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
             java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-            java.util.List<java.util.concurrent.Future<dev.klingmcp.server.jobs.SubmitResult>> all = new java.util.ArrayList<>();
+            java.util.List<java.util.concurrent.Future<dev.klingmcp.server.jobs.SubmitResult>> all =
+                    new java.util.ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 all.add(pool.submit(() -> {
                     go.await();
@@ -164,7 +177,9 @@ class JobServiceRecoveryTest {
         String key = "leaky-key-id-123:leaky-secret-abcdef";
         try (DefaultJobService jobs = fx.open(fx.config.withFalKey(FalKey.of(key)))) {
             assertThatThrownBy(() -> jobs.submit(SubmitCommand.of(STANDARD, standardInput("wrong key"))))
-                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("leaky-secret-abcdef").doesNotContain("leaky-key-id-123"));
+                    .satisfies(e -> assertThat(e.getMessage())
+                            .doesNotContain("leaky-secret-abcdef")
+                            .doesNotContain("leaky-key-id-123"));
             String everything = jobs.list(JobFilter.all()).toString();
             assertThat(everything).doesNotContain("leaky-secret-abcdef").doesNotContain("leaky-key-id-123");
         }
@@ -174,24 +189,33 @@ class JobServiceRecoveryTest {
     void pricesComeFromTheRegistryOrAPriceFile() throws Exception {
         ObjectNode shots = JobServiceFixture.JSON.createObjectNode();
         shots.putArray("multi_prompt").addObject().put("prompt", "a").put("duration", "3");
-        ((com.fasterxml.jackson.databind.node.ArrayNode) shots.get("multi_prompt")).addObject().put("prompt", "b").put("duration", "4");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) shots.get("multi_prompt"))
+                .addObject()
+                .put("prompt", "b")
+                .put("duration", "4");
         shots.put("generate_audio", true);
         try (DefaultJobService jobs = fx.open()) {
             var e = jobs.estimate(STANDARD, shots);
             assertThat(e.seconds()).isEqualTo(7);
             assertThat(e.usdPerSecond()).isEqualTo(0.112);
             assertThat(e.usd()).isEqualTo(0.78);
-            assertThat(jobs.estimate(STANDARD, JobServiceFixture.JSON.createObjectNode()).seconds()).isEqualTo(5);
+            assertThat(jobs.estimate(STANDARD, JobServiceFixture.JSON.createObjectNode())
+                            .seconds())
+                    .isEqualTo(5);
         }
-        Path prices = Files.writeString(dir.resolve("prices.json"),
-                "{\"o3/standard/image-to-video\": {\"usdPerSecondAudioOn\": 0.2}}");
-        var withFile = new dev.klingmcp.server.config.ServerConfigLoader().env(java.util.Map.of("KLING_MCP_PRICE_FILE",
-                prices.toString())).workingDir(dir).home(dir).load();
+        Path prices = Files.writeString(
+                dir.resolve("prices.json"), "{\"o3/standard/image-to-video\": {\"usdPerSecondAudioOn\": 0.2}}");
+        var withFile = new dev.klingmcp.server.config.ServerConfigLoader()
+                .env(java.util.Map.of("KLING_MCP_PRICE_FILE", prices.toString()))
+                .workingDir(dir)
+                .home(dir)
+                .load();
         PriceTable table = PriceTable.load(JobServiceFixture.REGISTRY, withFile.priceFile());
         assertThat(table.estimate(STANDARD, shots).usd()).isEqualTo(1.4);
         assertThat(table.estimate(STANDARD, shots).priceSource()).isEqualTo(prices.toString());
         assertThat(table.estimate(STANDARD, standardInput("x")).usdPerSecond()).isEqualTo(0.084);
         Path bad = Files.writeString(dir.resolve("bad-prices.json"), "{\"o9/nothing\": {}}");
-        assertThatThrownBy(() -> PriceTable.load(JobServiceFixture.REGISTRY, bad)).hasMessageContaining("unknown model 'o9/nothing'");
+        assertThatThrownBy(() -> PriceTable.load(JobServiceFixture.REGISTRY, bad))
+                .hasMessageContaining("unknown model 'o9/nothing'");
     }
 }
