@@ -45,7 +45,6 @@ public final class RecordingProxy implements AutoCloseable {
             "content-length",
             "host");
 
-    private final Vertx vertx;
     private final HttpClient client;
     private final URI target;
     private final List<RecordedExchange> exchanges = new CopyOnWriteArrayList<>();
@@ -56,7 +55,6 @@ public final class RecordingProxy implements AutoCloseable {
     private String origin;
 
     private RecordingProxy(Vertx vertx, URI target) {
-        this.vertx = vertx;
         this.target = target;
         // SSE streams hold a connection each for their whole life; let several run beside ordinary calls.
         this.client = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(64));
