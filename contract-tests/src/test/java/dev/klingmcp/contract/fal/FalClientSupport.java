@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.klingmcp.testing.video.Mp4Probe;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,7 +33,7 @@ final class FalClientSupport {
      * The mock serves one file per (duration, aspect), shared by every mock of the suite: download and decode each
      * (path, size) once per run.
      */
-    private static final Map<String, DecodedVideo> DECODED = new ConcurrentHashMap<>();
+    private static final Map<String, Mp4Probe> DECODED = new ConcurrentHashMap<>();
 
     private FalClientSupport() {}
 
@@ -53,26 +54,24 @@ final class FalClientSupport {
      * The {@code video} File of a result: served where it says, as many bytes as {@code file_size}, an MP4 that JCodec
      * decodes, as long as the request asked and in its aspect ratio.
      */
-    static DecodedVideo assertVideoMatches(JsonNode video, int seconds, String aspectRatio, Path directory)
+    static Mp4Probe assertVideoMatches(JsonNode video, int seconds, String aspectRatio, Path directory)
             throws Exception {
         assertThat(video.path("content_type").asText()).isEqualTo("video/mp4");
         assertThat(video.path("file_name").asText()).endsWith(".mp4");
         String key = URI.create(video.path("url").asText()).getPath() + "#"
                 + video.path("file_size").asLong();
-        DecodedVideo decoded = DECODED.get(key);
+        Mp4Probe decoded = DECODED.get(key);
         if (decoded == null) {
             decoded = download(video, directory);
             DECODED.put(key, decoded);
         }
         double frame = decoded.durationSeconds() / decoded.declaredFrames();
         assertThat(decoded.durationSeconds()).as("duration of %s", video).isCloseTo(seconds, within(frame + 1e-6));
-        assertThat(decoded.aspect())
-                .as("aspect of %s", video)
-                .isCloseTo(DecodedVideo.aspectOf(aspectRatio), within(0.02));
+        assertThat(decoded.aspect()).as("aspect of %s", video).isCloseTo(Mp4Probe.aspectOf(aspectRatio), within(0.02));
         return decoded;
     }
 
-    private static DecodedVideo download(JsonNode video, Path directory) throws Exception {
+    private static Mp4Probe download(JsonNode video, Path directory) throws Exception {
         HttpResponse<Path> download = HTTP.send(
                 HttpRequest.newBuilder(URI.create(video.path("url").asText()))
                         .timeout(Duration.ofSeconds(30))
@@ -83,7 +82,7 @@ final class FalClientSupport {
         assertThat(Files.size(download.body()))
                 .isEqualTo(video.path("file_size").asLong());
 
-        DecodedVideo decoded = DecodedVideo.read(download.body());
+        Mp4Probe decoded = Mp4Probe.of(download.body());
         assertThat(decoded.codec()).isEqualTo(Codec.H264);
         assertThat(decoded.decodedFrames())
                 .as("every declared frame decodes")

@@ -3,6 +3,7 @@ package dev.klingmcp.contract.fal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.klingmcp.testing.video.Mp4Probe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,7 +38,7 @@ class GeneratedVideoTest {
                 .run();
 
         assertThat(out.path("outcome").asText()).as("%s", out).isEqualTo("completed");
-        DecodedVideo video =
+        Mp4Probe video =
                 FalClientSupport.assertVideoMatches(out.path("data").path("video"), seconds, aspect, bench.work());
         assertThat(video.width() * video.height()).isPositive();
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.mock.queue.JobSnapshot;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.FalEndpoints;
+import dev.klingmcp.testing.video.Mp4Probe;
 import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
 import io.modelcontextprotocol.spec.McpSchema.TextResourceContents;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
@@ -100,8 +101,8 @@ abstract class AbstractJobFlowTests extends McpContractSuite {
         assertThat(saved).isRegularFile().startsWith(setup.outputDir());
         assertThat(result.at("/download/size").asLong()).isEqualTo(Files.size(saved));
         assertThat(result.at("/download/sha256").asText()).isEqualToIgnoringCase(sha256(saved));
-        Mp4File video = Mp4File.decode(saved);
-        assertThat(video.frames()).isPositive();
+        Mp4Probe video = Mp4Probe.of(saved);
+        assertThat(video.decodedFrames()).isPositive();
         assertThat(video.durationSeconds()).as("duration of %s", saved).isCloseTo(seed.requestedSeconds(), within(0.5));
     }
 

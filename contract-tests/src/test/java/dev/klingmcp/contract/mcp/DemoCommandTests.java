@@ -2,6 +2,7 @@ package dev.klingmcp.contract.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.klingmcp.testing.video.Mp4Probe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,8 +60,8 @@ class DemoCommandTests {
         assertThat(saved)
                 .as("an MP4 path the demo printed, existing on disk; output:%n%s", tail(out))
                 .isNotEmpty();
-        Mp4File video = Mp4File.decode(saved.get(0));
-        assertThat(video.frames()).isPositive();
+        Mp4Probe video = Mp4Probe.of(saved.get(0));
+        assertThat(video.decodedFrames()).isPositive();
         assertThat(video.durationSeconds()).isPositive();
     }
 

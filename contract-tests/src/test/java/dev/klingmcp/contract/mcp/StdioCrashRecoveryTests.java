@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.klingmcp.mock.MockFal;
 import dev.klingmcp.mock.queue.JobStatus;
+import dev.klingmcp.testing.video.Mp4Probe;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,8 +74,8 @@ class StdioCrashRecoveryTests {
                     clock.complete(ids.get(i));
                     ToolCall result = second.session().call("result", Map.of("job_id", ids.get(i), "download", true));
                     assertThat(result.at("/outcome").asText()).as("%s", result).isEqualTo("READY");
-                    Mp4File video =
-                            Mp4File.decode(Path.of(result.at("/download/path").asText()));
+                    Mp4Probe video =
+                            Mp4Probe.of(Path.of(result.at("/download/path").asText()));
                     assertThat(video.durationSeconds()).isCloseTo(seeds.get(i).requestedSeconds(), within(0.5));
                 }
                 OutputSchemaCheck schemas =

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.klingmcp.testing.video.Mp4Probe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,8 +39,8 @@ class VideoLibraryTest {
             Mp4Probe probe = Mp4Probe.of(file);
             assertThat(probe.codec()).isEqualTo(Codec.H264);
             assertThat(probe.durationSeconds()).isCloseTo(seconds, within(0.01));
-            assertThat(probe.frameCount()).isEqualTo(seconds * VideoLibrary.DEFAULT_FPS);
-            assertThat(probe.decodedFrames()).isEqualTo(probe.frameCount());
+            assertThat(probe.declaredFrames()).isEqualTo(seconds * VideoLibrary.DEFAULT_FPS);
+            assertThat(probe.decodedFrames()).isEqualTo(probe.declaredFrames());
             assertThat(probe.width()).isEqualTo(width);
             assertThat(probe.height()).isEqualTo(height);
             assertThat(probe.distinctFrames())
