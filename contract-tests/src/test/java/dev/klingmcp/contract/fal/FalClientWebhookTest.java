@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.klingmcp.openapi.SchemaDeriver;
+import dev.klingmcp.testing.webhook.FalWebhookSignature;
+import dev.klingmcp.testing.webhook.WebhookReceiver;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

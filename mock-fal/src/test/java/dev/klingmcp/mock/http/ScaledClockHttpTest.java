@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.klingmcp.mock.MockFalHarness;
+import dev.klingmcp.testing.http.SseClient;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +22,9 @@ class ScaledClockHttpTest {
             SseClient sse = SseClient.open(
                     mock.http(),
                     mock.uri("/fal-ai/kling-video/requests/" + id + "/status/stream?logs=1"),
+                    "Authorization",
                     "Key " + MockFalHarness.KEY);
-            await().atMost(Duration.ofSeconds(20)).until(() -> sse.ended.get());
+            await().atMost(Duration.ofSeconds(20)).until(() -> sse.ended());
             assertThat(sse.events().get(sse.events().size() - 1)).contains("\"status\":\"COMPLETED\"");
             assertThat(mock.get("/fal-ai/kling-video/requests/" + id).status()).isEqualTo(200);
         }

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.klingmcp.mock.MockFalHarness;
+import dev.klingmcp.testing.http.SseClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,7 @@ class SseHttpTest {
         return SseClient.open(
                 mock.http(),
                 mock.uri("/fal-ai/kling-video/requests/" + id + "/status/stream" + query),
+                "Authorization",
                 "Key " + MockFalHarness.KEY);
     }
 
@@ -43,15 +45,15 @@ class SseHttpTest {
     void oneEventPerChangeEndingWithCompletedThenTheStreamCloses() throws Exception {
         String id = mock.submit(STANDARD, STANDARD_INPUT);
         SseClient sse = stream(id, "?logs=1");
-        assertThat(sse.status).isEqualTo(200);
-        assertThat(sse.contentType).isEqualTo("text/event-stream");
-        assertThat(sse.requestId).isEqualTo(id);
+        assertThat(sse.status()).isEqualTo(200);
+        assertThat(sse.header("Content-Type")).isEqualTo("text/event-stream");
+        assertThat(sse.header("x-fal-request-id")).isEqualTo(id);
         await().atMost(WAIT).until(() -> sse.events().size() == 1);
 
         mock.advance(STANDARD_QUEUE);
         await().atMost(WAIT).until(() -> sse.events().size() == 2);
         mock.advance(STANDARD_RUN);
-        await().atMost(WAIT).until(() -> sse.ended.get());
+        await().atMost(WAIT).until(() -> sse.ended());
 
         List<JsonNode> events = parsed(sse);
         assertThat(events)
@@ -89,11 +91,11 @@ class SseHttpTest {
         String id = mock.submit(STANDARD, STANDARD_INPUT);
         SseClient sse = stream(id, "");
         await().atMost(WAIT)
-                .until(() -> sse.lines.stream().filter(": ping"::equals).count() >= 2);
+                .until(() -> sse.lines().stream().filter(": ping"::equals).count() >= 2);
         assertThat(sse.events()).hasSize(1);
-        assertThat(sse.ended.get()).isFalse();
+        assertThat(sse.ended()).isFalse();
         mock.put("/fal-ai/kling-video/requests/" + id + "/cancel", null);
-        await().atMost(WAIT).until(() -> sse.ended.get());
+        await().atMost(WAIT).until(() -> sse.ended());
         JsonNode last = JSON.readTree(sse.events().get(sse.events().size() - 1));
         assertThat(last.get("status").asText()).isEqualTo("COMPLETED");
         assertThat(last.get("error_type").asText()).isEqualTo("client_cancelled");
@@ -104,7 +106,7 @@ class SseHttpTest {
         String id = mock.submit(STANDARD, STANDARD_INPUT);
         mock.advance(STANDARD_QUEUE + STANDARD_RUN);
         SseClient sse = stream(id, "?logs=0");
-        await().atMost(WAIT).until(() -> sse.ended.get());
+        await().atMost(WAIT).until(() -> sse.ended());
         assertThat(sse.events()).hasSize(1);
         JsonNode only = JSON.readTree(sse.events().get(0));
         assertThat(only.get("status").asText()).isEqualTo("COMPLETED");
@@ -114,6 +116,6 @@ class SseHttpTest {
     @Test
     void aStreamForAnUnknownRequestIs404() throws Exception {
         SseClient sse = stream("00000000-0000-7000-8000-000000000001", "");
-        assertThat(sse.status).isEqualTo(404);
+        assertThat(sse.status()).isEqualTo(404);
     }
 }

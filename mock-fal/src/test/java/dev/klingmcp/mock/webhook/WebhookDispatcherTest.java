@@ -6,18 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.klingmcp.mock.media.LocalServer;
 import dev.klingmcp.mock.webhook.WebhookDelivery.Outcome;
+import dev.klingmcp.testing.webhook.FalWebhookSignature;
+import dev.klingmcp.testing.webhook.WebhookReceiver;
+import dev.klingmcp.testing.webhook.WebhookReceiver.Delivery;
 import io.vertx.core.Vertx;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyFactory;
-import java.security.MessageDigest;
+import java.security.GeneralSecurityException;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,24 +25,20 @@ import org.junit.jupiter.api.Test;
 
 class WebhookDispatcherTest {
 
-    /** DER header of an Ed25519 SubjectPublicKeyInfo (RFC 8410): SEQUENCE { AlgorithmIdentifier 1.3.101.112, BIT STRING }. */
-    private static final byte[] ED25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Vertx vertx;
     private LocalServer server;
-    private final WebhookReceiver receiver = new WebhookReceiver();
+    private WebhookReceiver receiver;
     private final WebhookSigner signer = WebhookSigner.generate();
     private WebhookDispatcher dispatcher;
 
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        server = LocalServer.start(vertx, router -> {
-            JwksRoutes.mount(router, signer);
-            receiver.mount(router);
-        });
+        server = LocalServer.start(vertx, router -> JwksRoutes.mount(router, signer));
+        receiver = WebhookReceiver.start();
+        receiver.silentAt("/silent");
         // Real schedule shape, 10 000x faster: 15 s becomes 1.5 ms.
         dispatcher = new WebhookDispatcher(
                 vertx, signer, WebhookOptions.defaults().withSpeed(10_000).withMaxAttempts(4));
@@ -52,6 +48,7 @@ class WebhookDispatcherTest {
     void stop() throws Exception {
         dispatcher.close();
         server.close();
+        receiver.close();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
@@ -59,17 +56,16 @@ class WebhookDispatcherTest {
     void aReceiverVerifiesTheSignatureWithOnlyTheJwksAndTheJdk() throws Exception {
         JsonNode output = JSON.readTree("{\"video\":{\"url\":\"http://x/output.mp4\",\"content_type\":\"video/mp4\"}}");
 
-        WebhookDelivery delivery =
-                await(dispatcher.dispatch(server.baseUrl() + "/hook", WebhookEvent.ok("req-1", output)));
+        WebhookDelivery delivery = await(dispatcher.dispatch(receiver.url("/hook"), WebhookEvent.ok("req-1", output)));
 
         assertThat(delivery.outcome()).isEqualTo(Outcome.DELIVERED);
-        assertThat(receiver.received).hasSize(1);
-        WebhookReceiver.Received post = receiver.received.get(0);
+        assertThat(receiver.deliveries()).hasSize(1);
+        Delivery post = receiver.deliveries().get(0);
         assertThat(verifies(post, publicKeyFromJwks())).isTrue();
-        assertThat(post.headers().get("X-Fal-Webhook-Request-Id")).isEqualTo("req-1");
-        assertThat(post.headers().get("X-Fal-Webhook-User-Id")).isEqualTo("mock-user");
-        assertThat(post.headers().get("Content-Type")).isEqualTo("application/json");
-        long timestamp = Long.parseLong(post.headers().get("X-Fal-Webhook-Timestamp"));
+        assertThat(post.header("X-Fal-Webhook-Request-Id")).isEqualTo("req-1");
+        assertThat(post.header("X-Fal-Webhook-User-Id")).isEqualTo("mock-user");
+        assertThat(post.header("Content-Type")).isEqualTo("application/json");
+        long timestamp = Long.parseLong(post.header("X-Fal-Webhook-Timestamp"));
         assertThat(Math.abs(Instant.now().getEpochSecond() - timestamp))
                 .as("fal's 300 s skew rule")
                 .isLessThan(300);
@@ -85,15 +81,17 @@ class WebhookDispatcherTest {
 
     @Test
     void aTamperedBodyOrAnotherKeyDoesNotVerify() throws Exception {
-        await(dispatcher.dispatch(server.baseUrl() + "/hook", WebhookEvent.ok("req-2", JSON.createObjectNode())));
-        WebhookReceiver.Received post = receiver.received.get(0);
+        await(dispatcher.dispatch(receiver.url("/hook"), WebhookEvent.ok("req-2", JSON.createObjectNode())));
+        Delivery post = receiver.deliveries().get(0);
         byte[] tampered = new String(post.body(), StandardCharsets.UTF_8)
                 .replace("OK", "ERROR")
                 .getBytes(StandardCharsets.UTF_8);
 
-        assertThat(verifies(new WebhookReceiver.Received(post.headers(), tampered), publicKeyFromJwks()))
+        assertThat(verifies(new Delivery(post.path(), post.headers(), tampered), publicKeyFromJwks()))
                 .isFalse();
-        assertThat(verifies(post, rebuild(WebhookSigner.generate().rawPublicKey())))
+        assertThat(verifies(
+                        post,
+                        FalWebhookSignature.ed25519Key(WebhookSigner.generate().rawPublicKey())))
                 .isFalse();
     }
 
@@ -102,7 +100,7 @@ class WebhookDispatcherTest {
         receiver.answer(500, 503);
 
         WebhookDelivery delivery = await(dispatcher.dispatch(
-                server.baseUrl() + "/hook",
+                receiver.url("/hook"),
                 WebhookEvent.error("req-3", "Invalid status code: 422", JSON.readTree("{\"detail\":[]}"))));
 
         assertThat(delivery.outcome()).isEqualTo(Outcome.DELIVERED);
@@ -110,10 +108,10 @@ class WebhookDispatcherTest {
                 .extracting(WebhookDelivery.Attempt::statusCode)
                 .containsExactly(500, 503, 200);
         assertThat(delivery.attempts().get(0).error()).contains("500");
-        assertThat(receiver.received).hasSize(3);
+        assertThat(receiver.deliveries()).hasSize(3);
         PublicKey key = publicKeyFromJwks();
-        assertThat(receiver.received).allMatch(post -> verifies(post, key));
-        JsonNode body = JSON.readTree(receiver.received.get(2).body());
+        assertThat(receiver.deliveries()).allMatch(post -> verifies(post, key));
+        JsonNode body = JSON.readTree(receiver.deliveries().get(2).body());
         assertThat(body.get("status").asText()).isEqualTo("ERROR");
         assertThat(body.get("error").asText()).isEqualTo("Invalid status code: 422");
         assertThat(dispatcher.deliveries()).containsExactly(delivery);
@@ -124,12 +122,12 @@ class WebhookDispatcherTest {
         receiver.answer(500, 500, 500, 500, 500);
 
         WebhookDelivery delivery = await(dispatcher.dispatch(
-                server.baseUrl() + "/hook", WebhookEvent.unserializablePayload("req-4", "Invalid status code: 404")));
+                receiver.url("/hook"), WebhookEvent.unserializablePayload("req-4", "Invalid status code: 404")));
 
         assertThat(delivery.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(delivery.attempts()).hasSize(4);
-        assertThat(receiver.received).hasSize(4);
-        assertThat(new String(receiver.received.get(0).body(), StandardCharsets.UTF_8))
+        assertThat(receiver.deliveries()).hasSize(4);
+        assertThat(new String(receiver.deliveries().get(0).body(), StandardCharsets.UTF_8))
                 .contains("\"payload\":null")
                 .contains("\"payload_error\":\"Response payload is not JSON serializable");
     }
@@ -159,11 +157,11 @@ class WebhookDispatcherTest {
                         .withAttemptTimeout(Duration.ofMillis(300)));
         try {
             WebhookDelivery delivery =
-                    await(impatient.dispatch(server.baseUrl() + "/silent", WebhookEvent.ok("req-6", null)));
+                    await(impatient.dispatch(receiver.url("/silent"), WebhookEvent.ok("req-6", null)));
 
             assertThat(delivery.outcome()).isEqualTo(Outcome.FAILED);
             assertThat(delivery.attempts()).hasSize(2);
-            assertThat(receiver.received).hasSize(2);
+            assertThat(receiver.deliveries()).hasSize(2);
         } finally {
             impatient.close();
         }
@@ -187,29 +185,14 @@ class WebhookDispatcherTest {
         assertThat(key.get("kid").asText()).isNotBlank();
         byte[] raw = Base64.getUrlDecoder().decode(key.get("x").asText());
         assertThat(raw).hasSize(32);
-        return rebuild(raw);
+        return FalWebhookSignature.ed25519Key(raw);
     }
 
-    private static PublicKey rebuild(byte[] raw) throws Exception {
-        byte[] spki = new byte[ED25519_SPKI_PREFIX.length + raw.length];
-        System.arraycopy(ED25519_SPKI_PREFIX, 0, spki, 0, ED25519_SPKI_PREFIX.length);
-        System.arraycopy(raw, 0, spki, ED25519_SPKI_PREFIX.length, raw.length);
-        return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
-    }
-
-    /** fal's documented receiver check, written from the docs rather than from {@link WebhookSigner}. */
-    private static boolean verifies(WebhookReceiver.Received post, PublicKey key) {
+    /** fal's documented receiver check (shared with the contract tests), written from the docs, not from the signer. */
+    private static boolean verifies(Delivery post, PublicKey key) {
         try {
-            String bodyHash = HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(post.body()));
-            String message = post.headers().get("X-Fal-Webhook-Request-Id") + "\n"
-                    + post.headers().get("X-Fal-Webhook-User-Id") + "\n"
-                    + post.headers().get("X-Fal-Webhook-Timestamp") + "\n" + bodyHash;
-            Signature verifier = Signature.getInstance("Ed25519");
-            verifier.initVerify(key);
-            verifier.update(message.getBytes(StandardCharsets.UTF_8));
-            return verifier.verify(HexFormat.of().parseHex(post.headers().get("X-Fal-Webhook-Signature")));
-        } catch (Exception e) {
+            return FalWebhookSignature.verify(List.of(key), post, Instant.now().getEpochSecond());
+        } catch (GeneralSecurityException e) {
             return false;
         }
     }

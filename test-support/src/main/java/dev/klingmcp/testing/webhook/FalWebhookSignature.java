@@ -1,4 +1,4 @@
-package dev.klingmcp.contract.fal;
+package dev.klingmcp.testing.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +19,7 @@ import java.util.List;
  * {@code X-Fal-Webhook-Signature}, keys from the JWKS ({@code OKP}/{@code Ed25519}, raw key in {@code x}), try every
  * key, and reject timestamps more than 300 s away from now.
  */
-final class FalWebhookSignature {
+public final class FalWebhookSignature {
 
     /** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410); the raw 32-byte key follows it. */
     private static final byte[] ED25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
@@ -28,23 +28,28 @@ final class FalWebhookSignature {
 
     private FalWebhookSignature() {}
 
-    static List<PublicKey> keysOf(JsonNode jwks) throws GeneralSecurityException {
+    /** The Ed25519 keys of a JWKS document ({@code {"keys":[...]}}); keys of other types are passed over. */
+    public static List<PublicKey> keysOf(JsonNode jwks) throws GeneralSecurityException {
         List<PublicKey> keys = new ArrayList<>();
         for (JsonNode jwk : jwks.path("keys")) {
             if ("OKP".equals(jwk.path("kty").asText())
                     && "Ed25519".equals(jwk.path("crv").asText())) {
-                byte[] raw = Base64.getUrlDecoder().decode(jwk.path("x").asText());
-                byte[] spki = new byte[ED25519_SPKI_PREFIX.length + raw.length];
-                System.arraycopy(ED25519_SPKI_PREFIX, 0, spki, 0, ED25519_SPKI_PREFIX.length);
-                System.arraycopy(raw, 0, spki, ED25519_SPKI_PREFIX.length, raw.length);
-                keys.add(KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki)));
+                keys.add(ed25519Key(Base64.getUrlDecoder().decode(jwk.path("x").asText())));
             }
         }
         return keys;
     }
 
+    /** A public key from its raw 32 bytes (a JWK's {@code x}). */
+    public static PublicKey ed25519Key(byte[] raw) throws GeneralSecurityException {
+        byte[] spki = new byte[ED25519_SPKI_PREFIX.length + raw.length];
+        System.arraycopy(ED25519_SPKI_PREFIX, 0, spki, 0, ED25519_SPKI_PREFIX.length);
+        System.arraycopy(raw, 0, spki, ED25519_SPKI_PREFIX.length, raw.length);
+        return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
+    }
+
     /** Whether any key verifies this delivery and its timestamp is fresh. */
-    static boolean verify(List<PublicKey> keys, WebhookReceiver.Delivery delivery, long nowEpochSeconds)
+    public static boolean verify(List<PublicKey> keys, WebhookReceiver.Delivery delivery, long nowEpochSeconds)
             throws GeneralSecurityException {
         String requestId = delivery.header("x-fal-webhook-request-id");
         String userId = delivery.header("x-fal-webhook-user-id");
