@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * Benchmark, not a test: cold encode time per (duration, ratio) and the cache-hit time, in a fresh cache directory.
- * {@code java -cp <test classpath> dev.klingmcp.mock.media.VideoEncodeBench}
+ * Run: {@code bench/run video-encode}.
  */
 public final class VideoEncodeBench {
 

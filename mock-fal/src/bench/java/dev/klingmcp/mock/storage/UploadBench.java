@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Benchmark, not a test: uploads a big file through the single-PUT and the multipart flow into an in-process mock and
  * reports MiB/s and the peak heap the whole JVM (client and server) used. Run it with a small heap to show the bytes are
- * streamed, e.g. {@code java -Xmx64m -cp <test classpath> dev.klingmcp.mock.storage.UploadBench 300}.
+ * streamed: {@code JAVA_OPTS=-Xmx32m bench/run upload 300} (MiB).
  */
 public final class UploadBench {
 

@@ -27,7 +27,7 @@ import java.util.Map;
 
 /**
  * Not a test (no assertions on time): prints medians of the server core's costs on this machine, loopback only.
- * Run: {@code java -cp server/target/test-classes:server/target/classes:<deps> dev.klingmcp.server.jobs.impl.JobServiceBenchmark}
+ * Run: {@code bench/run job-service [n]} (n ledger writes, n/10 whole jobs; default 100).
  */
 public final class JobServiceBenchmark {
 
