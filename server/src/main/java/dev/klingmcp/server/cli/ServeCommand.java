@@ -3,8 +3,10 @@ package dev.klingmcp.server.cli;
 import dev.klingmcp.mock.MockFal;
 import dev.klingmcp.mock.MockFalOptions;
 import dev.klingmcp.server.KlingMcp;
+import dev.klingmcp.server.auth.Authenticator;
 import dev.klingmcp.server.config.ConfigException;
 import dev.klingmcp.server.config.FalKey;
+import dev.klingmcp.server.config.HttpSettings;
 import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.jobs.JobService;
@@ -12,7 +14,9 @@ import dev.klingmcp.server.mcp.KlingMcpServer;
 import dev.klingmcp.server.transport.StdioTransportProvider;
 import dev.klingmcp.server.transport.StreamableHttpServer;
 import io.modelcontextprotocol.json.McpJsonDefaults;
+import java.io.IOException;
 import java.net.URI;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -53,11 +57,19 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ServerConfig config;
+        StreamableHttpServer http = null;
         try {
-            config = ServerConfigLoader.fromSystem()
-                    .overrides(options.overrides())
-                    .load();
-        } catch (ConfigException e) {
+            ServerConfigLoader loader = ServerConfigLoader.fromSystem().overrides(options.overrides());
+            config = loader.load();
+            if (options.http) {
+                HttpSettings settings = loader.loadHttp();
+                if (!settings.uploadRootsConfigured()) {
+                    // A remote client's local paths mean nothing here: no implicit upload root over HTTP.
+                    config = config.withUploadRoots(List.of());
+                }
+                http = openHttp(settings);
+            }
+        } catch (ConfigException | IllegalStateException e) {
             System.err.println("kling-mcp: " + e.getMessage());
             return 2;
         }
@@ -79,8 +91,8 @@ public final class ServeCommand implements Callable<Integer> {
         Runnable announce = () -> log.info(
                 "kling-mcp {} serving MCP on {}; {}", KlingMcp.version(), options.http ? "HTTP" : "stdio", settings);
         try (JobService jobs = JobServices.open(config, announce)) {
-            if (options.http) {
-                serveHttp(jobs, config);
+            if (http != null) {
+                serveHttp(http, jobs, config);
             } else {
                 StdioTransportProvider transport =
                         new StdioTransportProvider(McpJsonDefaults.getMapper(), System.in, parent.protocolOut());
@@ -99,7 +111,20 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /** Serves until the process is told to stop (SIGTERM, Ctrl-C); the hook waits for the listener to close. */
-    private void serveHttp(JobService jobs, ServerConfig config) {
+    /** The listener (not started yet); refuses what cannot be served safely, e.g. a public bind without authorization. */
+    private StreamableHttpServer openHttp(HttpSettings settings) {
+        Authenticator authenticator = null;
+        if (settings.auth().enabled()) {
+            try {
+                authenticator = Authenticator.from(settings.auth());
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException("authorization settings are not usable: " + e.getMessage());
+            }
+        }
+        return StreamableHttpServer.create(options.port, settings, authenticator);
+    }
+
+    private void serveHttp(StreamableHttpServer listener, JobService jobs, ServerConfig config) {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
@@ -113,11 +138,10 @@ public final class ServeCommand implements Callable<Integer> {
                             }
                         },
                         "kling-mcp-shutdown"));
-        try (StreamableHttpServer http = StreamableHttpServer.create(options.port)) {
-            KlingMcpServer server =
-                    KlingMcpServer.start(http.transport(), jobs, config.falKey()::redact, KlingMcp.version());
+        try (StreamableHttpServer http = listener) {
+            KlingMcpServer server = KlingMcpServer.start(http, jobs, config.falKey()::redact, KlingMcp.version());
             http.start();
-            log.info("MCP Streamable HTTP on {} (loopback only)", http.url());
+            log.info("MCP Streamable HTTP on {}", http.url());
             System.err.println("kling-mcp: MCP endpoint " + http.url());
             stop.await();
             server.close();

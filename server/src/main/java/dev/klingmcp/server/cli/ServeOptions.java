@@ -26,7 +26,7 @@ public final class ServeOptions {
 
     @Option(
             names = "--http",
-            description = "Serve MCP over Streamable HTTP on 127.0.0.1 (endpoint /mcp) instead of stdio.")
+            description = "Serve MCP over Streamable HTTP (endpoint /mcp) instead of stdio; 127.0.0.1 unless --bind.")
     boolean http;
 
     @Option(
@@ -35,6 +35,20 @@ public final class ServeOptions {
             defaultValue = "8765",
             description = "With --http: the port (0 = any free port; default ${DEFAULT-VALUE}).")
     int port;
+
+    @Option(
+            names = "--bind",
+            paramLabel = "ADDRESS",
+            description = "With --http: the address to listen on (default 127.0.0.1). Any other address needs "
+                    + "authorization (auth.issuer or auth.tokens-file).")
+    String bind;
+
+    @Option(
+            names = "--public-url",
+            paramLabel = "URL",
+            description = "With --http: the URL clients use for the MCP endpoint, e.g. https://mcp.example.com/mcp "
+                    + "(the OAuth resource and token audience).")
+    String publicUrl;
 
     @Option(names = "--config", paramLabel = "FILE", description = "A properties file of settings (keys as in --set).")
     Path configFile;
@@ -47,7 +61,8 @@ public final class ServeOptions {
             paramLabel = "KEY=VALUE",
             description = "Any setting, e.g. --set ledger.url=jdbc:sqlite:/tmp/jobs.db --set upload.roots=/data. Keys: "
                     + "fal.base-url, fal.queue-url, fal.rest-url, output.dir, upload.roots, ledger.url, price.file, "
-                    + "timeout.*-seconds, retry.*, fal.time-scale (ETA speed-up against a mock).")
+                    + "timeout.*-seconds, retry.*, fal.time-scale (ETA speed-up against a mock), http.*, auth.*, "
+                    + "limits.*.")
     Map<String, String> settings = new LinkedHashMap<>();
 
     /** The overrides for {@link ServerConfigLoader}; the key never comes from the command line (it would show in ps). */
@@ -55,6 +70,12 @@ public final class ServeOptions {
         Map<String, String> out = new LinkedHashMap<>(settings);
         if (configFile != null) {
             out.put(ServerConfigLoader.CONFIG_FILE, configFile.toString());
+        }
+        if (bind != null) {
+            out.put(ServerConfigLoader.HTTP_BIND, bind);
+        }
+        if (publicUrl != null) {
+            out.put(ServerConfigLoader.HTTP_PUBLIC_URL, publicUrl);
         }
         if (outputDir != null) {
             out.put(ServerConfigLoader.OUTPUT_DIR, outputDir.toString());

@@ -46,6 +46,17 @@ public final class ServerConfigLoader {
     public static final String RETRY_BASE_DELAY = "retry.base-delay-ms";
     public static final String RETRY_MAX_DELAY = "retry.max-delay-ms";
     public static final String FAL_TIME_SCALE = "fal.time-scale";
+    public static final String HTTP_BIND = "http.bind";
+    public static final String HTTP_PUBLIC_URL = "http.public-url";
+    public static final String HTTP_MAX_BODY = "http.max-body-bytes";
+    public static final String HTTP_MAX_SESSIONS = "http.max-sessions";
+    public static final String HTTP_SESSION_IDLE = "http.session-idle-seconds";
+    public static final String AUTH_ISSUER = "auth.issuer";
+    public static final String AUTH_JWKS_URL = "auth.jwks-url";
+    public static final String AUTH_AUDIENCE = "auth.audience";
+    public static final String AUTH_TOKENS_FILE = "auth.tokens-file";
+    public static final String LIMIT_CONCURRENT_JOBS = "limits.concurrent-jobs";
+    public static final String LIMIT_DAILY_USD = "limits.daily-usd";
 
     /** Every key this loader understands; anything else in a file or override is refused (typos must not pass silently). */
     public static final List<String> KEYS = List.of(
@@ -66,7 +77,18 @@ public final class ServerConfigLoader {
             RETRY_MAX_ATTEMPTS,
             RETRY_BASE_DELAY,
             RETRY_MAX_DELAY,
-            FAL_TIME_SCALE);
+            FAL_TIME_SCALE,
+            HTTP_BIND,
+            HTTP_PUBLIC_URL,
+            HTTP_MAX_BODY,
+            HTTP_MAX_SESSIONS,
+            HTTP_SESSION_IDLE,
+            AUTH_ISSUER,
+            AUTH_JWKS_URL,
+            AUTH_AUDIENCE,
+            AUTH_TOKENS_FILE,
+            LIMIT_CONCURRENT_JOBS,
+            LIMIT_DAILY_USD);
 
     private Map<String, String> env = Map.of();
     private Map<String, String> overrides = Map.of();
@@ -168,6 +190,46 @@ public final class ServerConfigLoader {
                 timeouts,
                 retry,
                 decimal(s, FAL_TIME_SCALE, 1.0, 0.001, 1_000_000));
+    }
+
+    /** The settings of {@code serve --http}; refuses combinations that cannot work (e.g. an issuer without audience). */
+    public HttpSettings loadHttp() {
+        checkKeys(overrides, "command-line option");
+        Source s = new Source(overrides, env, readFile());
+        HttpSettings d = HttpSettings.loopback();
+        String bind = s.get(HTTP_BIND);
+        String publicUrl = s.get(HTTP_PUBLIC_URL);
+        URI resource = publicUrl == null ? null : url(HTTP_PUBLIC_URL, publicUrl, null);
+        String issuer = s.get(AUTH_ISSUER);
+        String audience = s.get(AUTH_AUDIENCE);
+        if (issuer != null && audience == null && resource == null) {
+            throw new ConfigException(AUTH_ISSUER + " needs " + HTTP_PUBLIC_URL + " (" + envName(HTTP_PUBLIC_URL)
+                    + ") or " + AUTH_AUDIENCE + ": tokens must name this server as their audience; allowed: the URL"
+                    + " clients use for the MCP endpoint, such as https://mcp.example.com/mcp");
+        }
+        String jwks = s.get(AUTH_JWKS_URL);
+        String tokens = s.get(AUTH_TOKENS_FILE);
+        Path tokensFile = tokens == null ? null : path(tokens, null);
+        if (tokensFile != null && !Files.isRegularFile(tokensFile)) {
+            throw new ConfigException(AUTH_TOKENS_FILE + " = '" + tokens + "': no such file");
+        }
+        HttpSettings.Auth auth = new HttpSettings.Auth(
+                // The issuer is compared character for character with the token's iss: a trailing slash matters.
+                issuer == null ? null : URI.create(url(AUTH_ISSUER, issuer, null) + (issuer.endsWith("/") ? "/" : "")),
+                jwks == null ? null : url(AUTH_JWKS_URL, jwks, null),
+                audience != null ? audience : resource == null ? null : resource.toString(),
+                tokensFile);
+        return new HttpSettings(
+                bind == null ? d.bind() : bind.strip(),
+                resource,
+                number(s, HTTP_MAX_BODY, d.maxBodyBytes(), 1024, 1L << 30),
+                (int) number(s, HTTP_MAX_SESSIONS, d.maxSessions(), 1, 100_000),
+                seconds(s, HTTP_SESSION_IDLE, d.sessionIdle()),
+                auth,
+                s.get(UPLOAD_ROOTS) != null,
+                new HttpSettings.Limits(
+                        (int) number(s, LIMIT_CONCURRENT_JOBS, 0, 0, 100_000),
+                        decimal(s, LIMIT_DAILY_USD, 0, 0, 1_000_000)));
     }
 
     private Path stateHome() {

@@ -83,15 +83,25 @@ public final class JobWatcher implements JobEvents, AutoCloseable {
                 || !(request.params() instanceof java.util.Map<?, ?> params)) {
             return;
         }
-        Object uri = params.get("uri");
+        onSubscription(request.method(), params.get("uri"), jobId -> true);
+    }
+
+    /**
+     * Acts on a {@code resources/subscribe} or {@code resources/unsubscribe} of a job resource; other methods and URIs are
+     * ignored. A job {@code visible} refuses is not followed (it belongs to someone else, or does not exist).
+     */
+    public void onSubscription(String method, Object uri, java.util.function.Predicate<String> visible) {
         if (!(uri instanceof String text) || !text.startsWith(JobJson.RESOURCE_PREFIX)) {
             return;
         }
         String jobId = text.substring(JobJson.RESOURCE_PREFIX.length());
-        if (McpSchema.METHOD_RESOURCES_SUBSCRIBE.equals(request.method())) {
+        if (McpSchema.METHOD_RESOURCES_SUBSCRIBE.equals(method)) {
+            if (!visible.test(jobId)) {
+                return;
+            }
             unsubscribed.remove(jobId);
             watch(jobId);
-        } else if (McpSchema.METHOD_RESOURCES_UNSUBSCRIBE.equals(request.method())) {
+        } else if (McpSchema.METHOD_RESOURCES_UNSUBSCRIBE.equals(method)) {
             unsubscribed.add(jobId);
         }
     }

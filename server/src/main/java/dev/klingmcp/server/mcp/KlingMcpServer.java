@@ -7,6 +7,7 @@ import dev.klingmcp.server.tools.OutputSchemas;
 import dev.klingmcp.server.tools.ToolContext;
 import dev.klingmcp.server.tools.ToolResults;
 import dev.klingmcp.server.transport.StdioTransportProvider;
+import dev.klingmcp.server.transport.StreamableHttpServer;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
@@ -64,6 +65,21 @@ public final class KlingMcpServer implements AutoCloseable {
             UnaryOperator<String> redactor,
             String version) {
         return build(McpServer.sync(transport), jobs, new JobWatcher(jobs), redactor, version, true);
+    }
+
+    /**
+     * The server on {@code serve --http}: Streamable HTTP behind the front filter, which shows us every authorized message,
+     * so {@code resources/subscribe} alone starts following a job (no prior read needed).
+     */
+    public static KlingMcpServer start(
+            StreamableHttpServer http, JobService jobs, UnaryOperator<String> redactor, String version) {
+        KlingMcpServer server = start(http.transport(), jobs, redactor, version);
+        JobWatcher watcher = server.watcher;
+        http.observeInbound((principal, message) -> watcher.onSubscription(
+                message.path("method").asText(null),
+                message.path("params").path("uri").asText(null),
+                jobId -> jobs.find(jobId).isPresent()));
+        return server;
     }
 
     private static KlingMcpServer build(

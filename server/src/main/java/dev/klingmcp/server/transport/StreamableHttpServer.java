@@ -1,29 +1,53 @@
 package dev.klingmcp.server.transport;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.klingmcp.server.auth.Authenticator;
+import dev.klingmcp.server.auth.Principal;
+import dev.klingmcp.server.config.HttpSettings;
+import dev.klingmcp.server.http.JsonErrorValve;
+import dev.klingmcp.server.http.McpFrontFilter;
+import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.function.IntSupplier;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Streamable HTTP on loopback: the SDK's servlet transport hosted in an embedded Tomcat bound to 127.0.0.1, with the
- * SDK's DNS-rebinding guard (Origin and Host must be localhost / 127.0.0.1, any port; browsers on other sites get 403,
- * a rebinding Host gets 421). The MCP endpoint is {@code /mcp}.
+ * Streamable HTTP: the SDK's servlet transport hosted in an embedded Tomcat, behind {@link McpFrontFilter} (body limit,
+ * bearer-token authorization and scopes, session cap, clean JSON errors) and {@link JsonErrorValve} (no HTML error page,
+ * no server version). On loopback without authorization, the SDK's DNS-rebinding guard checks Origin and Host (localhost
+ * / 127.0.0.1, any port; other sites get 403, a rebinding Host 421). Listening on any other address needs authorization.
+ * The MCP endpoint is {@code /mcp}.
  */
 public final class StreamableHttpServer implements AutoCloseable {
 
     public static final String ENDPOINT = "/mcp";
 
-    public static final String LOOPBACK = "127.0.0.1";
+    public static final String LOOPBACK = HttpSettings.LOOPBACK;
+
+    private static final Logger log = LoggerFactory.getLogger(StreamableHttpServer.class);
 
     private final Tomcat tomcat;
 
@@ -31,27 +55,50 @@ public final class StreamableHttpServer implements AutoCloseable {
 
     private final HttpServletStreamableServerTransportProvider transport;
 
-    private StreamableHttpServer(Tomcat tomcat, Path baseDir, HttpServletStreamableServerTransportProvider transport) {
+    private final HttpSettings settings;
+
+    private final McpFrontFilter front;
+
+    private StreamableHttpServer(
+            Tomcat tomcat,
+            Path baseDir,
+            HttpServletStreamableServerTransportProvider transport,
+            HttpSettings settings,
+            McpFrontFilter front) {
         this.tomcat = tomcat;
         this.baseDir = baseDir;
         this.transport = transport;
+        this.settings = settings;
+        this.front = front;
     }
 
-    /** The transport to build the MCP server on; the HTTP listener starts with {@link #start()}. */
+    /** Loopback, no authorization, default limits. The HTTP listener starts with {@link #start()}. */
     public static StreamableHttpServer create(int port) {
+        return create(port, HttpSettings.loopback(), null);
+    }
+
+    /**
+     * The transport to build the MCP server on; the HTTP listener starts with {@link #start()}.
+     *
+     * @param authenticator null for no authorization, which only a loopback bind accepts
+     * @throws IllegalStateException when {@code settings} bind a non-loopback address without authorization
+     */
+    public static StreamableHttpServer create(int port, HttpSettings settings, Authenticator authenticator) {
+        if (!settings.loopbackOnly() && authenticator == null) {
+            throw new IllegalStateException("refusing to serve HTTP on " + settings.bind()
+                    + " without authorization: anyone who can reach it could spend money on fal. Configure "
+                    + "auth.issuer (OAuth JWTs) or auth.tokens-file, or bind 127.0.0.1");
+        }
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .jsonMapper(McpJsonDefaults.getMapper())
                 .mcpEndpoint(ENDPOINT)
                 // Idle SSE streams are pinged so proxies and clients do not drop them during a 50 s status wait.
                 .keepAliveInterval(Duration.ofSeconds(15))
-                .httpHeaderValidator(DefaultServerTransportSecurityValidator.builder()
-                        .allowedOrigins(List.of(
-                                "http://localhost:*",
-                                "http://127.0.0.1:*",
-                                "https://localhost:*",
-                                "https://127.0.0.1:*"))
-                        .allowedHosts(List.of("localhost:*", "127.0.0.1:*"))
-                        .build())
+                .httpHeaderValidator(headerValidator(settings, authenticator != null))
+                .maxRequestSize((int) Math.min(Integer.MAX_VALUE, settings.maxBodyBytes()))
+                // A session with no request and no open stream during one whole interval is closed.
+                .sessionSweepInterval(settings.sessionIdle())
+                .contextExtractor(StreamableHttpServer::principalContext)
                 .build();
         Path baseDir;
         try {
@@ -63,16 +110,79 @@ public final class StreamableHttpServer implements AutoCloseable {
         tomcat.setBaseDir(baseDir.toString());
         Connector connector = new Connector();
         connector.setPort(port);
-        connector.setProperty("address", LOOPBACK);
+        connector.setProperty("address", settings.bind());
         // Longer than the longest tool call (wait_seconds <= 50 plus a download).
         connector.setAsyncTimeout(Duration.ofMinutes(5).toMillis());
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
+        ((StandardHost) tomcat.getHost()).setErrorReportValveClass(JsonErrorValve.class.getName());
         Context context = tomcat.addContext("", baseDir.toString());
+        AtomicReference<StreamableHttpServer> self = new AtomicReference<>();
+        McpFrontFilter front = McpFrontFilter.create(
+                settings, authenticator, () -> self.get().resourceUrl(), sessionCounter(transport));
+        FilterDef def = new FilterDef();
+        def.setFilterName("mcp-front");
+        def.setFilter(front);
+        def.setAsyncSupported("true");
+        context.addFilterDef(def);
+        FilterMap map = new FilterMap();
+        map.setFilterName("mcp-front");
+        map.addURLPattern("/*");
+        context.addFilterMap(map);
         Wrapper wrapper = Tomcat.addServlet(context, "mcp", transport);
         wrapper.setAsyncSupported(true);
         context.addServletMapping("/*", "mcp");
-        return new StreamableHttpServer(tomcat, baseDir, transport);
+        StreamableHttpServer server = new StreamableHttpServer(tomcat, baseDir, transport, settings, front);
+        self.set(server);
+        return server;
+    }
+
+    private static McpTransportContext principalContext(HttpServletRequest request) {
+        Object principal = request.getAttribute(McpFrontFilter.PRINCIPAL);
+        return principal == null
+                ? McpTransportContext.EMPTY
+                : McpTransportContext.create(Map.of(McpFrontFilter.PRINCIPAL, principal));
+    }
+
+    /**
+     * Origin is always checked (a browser page of another site must not drive the server). Host is checked only without
+     * authorization: there it is the DNS-rebinding guard, while with authorization a rebinding page has no token, and a
+     * server behind a proxy is reached under names this process cannot know.
+     */
+    private static DefaultServerTransportSecurityValidator headerValidator(HttpSettings settings, boolean authorized) {
+        List<String> origins = new ArrayList<>(
+                List.of("http://localhost:*", "http://127.0.0.1:*", "https://localhost:*", "https://127.0.0.1:*"));
+        URI publicUrl = settings.publicUrl();
+        if (publicUrl != null) {
+            origins.add(publicUrl.getScheme() + "://" + publicUrl.getRawAuthority());
+        }
+        DefaultServerTransportSecurityValidator.Builder b =
+                DefaultServerTransportSecurityValidator.builder().allowedOrigins(origins);
+        if (!authorized) {
+            b.allowedHosts(List.of("localhost:*", "127.0.0.1:*"));
+        }
+        return b.build();
+    }
+
+    /**
+     * The number of sessions the SDK holds. Its map is private and the SDK has no accessor or limit, so it is read
+     * reflectively; if a later SDK renames it the cap is off (logged) rather than the server broken.
+     */
+    private static IntSupplier sessionCounter(HttpServletStreamableServerTransportProvider transport) {
+        try {
+            Field field = HttpServletStreamableServerTransportProvider.class.getDeclaredField("sessions");
+            field.setAccessible(true);
+            Map<?, ?> sessions = (Map<?, ?>) field.get(transport);
+            return sessions::size;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.warn("cannot count the SDK's HTTP sessions ({}); http.max-sessions is not enforced", e.toString());
+            return () -> 0;
+        }
+    }
+
+    /** Sees every authorized JSON-RPC message after it was served (subscriptions, for instance). */
+    public void observeInbound(BiConsumer<Principal, JsonNode> observer) {
+        front.observe(observer);
     }
 
     public HttpServletStreamableServerTransportProvider transport() {
@@ -93,9 +203,23 @@ public final class StreamableHttpServer implements AutoCloseable {
         return tomcat.getConnector().getLocalPort();
     }
 
-    /** {@code http://127.0.0.1:<port>/mcp}. */
+    /** Where clients reach the endpoint: the public URL when configured, else {@code http://<bind>:<port>/mcp}. */
     public String url() {
-        return "http://" + LOOPBACK + ":" + port() + ENDPOINT;
+        return resourceUrl().toString();
+    }
+
+    /** The OAuth resource identifier of the endpoint (the audience tokens must name). */
+    public URI resourceUrl() {
+        if (settings.publicUrl() != null) {
+            return settings.publicUrl();
+        }
+        String host = settings.bind();
+        if ("0.0.0.0".equals(host) || "::".equals(host)) {
+            host = LOOPBACK;
+        } else if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + port() + ENDPOINT);
     }
 
     @Override

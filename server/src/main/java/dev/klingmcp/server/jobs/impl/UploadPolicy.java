@@ -56,6 +56,12 @@ final class UploadPolicy {
     }
 
     Accepted check(Path requested) {
+        if (roots.isEmpty()) {
+            throw refuse(
+                    "upload is off: this server has no upload folders (over HTTP a client's local paths mean nothing "
+                            + "to the server)",
+                    "a public https URL in the image/video fields instead, or an operator setting upload.roots");
+        }
         Path candidate = requested.isAbsolute() || roots.isEmpty()
                 ? requested
                 : roots.get(0).resolve(requested);

@@ -1,0 +1,114 @@
+package dev.klingmcp.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Two fixes around the SDK's servlet: an error body it writes itself (status ≥ 400, which for some refusals is its
+ * exception serialized with the whole stack trace) is held back and replaced by a plain JSON-RPC error
+ * ({@link #finish}); and an event stream sends its headers as soon as it opens, so a client waiting on a legacy GET
+ * stream knows it is connected before the first event, possibly minutes later.
+ */
+final class GuardedResponse extends HttpServletResponseWrapper {
+
+    private int status = SC_OK;
+
+    private ByteArrayOutputStream held;
+
+    private PrintWriter heldWriter;
+
+    GuardedResponse(HttpServletResponse response) {
+        super(response);
+    }
+
+    @Override
+    public void setStatus(int sc) {
+        status = sc;
+        super.setStatus(sc);
+    }
+
+    @Override
+    public void setContentLength(int len) {
+        if (status < SC_BAD_REQUEST) {
+            super.setContentLength(len);
+        }
+    }
+
+    @Override
+    public void setContentLengthLong(long len) {
+        if (status < SC_BAD_REQUEST) {
+            super.setContentLengthLong(len);
+        }
+    }
+
+    @Override
+    public PrintWriter getWriter() throws IOException {
+        if (status >= SC_BAD_REQUEST) {
+            if (heldWriter == null) {
+                heldWriter = new PrintWriter(new OutputStreamWriter(hold(), StandardCharsets.UTF_8), true);
+            }
+            return heldWriter;
+        }
+        PrintWriter writer = super.getWriter();
+        String type = getContentType();
+        if (type != null && type.startsWith("text/event-stream") && !isCommitted()) {
+            flushBuffer();
+        }
+        return writer;
+    }
+
+    @Override
+    public ServletOutputStream getOutputStream() throws IOException {
+        if (status < SC_BAD_REQUEST) {
+            return super.getOutputStream();
+        }
+        ByteArrayOutputStream out = hold();
+        return new ServletOutputStream() {
+            @Override
+            public void write(int b) {
+                out.write(b);
+            }
+
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public void setWriteListener(WriteListener listener) {
+                throw new IllegalStateException("error bodies are written synchronously");
+            }
+        };
+    }
+
+    private ByteArrayOutputStream hold() {
+        if (held == null) {
+            held = new ByteArrayOutputStream();
+        }
+        return held;
+    }
+
+    /** Writes the held error body, cleaned, to the client (no-op when nothing was held). */
+    void finish(JsonNode requestId) throws IOException {
+        if (held == null) {
+            return;
+        }
+        if (heldWriter != null) {
+            heldWriter.flush();
+        }
+        byte[] clean = JsonErrors.sanitize(held.toByteArray(), status, requestId);
+        HttpServletResponse real = (HttpServletResponse) getResponse();
+        real.setContentType("application/json");
+        real.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        real.setContentLength(clean.length);
+        real.getOutputStream().write(clean);
+    }
+}

@@ -1,0 +1,319 @@
+package dev.klingmcp.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.klingmcp.server.auth.Authenticator;
+import dev.klingmcp.server.auth.InvalidTokenException;
+import dev.klingmcp.server.auth.Principal;
+import dev.klingmcp.server.auth.Scopes;
+import dev.klingmcp.server.config.HttpSettings;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The front door of every HTTP request, whatever lane serves it afterwards: the protected-resource metadata, the body
+ * size limit (413), bearer-token authorization (401 with {@code WWW-Authenticate: Bearer resource_metadata="…"}) and
+ * scopes (403 {@code insufficient_scope}, decided from the JSON-RPC method and tool name in the body), the cap on open
+ * legacy sessions (503), sessions bound to the principal that opened them, and clean JSON error bodies.
+ *
+ * <p>The verified principal is left in the request attribute {@link #PRINCIPAL}; transports copy it into the MCP
+ * transport context under the same name, where tools find it.
+ */
+public final class McpFrontFilter extends HttpFilter {
+
+    /** Request attribute and MCP transport-context key holding the {@link Principal}. */
+    public static final String PRINCIPAL = "kling-mcp.principal";
+
+    private static final long serialVersionUID = 1L;
+
+    private static final Logger log = LoggerFactory.getLogger(McpFrontFilter.class);
+
+    private static final String SESSION_HEADER = "Mcp-Session-Id";
+
+    private final transient Authenticator authenticator;
+
+    private final transient Supplier<ResourceMetadata> metadata;
+
+    private final long maxBodyBytes;
+
+    private final int maxSessions;
+
+    private final transient IntSupplier openSessions;
+
+    private final transient SessionOwners owners;
+
+    private transient volatile BiConsumer<Principal, JsonNode> observer = (p, m) -> {};
+
+    /**
+     * @param authenticator null when authorization is off (loopback only)
+     * @param metadata      the resource metadata (its URL is known only once the listener is bound)
+     * @param openSessions  how many legacy sessions the SDK holds now
+     */
+    private McpFrontFilter(
+            Authenticator authenticator,
+            Supplier<ResourceMetadata> metadata,
+            long maxBodyBytes,
+            int maxSessions,
+            IntSupplier openSessions,
+            SessionOwners owners) {
+        this.authenticator = authenticator;
+        this.metadata = metadata;
+        this.maxBodyBytes = maxBodyBytes;
+        this.maxSessions = maxSessions;
+        this.openSessions = openSessions;
+        this.owners = owners;
+    }
+
+    /**
+     * @param authenticator null when authorization is off (loopback only)
+     * @param resourceUrl   the MCP endpoint's resource URL (known once the listener is bound)
+     * @param openSessions  how many legacy sessions the transport holds now
+     */
+    public static McpFrontFilter create(
+            HttpSettings settings, Authenticator authenticator, Supplier<URI> resourceUrl, IntSupplier openSessions) {
+        List<String> issuers = settings.auth().issuer() == null
+                ? List.of()
+                : List.of(settings.auth().issuer().toString());
+        return new McpFrontFilter(
+                authenticator,
+                () -> new ResourceMetadata(resourceUrl.get(), issuers),
+                settings.maxBodyBytes(),
+                settings.maxSessions(),
+                openSessions,
+                new SessionOwners(settings.sessionIdle(), Clock.systemUTC()));
+    }
+
+    /** Sees every JSON-RPC message that passed authorization, after it was served (e.g. to follow subscriptions). */
+    public void observe(BiConsumer<Principal, JsonNode> observer) {
+        this.observer = observer;
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        String path = request.getRequestURI();
+        if (metadata.get().matches(path)) {
+            serveMetadata(request, response);
+            return;
+        }
+        if (request.getContentLengthLong() > maxBodyBytes) {
+            tooLarge(response, request.getContentLengthLong());
+            return;
+        }
+        Principal principal = null;
+        if (authenticator != null) {
+            principal = authenticate(request, response);
+            if (principal == null) {
+                return;
+            }
+        }
+        byte[] body = null;
+        JsonNode message = null;
+        if ("POST".equals(request.getMethod())) {
+            body = readBounded(request.getInputStream());
+            if (body == null) {
+                tooLarge(response, -1);
+                return;
+            }
+            message = parse(body);
+        }
+        JsonNode id = message != null && message.isObject() ? message.get("id") : null;
+        if (principal != null) {
+            String needed = requiredScope(message);
+            if (!principal.allows(needed)) {
+                insufficientScope(response, id, needed, principal);
+                return;
+            }
+            request.setAttribute(PRINCIPAL, principal);
+        }
+        String session = request.getHeader(SESSION_HEADER);
+        if (session != null && !owners.mayUse(session, principal)) {
+            // Another principal's session id is treated as unknown: sessions never stand in for authentication.
+            JsonErrors.send(response, HttpServletResponse.SC_NOT_FOUND, id, "Session not found");
+            return;
+        }
+        if (session == null && isInitialize(message) && openSessions.getAsInt() >= maxSessions) {
+            response.setHeader("Retry-After", "30");
+            JsonErrors.send(
+                    response,
+                    HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                    id,
+                    "too many open sessions (" + maxSessions + ", http.max-sessions); retry later");
+            return;
+        }
+        GuardedResponse guarded = new GuardedResponse(response);
+        chain.doFilter(body == null ? request : new BufferedBodyRequest(request, body), guarded);
+        guarded.finish(id);
+        String opened = response.getHeader(SESSION_HEADER);
+        if (session == null && opened != null) {
+            owners.opened(opened, principal);
+        }
+        if (message != null) {
+            Principal who = principal;
+            JsonNode seen = message;
+            if (request.isAsyncStarted()) {
+                // Streamed answer: observe it once complete, so a subscription is registered before updates flow.
+                request.getAsyncContext().addListener(new AsyncListener() {
+                    @Override
+                    public void onComplete(AsyncEvent event) {
+                        notifyObserver(who, seen);
+                    }
+
+                    @Override
+                    public void onTimeout(AsyncEvent event) {}
+
+                    @Override
+                    public void onError(AsyncEvent event) {}
+
+                    @Override
+                    public void onStartAsync(AsyncEvent event) {}
+                });
+            } else {
+                notifyObserver(principal, message);
+            }
+        }
+    }
+
+    private void notifyObserver(Principal principal, JsonNode message) {
+        List<JsonNode> messages = new ArrayList<>();
+        if (message.isArray()) {
+            message.forEach(messages::add);
+        } else {
+            messages.add(message);
+        }
+        for (JsonNode m : messages) {
+            try {
+                observer.accept(principal, m);
+            } catch (RuntimeException e) {
+                log.debug("inbound observer failed: {}", e.toString());
+            }
+        }
+    }
+
+    private Principal authenticate(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String header = request.getHeader("Authorization");
+        ResourceMetadata md = metadata.get();
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+            response.setHeader("WWW-Authenticate", "Bearer resource_metadata=\"" + md.url() + "\"");
+            JsonErrors.send(
+                    response,
+                    HttpServletResponse.SC_UNAUTHORIZED,
+                    null,
+                    "authorization required: send Authorization: Bearer <token> (see " + md.url() + ")");
+            return null;
+        }
+        try {
+            return authenticator.authenticate(header.substring(7).strip());
+        } catch (InvalidTokenException e) {
+            String reason = e.getMessage().replace('"', '\'');
+            response.setHeader(
+                    "WWW-Authenticate",
+                    "Bearer error=\"invalid_token\", error_description=\"" + reason + "\", resource_metadata=\""
+                            + md.url() + "\"");
+            JsonErrors.send(response, HttpServletResponse.SC_UNAUTHORIZED, null, "invalid token: " + reason);
+            return null;
+        }
+    }
+
+    private void insufficientScope(HttpServletResponse response, JsonNode id, String needed, Principal principal)
+            throws IOException {
+        response.setHeader(
+                "WWW-Authenticate",
+                "Bearer error=\"insufficient_scope\", scope=\"" + needed + "\", resource_metadata=\""
+                        + metadata.get().url() + "\"");
+        JsonErrors.send(
+                response,
+                HttpServletResponse.SC_FORBIDDEN,
+                id,
+                "insufficient_scope: this call needs the scope " + needed + "; the token grants "
+                        + (principal.scopes().isEmpty() ? "none" : String.join(" ", principal.scopes())));
+    }
+
+    private void tooLarge(HttpServletResponse response, long declared) throws IOException {
+        response.setHeader("Connection", "close");
+        JsonErrors.send(
+                response,
+                HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+                null,
+                "request body " + (declared >= 0 ? "of " + declared + " bytes " : "") + "is larger than the limit of "
+                        + maxBodyBytes + " bytes (http.max-body-bytes)");
+    }
+
+    private void serveMetadata(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!"GET".equals(request.getMethod())) {
+            response.setHeader("Allow", "GET");
+            JsonErrors.send(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, null, "only GET is served here");
+            return;
+        }
+        byte[] bytes = JsonErrors.JSON.writeValueAsBytes(metadata.get().document());
+        response.setContentType("application/json");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader("Cache-Control", "max-age=3600");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    /** The body, or null when it is longer than the limit (then the rest is not read). */
+    private byte[] readBounded(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            out.write(buffer, 0, n);
+            if (out.size() > maxBodyBytes) {
+                return null;
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            return JsonErrors.JSON.readTree(body);
+        } catch (IOException e) {
+            return null; // the transport answers malformed JSON with its own parse error
+        }
+    }
+
+    /** {@code video:generate} when any request in the body needs it, else {@code video:read}. */
+    static String requiredScope(JsonNode message) {
+        if (message == null) {
+            return Scopes.READ;
+        }
+        List<JsonNode> all = new ArrayList<>();
+        if (message.isArray()) {
+            message.forEach(all::add);
+        } else {
+            all.add(message);
+        }
+        for (JsonNode m : all) {
+            String method = m.path("method").asText(null);
+            String tool = m.path("params").path("name").asText(null);
+            if (Scopes.GENERATE.equals(Scopes.required(method, tool))) {
+                return Scopes.GENERATE;
+            }
+        }
+        return Scopes.READ;
+    }
+
+    private static boolean isInitialize(JsonNode message) {
+        return message != null && "initialize".equals(message.path("method").asText(null));
+    }
+}

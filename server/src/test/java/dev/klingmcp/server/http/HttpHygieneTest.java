@@ -1,0 +1,171 @@
+package dev.klingmcp.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.klingmcp.server.config.HttpSettings;
+import dev.klingmcp.server.mcp.KlingMcpServer;
+import dev.klingmcp.server.testing.FakeJobService;
+import dev.klingmcp.server.transport.StreamableHttpServer;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.SubscribeRequest;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** HTTP hygiene on loopback: body limit, clean JSON errors, session cap, early stream headers, bare subscriptions. */
+@Timeout(60)
+class HttpHygieneTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private StreamableHttpServer http;
+
+    private KlingMcpServer server;
+
+    private final HttpClient raw = HttpClient.newHttpClient();
+
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() {
+        http = StreamableHttpServer.create(0, HttpSettings.loopback().withSessions(3, Duration.ofMinutes(5)), null);
+        server = KlingMcpServer.start(http, new FakeJobService(tmp), s -> s, "test");
+        http.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        http.close();
+        assertThat(bodies).allSatisfy(b -> assertThat(b)
+                .doesNotContain("at java.", "at io.", "stackTrace", "Tomcat", "11.0.", "<html"));
+    }
+
+    @Test
+    void aTenMegabyteBodyGets413() throws Exception {
+        String big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"x\":\""
+                + "a".repeat(10 * 1024 * 1024) + "\"}}";
+        HttpResponse<String> r = send(post(big));
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(JSON.readTree(r.body()).path("error").path("message").asText())
+                .contains("http.max-body-bytes");
+    }
+
+    @Test
+    void errorsAreShortJsonRpcObjectsWithoutStackTracesOrServerVersion() throws Exception {
+        HttpResponse<String> noSession = send(post("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\"}"));
+        assertThat(noSession.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(noSession.body()).path("error").path("code").isInt())
+                .isTrue();
+        assertThat(noSession.body()).hasSizeLessThan(300);
+        HttpResponse<String> evilOrigin = send(post("{}").header("Origin", "http://evil.example.com"));
+        assertThat(evilOrigin.statusCode()).isEqualTo(403);
+        assertThat(evilOrigin.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        HttpResponse<String> garbage = send(post("{not json"));
+        assertThat(garbage.statusCode()).isGreaterThanOrEqualTo(400);
+        HttpResponse<String> unknownSession = send(
+                post("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\"}").header("Mcp-Session-Id", "nope"));
+        assertThat(unknownSession.statusCode()).isEqualTo(404);
+        assertThat(unknownSession.headers().firstValue("Server")).isEmpty();
+    }
+
+    @Test
+    void sessionsBeyondTheCapAreRefusedWith503() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertThat(send(post(HttpAuthorizationTest.INIT)).statusCode()).isEqualTo(200);
+        }
+        HttpResponse<String> fourth = send(post(HttpAuthorizationTest.INIT));
+        assertThat(fourth.statusCode()).isEqualTo(503);
+        assertThat(fourth.body()).contains("http.max-sessions");
+    }
+
+    @Test
+    void theLegacyGetStreamSendsItsHeadersAtOnce() throws Exception {
+        HttpResponse<String> init = send(post(HttpAuthorizationTest.INIT));
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        HttpResponse<InputStream> stream = raw.sendAsync(
+                        HttpRequest.newBuilder(URI.create(http.url()))
+                                .header("Accept", "text/event-stream")
+                                .header("Mcp-Session-Id", session)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream())
+                // keep-alive pings come every 15 s: headers must arrive well before the first of them
+                .get(5, TimeUnit.SECONDS);
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        stream.body().close();
+    }
+
+    @Test
+    void subscribingWithoutAReadDeliversUpdates() {
+        List<String> updated = new CopyOnWriteArrayList<>();
+        McpSyncClient client = McpClient.sync(
+                        HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + http.port())
+                                .endpoint("/mcp")
+                                .build())
+                .requestTimeout(Duration.ofSeconds(20))
+                .resourcesUpdateConsumer(
+                        r -> updated.addAll(r.stream().map(x -> x.uri()).toList()))
+                .build();
+        try {
+            client.initialize();
+            CallToolResult generated = client.callTool(CallToolRequest.builder("generate")
+                    .arguments(Map.of("model", "o3/pro/reference-to-video", "prompt", "a cat"))
+                    .build());
+            String jobId =
+                    ((Map<?, ?>) generated.structuredContent()).get("job_id").toString();
+            client.subscribeResource(new SubscribeRequest("kling://jobs/" + jobId));
+            // The subscription alone (no resources/read) puts a background follower on the job...
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> Thread.getAllStackTraces().entrySet().stream()
+                            .anyMatch(e -> e.getKey().getName().startsWith("job-watcher")
+                                    && java.util.Arrays.stream(e.getValue())
+                                            .anyMatch(f -> f.getMethodName().equals("awaitTerminal"))));
+            // ...which relays the job's progress (the fake plays it when a foreground call waits on it).
+            client.callTool(CallToolRequest.builder("status")
+                    .arguments(Map.of("job_id", jobId, "wait_seconds", 10))
+                    .build());
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> updated.contains("kling://jobs/" + jobId));
+        } finally {
+            client.closeGracefully();
+        }
+    }
+
+    private HttpRequest.Builder post(String body) {
+        return HttpRequest.newBuilder(URI.create(http.url()))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        HttpResponse<String> r = raw.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        bodies.add(r.body());
+        return r;
+    }
+}
