@@ -3,6 +3,8 @@ package dev.klingmcp.mock;
 import dev.klingmcp.mock.fault.FaultPlan;
 import dev.klingmcp.mock.queue.JobSnapshot;
 import dev.klingmcp.mock.queue.SubmitCounters;
+import dev.klingmcp.mock.report.RecordedRequest;
+import dev.klingmcp.mock.scenario.Scenario;
 import dev.klingmcp.mock.webhook.WebhookDelivery;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +17,10 @@ import java.util.Optional;
  */
 public interface MockControl {
 
-    /** Forgets jobs, counters, webhook records, uploads and added faults; the options' fault plan is reinstalled. */
+    /**
+     * Forgets jobs, counters, webhook records, uploads, recorded requests and added faults; the options' fault plan and
+     * clock mode are reinstalled (time itself never goes back).
+     */
     void reset();
 
     /** Every job, oldest first. */
@@ -51,4 +56,28 @@ public interface MockControl {
 
     /** Webhook deliveries so far, with their attempts. */
     List<WebhookDelivery> webhookDeliveries();
+
+    /** The clock's current mode. */
+    Scenario.Clock clock();
+
+    /** Switches the clock between manual and scaled; the simulated time continues from where it is. */
+    void setClock(Scenario.Clock clock);
+
+    /** Applies what the scenario sets: the clock mode, and the fault plan (replacing the current one). */
+    default void apply(Scenario scenario) {
+        if (scenario.clock() != null) {
+            setClock(scenario.clock());
+        }
+        if (scenario.faults() != null) {
+            setFaults(scenario.faults());
+        }
+    }
+
+    /** Every request received since the start or the last reset (control calls excluded), oldest first. */
+    List<RecordedRequest> requests();
+
+    /** The recorded requests that did not match fal's documents. */
+    default List<RecordedRequest> contractViolations() {
+        return requests().stream().filter(r -> !r.matched()).toList();
+    }
 }

@@ -3,6 +3,8 @@ package dev.klingmcp.mock;
 import dev.klingmcp.mock.fault.FaultPlan;
 import dev.klingmcp.mock.fault.FaultPlanJson;
 import dev.klingmcp.mock.http.FalJson;
+import dev.klingmcp.mock.scenario.Scenario;
+import dev.klingmcp.mock.scenario.ScenarioJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +30,9 @@ import picocli.CommandLine.Option;
                 + "Point clients at the printed base URL instead of https://queue.fal.run, https://fal.run and "
                 + "https://rest.fal.ai.%nSync runs: POST /_sync/<endpoint>, or send 'X-Fal-Target-Host: fal.run'.")
 public final class MockFalMain implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--host", description = "Interface to bind (default: ${DEFAULT-VALUE}).")
     String host = "127.0.0.1";
@@ -73,6 +78,12 @@ public final class MockFalMain implements Callable<Integer> {
     @Option(names = "--faults-file", description = "Fault plan as JSON (same format as PUT /_mock/faults).")
     Path faultsFile;
 
+    @Option(
+            names = "--scenario",
+            description = "Scenario JSON (clock + fault plan, schema: GET /_mock/scenario/schema); --fault and"
+                    + " --faults-file add to its plan, --manual-clock and --speed override its clock.")
+    Path scenarioFile;
+
     @Option(names = "--forget-cancelled", description = "Cancelled requests answer 404 afterwards.")
     boolean forgetCancelled;
 
@@ -86,7 +97,36 @@ public final class MockFalMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        MockFalOptions options = toOptions();
+        CountDownLatch stopped = new CountDownLatch(1);
+        MockFal fal = MockFal.start(options);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            fal.close();
+                            stopped.countDown();
+                        },
+                        "mock-fal-shutdown"));
+        System.err.println("mock-fal ready: " + fal.baseUrl());
+        stopped.await();
+        return 0;
+    }
+
+    /** The options the parsed command line asks for (scenario first, then the explicit options on top). */
+    MockFalOptions toOptions() throws IOException {
         FaultPlan faults = new FaultPlan();
+        boolean manual = manualClock;
+        double clockSpeed = speed;
+        if (scenarioFile != null) {
+            Scenario scenario = ScenarioJson.read(scenarioFile);
+            if (scenario.faults() != null) {
+                faults.merge(scenario.faults());
+            }
+            if (scenario.clock() != null && !manualClock && !speedGiven()) {
+                manual = scenario.clock().manual();
+                clockSpeed = manual ? speed : scenario.clock().speed();
+            }
+        }
         if (faultsFile != null) {
             faults.merge(FaultPlanJson.fromJson(FalJson.MAPPER.readTree(Files.readAllBytes(faultsFile))));
         }
@@ -96,8 +136,8 @@ public final class MockFalMain implements Callable<Integer> {
         MockFalOptions options = new MockFalOptions()
                 .setHost(host)
                 .setPort(port)
-                .setSpeed(speed)
-                .setManualClock(manualClock)
+                .setSpeed(clockSpeed)
+                .setManualClock(manual)
                 .setPublicMode(publicMode)
                 .setStrictValidation(strict)
                 .setSsePingInterval(Duration.ofMillis(Math.round(pingSeconds * 1000)))
@@ -113,18 +153,11 @@ public final class MockFalMain implements Callable<Integer> {
                                 ? null
                                 : Duration.ofMillis(Math.round(resultRetentionSeconds * 1000)));
         apiKeys.forEach(options::addApiKey);
-        CountDownLatch stopped = new CountDownLatch(1);
-        MockFal fal = MockFal.start(options);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            fal.close();
-                            stopped.countDown();
-                        },
-                        "mock-fal-shutdown"));
-        System.err.println("mock-fal ready: " + fal.baseUrl());
-        stopped.await();
-        return 0;
+        return options;
+    }
+
+    private boolean speedGiven() {
+        return spec != null && spec.commandLine().getParseResult().hasMatchedOption("--speed");
     }
 
     public static void main(String[] args) {

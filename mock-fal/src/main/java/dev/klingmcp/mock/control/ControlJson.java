@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.mock.MockControl;
 import dev.klingmcp.mock.http.FalJson;
 import dev.klingmcp.mock.queue.JobSnapshot;
+import dev.klingmcp.mock.report.ContractViolation;
+import dev.klingmcp.mock.report.RecordedRequest;
 import dev.klingmcp.mock.webhook.WebhookDelivery;
 import java.time.Instant;
 import java.util.List;
@@ -73,5 +75,42 @@ final class ControlJson {
                     .put("timestamp", a.timestamp()));
         }
         return list;
+    }
+
+    /** The request report: every request (or only the mismatching ones) with what was wrong. */
+    static ObjectNode requests(List<RecordedRequest> requests, boolean onlyViolations) {
+        ObjectNode body = FalJson.object();
+        body.put("total", requests.size());
+        body.put("violating", requests.stream().filter(r -> !r.matched()).count());
+        ArrayNode list = body.putArray("requests");
+        for (RecordedRequest r : requests) {
+            if (onlyViolations && r.matched()) {
+                continue;
+            }
+            ObjectNode node = list.addObject()
+                    .put("seq", r.seq())
+                    .put("at", Instant.ofEpochMilli(r.atMillis()).toString())
+                    .put("method", r.method())
+                    .put("path", r.path())
+                    .put("query", r.query())
+                    .put("call", r.call())
+                    .put("endpoint_id", r.endpointId())
+                    .put("request_id", r.requestId())
+                    .put("status", r.status())
+                    .put("checked", r.checked())
+                    .put("matched", r.matched());
+            node.set("body", r.body());
+            ArrayNode violations = node.putArray("violations");
+            for (ContractViolation v : r.violations()) {
+                violations
+                        .addObject()
+                        .put("where", v.where())
+                        .put("path", v.path())
+                        .put("problem", v.problem())
+                        .put("allowed", v.allowed())
+                        .put("type", v.type());
+            }
+        }
+        return body;
     }
 }

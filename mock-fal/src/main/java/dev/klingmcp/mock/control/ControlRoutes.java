@@ -6,6 +6,8 @@ import dev.klingmcp.mock.MockControl;
 import dev.klingmcp.mock.fault.FaultPlan;
 import dev.klingmcp.mock.fault.FaultPlanJson;
 import dev.klingmcp.mock.http.FalJson;
+import dev.klingmcp.mock.scenario.Scenario;
+import dev.klingmcp.mock.scenario.ScenarioJson;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -23,6 +25,10 @@ import java.util.function.Consumer;
  *   <li>{@code GET /_mock/faults}, {@code PUT /_mock/faults} (replace), {@code POST /_mock/faults} (add): JSON plan
  *       or {@code {"spec": "status=503x2"}}</li>
  *   <li>{@code GET /_mock/webhooks}</li>
+ *   <li>{@code GET /_mock/requests} (every request with its contract check; {@code ?only=violations})</li>
+ *   <li>{@code PUT /_mock/clock} {@code {"mode": "manual"}} or {@code {"mode": "scaled", "speed": 60}}</li>
+ *   <li>{@code GET /_mock/scenario}, {@code PUT /_mock/scenario} (clock + faults, see {@link ScenarioJson}),
+ *       {@code GET /_mock/scenario/schema}</li>
  * </ul>
  */
 public final class ControlRoutes {
@@ -42,6 +48,19 @@ public final class ControlRoutes {
                 .handler(ctx ->
                         FalJson.send(ctx.response(), 200, null, ControlJson.webhooks(control.webhookDeliveries())));
         router.get(PREFIX + "/clock").handler(ctx -> FalJson.send(ctx.response(), 200, null, clock(control)));
+        router.put(PREFIX + "/clock").handler(ctx -> withScenario(ctx, "clock", control));
+        router.get(PREFIX + "/requests")
+                .handler(ctx -> FalJson.send(
+                        ctx.response(),
+                        200,
+                        null,
+                        ControlJson.requests(
+                                control.requests(),
+                                "violations".equals(ctx.request().getParam("only")))));
+        router.get(PREFIX + "/scenario").handler(ctx -> FalJson.send(ctx.response(), 200, null, scenario(control)));
+        router.put(PREFIX + "/scenario").handler(ctx -> withScenario(ctx, null, control));
+        router.get(PREFIX + "/scenario/schema")
+                .handler(ctx -> FalJson.send(ctx.response(), 200, null, ScenarioJson.schema()));
         router.post(PREFIX + "/clock/advance").handler(ctx -> advance(ctx, control));
         router.get(PREFIX + "/faults").handler(ctx -> FalJson.send(ctx.response(), 200, null, faults(control)));
         router.put(PREFIX + "/faults")
@@ -90,6 +109,30 @@ public final class ControlRoutes {
         }
     }
 
+    /** Applies a scenario body, or (member "clock") a bare clock object wrapped as one. */
+    private static void withScenario(RoutingContext ctx, String member, MockControl control) {
+        Scenario scenario;
+        try {
+            JsonNode body = readBody(ctx);
+            if (member != null) {
+                ObjectNode wrapped = FalJson.object();
+                wrapped.set(member, body);
+                body = wrapped;
+            }
+            scenario = ScenarioJson.parse(body);
+        } catch (IllegalArgumentException | IOException e) {
+            FalJson.send(ctx.response(), 400, null, FalJson.detail("Bad scenario: " + e.getMessage()));
+            return;
+        }
+        control.apply(scenario);
+        FalJson.send(ctx.response(), 200, null, member == null ? scenario(control) : clock(control));
+    }
+
+    private static ObjectNode scenario(MockControl control) {
+        Scenario.Clock clock = control.clock();
+        return ScenarioJson.toJson(clock.manual(), clock.speed(), control.faults());
+    }
+
     private static void withPlan(RoutingContext ctx, Consumer<FaultPlan> then) {
         FaultPlan plan;
         try {
@@ -109,9 +152,15 @@ public final class ControlRoutes {
     }
 
     private static ObjectNode clock(MockControl control) {
-        return FalJson.object()
+        Scenario.Clock mode = control.clock();
+        ObjectNode body = FalJson.object()
                 .put("now_millis", control.nowMillis())
-                .put("now", java.time.Instant.ofEpochMilli(control.nowMillis()).toString());
+                .put("now", java.time.Instant.ofEpochMilli(control.nowMillis()).toString())
+                .put("mode", mode.manual() ? "manual" : "scaled");
+        if (!mode.manual()) {
+            body.put("speed", mode.speed());
+        }
+        return body;
     }
 
     private static ObjectNode faults(MockControl control) {

@@ -27,6 +27,9 @@ public record CallTarget(String path, MultiMap query, boolean sync) {
     public static final String SYNC_PREFIX = "/_sync";
     public static final String TARGET_HOST_HEADER = "X-Fal-Target-Host";
 
+    /** Where the routes leave the target for the request report ({@code RoutingContext.get}). */
+    public static final String CONTEXT_KEY = "mock-fal.target";
+
     public static CallTarget of(HttpServerRequest request) {
         String path = request.path();
         boolean sync = false;

@@ -19,6 +19,12 @@ import java.util.List;
  */
 public record FalCall(Kind kind, ModelEndpoint endpoint, String appId, String requestId, String notFound) {
 
+    /** Where the routes leave the understood call for the request report ({@code RoutingContext.get}). */
+    public static final String CONTEXT_KEY = "mock-fal.call";
+
+    /** Where the routes leave a submit's body for the request report. */
+    public static final String BODY_KEY = "mock-fal.body";
+
     /** The calls of the queue API. */
     public enum Kind {
         SUBMIT,

@@ -106,6 +106,8 @@ public final class QueueRoutes {
     private void handle(RoutingContext ctx, CallTarget target) {
         HttpServerRequest request = ctx.request();
         FalCall call = FalCall.parse(target.path(), target.sync(), catalog);
+        ctx.put(FalCall.CONTEXT_KEY, call);
+        ctx.put(CallTarget.CONTEXT_KEY, target);
         if (call.kind() == FalCall.Kind.NOT_FOUND) {
             FalJson.send(
                     ctx.response(),
@@ -128,7 +130,10 @@ public final class QueueRoutes {
         if (call.kind() == FalCall.Kind.SUBMIT || call.kind() == FalCall.Kind.SYNC) {
             counters.attempt(call.endpoint().id());
             // Read the body first: a slow fault or auth must not leave the body unread on a live connection.
-            readBody(ctx, body -> faultsThenAuth(ctx, call, target, body));
+            readBody(ctx, body -> {
+                ctx.put(FalCall.BODY_KEY, body);
+                faultsThenAuth(ctx, call, target, body);
+            });
         } else {
             faultsThenAuth(ctx, call, target, null);
         }

@@ -4,10 +4,12 @@ import dev.klingmcp.mock.MockControl;
 import dev.klingmcp.mock.fault.FaultInjector;
 import dev.klingmcp.mock.fault.FaultPlan;
 import dev.klingmcp.mock.queue.JobSnapshot;
-import dev.klingmcp.mock.queue.ManualClock;
 import dev.klingmcp.mock.queue.QueueEngine;
-import dev.klingmcp.mock.queue.SimClock;
 import dev.klingmcp.mock.queue.SubmitCounters;
+import dev.klingmcp.mock.queue.SwitchableClock;
+import dev.klingmcp.mock.report.RecordedRequest;
+import dev.klingmcp.mock.report.RequestRecorder;
+import dev.klingmcp.mock.scenario.Scenario;
 import dev.klingmcp.mock.storage.StorageService;
 import dev.klingmcp.mock.webhook.WebhookDelivery;
 import dev.klingmcp.mock.webhook.WebhookDispatcher;
@@ -20,23 +22,31 @@ import java.util.Optional;
 final class LiveControl implements MockControl {
 
     private final QueueEngine engine;
-    private final SimClock clock;
+    private final SwitchableClock clock;
+    private final Scenario.Clock initialClock;
     private final SubmitCounters counters;
     private final FaultInjector faults;
     private final FaultPlan initialFaults;
     private final WebhookDispatcher webhooks;
     private final StorageService uploads;
+    private final RequestRecorder recorder;
+    private final Runnable onClockChange;
 
     LiveControl(
             QueueEngine engine,
-            SimClock clock,
+            SwitchableClock clock,
             SubmitCounters counters,
             FaultInjector faults,
             FaultPlan initialFaults,
             WebhookDispatcher webhooks,
-            StorageService uploads) {
+            StorageService uploads,
+            RequestRecorder recorder,
+            Runnable onClockChange) {
         this.engine = engine;
         this.clock = clock;
+        this.initialClock = clockOf(clock);
+        this.recorder = recorder;
+        this.onClockChange = onClockChange;
         this.counters = counters;
         this.faults = faults;
         this.initialFaults = initialFaults.copy();
@@ -51,6 +61,8 @@ final class LiveControl implements MockControl {
         faults.replace(initialFaults);
         webhooks.reset();
         uploads.reset();
+        recorder.reset();
+        setClock(initialClock);
     }
 
     @Override
@@ -75,11 +87,7 @@ final class LiveControl implements MockControl {
 
     @Override
     public long advanceClock(Duration by) {
-        if (!(clock instanceof ManualClock manual)) {
-            throw new IllegalStateException("the clock only advances by hand when the mock runs with a manual clock"
-                    + " (MockFalOptions.setManualClock(true) / --manual-clock)");
-        }
-        long now = manual.advance(by);
+        long now = clock.advance(by);
         engine.advance();
         return now;
     }
@@ -107,5 +115,30 @@ final class LiveControl implements MockControl {
     @Override
     public List<WebhookDelivery> webhookDeliveries() {
         return webhooks.deliveries();
+    }
+
+    @Override
+    public Scenario.Clock clock() {
+        return clockOf(clock);
+    }
+
+    @Override
+    public void setClock(Scenario.Clock mode) {
+        if (mode.manual()) {
+            clock.useManual();
+        } else {
+            clock.useScaled(mode.speed());
+        }
+        engine.advance();
+        onClockChange.run();
+    }
+
+    @Override
+    public List<RecordedRequest> requests() {
+        return recorder.requests();
+    }
+
+    private static Scenario.Clock clockOf(SwitchableClock clock) {
+        return clock.isManual() ? Scenario.Clock.manualClock() : Scenario.Clock.scaled(clock.speed());
     }
 }

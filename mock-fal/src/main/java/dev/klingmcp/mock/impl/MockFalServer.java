@@ -16,19 +16,20 @@ import dev.klingmcp.mock.http.ResultWriter;
 import dev.klingmcp.mock.http.StatusBodies;
 import dev.klingmcp.mock.media.CdnRoutes;
 import dev.klingmcp.mock.media.VideoLibrary;
-import dev.klingmcp.mock.queue.ManualClock;
 import dev.klingmcp.mock.queue.ModelCatalog;
 import dev.klingmcp.mock.queue.QueueEngine;
 import dev.klingmcp.mock.queue.RequestIds;
-import dev.klingmcp.mock.queue.ScaledClock;
-import dev.klingmcp.mock.queue.SimClock;
 import dev.klingmcp.mock.queue.SubmitCounters;
+import dev.klingmcp.mock.queue.SwitchableClock;
+import dev.klingmcp.mock.report.ContractChecker;
+import dev.klingmcp.mock.report.RequestRecorder;
 import dev.klingmcp.mock.storage.StorageOptions;
 import dev.klingmcp.mock.storage.StorageRoutes;
 import dev.klingmcp.mock.storage.StorageService;
 import dev.klingmcp.mock.webhook.JwksRoutes;
 import dev.klingmcp.mock.webhook.WebhookDispatcher;
 import dev.klingmcp.mock.webhook.WebhookSigner;
+import dev.klingmcp.openapi.FalEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -96,9 +97,9 @@ public final class MockFalServer implements MockFal {
         Path storage = options.getStorageDir() != null ? options.getStorageDir() : tempDir;
         AtomicReference<String> base = new AtomicReference<>();
 
-        SimClock clock = options.isManualClock()
-                ? new ManualClock(System.currentTimeMillis())
-                : new ScaledClock(options.getSpeed());
+        SwitchableClock clock = options.isManualClock()
+                ? SwitchableClock.manual(System.currentTimeMillis())
+                : SwitchableClock.scaled(options.getSpeed());
         ModelCatalog catalog = options.getCatalog() != null
                 ? options.getCatalog()
                 : OpenApiModelCatalog.load(options.isStrictValidation());
@@ -138,8 +139,10 @@ public final class MockFalServer implements MockFal {
                 catalog, counters, faults, new FaultResponder(vertx), auth, handlers, options.getMaxRequestBodyBytes());
         StorageService uploads =
                 new StorageService(vertx, StorageOptions.defaults(storage.resolve("uploads")), base::get);
-        LiveControl control = new LiveControl(engine, clock, counters, faults, options.getFaults(), webhooks, uploads);
         TimerDriver timers = new TimerDriver(vertx, engine, clock);
+        RequestRecorder recorder = new RequestRecorder(new ContractChecker(FalEndpoints.load()), clock);
+        LiveControl control = new LiveControl(
+                engine, clock, counters, faults, options.getFaults(), webhooks, uploads, recorder, timers::reschedule);
         engine.onScheduleChanged(timers::reschedule);
         engine.onCompleted(new WebhookOnCompletion(webhooks, results)::accept);
 
@@ -147,6 +150,7 @@ public final class MockFalServer implements MockFal {
         if (options.isLogRequests()) {
             AccessLog.mount(router);
         }
+        recorder.mount(router, ControlRoutes.PREFIX);
         RequestIdHeader.mount(router);
         FailureAnswers.mount(router);
         ControlRoutes.mount(router, control);
