@@ -4,7 +4,7 @@ package dev.klingmcp.mock.queue;
  * The mock's notion of "now", in simulated epoch milliseconds.
  *
  * <p>Queue waits, run times, log timestamps and request timeouts are all measured on this clock, so a test can run a
- * five-minute Kling job in a millisecond ({@link ScaledClock} with a large factor) or step through it exactly
+ * five-minute Kling job in a millisecond (a scaled clock with a large factor) or step through it exactly
  * ({@link ManualClock}).
  */
 public interface SimClock {
