@@ -2,7 +2,10 @@ package dev.klingmcp.mock.fault;
 
 import dev.klingmcp.mock.queue.JobFaults;
 
-/** Spelling of job-level faults in specs: {@code stuck}, {@code fail}, {@code fail:<error_type>}, {@code cancel_ignored}. */
+/**
+ * Spelling of job-level faults in specs: {@code none}, {@code stuck}, {@code fail}, {@code fail:<error_type>},
+ * {@code cancel_ignored}.
+ */
 public final class JobFaultSpec {
 
     /** The runner failure used when {@code fail} names no type: the one fal's Python client tests show. */
@@ -12,6 +15,11 @@ public final class JobFaultSpec {
 
     public static JobFaults parse(String token) {
         String t = token.trim();
+        if (t.equals("none")) {
+            // A job that runs normally: lets a script skip jobs ("none", "stuck" = the second job sticks). It is also
+            // what format() writes for such a job, so a plan read back from GET /_mock/faults can be sent again.
+            return new JobFaults(false, null, false);
+        }
         if (t.equals("stuck")) {
             return new JobFaults(true, null, false);
         }
@@ -25,7 +33,7 @@ public final class JobFaultSpec {
             return new JobFaults(false, t.substring(5), false);
         }
         throw new IllegalArgumentException("unknown job fault '" + token
-                + "'; allowed: stuck, fail, fail:<error_type> (e.g. fail:runner_disconnected), cancel_ignored");
+                + "'; allowed: none, stuck, fail, fail:<error_type> (e.g. fail:runner_disconnected), cancel_ignored");
     }
 
     public static String format(JobFaults faults) {

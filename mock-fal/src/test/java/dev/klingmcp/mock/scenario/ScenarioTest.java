@@ -9,7 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.klingmcp.mock.MockFalHarness;
 import dev.klingmcp.mock.MockFalHarness.Response;
 import dev.klingmcp.mock.http.FalJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -80,5 +84,19 @@ class ScenarioTest {
         assertThat(s.faults().jobScript()).hasSize(1);
         JsonNode back = ScenarioJson.toJson(false, 60, s.faults());
         assertThat(ScenarioJson.parse(back).clock()).isEqualTo(Scenario.Clock.scaled(60));
+    }
+
+    @Test
+    void theShippedScenarioFilesAreValid() throws Exception {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(Path.of("scenarios"))) {
+            files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        assertThat(files).hasSizeGreaterThanOrEqualTo(3);
+        for (Path file : files) {
+            Scenario scenario = ScenarioJson.read(file);
+            assertThat(scenario.faults()).as(file.toString()).isNotNull();
+            assertThat(scenario.clock()).as(file.toString()).isNotNull();
+        }
     }
 }
