@@ -17,7 +17,7 @@ import java.util.List;
  * @param endpointId the model endpoint the call addressed, when known
  * @param requestId  the fal request id the call created or named, when known
  * @param status     HTTP status answered; 0 when the connection was closed without an answer
- * @param body       the JSON body of a submit (null otherwise; bodies over 64 KiB are summarised)
+ * @param body       the JSON body of a submit (null otherwise; bodies over 16 KiB are summarised)
  * @param checked    whether the request was checked against the documents (queue and sync calls are)
  * @param violations every difference from the documents; empty when the request matched
  */

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RequestRecorder {
 
     public static final int CAPACITY = 10_000;
-    private static final int MAX_BODY_BYTES = 64 * 1024;
+    private static final int MAX_BODY_BYTES = 16 * 1024;
 
     private final ContractChecker checker;
     private final SimClock clock;
