@@ -2,10 +2,10 @@ package dev.klingmcp.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.klingmcp.mock.MockFal;
-import dev.klingmcp.mock.MockFalOptions;
 import dev.klingmcp.server.KlingMcp;
 import dev.klingmcp.server.config.ServerConfigLoader;
+import dev.klingmcp.server.mockfal.EmbeddedMockFal;
+import dev.klingmcp.server.mockfal.EmbeddedMockFals;
 import dev.klingmcp.server.tools.ToolJson;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -81,11 +81,9 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path home = Files.createDirectories(dir.toAbsolutePath());
         step("Starting the embedded mock of fal (x" + fmt(speed) + " speed) ...");
-        try (MockFal fal = MockFal.start(new MockFalOptions()
-                .setSpeed(speed)
-                .addApiKey(ServeCommand.MOCK_KEY)
-                .setLogRequests(false)
-                .setStorageDir(Files.createDirectories(home.resolve("mock-storage"))))) {
+        EmbeddedMockFal embedded = EmbeddedMockFals.find();
+        try (EmbeddedMockFal.Running fal = embedded.start(new EmbeddedMockFal.Settings(
+                speed, ServeCommand.MOCK_KEY, Files.createDirectories(home.resolve("mock-storage")), false))) {
             ProgressBar bar = new ProgressBar(err, System.console() != null);
             McpSyncClient client = connect(fal, home, bar);
             try {
@@ -96,7 +94,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private McpSyncClient connect(MockFal fal, Path home, ProgressBar bar) {
+    private McpSyncClient connect(EmbeddedMockFal.Running fal, Path home, ProgressBar bar) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("FAL_KEY", ServeCommand.MOCK_KEY);
         env.put("KLING_MCP_FAL_BASE_URL", fal.baseUrl());

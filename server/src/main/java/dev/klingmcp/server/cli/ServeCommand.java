@@ -1,7 +1,5 @@
 package dev.klingmcp.server.cli;
 
-import dev.klingmcp.mock.MockFal;
-import dev.klingmcp.mock.MockFalOptions;
 import dev.klingmcp.server.KlingMcp;
 import dev.klingmcp.server.auth.Authenticator;
 import dev.klingmcp.server.config.ConfigException;
@@ -11,6 +9,8 @@ import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.jobs.JobService;
 import dev.klingmcp.server.mcp.KlingMcpServer;
+import dev.klingmcp.server.mockfal.EmbeddedMockFal;
+import dev.klingmcp.server.mockfal.EmbeddedMockFals;
 import dev.klingmcp.server.transport.StdioTransportProvider;
 import dev.klingmcp.server.transport.StreamableHttpServer;
 import io.modelcontextprotocol.json.McpJsonDefaults;
@@ -73,11 +73,17 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("kling-mcp: " + e.getMessage());
             return 2;
         }
-        MockFal mock = null;
+        EmbeddedMockFal.Running mock = null;
         if (options.mock) {
             FalKey key = config.falKey().isPresent() && config.isMock() ? config.falKey() : FalKey.of(MOCK_KEY);
-            mock = MockFal.start(
-                    new MockFalOptions().setSpeed(options.mockSpeed).addApiKey(key.reveal()));
+            EmbeddedMockFal embedded;
+            try {
+                embedded = EmbeddedMockFals.find();
+            } catch (IllegalStateException e) {
+                System.err.println("kling-mcp: --mock: " + e.getMessage());
+                return 2;
+            }
+            mock = embedded.start(new EmbeddedMockFal.Settings(options.mockSpeed, key.reveal(), null, true));
             config = config.withFalBaseUrl(URI.create(mock.baseUrl())).withFalKey(key);
             log.info("--mock: fal is an embedded mock at {} (speed x{})", mock.baseUrl(), options.mockSpeed);
         } else if (!config.falKey().isPresent()) {
