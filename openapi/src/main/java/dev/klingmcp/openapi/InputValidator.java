@@ -2,9 +2,6 @@ package dev.klingmcp.openapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,15 +20,11 @@ public final class InputValidator {
 
     private final FalEndpoint endpoint;
 
-    private final ObjectNode schemaDocument;
-
-    private final Schema schema;
+    private final SchemaCheck schema;
 
     private InputValidator(FalEndpoint endpoint, ObjectNode schemaDocument) {
         this.endpoint = endpoint;
-        this.schemaDocument = schemaDocument;
-        this.schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
-                .getSchema(schemaDocument);
+        this.schema = SchemaCheck.of(schemaDocument);
     }
 
     /**
@@ -48,7 +41,7 @@ public final class InputValidator {
 
     /** A validator for an explicit schema document (tests use it to validate against an edited document). */
     public static InputValidator of(FalEndpoint endpoint, ObjectNode schemaDocument) {
-        return new InputValidator(endpoint, schemaDocument.deepCopy());
+        return new InputValidator(endpoint, schemaDocument);
     }
 
     public FalEndpoint endpoint() {
@@ -57,7 +50,7 @@ public final class InputValidator {
 
     /** The derived schema this validator applies (a copy). */
     public ObjectNode schema() {
-        return schemaDocument.deepCopy();
+        return schema.schema();
     }
 
     /**
@@ -75,13 +68,13 @@ public final class InputValidator {
                                     : input.getNodeType().name().toLowerCase(java.util.Locale.ROOT)),
                     "an object with the model's fields"));
         }
-        List<Violation> out = new ArrayList<>(SchemaErrors.translate(schema.validate(input), schemaDocument));
+        List<Violation> out = new ArrayList<>(schema.validate(input));
         out.addAll(CrossFieldRules.check(endpoint, input, out));
         return List.copyOf(out);
     }
 
     /** Only the problems the derived JSON Schema finds (no cross-field rules). */
     public List<Violation> schemaViolations(JsonNode input) {
-        return List.copyOf(SchemaErrors.translate(schema.validate(input), schemaDocument));
+        return schema.validate(input);
     }
 }

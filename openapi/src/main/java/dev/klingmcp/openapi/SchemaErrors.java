@@ -26,6 +26,7 @@ final class SchemaErrors {
                 useful.add(e);
             }
         }
+        useful = withoutMismatchedBranches(useful);
         Map<String, Violation> byPath = new LinkedHashMap<>();
         for (Error e : useful) {
             Violation v = toViolation(e, schemaDocument);
@@ -45,6 +46,56 @@ final class SchemaErrors {
                 && e.getArguments() != null
                 && e.getArguments().length > 1
                 && "null".equals(String.valueOf(e.getArguments()[1]));
+    }
+
+    /**
+     * A value that fails every branch of an {@code anyOf}/{@code oneOf} gets one error per branch. A branch whose own
+     * {@code type} does not match the value (a string sent where the branches are "string enum" or "array") explains
+     * nothing: its errors are dropped when another branch of the same {@code anyOf} says what is wrong.
+     */
+    private static List<Error> withoutMismatchedBranches(List<Error> errors) {
+        Map<String, List<String>> mismatched = new LinkedHashMap<>();
+        Map<String, List<String>> failing = new LinkedHashMap<>();
+        for (Error e : errors) {
+            String[] branch = branch(e);
+            if (branch == null) {
+                continue;
+            }
+            failing.computeIfAbsent(branch[0], k -> new ArrayList<>()).add(branch[1]);
+            if ("type".equals(e.getKeyword()) && fragment(e).equals(branch[0] + "/" + branch[1] + "/type")) {
+                mismatched.computeIfAbsent(branch[0], k -> new ArrayList<>()).add(branch[1]);
+            }
+        }
+        List<Error> out = new ArrayList<>();
+        for (Error e : errors) {
+            String[] branch = branch(e);
+            boolean drop = branch != null
+                    && mismatched.getOrDefault(branch[0], List.of()).contains(branch[1])
+                    && !mismatched.get(branch[0]).containsAll(failing.get(branch[0]));
+            if (!drop) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** {@code [".../anyOf", "1"]} for an error raised inside a branch of an anyOf/oneOf, else null. */
+    private static String[] branch(Error e) {
+        String fragment = fragment(e);
+        java.util.regex.Matcher m = BRANCH.matcher(fragment);
+        String[] last = null;
+        while (m.find()) {
+            last = new String[] {fragment.substring(0, m.start()) + m.group(1), m.group(2)};
+        }
+        return last;
+    }
+
+    private static final java.util.regex.Pattern BRANCH = java.util.regex.Pattern.compile("(/(?:anyOf|oneOf))/(\\d+)");
+
+    private static String fragment(Error e) {
+        return e.getSchemaLocation() == null || e.getSchemaLocation().getFragment() == null
+                ? ""
+                : e.getSchemaLocation().getFragment().toString();
     }
 
     private static boolean hasTypeError(List<Error> errors, Error enumError) {
@@ -87,12 +138,23 @@ final class SchemaErrors {
                         : schema.path("type").asText("?");
                 String allowed = schema.has("enum")
                         ? "one of " + enumValues(schema.path("enum")) + " (as strings)"
-                        : "a " + expected;
+                        : article(expected);
                 return Violation.of(
                         path,
                         typeCode(expected),
-                        "must be a " + expected + ", got " + jsonType(value) + " " + render(value),
+                        "must be " + article(expected) + ", got "
+                                + (value != null && value.isNull() ? "null" : jsonType(value) + " " + render(value)),
                         allowed);
+            }
+            case "minimum", "maximum": {
+                boolean max = keyword.equals("maximum");
+                JsonNode limit = schema.path(keyword);
+                return new Violation(
+                        path,
+                        "must be " + (max ? "at most " : "at least ") + limit + ", got " + render(value),
+                        range(schema),
+                        max ? "less_than_equal" : "greater_than_equal",
+                        Map.of(max ? "le" : "ge", limit.numberValue()));
             }
             case "maxLength": {
                 int max = schema.path("maxLength").asInt();
@@ -137,9 +199,7 @@ final class SchemaErrors {
 
     /** The (sub)schema that holds the failing keyword, looked up in the derived document by the error's location. */
     private static JsonNode keywordOwner(Error e, JsonNode schemaDocument) {
-        String fragment = e.getSchemaLocation() == null || e.getSchemaLocation().getFragment() == null
-                ? ""
-                : e.getSchemaLocation().getFragment().toString();
+        String fragment = fragment(e);
         int cut = fragment.lastIndexOf('/');
         if (!fragment.startsWith("/") || cut < 0) {
             return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
@@ -159,6 +219,20 @@ final class SchemaErrors {
 
     private static String escape(String token) {
         return token.replace("~", "~0").replace("/", "~1");
+    }
+
+    /** {@code "0 .. 50"}, {@code "at least 1"}: the bounds a number schema sets. */
+    private static String range(JsonNode schema) {
+        String type = schema.path("type").asText("number");
+        if (schema.has("minimum") && schema.has("maximum")) {
+            return article(type) + " from " + schema.get("minimum") + " to " + schema.get("maximum");
+        }
+        return article(type)
+                + (schema.has("minimum") ? " >= " + schema.get("minimum") : " <= " + schema.get("maximum"));
+    }
+
+    private static String article(String type) {
+        return (type.matches("[aeiou].*") ? "an " : "a ") + type;
     }
 
     private static String typeCode(String expected) {

@@ -1,5 +1,6 @@
 package dev.klingmcp.server.jobs;
 
+import dev.klingmcp.openapi.FalEndpoint;
 import java.time.Instant;
 import java.util.Set;
 
@@ -7,11 +8,11 @@ import java.util.Set;
  * Filters for {@link JobService#list}; null / empty fields mean "any".
  *
  * @param states states to keep
- * @param model  full endpoint id or short name
+ * @param model  the model
  * @param since  created at or after
  * @param limit  max rows (≤ 0 = default 50)
  */
-public record JobFilter(Set<JobState> states, String model, Instant since, int limit) {
+public record JobFilter(Set<JobState> states, FalEndpoint model, Instant since, int limit) {
     public static final int DEFAULT_LIMIT = 50;
 
     public static JobFilter all() {

@@ -2,51 +2,29 @@ package dev.klingmcp.server.tools;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.server.jobs.CancelView;
-import dev.klingmcp.server.jobs.JobException;
-import io.modelcontextprotocol.server.McpSyncServerExchange;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import java.util.List;
 
 /** {@code cancel}: fal's three answers mapped one to one; an unknown id is a tool error the agent can see. */
 public final class CancelTool extends AbstractTool {
 
     public static final String NAME = "cancel";
 
-    private static final List<String> ARGS = List.of("job_id");
-
     public CancelTool(ToolContext ctx) {
         super(
                 ctx,
-                ToolSchemas.tool(
-                        NAME,
-                        "Cancel a job",
-                        "Asks fal to cancel a job. Outcomes: CANCELLATION_REQUESTED (a queued job is removed and not billed; "
-                                + "a running one gets a stop signal and may still finish and be billed), ALREADY_COMPLETED (too late: call "
-                                + "result), NOT_FOUND (isError: no such job_id; see list_jobs).",
-                        ToolSchemas.input(ToolJson.object().set("job_id", ToolSchemas.jobId()), "job_id"),
-                        ctx.schemas().asMap(NAME),
-                        false,
-                        true,
-                        true,
-                        true));
+                NAME,
+                "Cancel a job",
+                "Asks fal to cancel a job. Outcomes: CANCELLATION_REQUESTED (a queued job is removed and not billed; "
+                        + "a running one gets a stop signal and may still finish and be billed), ALREADY_COMPLETED (too late: call "
+                        + "result), NOT_FOUND (isError: no such job_id; see list_jobs).",
+                ToolSchemas.input(ToolJson.object().set("job_id", ToolSchemas.jobId()), "job_id"),
+                ToolHints.remote().destructive().idempotent());
     }
 
     @Override
-    public CallToolResult call(McpSyncServerExchange exchange, CallToolRequest request) {
-        Args args = new Args(ToolJson.tree(request.arguments()));
-        String jobId = args.jobId();
-        args.rejectUnknown(ARGS);
-        CallToolResult refused = refusal(args);
-        if (refused != null) {
-            return refused;
-        }
-        CancelView c;
-        try {
-            c = ctx.jobs().cancel(jobId);
-        } catch (JobException e) {
-            return ctx.results().failure(e, ToolJson.object().put("job_id", jobId));
-        }
+    protected CallToolResult run(ToolCall call) {
+        String jobId = call.jobId();
+        CancelView c = ctx.jobs().cancel(jobId);
         ObjectNode out = ToolJson.object()
                 .put("job_id", c.job() == null ? jobId : c.job().jobId());
         out.put("outcome", c.outcome().name());

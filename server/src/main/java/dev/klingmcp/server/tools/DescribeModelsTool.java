@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
-import io.modelcontextprotocol.server.McpSyncServerExchange;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -20,44 +18,27 @@ public final class DescribeModelsTool extends AbstractTool {
 
     public static final String NAME = "describe_models";
 
-    private static final List<String> ARGS = List.of("model", "include_schema");
-
     public DescribeModelsTool(ToolContext ctx) {
         super(
                 ctx,
-                ToolSchemas.tool(
-                        NAME,
-                        "Describe the Kling O3 models",
-                        "Free, local. Call this first. For each Kling O3 model on fal: what it does, every input field "
-                                + "(type, default, allowed values, whether required), limits (durations, references, prompt length), "
-                                + "price per second with examples, typical queue and run time, and ready-to-use example inputs. "
-                                + "include_schema: true adds the full JSON Schema of the model's input.",
-                        ToolSchemas.input(ToolJson.object()
-                                .<ObjectNode>set(
-                                        "model",
-                                        ToolSchemas.model(ctx, "Describe only this model (short name or full id)."))
-                                .set(
-                                        "include_schema",
-                                        ToolSchemas.bool("Include each model's full input JSON Schema."))),
-                        ctx.schemas().asMap(NAME),
-                        true,
-                        false,
-                        true,
-                        false));
+                NAME,
+                "Describe the Kling O3 models",
+                "Free, local. Call this first. For each Kling O3 model on fal: what it does, every input field "
+                        + "(type, default, allowed values, whether required), limits (durations, references, prompt length), "
+                        + "price per second with examples, typical queue and run time, and ready-to-use example inputs. "
+                        + "include_schema: true adds the full JSON Schema of the model's input.",
+                ToolSchemas.input(ToolJson.object()
+                        .<ObjectNode>set(
+                                "model", ToolSchemas.model(ctx, "Describe only this model (short name or full id)."))
+                        .set("include_schema", ToolSchemas.bool("Include each model's full input JSON Schema."))),
+                ToolHints.local().readOnly().idempotent());
     }
 
     @Override
-    public CallToolResult call(McpSyncServerExchange exchange, CallToolRequest request) {
-        Args args = new Args(ToolJson.tree(request.arguments()));
-        boolean named = args.tree().hasNonNull("model");
-        FalEndpoint only = args.model(ctx.registry());
-        boolean includeSchema = args.bool("include_schema", false);
-        args.rejectUnknown(ARGS);
-        CallToolResult refused = refusal(args);
-        if (refused != null) {
-            return refused;
-        }
-        List<FalEndpoint> endpoints = named ? List.of(only) : ctx.registry().all();
+    protected CallToolResult run(ToolCall call) {
+        boolean includeSchema = call.flag("include_schema");
+        List<FalEndpoint> endpoints =
+                call.model(ctx.registry()).map(List::of).orElse(ctx.registry().all());
         ObjectNode out = ToolJson.object();
         ArrayNode list = out.putArray("models");
         StringBuilder text = new StringBuilder();

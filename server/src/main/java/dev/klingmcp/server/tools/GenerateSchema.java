@@ -33,8 +33,6 @@ public final class GenerateSchema {
     public static final List<String> OPTIONS =
             List.of("model", "dry_run", "wait_seconds", "webhook_url", "idempotency_key");
 
-    public static final int MAX_WAIT_SECONDS = 50;
-
     /**
      * Derived once per model: the documents do not change while the server runs, and deriving means parsing ~50 KB. Keyed
      * by id and document, not by the record itself: a record's first hashCode() costs ~20 ms of method-handle set-up on a
@@ -46,8 +44,12 @@ public final class GenerateSchema {
 
     /** The model's strict input schema as {@link SchemaDeriver} derives it; a copy the caller may change. */
     static ObjectNode derivedInput(FalEndpoint e) {
-        return DERIVED.computeIfAbsent(e.id() + " " + e.document(), k -> SchemaDeriver.inputSchema(e, true))
-                .deepCopy();
+        return derived(e).deepCopy();
+    }
+
+    /** The cached derived schema itself: read it, never change it. */
+    private static ObjectNode derived(FalEndpoint e) {
+        return DERIVED.computeIfAbsent(e.id() + " " + e.document(), k -> SchemaDeriver.inputSchema(e, true));
     }
 
     /** {@code $defs} key of a model's rules, e.g. {@code model_o3_pro_reference-to-video}. */
@@ -55,48 +57,25 @@ public final class GenerateSchema {
         return "model_" + e.shortName().replace('/', '_');
     }
 
+    /**
+     * The schema {@code generate} checks its options with ({@code model} required, the options typed). The model fields
+     * are left open here because they are checked, after aliases are renamed, by the model's own derived schema.
+     */
+    static ObjectNode options(FalEndpoints registry) {
+        ObjectNode root = ToolJson.object();
+        root.put("$schema", SchemaDeriver.DIALECT);
+        root.put("type", "object");
+        root.set("properties", optionProperties(registry));
+        root.set("required", ToolJson.array().add("model"));
+        return root;
+    }
+
     public static ObjectNode build(FalEndpoints registry) {
         ObjectNode root = ToolJson.object();
         root.put("$schema", SchemaDeriver.DIALECT);
         root.put("type", "object");
         ObjectNode properties = root.putObject("properties");
-        properties.set("model", modelProperty(registry));
-        properties.set(
-                "dry_run",
-                ToolJson.object()
-                        .put("type", "boolean")
-                        .put("default", false)
-                        .put(
-                                "description",
-                                "Validate and price only: nothing is submitted and nothing is charged. Use it to show the user the cost first."));
-        properties.set(
-                "wait_seconds",
-                ToolJson.object()
-                        .put("type", "integer")
-                        .put("minimum", 0)
-                        .put("maximum", MAX_WAIT_SECONDS)
-                        .put("default", 0)
-                        .put(
-                                "description",
-                                "Block up to this many seconds after submitting, then return the current state (0 = return at once). "
-                                        + "Keep it <= 50: many MCP clients cut tool calls at 60 s. Videos take minutes; follow up with status."));
-        properties.set(
-                "webhook_url",
-                ToolJson.object()
-                        .put("type", "string")
-                        .put("format", "uri")
-                        .put(
-                                "description",
-                                "Optional http(s) URL fal calls when the job finishes (passed to fal as fal_webhook). Never receives the fal key."));
-        properties.set(
-                "idempotency_key",
-                ToolJson.object()
-                        .put("type", "string")
-                        .put("maxLength", 200)
-                        .put(
-                                "description",
-                                "Optional. Retrying generate with the same key, model and input returns the first job instead of paying twice."));
-
+        properties.setAll(optionProperties(registry));
         ObjectNode defs = ToolJson.object();
         Map<String, List<String>> fieldModels = new LinkedHashMap<>();
         ArrayNode allOf = ToolJson.array();
@@ -146,10 +125,43 @@ public final class GenerateSchema {
         return root;
     }
 
+    /** {@code model} and the options of generate that are not model fields. */
+    private static ObjectNode optionProperties(FalEndpoints registry) {
+        ObjectNode properties = ToolJson.object();
+        properties.set("model", modelProperty(registry));
+        properties.set(
+                "dry_run",
+                ToolSchemas.bool(
+                        "Validate and price only: nothing is submitted and nothing is charged. Use it to show the user the cost first."));
+        properties.set(
+                "wait_seconds",
+                ToolSchemas.waitSeconds(
+                        "Block up to this many seconds after submitting, then return the current state (0 = return at once). "
+                                + "Keep it <= 50: many MCP clients cut tool calls at 60 s. Videos take minutes; follow up with status."));
+        properties.set(
+                "webhook_url",
+                ToolJson.object()
+                        .put("type", "string")
+                        .put("format", "uri")
+                        .put(
+                                "description",
+                                "Optional http(s) URL fal calls when the job finishes (passed to fal as fal_webhook). Never receives the fal key."));
+        properties.set(
+                "idempotency_key",
+                ToolJson.object()
+                        .put("type", "string")
+                        .put("maxLength", 200)
+                        .put(
+                                "description",
+                                "Optional. Retrying generate with the same key, model and input returns the first job instead of paying twice."));
+
+        return properties;
+    }
+
     /** The model fields of one endpoint (for the normalizer and describe_models). */
     public static Set<String> fieldsOf(FalEndpoint e) {
         Set<String> names = new LinkedHashSet<>();
-        derivedInput(e).path("properties").fieldNames().forEachRemaining(names::add);
+        derived(e).path("properties").fieldNames().forEachRemaining(names::add);
         return names;
     }
 

@@ -6,21 +6,17 @@ import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.InputValidator;
 import dev.klingmcp.openapi.Violation;
 import dev.klingmcp.server.jobs.CostEstimate;
-import dev.klingmcp.server.jobs.JobException;
 import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.SubmitCommand;
 import dev.klingmcp.server.jobs.SubmitResult;
 import dev.klingmcp.server.tools.InputNormalizer.Normalized;
 import dev.klingmcp.server.tools.InputNormalizer.Warning;
-import io.modelcontextprotocol.server.McpSyncServerExchange;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeSet;
 
 /**
  * {@code generate}: validate, price and submit one video job. Order matters: options, aliases and the model's schema
@@ -31,64 +27,80 @@ public final class GenerateTool extends AbstractTool {
 
     public static final String NAME = "generate";
 
-    private final Map<String, Set<String>> fieldsByModel = new ConcurrentHashMap<>();
-
     public GenerateTool(ToolContext ctx) {
         super(
                 ctx,
-                ToolSchemas.tool(
-                        NAME,
-                        "Generate a Kling O3 video (paid)",
-                        Descriptions.generate(ctx),
-                        ToolJson.toMap(GenerateSchema.build(ctx.registry())),
-                        ctx.schemas().asMap(NAME),
-                        false,
-                        false,
-                        false,
-                        true));
+                NAME,
+                "Generate a Kling O3 video (paid)",
+                Descriptions.generate(ctx),
+                GenerateSchema.options(ctx.registry()),
+                GenerateSchema.build(ctx.registry()),
+                ToolHints.remote());
+    }
+
+    /** The webhook and, once the model is known, its fields: aliases renamed, then the model's strict schema. */
+    @Override
+    protected List<Violation> rules(ToolCall call) {
+        List<Violation> problems = new ArrayList<>(webhookProblems(call.text("webhook_url")));
+        call.model(ctx.registry())
+                .ifPresentOrElse(
+                        endpoint -> {
+                            Normalized normalized = normalize(call, endpoint);
+                            problems.addAll(normalized.violations());
+                            problems.addAll(
+                                    InputValidator.forEndpoint(endpoint, true).validate(normalized.input()));
+                        },
+                        () -> problems.addAll(unknownToEveryModel(call)));
+        return problems;
+    }
+
+    /** Without a model its fields cannot be checked, but a name that no model takes is wrong whichever is meant. */
+    private List<Violation> unknownToEveryModel(ToolCall call) {
+        Set<String> known = new TreeSet<>(GenerateSchema.OPTIONS);
+        ctx.registry().all().forEach(e -> known.addAll(GenerateSchema.fieldsOf(e)));
+        InputNormalizer.ALIASES.forEach(a -> known.add(a.alias()));
+        List<Violation> problems = new ArrayList<>();
+        call.args().fieldNames().forEachRemaining(name -> {
+            if (!known.contains(name)) {
+                problems.add(Violation.of(
+                        "/" + name,
+                        "extra_forbidden",
+                        "unknown field '" + name + "': no model takes it",
+                        "the options and model fields listed in generate's input schema"));
+            }
+        });
+        return problems;
     }
 
     @Override
-    public CallToolResult call(McpSyncServerExchange exchange, CallToolRequest request) {
-        ObjectNode all = ToolJson.tree(request.arguments());
-        Args args = new Args(all);
-        String names = String.join(", ", ctx.registry().names());
-        String modelName = args.requiredString("model", names);
-        FalEndpoint endpoint =
-                modelName == null ? null : ctx.registry().find(modelName).orElse(null);
-        if (modelName != null && endpoint == null) {
-            args.problem(Violation.of("/model", "enum", "unknown model '" + modelName + "'", names));
-        }
-        boolean dryRun = args.bool("dry_run", false);
-        int waitSeconds = args.integer("wait_seconds", 0, 0, GenerateSchema.MAX_WAIT_SECONDS);
-        String webhook = webhook(args);
-        String idempotencyKey = args.string("idempotency_key", "any text up to 200 characters");
+    protected ObjectNode context(ToolCall call) {
+        ObjectNode context = ToolJson.object();
+        call.model(ctx.registry()).ifPresent(endpoint -> context.put("model", endpoint.id()));
+        context.put("dry_run", call.flag("dry_run"));
+        call.model(ctx.registry())
+                .ifPresent(endpoint -> context.set(
+                        "warnings", warnings(normalize(call, endpoint).warnings())));
+        return context;
+    }
 
-        ObjectNode input = all.deepCopy();
+    @Override
+    protected CallToolResult run(ToolCall call) {
+        FalEndpoint endpoint = call.model(ctx.registry()).orElseThrow();
+        Normalized normalized = normalize(call, endpoint);
+        boolean dryRun = call.flag("dry_run");
+        SubmitResult submitted = ctx.jobs()
+                .submit(new SubmitCommand(
+                        endpoint, normalized.input(), call.text("webhook_url"), dryRun, call.text("idempotency_key")));
+        return dryRun
+                ? dryRunResult(endpoint, normalized, submitted.estimate())
+                : submittedResult(call, endpoint, normalized, submitted);
+    }
+
+    /** The model's input: every argument but the options, with other providers' names renamed (and a warning). */
+    private static Normalized normalize(ToolCall call, FalEndpoint endpoint) {
+        ObjectNode input = call.args().deepCopy();
         GenerateSchema.OPTIONS.forEach(input::remove);
-        if (endpoint == null) {
-            return ctx.results().invalid(args.problems(), ToolJson.object().put("dry_run", dryRun));
-        }
-        Normalized normalized = InputNormalizer.normalize(
-                input, fieldsByModel.computeIfAbsent(endpoint.id(), id -> GenerateSchema.fieldsOf(endpoint)));
-        List<Violation> problems = new ArrayList<>(args.problems());
-        problems.addAll(normalized.violations());
-        problems.addAll(InputValidator.forEndpoint(endpoint, true).validate(normalized.input()));
-
-        ObjectNode context = ToolJson.object().put("model", endpoint.id()).put("dry_run", dryRun);
-        context.set("warnings", warnings(normalized.warnings()));
-        if (!problems.isEmpty()) {
-            return ctx.results().invalid(problems, context);
-        }
-        try {
-            SubmitResult submitted =
-                    ctx.jobs().submit(new SubmitCommand(endpoint, normalized.input(), webhook, dryRun, idempotencyKey));
-            return dryRun
-                    ? dryRunResult(endpoint, normalized, submitted.estimate())
-                    : submittedResult(exchange, request, endpoint, normalized, submitted, waitSeconds);
-        } catch (JobException e) {
-            return ctx.results().failure(e, context);
-        }
+        return InputNormalizer.normalize(input, GenerateSchema.fieldsOf(endpoint));
     }
 
     private CallToolResult dryRunResult(FalEndpoint endpoint, Normalized normalized, CostEstimate estimate) {
@@ -111,13 +123,8 @@ public final class GenerateTool extends AbstractTool {
     }
 
     private CallToolResult submittedResult(
-            McpSyncServerExchange exchange,
-            CallToolRequest request,
-            FalEndpoint endpoint,
-            Normalized normalized,
-            SubmitResult submitted,
-            int waitSeconds) {
-        JobView job = awaitWithProgress(exchange, request, submitted.job(), waitSeconds);
+            ToolCall call, FalEndpoint endpoint, Normalized normalized, SubmitResult submitted) {
+        JobView job = awaitWithProgress(call, submitted.job(), call.number("wait_seconds"));
         ObjectNode out = ToolJson.object();
         out.put("job_id", job.jobId());
         out.put("model", endpoint.id());
@@ -146,26 +153,25 @@ public final class GenerateTool extends AbstractTool {
         return ctx.results().ok(out, text);
     }
 
-    private static String webhook(Args args) {
-        String url = args.string("webhook_url", "an absolute http(s) URL");
+    /** fal calls the webhook itself: only an absolute http(s) URL can work. */
+    private static List<Violation> webhookProblems(String url) {
         if (url == null) {
-            return null;
+            return List.of();
         }
         try {
             URI uri = new URI(url);
             if (uri.getHost() != null
                     && ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
-                return url;
+                return List.of();
             }
         } catch (java.net.URISyntaxException e) {
             // reported below
         }
-        args.problem(Violation.of(
+        return List.of(Violation.of(
                 "/webhook_url",
                 "url_parsing",
                 "not an absolute http(s) URL: " + url,
                 "an absolute http(s) URL such as https://example.com/fal-webhook"));
-        return null;
     }
 
     static ArrayNode warnings(List<Warning> warnings) {

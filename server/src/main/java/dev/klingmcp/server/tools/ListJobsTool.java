@@ -5,13 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.Violation;
-import dev.klingmcp.server.jobs.JobException;
 import dev.klingmcp.server.jobs.JobFilter;
 import dev.klingmcp.server.jobs.JobList;
 import dev.klingmcp.server.jobs.JobState;
 import dev.klingmcp.server.jobs.JobView;
-import io.modelcontextprotocol.server.McpSyncServerExchange;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -26,25 +23,18 @@ public final class ListJobsTool extends AbstractTool {
 
     public static final String NAME = "list_jobs";
 
-    private static final List<String> ARGS = List.of("status", "model", "since", "limit");
-
     private static final int MAX_LIMIT = 200;
 
     public ListJobsTool(ToolContext ctx) {
         super(
                 ctx,
-                ToolSchemas.tool(
-                        NAME,
-                        "List jobs",
-                        "Free, local. Jobs this server has recorded (they survive restarts), newest first, with estimated cost "
-                                + "totals (all, succeeded = likely billed, pending). Filter by status, model and since. Use it to find a "
-                                + "job_id again instead of generating a new video.",
-                        ToolSchemas.input(properties(ctx)),
-                        ctx.schemas().asMap(NAME),
-                        true,
-                        false,
-                        true,
-                        false));
+                NAME,
+                "List jobs",
+                "Free, local. Jobs this server has recorded (they survive restarts), newest first, with estimated cost "
+                        + "totals (all, succeeded = likely billed, pending). Filter by status, model and since. Use it to find a "
+                        + "job_id again instead of generating a new video.",
+                ToolSchemas.input(properties(ctx)),
+                ToolHints.local().readOnly().idempotent());
     }
 
     private static ObjectNode properties(ToolContext ctx) {
@@ -84,27 +74,30 @@ public final class ListJobsTool extends AbstractTool {
                                 .put("type", "integer")
                                 .put("minimum", 1)
                                 .put("maximum", MAX_LIMIT)
-                                .put("default", 20));
+                                .put("default", 20)
+                                .put("description", "At most this many jobs, newest first (totals count them all)."));
     }
 
     @Override
-    public CallToolResult call(McpSyncServerExchange exchange, CallToolRequest request) {
-        Args args = new Args(ToolJson.tree(request.arguments()));
-        Set<JobState> states = states(args);
-        FalEndpoint model = args.model(ctx.registry());
-        Instant since = since(args);
-        int limit = args.integer("limit", 20, 1, MAX_LIMIT);
-        args.rejectUnknown(ARGS);
-        CallToolResult refused = refusal(args);
-        if (refused != null) {
-            return refused;
-        }
-        JobList list;
-        try {
-            list = ctx.jobs().list(new JobFilter(states, model == null ? null : model.id(), since, limit));
-        } catch (JobException e) {
-            return ctx.results().failure(e, null);
-        }
+    protected List<Violation> rules(ToolCall call) {
+        String since = call.text("since");
+        return since == null || since(since) != null
+                ? List.of()
+                : List.of(Violation.of(
+                        "/since",
+                        "datetime_parsing",
+                        "not a date or instant: " + since,
+                        "2026-11-21T10:00:00Z or 2026-11-21"));
+    }
+
+    @Override
+    protected CallToolResult run(ToolCall call) {
+        Set<JobState> states = states(call.args().get("status"));
+        FalEndpoint model = call.model(ctx.registry()).orElse(null);
+        String sinceText = call.text("since");
+        Instant since = sinceText == null ? null : since(sinceText);
+        int limit = call.number("limit");
+        JobList list = ctx.jobs().list(new JobFilter(states, model, since, limit));
         ObjectNode out = ToolJson.object();
         ArrayNode jobs = out.putArray("jobs");
         StringBuilder text = new StringBuilder();
@@ -149,53 +142,25 @@ public final class ListJobsTool extends AbstractTool {
         return ctx.results().ok(out, head + text);
     }
 
-    private static Set<JobState> states(Args args) {
-        JsonNode v = args.tree().get("status");
+    /** The states named by {@code status} (one name or a list; the schema has checked the names). */
+    private static Set<JobState> states(JsonNode status) {
         Set<JobState> out = EnumSet.noneOf(JobState.class);
-        if (v == null || v.isNull()) {
-            return out;
-        }
-        List<JsonNode> items = new java.util.ArrayList<>();
-        if (v.isArray()) {
-            v.forEach(items::add);
-        } else {
-            items.add(v);
-        }
-        for (int i = 0; i < items.size(); i++) {
-            JsonNode item = items.get(i);
-            try {
-                out.add(JobState.valueOf(item.asText().trim().toUpperCase(java.util.Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                args.problem(Violation.of(
-                        v.isArray() ? "/status/" + i : "/status",
-                        "enum",
-                        "unknown status " + item,
-                        String.join(
-                                ", ",
-                                EnumSet.allOf(JobState.class).stream()
-                                        .map(Enum::name)
-                                        .toList())));
-            }
+        if (status != null && status.isArray()) {
+            status.forEach(s -> out.add(JobState.valueOf(s.asText())));
+        } else if (status != null && status.isTextual()) {
+            out.add(JobState.valueOf(status.asText()));
         }
         return out;
     }
 
-    private static Instant since(Args args) {
-        String text = args.string("since", "an ISO-8601 instant or date");
-        if (text == null) {
-            return null;
-        }
+    /** An ISO-8601 instant, or a date meaning its start in UTC; null when the text is neither. */
+    private static Instant since(String text) {
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
             try {
                 return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
             } catch (DateTimeParseException e2) {
-                args.problem(Violation.of(
-                        "/since",
-                        "datetime_parsing",
-                        "not a date or instant: " + text,
-                        "2026-11-21T10:00:00Z or 2026-11-21"));
                 return null;
             }
         }

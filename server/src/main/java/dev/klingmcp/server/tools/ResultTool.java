@@ -1,12 +1,9 @@
 package dev.klingmcp.server.tools;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.klingmcp.server.jobs.JobException;
 import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.ResultView;
 import dev.klingmcp.server.jobs.VideoFile;
-import io.modelcontextprotocol.server.McpSyncServerExchange;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Content;
 import io.modelcontextprotocol.spec.McpSchema.ResourceLink;
@@ -22,49 +19,29 @@ public final class ResultTool extends AbstractTool {
 
     public static final String NAME = "result";
 
-    private static final List<String> ARGS = List.of("job_id", "download");
-
     public ResultTool(ToolContext ctx) {
         super(
                 ctx,
-                ToolSchemas.tool(
-                        NAME,
-                        "Job result (video)",
-                        "Free. The video of a SUCCEEDED job: {url, content_type, file_name, file_size} and a resource_link. "
-                                + "fal keeps result URLs only for a limited time, so pass download: true to save the MP4 under the "
-                                + "server's output folder; you get the local path and its sha256 (a second call reuses the saved file). "
-                                + "A job that failed returns isError with fal's error detail; a job not finished yet says so with its "
-                                + "status (then call status with wait_seconds: 50).",
-                        ToolSchemas.input(
-                                ToolJson.object()
-                                        .<ObjectNode>set("job_id", ToolSchemas.jobId())
-                                        .set(
-                                                "download",
-                                                ToolSchemas.bool(
-                                                        "Also save the MP4 locally and return its path and sha256.")),
-                                "job_id"),
-                        ctx.schemas().asMap(NAME),
-                        false,
-                        false,
-                        true,
-                        true));
+                NAME,
+                "Job result (video)",
+                "Free. The video of a SUCCEEDED job: {url, content_type, file_name, file_size} and a resource_link. "
+                        + "fal keeps result URLs only for a limited time, so pass download: true to save the MP4 under the "
+                        + "server's output folder; you get the local path and its sha256 (a second call reuses the saved file). "
+                        + "A job that failed returns isError with fal's error detail; a job not finished yet says so with its "
+                        + "status (then call status with wait_seconds: 50).",
+                ToolSchemas.input(
+                        ToolJson.object()
+                                .<ObjectNode>set("job_id", ToolSchemas.jobId())
+                                .set(
+                                        "download",
+                                        ToolSchemas.bool("Also save the MP4 locally and return its path and sha256.")),
+                        "job_id"),
+                ToolHints.remote().idempotent());
     }
 
     @Override
-    public CallToolResult call(McpSyncServerExchange exchange, CallToolRequest request) {
-        Args args = new Args(ToolJson.tree(request.arguments()));
-        String jobId = args.jobId();
-        boolean download = args.bool("download", false);
-        args.rejectUnknown(ARGS);
-        CallToolResult refused = refusal(args);
-        if (refused != null) {
-            return refused;
-        }
-        try {
-            return render(ctx.jobs().result(jobId, download));
-        } catch (JobException e) {
-            return ctx.results().failure(e, ToolJson.object().put("job_id", jobId));
-        }
+    protected CallToolResult run(ToolCall call) {
+        return render(ctx.jobs().result(call.jobId(), call.flag("download")));
     }
 
     private CallToolResult render(ResultView r) {

@@ -1,11 +1,8 @@
 package dev.klingmcp.server.tools;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.klingmcp.server.jobs.JobException;
 import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.LogLine;
-import io.modelcontextprotocol.server.McpSyncServerExchange;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.List;
 
@@ -14,56 +11,40 @@ public final class StatusTool extends AbstractTool {
 
     public static final String NAME = "status";
 
-    private static final List<String> ARGS = List.of("job_id", "wait_seconds");
-
     public StatusTool(ToolContext ctx) {
         super(
                 ctx,
-                ToolSchemas.tool(
-                        NAME,
-                        "Job status",
-                        "Free. The state of a job from generate: QUEUED (with queue position), RUNNING, SUCCEEDED, FAILED, "
-                                + "CANCELLED (plus SUBMITTING / UNKNOWN), fal's raw status, the last log lines, elapsed time and an ETA "
-                                + "from the model's typical run time. With wait_seconds (max 50: MCP clients cut calls at 60 s) it "
-                                + "follows fal's live status stream and returns as soon as the job finishes or the time is up, sending "
-                                + "progress notifications (if you pass a progressToken) and fal's logs as log messages. Call it "
-                                + "repeatedly with wait_seconds: 50 until SUCCEEDED, then call result.",
-                        ToolSchemas.input(
-                                ToolJson.object()
-                                        .<ObjectNode>set("job_id", ToolSchemas.jobId())
-                                        .set("wait_seconds", ToolSchemas.waitSeconds()),
-                                "job_id"),
-                        ctx.schemas().asMap(NAME),
-                        true,
-                        false,
-                        true,
-                        true));
+                NAME,
+                "Job status",
+                "Free. The state of a job from generate: QUEUED (with queue position), RUNNING, SUCCEEDED, FAILED, "
+                        + "CANCELLED (plus SUBMITTING / UNKNOWN), fal's raw status, the last log lines, elapsed time and an ETA "
+                        + "from the model's typical run time. With wait_seconds (max 50: MCP clients cut calls at 60 s) it "
+                        + "follows fal's live status stream and returns as soon as the job finishes or the time is up, sending "
+                        + "progress notifications (if you pass a progressToken) and fal's logs as log messages. Call it "
+                        + "repeatedly with wait_seconds: 50 until SUCCEEDED, then call result.",
+                ToolSchemas.input(
+                        ToolJson.object()
+                                .<ObjectNode>set("job_id", ToolSchemas.jobId())
+                                .set(
+                                        "wait_seconds",
+                                        ToolSchemas.waitSeconds(
+                                                "Wait up to this many seconds for the job to finish before "
+                                                        + "answering (<= 50: clients cut calls at 60 s).")),
+                        "job_id"),
+                ToolHints.remote().readOnly().idempotent());
     }
 
     @Override
-    public CallToolResult call(McpSyncServerExchange exchange, CallToolRequest request) {
-        Args args = new Args(ToolJson.tree(request.arguments()));
-        String jobId = args.jobId();
-        int wait = args.integer("wait_seconds", 0, 0, GenerateSchema.MAX_WAIT_SECONDS);
-        args.rejectUnknown(ARGS);
-        CallToolResult refused = refusal(args);
-        if (refused != null) {
-            return refused;
-        }
-        ObjectNode context = ToolJson.object().put("job_id", jobId);
+    protected CallToolResult run(ToolCall call) {
         long started = System.nanoTime();
-        try {
-            JobView job = awaitWithProgress(exchange, request, ctx.jobs().status(jobId), wait);
-            double waited = Math.round((System.nanoTime() - started) / 1e8) / 10.0;
-            ObjectNode out = ToolJson.object();
-            out.set("job", JobJson.job(job));
-            out.put("finished", job.state().isTerminal());
-            out.put("waited_seconds", waited);
-            out.put("next_step", NextStep.forJob(job));
-            return ctx.results().ok(out, summary(job));
-        } catch (JobException e) {
-            return ctx.results().failure(e, context);
-        }
+        JobView job = awaitWithProgress(call, ctx.jobs().status(call.jobId()), call.number("wait_seconds"));
+        double waited = Math.round((System.nanoTime() - started) / 1e8) / 10.0;
+        ObjectNode out = ToolJson.object();
+        out.set("job", JobJson.job(job));
+        out.put("finished", job.state().isTerminal());
+        out.put("waited_seconds", waited);
+        out.put("next_step", NextStep.forJob(job));
+        return ctx.results().ok(out, summary(job));
     }
 
     static String summary(JobView job) {

@@ -298,7 +298,7 @@ public final class FakeJobService implements JobService {
                 .filter(j -> filter.states() == null
                         || filter.states().isEmpty()
                         || filter.states().contains(j.state()))
-                .filter(j -> filter.model() == null || filter.model().equals(j.model()))
+                .filter(j -> filter.model() == null || filter.model().id().equals(j.model()))
                 .filter(j -> filter.since() == null || !j.createdAt().isBefore(filter.since()))
                 .sorted(Comparator.comparing(JobView::createdAt).reversed())
                 .toList();

@@ -37,7 +37,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -65,7 +64,6 @@ public final class DefaultJobService implements JobService {
     private final JobViews views;
     private final ResultFetcher results;
     private final UploadPolicy uploads;
-    private final Map<String, InputValidator> validators = new ConcurrentHashMap<>();
     /** Local ids whose submit is in progress in this process: never declared UNKNOWN while we still wait for fal. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
@@ -109,9 +107,8 @@ public final class DefaultJobService implements JobService {
     public SubmitResult submit(SubmitCommand cmd) {
         return guarded(() -> {
             FalEndpoint e = cmd.endpoint();
-            var problems = validators
-                    .computeIfAbsent(e.id(), id -> InputValidator.forEndpoint(e, true))
-                    .validate(cmd.input());
+            // Checked again here, whoever the caller: nothing reaches fal's submit without passing the strict schema.
+            var problems = InputValidator.forEndpoint(e, true).validate(cmd.input());
             if (!problems.isEmpty()) {
                 throw Failures.invalidInput(problems);
             }
@@ -367,18 +364,7 @@ public final class DefaultJobService implements JobService {
     @Override
     public JobList list(JobFilter filter) {
         return guarded(() -> {
-            String model = null;
-            if (filter.model() != null && !filter.model().isBlank()) {
-                model = registry.find(filter.model())
-                        .map(FalEndpoint::id)
-                        .orElseThrow(() -> new JobException(
-                                JobException.Kind.INVALID_INPUT,
-                                "unknown model '" + filter.model() + "'",
-                                "/model",
-                                String.join(", ", registry.names()),
-                                0,
-                                null));
-            }
+            String model = filter.model() == null ? null : filter.model().id();
             JobQuery q = new JobQuery(filter.states(), model, filter.since(), filter.effectiveLimit());
             List<JobView> jobs =
                     ledger.list(q).stream().map(this::unstuck).map(views::view).toList();
