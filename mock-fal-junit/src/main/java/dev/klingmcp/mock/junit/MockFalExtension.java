@@ -8,6 +8,8 @@ import dev.klingmcp.mock.report.ContractViolation;
 import dev.klingmcp.mock.report.RecordedRequest;
 import dev.klingmcp.mock.scenario.Scenario;
 import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -42,8 +44,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
  *
  * <p>Registered on a {@code static} field (or with {@code @ExtendWith(MockFalExtension.class)}) there is one mock per
  * class, reset before each test; on an instance field (or with {@code @MockFalSettings(perTest = true)}) each test gets
- * its own. Tests get it as a parameter of type {@link MockFal}, {@link MockControl} or {@code MockFalExtension}; the
- * extension is itself a {@link MockFal}. Clock: scaled at {@value #DEFAULT_SPEED}x by default, so a Kling job takes well
+ * its own. Tests get it as a parameter of type {@link MockFal}, {@link MockControl} or {@code MockFalExtension}, or
+ * in fields marked {@link InjectMockFal}; the extension is itself a {@link MockFal}. Clock: scaled at {@value #DEFAULT_SPEED}x by default, so a Kling job takes well
  * under a second; {@link ManualClock} stops time, {@link ClockSpeed} sets another pace. Not for tests running in
  * parallel on one shared mock: the reset between tests would cut across them.
  */
@@ -99,6 +101,8 @@ public final class MockFalExtension
         }
         apply(context.getRequiredTestClass(), running.control());
         context.getTestMethod().ifPresent(m -> apply(m, running.control()));
+        context.getTestInstances()
+                .ifPresent(instances -> instances.getAllInstances().forEach(this::inject));
     }
 
     @Override
@@ -188,6 +192,30 @@ public final class MockFalExtension
             }
         }
         return out.toString();
+    }
+
+    /** Fills the {@link InjectMockFal} fields of a test instance (and of its superclasses). */
+    private void inject(Object testInstance) {
+        for (Field field : AnnotationSupport.findAnnotatedFields(testInstance.getClass(), InjectMockFal.class)) {
+            Class<?> type = field.getType();
+            Object value;
+            if (type == MockFal.class || type == MockFalExtension.class) {
+                value = this;
+            } else if (type == MockControl.class) {
+                value = control();
+            } else if (type == String.class) {
+                value = baseUrl();
+            } else {
+                throw new IllegalStateException("@InjectMockFal on " + field + ": the field must be a MockFal,"
+                        + " MockFalExtension, MockControl or String (the base URL)");
+            }
+            try {
+                field.setAccessible(true);
+                field.set(Modifier.isStatic(field.getModifiers()) ? null : testInstance, value);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("cannot set " + field, e);
+            }
+        }
     }
 
     private MockFal mock() {

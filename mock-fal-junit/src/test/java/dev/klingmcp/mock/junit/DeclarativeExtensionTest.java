@@ -15,6 +15,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @MockFalSettings(apiKeys = "test-key")
 class DeclarativeExtensionTest {
 
+    @InjectMockFal
+    MockFal injected;
+
+    @InjectMockFal
+    String baseUrl;
+
+    @InjectMockFal
+    MockControl control;
+
     /** Run twice on the class's one mock: the second run sees a fresh mock only because of the reset. */
     @RepeatedTest(2)
     void everyTestStartsFromAnEmptyMock(MockFal fal) {
@@ -55,6 +64,9 @@ class DeclarativeExtensionTest {
     @Test
     void byDefaultTimeRunsFastOnLoopback(MockFal fal) {
         assertThat(fal.baseUrl()).startsWith("http://127.0.0.1:");
+        assertThat(injected).isSameAs(fal);
+        assertThat(baseUrl).isEqualTo(fal.baseUrl());
+        assertThat(control).isSameAs(fal.control());
         assertThat(fal.control().clock().manual()).isFalse();
     }
 }
