@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Every run has a deadline: a mock that stops answering fails the test instead of hanging the build.
  */
-final class NodeScript {
+public final class NodeScript {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
@@ -34,19 +34,22 @@ final class NodeScript {
         this.script = script;
     }
 
-    /** {@code script} is a file name in {@code contract-tests/js}, e.g. {@code subscribe.mjs}. */
-    static NodeScript of(String script, String baseUrl) {
+    /**
+     * {@code script} is a file name in {@code contract-tests/js}, e.g. {@code subscribe.mjs}; {@code firstArgument} its
+     * one positional argument (the mock's base URL for the fal-client scenarios, a config file for the MCP ones).
+     */
+    public static NodeScript of(String script, String firstArgument) {
         NodeScript run = new NodeScript(script);
-        run.arguments.add(baseUrl);
+        run.arguments.add(firstArgument);
         return run;
     }
 
-    NodeScript arg(String name, Object value) {
+    public NodeScript arg(String name, Object value) {
         arguments.add("--" + name + "=" + value);
         return this;
     }
 
-    NodeScript timeout(Duration timeout) {
+    public NodeScript timeout(Duration timeout) {
         this.timeout = timeout;
         return this;
     }
@@ -57,7 +60,7 @@ final class NodeScript {
     }
 
     /** Runs the script; fails (with its stderr) unless it exits 0 and prints one JSON object. */
-    JsonNode run() {
+    public JsonNode run() {
         Result result = execute();
         if (result.exitCode != 0 || result.json == null) {
             throw new AssertionError(script + " " + arguments + " exited " + result.exitCode + "\nstdout: "

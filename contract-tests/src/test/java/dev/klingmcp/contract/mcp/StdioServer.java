@@ -24,9 +24,15 @@ final class StdioServer implements AutoCloseable {
         this.session = session;
     }
 
-    /** Starts {@code kling-mcp serve} with {@code setup}'s environment and working directory, and initializes a session. */
-    static StdioServer start(ServerSetup setup, Recorder recorder) {
-        ServerCommand command = ServerCommand.of("serve");
+    /**
+     * Starts {@code kling-mcp serve [options]} with {@code setup}'s environment and working directory, and initializes
+     * a session.
+     */
+    static StdioServer start(ServerSetup setup, Recorder recorder, String... options) {
+        String[] args = new String[options.length + 1];
+        args[0] = "serve";
+        System.arraycopy(options, 0, args, 1, options.length);
+        ServerCommand command = ServerCommand.of(args);
         ServerParameters parameters = ServerParameters.builder(command.java())
                 .args(command.args())
                 .env(setup.environment())
