@@ -50,6 +50,8 @@ abstract class AbstractLangChain4jTests extends AgentFrameworkSuite {
 
     private Map<ToolSpecification, ToolExecutor> tools;
 
+    private AssertionError failed;
+
     /** Every text a tool call returned, for the leak check. */
     private final List<String> results = new ArrayList<>();
 
@@ -69,20 +71,32 @@ abstract class AbstractLangChain4jTests extends AgentFrameworkSuite {
 
     /** What an AI service gets from its tool provider: specifications, each with the executor that calls it. */
     synchronized Map<ToolSpecification, ToolExecutor> tools() {
+        if (failed != null) {
+            throw failed;
+        }
         if (tools == null) {
-            client = DefaultMcpClient.builder()
-                    .key("kling")
-                    .clientName("kling-contract-langchain4j")
-                    .transport(transport())
-                    .initializationTimeout(Duration.ofSeconds(60))
-                    .toolExecutionTimeout(Duration.ofSeconds(70))
-                    .build();
-            McpToolProvider provider =
-                    McpToolProvider.builder().mcpClients(client).build();
-            tools = provider.provideTools(new ToolProviderRequest("contract-tests", UserMessage.from("make a video")))
-                    .tools();
+            try {
+                tools = connect();
+            } catch (RuntimeException | AssertionError e) {
+                // Later tests fail fast with the same cause instead of spawning another server.
+                failed = new AssertionError("LangChain4j could not connect and list the tools", e);
+                throw failed;
+            }
         }
         return tools;
+    }
+
+    private Map<ToolSpecification, ToolExecutor> connect() {
+        client = DefaultMcpClient.builder()
+                .key("kling")
+                .clientName("kling-contract-langchain4j")
+                .transport(transport())
+                .initializationTimeout(Duration.ofSeconds(60))
+                .toolExecutionTimeout(Duration.ofSeconds(70))
+                .build();
+        McpToolProvider provider = McpToolProvider.builder().mcpClients(client).build();
+        return provider.provideTools(new ToolProviderRequest("contract-tests", UserMessage.from("make a video")))
+                .tools();
     }
 
     ToolSpecification spec(String name) {

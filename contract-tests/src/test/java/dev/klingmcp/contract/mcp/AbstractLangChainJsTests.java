@@ -36,6 +36,9 @@ abstract class AbstractLangChainJsTests extends AgentFrameworkSuite {
 
     private JsonNode report;
 
+    /** Why the one run failed, so later tests fail fast instead of starting Node (and a server) again. */
+    private AssertionError failed;
+
     /** The {@code mcpServers} entry an application would configure for this transport. */
     abstract ObjectNode connection();
 
@@ -46,6 +49,9 @@ abstract class AbstractLangChainJsTests extends AgentFrameworkSuite {
 
     /** Runs the agent script once per suite (a Node start with LangChain takes ~2 s) and keeps its report. */
     synchronized JsonNode report() {
+        if (failed != null) {
+            throw failed;
+        }
         if (report == null) {
             ObjectNode config = ToolCall.JSON.createObjectNode();
             config.set("connection", connection());
@@ -62,6 +68,9 @@ abstract class AbstractLangChainJsTests extends AgentFrameworkSuite {
                         .run();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } catch (AssertionError e) {
+                failed = e;
+                throw e;
             }
         }
         assertThat(report.has("fatal"))
