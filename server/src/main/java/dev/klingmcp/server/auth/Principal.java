@@ -9,6 +9,9 @@ import java.util.Set;
  */
 public record Principal(String subject, Set<String> scopes) {
 
+    /** Where transports leave the verified principal: HTTP request attribute and MCP transport-context key. */
+    public static final String CONTEXT_KEY = "kling-mcp.principal";
+
     public Principal {
         Objects.requireNonNull(subject, "subject");
         scopes = Set.copyOf(scopes);

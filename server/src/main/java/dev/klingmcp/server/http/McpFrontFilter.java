@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class McpFrontFilter extends HttpFilter {
 
     /** Request attribute and MCP transport-context key holding the {@link Principal}. */
-    public static final String PRINCIPAL = "kling-mcp.principal";
+    public static final String PRINCIPAL = Principal.CONTEXT_KEY;
 
     private static final long serialVersionUID = 1L;
 

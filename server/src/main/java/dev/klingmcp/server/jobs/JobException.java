@@ -16,7 +16,9 @@ public final class JobException extends RuntimeException {
         /** fal could not be reached (after retries) or did not answer in time. */
         UNREACHABLE,
         /** Local I/O failed (ledger, output folder). */
-        LOCAL_IO
+        LOCAL_IO,
+        /** A per-principal limit refused a submit before anything was written or sent. */
+        LIMIT_EXCEEDED
     }
 
     private final Kind kind;

@@ -11,9 +11,18 @@ import java.util.Set;
  * @param model  the model
  * @param since  created at or after
  * @param limit  max rows (≤ 0 = default 50)
+ * @param owner  only this principal's jobs (null = every job; set by the tenant scope, never by a client)
  */
-public record JobFilter(Set<JobState> states, FalEndpoint model, Instant since, int limit) {
+public record JobFilter(Set<JobState> states, FalEndpoint model, Instant since, int limit, String owner) {
     public static final int DEFAULT_LIMIT = 50;
+
+    public JobFilter(Set<JobState> states, FalEndpoint model, Instant since, int limit) {
+        this(states, model, since, limit, null);
+    }
+
+    public JobFilter withOwner(String subject) {
+        return new JobFilter(states, model, since, limit, subject);
+    }
 
     public static JobFilter all() {
         return new JobFilter(Set.of(), null, null, DEFAULT_LIMIT);

@@ -55,6 +55,14 @@ public interface JobService extends AutoCloseable {
     /** Local-only read of one job (no network): for resources and completions. */
     Optional<JobView> find(String jobId);
 
+    /**
+     * Whether the job exists and was created by {@code owner} (null = created without authorization). Local-only. The
+     * default suits services without owners: every job is the anonymous owner's.
+     */
+    default boolean ownedBy(String jobId, String owner) {
+        return owner == null && find(jobId).isPresent();
+    }
+
     /** Job ids (fal request ids, else local ids) starting with {@code prefix}, newest first: for MCP completions. */
     List<String> completeJobIds(String prefix, int limit);
 

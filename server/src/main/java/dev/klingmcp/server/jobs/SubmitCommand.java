@@ -14,12 +14,22 @@ import java.util.Objects;
  * @param clientKey  optional key from the caller; together with model + input it forms the idempotency key, so a retried
  *                   {@code generate} with the same key returns the first job instead of submitting twice. Null means no
  *                   deduplication (two identical inputs may be wanted: generation is not deterministic).
+ * @param owner      the principal the job is recorded under (null without authorization); part of the idempotency key,
+ *                   so one principal's key never returns another's job
  */
 public record SubmitCommand(
-        FalEndpoint endpoint, ObjectNode input, String webhookUrl, boolean dryRun, String clientKey) {
+        FalEndpoint endpoint, ObjectNode input, String webhookUrl, boolean dryRun, String clientKey, String owner) {
     public SubmitCommand {
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(input, "input");
+    }
+
+    public SubmitCommand(FalEndpoint endpoint, ObjectNode input, String webhookUrl, boolean dryRun, String clientKey) {
+        this(endpoint, input, webhookUrl, dryRun, clientKey, null);
+    }
+
+    public SubmitCommand withOwner(String subject) {
+        return new SubmitCommand(endpoint, input, webhookUrl, dryRun, clientKey, subject);
     }
 
     public static SubmitCommand of(FalEndpoint endpoint, ObjectNode input) {

@@ -11,9 +11,14 @@ import java.util.Set;
  * @param model  full endpoint id, or null
  * @param since  created at or after, or null
  * @param limit  max rows returned (totals ignore it)
+ * @param owner  only this principal's jobs, or null for every job
  */
-public record JobQuery(Set<JobState> states, String model, Instant since, int limit) {
+public record JobQuery(Set<JobState> states, String model, Instant since, int limit, String owner) {
     public JobQuery {
         states = states == null ? Set.of() : Set.copyOf(states);
+    }
+
+    public JobQuery(Set<JobState> states, String model, Instant since, int limit) {
+        this(states, model, since, limit, null);
     }
 }

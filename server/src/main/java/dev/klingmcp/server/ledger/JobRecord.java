@@ -31,6 +31,8 @@ import java.util.Objects;
  * @param createdAt      row written (before the POST)
  * @param updatedAt      last change
  * @param finishedAt     when a terminal state was first recorded
+ * @param owner          the principal (token subject) that created the job over authorized HTTP; null for jobs made
+ *                       without authorization (stdio, loopback HTTP), which no authorized principal sees
  * @param history        state changes, oldest first (read-only view; written by the ledger on state changes)
  */
 public record JobRecord(
@@ -57,6 +59,7 @@ public record JobRecord(
         Instant createdAt,
         Instant updatedAt,
         Instant finishedAt,
+        String owner,
         List<StateChange> history) {
 
     public JobRecord {
@@ -101,6 +104,7 @@ public record JobRecord(
                 null,
                 null,
                 null,
+                null,
                 List.of()));
     }
 
@@ -124,6 +128,7 @@ public record JobRecord(
         private Double inferenceSeconds;
         private String localPath;
         private String sha256;
+        private String owner;
 
         private Builder(JobRecord r) {
             base = r;
@@ -144,6 +149,7 @@ public record JobRecord(
             inferenceSeconds = r.inferenceSeconds;
             localPath = r.localPath;
             sha256 = r.sha256;
+            owner = r.owner;
         }
 
         public JobState state() {
@@ -224,6 +230,12 @@ public record JobRecord(
             return this;
         }
 
+        /** Who creates the job; only taken on insert (a job never changes hands). */
+        public Builder owner(String subject) {
+            owner = subject;
+            return this;
+        }
+
         JobRecord build(Instant createdAt, Instant updatedAt, Instant finishedAt, List<StateChange> history) {
             return new JobRecord(
                     base.localId,
@@ -249,6 +261,7 @@ public record JobRecord(
                     createdAt,
                     updatedAt,
                     finishedAt,
+                    owner,
                     history);
         }
     }

@@ -37,7 +37,8 @@ final class JobRows {
                 r.sha256(),
                 millis(r.createdAt()),
                 millis(r.updatedAt()),
-                millis(r.finishedAt()));
+                millis(r.finishedAt()),
+                r.owner());
     }
 
     static JobRecord read(ResultSet rs, List<StateChange> history) throws SQLException {
@@ -65,6 +66,7 @@ final class JobRows {
                 instant(rs, "created_at"),
                 instant(rs, "updated_at"),
                 instant(rs, "finished_at"),
+                rs.getString("owner"),
                 history);
     }
 
@@ -93,6 +95,7 @@ final class JobRows {
                 r.createdAt(),
                 r.updatedAt(),
                 r.finishedAt(),
+                r.owner(),
                 history);
     }
 

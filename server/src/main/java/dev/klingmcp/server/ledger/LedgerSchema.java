@@ -49,7 +49,11 @@ final class LedgerSchema {
                       state    TEXT NOT NULL,
                       at       INTEGER NOT NULL,
                       note     TEXT,
-                      PRIMARY KEY (local_id, seq))"""));
+                      PRIMARY KEY (local_id, seq))"""),
+            // v2: the principal that created a job over authorized HTTP (null for local, unauthorized use)
+            List.of(
+                    "ALTER TABLE jobs ADD COLUMN owner TEXT",
+                    "CREATE INDEX jobs_by_owner ON jobs(owner, created_at DESC)"));
 
     static final int CURRENT_VERSION = MIGRATIONS.size();
 

@@ -32,7 +32,7 @@ public final class SqliteJobLedger implements JobLedger {
     private static final String COLUMNS =
             "local_id, request_id, model, input_json, options_json, estimate_json, estimate_usd,"
                     + " idempotency_key, status_url, response_url, cancel_url, state, fal_status, queue_position, logs_json,"
-                    + " result_json, error_json, inference_seconds, local_path, sha256, created_at, updated_at, finished_at";
+                    + " result_json, error_json, inference_seconds, local_path, sha256, created_at, updated_at, finished_at, owner";
 
     private final Connection connection;
     private final Clock clock;
@@ -96,7 +96,7 @@ public final class SqliteJobLedger implements JobLedger {
             Instant now = clock.instant();
             JobRecord stored = row.build(now, now, draft.state().isTerminal() ? now : null, List.of());
             try (PreparedStatement ps = connection.prepareStatement(
-                    "INSERT INTO jobs (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                    "INSERT INTO jobs (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 bindAll(ps, stored);
                 ps.executeUpdate();
             }
@@ -402,6 +402,10 @@ public final class SqliteJobLedger implements JobLedger {
             if (q.since() != null) {
                 parts.add("created_at >= ?");
                 args.add(q.since().toEpochMilli());
+            }
+            if (q.owner() != null) {
+                parts.add("owner = ?");
+                args.add(q.owner());
             }
             return new Where(parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts), args);
         }

@@ -2,6 +2,7 @@ package dev.klingmcp.server.mcp;
 
 import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.server.jobs.JobService;
+import dev.klingmcp.server.tenancy.CallerScope;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncCompletionSpecification;
 import io.modelcontextprotocol.spec.McpSchema.CompleteResult;
 import io.modelcontextprotocol.spec.McpSchema.CompleteResult.CompleteCompletion;
@@ -24,8 +25,9 @@ public final class Completions {
                     if (!"job_id".equals(request.argument().name())) {
                         return empty();
                     }
-                    List<String> ids =
-                            jobs.completeJobIds(prefix(request.argument().value()), MAX + 1);
+                    List<String> ids = CallerScope.run(
+                            exchange,
+                            () -> jobs.completeJobIds(prefix(request.argument().value()), MAX + 1));
                     return result(ids);
                 }),
                 new SyncCompletionSpecification(new PromptReference(ReferenceScenePrompt.NAME), (exchange, request) -> {

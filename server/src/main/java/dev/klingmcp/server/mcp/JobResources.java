@@ -3,6 +3,7 @@ package dev.klingmcp.server.mcp;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.server.jobs.JobService;
 import dev.klingmcp.server.jobs.JobView;
+import dev.klingmcp.server.tenancy.CallerScope;
 import dev.klingmcp.server.tools.JobJson;
 import dev.klingmcp.server.tools.NextStep;
 import dev.klingmcp.server.tools.ToolJson;
@@ -40,7 +41,9 @@ public final class JobResources {
             String uri = request.uri();
             String jobId =
                     uri.startsWith(JobJson.RESOURCE_PREFIX) ? uri.substring(JobJson.RESOURCE_PREFIX.length()) : "";
-            JobView job = jobId.isEmpty() ? null : jobs.find(jobId).orElse(null);
+            JobView job = jobId.isEmpty()
+                    ? null
+                    : CallerScope.run(exchange, () -> jobs.find(jobId)).orElse(null);
             if (job == null) {
                 throw McpError.RESOURCE_NOT_FOUND.apply(uri);
             }

@@ -1,7 +1,9 @@
 package dev.klingmcp.server.mcp;
 
 import dev.klingmcp.openapi.FalEndpoints;
+import dev.klingmcp.server.config.HttpSettings;
 import dev.klingmcp.server.jobs.JobService;
+import dev.klingmcp.server.tenancy.ScopedJobService;
 import dev.klingmcp.server.tools.KlingTools;
 import dev.klingmcp.server.tools.OutputSchemas;
 import dev.klingmcp.server.tools.ToolContext;
@@ -13,6 +15,7 @@ import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
@@ -51,7 +54,8 @@ public final class KlingMcpServer implements AutoCloseable {
             McpServerTransportProvider transport, JobService jobs, UnaryOperator<String> redactor, String version) {
         JobWatcher watcher = new JobWatcher(jobs);
         boolean observable = transport instanceof StdioTransportProvider;
-        KlingMcpServer server = build(McpServer.sync(transport), jobs, watcher, redactor, version, !observable);
+        KlingMcpServer server = build(
+                McpServer.sync(transport), jobs, HttpSettings.Limits.none(), watcher, redactor, version, !observable);
         if (transport instanceof StdioTransportProvider stdio) {
             stdio.observeInbound(watcher::onClientMessage);
         }
@@ -64,7 +68,14 @@ public final class KlingMcpServer implements AutoCloseable {
             JobService jobs,
             UnaryOperator<String> redactor,
             String version) {
-        return build(McpServer.sync(transport), jobs, new JobWatcher(jobs), redactor, version, true);
+        return build(
+                McpServer.sync(transport),
+                jobs,
+                HttpSettings.Limits.none(),
+                new JobWatcher(jobs),
+                redactor,
+                version,
+                true);
     }
 
     /**
@@ -73,23 +84,29 @@ public final class KlingMcpServer implements AutoCloseable {
      */
     public static KlingMcpServer start(
             StreamableHttpServer http, JobService jobs, UnaryOperator<String> redactor, String version) {
-        KlingMcpServer server = start(http.transport(), jobs, redactor, version);
-        JobWatcher watcher = server.watcher;
+        JobWatcher watcher = new JobWatcher(jobs);
+        KlingMcpServer server = build(
+                McpServer.sync(http.transport()), jobs, http.settings().limits(), watcher, redactor, version, true);
+        // Only one's own jobs are followed for a subscription; anyone else's id is ignored like an unknown one.
         http.observeInbound((principal, message) -> watcher.onSubscription(
                 message.path("method").asText(null),
                 message.path("params").path("uri").asText(null),
-                jobId -> jobs.find(jobId).isPresent()));
+                jobId -> jobs.ownedBy(jobId, principal == null ? null : principal.subject())));
         return server;
     }
 
     private static KlingMcpServer build(
             McpServer.SyncSpecification<?> spec,
-            JobService jobs,
+            JobService allJobs,
+            HttpSettings.Limits limits,
             JobWatcher watcher,
             UnaryOperator<String> redactor,
             String version,
             boolean followOnRead) {
         FalEndpoints registry = FalEndpoints.load();
+        // What MCP handlers see: the caller's own jobs when a principal is in scope (authorized HTTP), else all of
+        // them.
+        JobService jobs = new ScopedJobService(allJobs, limits, Clock.systemUTC());
         ToolContext ctx = new ToolContext(
                 jobs,
                 registry,

@@ -1,5 +1,6 @@
 package dev.klingmcp.server.tools;
 
+import dev.klingmcp.server.tenancy.CallerScope;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.List;
@@ -33,7 +34,8 @@ public final class KlingTools {
                 .tool(t.tool())
                 .callHandler((exchange, request) -> {
                     try {
-                        return t.call(exchange, request);
+                        // The job service below sees the caller's principal (its own jobs only) through this scope.
+                        return CallerScope.run(exchange, () -> t.call(exchange, request));
                     } catch (RuntimeException e) {
                         log.error("Tool {} failed", t.tool().name(), e);
                         CallToolResult r = results.failure(

@@ -31,6 +31,8 @@ public final class ToolResults {
         fal_unreachable,
         /** The local disk or ledger failed. */
         local_io,
+        /** A per-principal limit (unfinished jobs, daily budget) refused the call; nothing was submitted. */
+        limit_exceeded,
         /** A bug on our side; the message says what. */
         internal_error
     }
@@ -94,6 +96,7 @@ public final class ToolResults {
                     case FAL_ERROR -> Code.fal_error;
                     case UNREACHABLE -> Code.fal_unreachable;
                     case LOCAL_IO -> Code.local_io;
+                    case LIMIT_EXCEEDED -> Code.limit_exceeded;
                     default -> Code.internal_error;
                 };
         ObjectNode structured = context == null ? ToolJson.object() : context.deepCopy();

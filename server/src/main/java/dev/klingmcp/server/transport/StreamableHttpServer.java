@@ -180,6 +180,10 @@ public final class StreamableHttpServer implements AutoCloseable {
         }
     }
 
+    public HttpSettings settings() {
+        return settings;
+    }
+
     /** Sees every authorized JSON-RPC message after it was served (subscriptions, for instance). */
     public void observeInbound(BiConsumer<Principal, JsonNode> observer) {
         front.observe(observer);

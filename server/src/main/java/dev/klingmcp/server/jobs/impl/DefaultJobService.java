@@ -124,10 +124,16 @@ public final class DefaultJobService implements JobService {
                     JobRecord.submitting(localId, e.id(), LedgerJson.write(cmd.input()))
                             .options(LedgerJson.write(options))
                             .estimate(LedgerJson.write(estimate), estimate.usd())
+                            .owner(cmd.owner())
                             .idempotencyKey(
                                     cmd.clientKey() == null
                                             ? null
-                                            : LedgerJson.idempotencyKey(e.id(), cmd.input(), cmd.clientKey())),
+                                            : LedgerJson.idempotencyKey(
+                                                    e.id(),
+                                                    cmd.input(),
+                                                    cmd.owner() == null
+                                                            ? cmd.clientKey()
+                                                            : cmd.owner() + "\n" + cmd.clientKey())),
                     "ledger write before submit");
             if (!row.localId().equals(localId)) {
                 return new SubmitResult(views.view(unstuck(row)), estimate, false, true);
@@ -365,7 +371,7 @@ public final class DefaultJobService implements JobService {
     public JobList list(JobFilter filter) {
         return guarded(() -> {
             String model = filter.model() == null ? null : filter.model().id();
-            JobQuery q = new JobQuery(filter.states(), model, filter.since(), filter.effectiveLimit());
+            JobQuery q = new JobQuery(filter.states(), model, filter.since(), filter.effectiveLimit(), filter.owner());
             List<JobView> jobs =
                     ledger.list(q).stream().map(this::unstuck).map(views::view).toList();
             LedgerTotals t = ledger.totals(q);
@@ -379,6 +385,13 @@ public final class DefaultJobService implements JobService {
     @Override
     public Optional<JobView> find(String jobId) {
         return guarded(() -> ledger.find(jobId).map(this::unstuck).map(views::view));
+    }
+
+    @Override
+    public boolean ownedBy(String jobId, String owner) {
+        return guarded(() -> ledger.find(jobId)
+                .map(r -> java.util.Objects.equals(r.owner(), owner))
+                .orElse(false));
     }
 
     @Override

@@ -154,6 +154,11 @@ public final class DeferredJobService implements JobService {
     }
 
     @Override
+    public boolean ownedBy(String jobId, String owner) {
+        return jobs().ownedBy(jobId, owner);
+    }
+
+    @Override
     public List<String> completeJobIds(String prefix, int limit) {
         return jobs().completeJobIds(prefix, limit);
     }

@@ -23,7 +23,7 @@ class JobViewsTest {
     private static JobRecord row(JobState state, Instant updated, List<StateChange> history) {
         return new JobRecord(
                 "local-1", "req-1", PRO.id(), "{}", null, null, 0, null, null, null, null, state, null, null, null,
-                null, null, null, null, null, CREATED, updated, null, history);
+                null, null, null, null, null, CREATED, updated, null, null, history);
     }
 
     private static JobViews views(Instant now, double timeScale) {
