@@ -31,6 +31,9 @@ public interface MockControl {
     /** Submit attempts and accepted jobs per endpoint id. */
     Map<String, SubmitCounters.Count> submits();
 
+    /** Queue calls so far by kind (SUBMIT, STATUS, STREAM, RESULT, CANCEL...), e.g. to prove nobody polled. */
+    Map<String, Long> queueCalls();
+
     /** The simulated time, epoch millis. */
     long nowMillis();
 

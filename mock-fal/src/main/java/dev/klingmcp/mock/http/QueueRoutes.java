@@ -116,6 +116,7 @@ public final class QueueRoutes {
                     FalJson.object().put("error", "Error").put("message", call.notFound()));
             return;
         }
+        counters.call(call.kind().name());
         HttpMethod expected =
                 switch (call.kind()) {
                     case SUBMIT, SYNC -> HttpMethod.POST;

@@ -81,6 +81,11 @@ final class LiveControl implements MockControl {
     }
 
     @Override
+    public Map<String, Long> queueCalls() {
+        return counters.calls();
+    }
+
+    @Override
     public long nowMillis() {
         return clock.nowMillis();
     }

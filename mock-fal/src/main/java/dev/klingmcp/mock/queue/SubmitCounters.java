@@ -15,6 +15,17 @@ public final class SubmitCounters {
 
     private final Map<String, long[]> counts = new TreeMap<>();
 
+    private final Map<String, Long> calls = new TreeMap<>();
+
+    /** Counts one queue call of a kind (SUBMIT, STATUS, STREAM, RESULT, CANCEL...), whatever its outcome. */
+    public synchronized void call(String kind) {
+        calls.merge(kind, 1L, Long::sum);
+    }
+
+    public synchronized Map<String, Long> calls() {
+        return new TreeMap<>(calls);
+    }
+
     public synchronized void attempt(String endpointId) {
         counts.computeIfAbsent(endpointId, k -> new long[2])[0]++;
     }
@@ -31,5 +42,6 @@ public final class SubmitCounters {
 
     public synchronized void reset() {
         counts.clear();
+        calls.clear();
     }
 }

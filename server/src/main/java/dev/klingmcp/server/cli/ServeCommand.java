@@ -13,6 +13,8 @@ import dev.klingmcp.server.mockfal.EmbeddedMockFal;
 import dev.klingmcp.server.mockfal.EmbeddedMockFals;
 import dev.klingmcp.server.transport.StdioTransportProvider;
 import dev.klingmcp.server.transport.StreamableHttpServer;
+import dev.klingmcp.server.webhook.FalWebhookServlet;
+import dev.klingmcp.server.webhook.FalWebhookVerifier;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import java.io.IOException;
 import java.net.URI;
@@ -145,6 +147,15 @@ public final class ServeCommand implements Callable<Integer> {
                         },
                         "kling-mcp-shutdown"));
         try (StreamableHttpServer http = listener) {
+            if (http.settings().publicUrl() != null) {
+                // fal can reach us: it calls back when a job ends, so nobody has to poll for it.
+                URI jwks = http.settings().falWebhookJwks() != null
+                        ? http.settings().falWebhookJwks()
+                        : URI.create(config.restUrl() + "/.well-known/jwks.json");
+                http.receiveFalWebhooks(
+                        new FalWebhookServlet(new FalWebhookVerifier(jwks, java.time.Clock.systemUTC()), jobs));
+                log.info("fal webhooks received at {} (keys from {})", http.falWebhookUrl(), jwks);
+            }
             KlingMcpServer server = KlingMcpServer.start(http, jobs, config.falKey()::redact, KlingMcp.version());
             http.start();
             log.info("MCP Streamable HTTP on {}", http.url());

@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param uploadRootsConfigured whether {@code upload.roots} was set explicitly: over HTTP the working directory is never
  *                             an implicit upload root, since a remote client's local paths mean nothing here
  * @param limits               per-principal limits
+ * @param falWebhookJwks       where fal publishes its webhook signing keys; null = {@code <fal REST URL>/.well-known/jwks.json}
  */
 public record HttpSettings(
         String bind,
@@ -29,7 +30,8 @@ public record HttpSettings(
         Duration sessionIdle,
         Auth auth,
         boolean uploadRootsConfigured,
-        Limits limits) {
+        Limits limits,
+        URI falWebhookJwks) {
 
     public static final String LOOPBACK = "127.0.0.1";
 
@@ -43,34 +45,66 @@ public record HttpSettings(
     /** Loopback only, no authorization, defaults everywhere: what tests and a single local user need. */
     public static HttpSettings loopback() {
         return new HttpSettings(
-                LOOPBACK, null, 1024 * 1024, 200, Duration.ofMinutes(15), Auth.none(), false, Limits.none());
+                LOOPBACK, null, 1024 * 1024, 200, Duration.ofMinutes(15), Auth.none(), false, Limits.none(), null);
     }
 
     public HttpSettings withAuth(Auth a) {
         return new HttpSettings(
-                bind, publicUrl, maxBodyBytes, maxSessions, sessionIdle, a, uploadRootsConfigured, limits);
+                bind,
+                publicUrl,
+                maxBodyBytes,
+                maxSessions,
+                sessionIdle,
+                a,
+                uploadRootsConfigured,
+                limits,
+                falWebhookJwks);
     }
 
     public HttpSettings withPublicUrl(URI url) {
-        return new HttpSettings(bind, url, maxBodyBytes, maxSessions, sessionIdle, auth, uploadRootsConfigured, limits);
+        return new HttpSettings(
+                bind, url, maxBodyBytes, maxSessions, sessionIdle, auth, uploadRootsConfigured, limits, falWebhookJwks);
     }
 
     public HttpSettings withBind(String address) {
         return new HttpSettings(
-                address, publicUrl, maxBodyBytes, maxSessions, sessionIdle, auth, uploadRootsConfigured, limits);
+                address,
+                publicUrl,
+                maxBodyBytes,
+                maxSessions,
+                sessionIdle,
+                auth,
+                uploadRootsConfigured,
+                limits,
+                falWebhookJwks);
     }
 
     public HttpSettings withMaxBodyBytes(long max) {
-        return new HttpSettings(bind, publicUrl, max, maxSessions, sessionIdle, auth, uploadRootsConfigured, limits);
+        return new HttpSettings(
+                bind, publicUrl, max, maxSessions, sessionIdle, auth, uploadRootsConfigured, limits, falWebhookJwks);
     }
 
     public HttpSettings withSessions(int max, Duration idle) {
-        return new HttpSettings(bind, publicUrl, maxBodyBytes, max, idle, auth, uploadRootsConfigured, limits);
+        return new HttpSettings(
+                bind, publicUrl, maxBodyBytes, max, idle, auth, uploadRootsConfigured, limits, falWebhookJwks);
+    }
+
+    public HttpSettings withFalWebhookJwks(URI jwks) {
+        return new HttpSettings(
+                bind, publicUrl, maxBodyBytes, maxSessions, sessionIdle, auth, uploadRootsConfigured, limits, jwks);
     }
 
     public HttpSettings withLimits(Limits l) {
         return new HttpSettings(
-                bind, publicUrl, maxBodyBytes, maxSessions, sessionIdle, auth, uploadRootsConfigured, l);
+                bind,
+                publicUrl,
+                maxBodyBytes,
+                maxSessions,
+                sessionIdle,
+                auth,
+                uploadRootsConfigured,
+                l,
+                falWebhookJwks);
     }
 
     /** True when the bind address is a loopback address (only this machine can connect). */

@@ -57,6 +57,7 @@ public final class ServerConfigLoader {
     public static final String AUTH_TOKENS_FILE = "auth.tokens-file";
     public static final String LIMIT_CONCURRENT_JOBS = "limits.concurrent-jobs";
     public static final String LIMIT_DAILY_USD = "limits.daily-usd";
+    public static final String FAL_WEBHOOK_JWKS = "fal.webhook-jwks-url";
 
     /** Every key this loader understands; anything else in a file or override is refused (typos must not pass silently). */
     public static final List<String> KEYS = List.of(
@@ -88,7 +89,8 @@ public final class ServerConfigLoader {
             AUTH_AUDIENCE,
             AUTH_TOKENS_FILE,
             LIMIT_CONCURRENT_JOBS,
-            LIMIT_DAILY_USD);
+            LIMIT_DAILY_USD,
+            FAL_WEBHOOK_JWKS);
 
     private Map<String, String> env = Map.of();
     private Map<String, String> overrides = Map.of();
@@ -229,7 +231,8 @@ public final class ServerConfigLoader {
                 s.get(UPLOAD_ROOTS) != null,
                 new HttpSettings.Limits(
                         (int) number(s, LIMIT_CONCURRENT_JOBS, 0, 0, 100_000),
-                        decimal(s, LIMIT_DAILY_USD, 0, 0, 1_000_000)));
+                        decimal(s, LIMIT_DAILY_USD, 0, 0, 1_000_000)),
+                s.get(FAL_WEBHOOK_JWKS) == null ? null : url(FAL_WEBHOOK_JWKS, s.get(FAL_WEBHOOK_JWKS), null));
     }
 
     private Path stateHome() {

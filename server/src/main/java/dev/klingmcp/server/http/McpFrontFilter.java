@@ -21,6 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -61,6 +63,9 @@ public final class McpFrontFilter extends HttpFilter {
 
     private transient volatile BiConsumer<Principal, JsonNode> observer = (p, m) -> {};
 
+    /** Paths that authenticate their callers themselves (fal's signed webhooks): no bearer token, no scope. */
+    private final transient Set<String> openPaths = ConcurrentHashMap.newKeySet();
+
     /**
      * @param authenticator null when authorization is off (loopback only)
      * @param metadata      the resource metadata (its URL is known only once the listener is bound)
@@ -100,6 +105,11 @@ public final class McpFrontFilter extends HttpFilter {
                 new SessionOwners(settings.sessionIdle(), Clock.systemUTC()));
     }
 
+    /** Lets requests to {@code path} through without a bearer token; the servlet there must authenticate them. */
+    public void allowWithoutToken(String path) {
+        openPaths.add(path);
+    }
+
     /** Sees every JSON-RPC message that passed authorization, after it was served (e.g. to follow subscriptions). */
     public void observe(BiConsumer<Principal, JsonNode> observer) {
         this.observer = observer;
@@ -115,6 +125,12 @@ public final class McpFrontFilter extends HttpFilter {
         }
         if (request.getContentLengthLong() > maxBodyBytes) {
             tooLarge(response, request.getContentLengthLong());
+            return;
+        }
+        if (openPaths.contains(path)) {
+            GuardedResponse guarded = new GuardedResponse(response);
+            chain.doFilter(request, guarded);
+            guarded.finish(null);
             return;
         }
         Principal principal = null;

@@ -1,5 +1,6 @@
 package dev.klingmcp.server.jobs;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
 import java.nio.file.Path;
@@ -61,6 +62,16 @@ public interface JobService extends AutoCloseable {
      */
     default boolean ownedBy(String jobId, String owner) {
         return owner == null && find(jobId).isPresent();
+    }
+
+    /**
+     * Records fal's final answer for a job, as delivered by a verified webhook: {@code ok} with the model output, else
+     * the error and its payload. Local only (no call to fal). A job already finished, or unknown, is left as it is.
+     *
+     * @return whether the ledger changed
+     */
+    default boolean recordCallback(String requestId, boolean ok, JsonNode payload, String error) {
+        return false;
     }
 
     /** Job ids (fal request ids, else local ids) starting with {@code prefix}, newest first: for MCP completions. */

@@ -55,7 +55,14 @@ public final class KlingMcpServer implements AutoCloseable {
         JobWatcher watcher = new JobWatcher(jobs);
         boolean observable = transport instanceof StdioTransportProvider;
         KlingMcpServer server = build(
-                McpServer.sync(transport), jobs, HttpSettings.Limits.none(), watcher, redactor, version, !observable);
+                McpServer.sync(transport),
+                jobs,
+                HttpSettings.Limits.none(),
+                null,
+                watcher,
+                redactor,
+                version,
+                !observable);
         if (transport instanceof StdioTransportProvider stdio) {
             stdio.observeInbound(watcher::onClientMessage);
         }
@@ -72,6 +79,7 @@ public final class KlingMcpServer implements AutoCloseable {
                 McpServer.sync(transport),
                 jobs,
                 HttpSettings.Limits.none(),
+                null,
                 new JobWatcher(jobs),
                 redactor,
                 version,
@@ -86,7 +94,14 @@ public final class KlingMcpServer implements AutoCloseable {
             StreamableHttpServer http, JobService jobs, UnaryOperator<String> redactor, String version) {
         JobWatcher watcher = new JobWatcher(jobs);
         KlingMcpServer server = build(
-                McpServer.sync(http.transport()), jobs, http.settings().limits(), watcher, redactor, version, true);
+                McpServer.sync(http.transport()),
+                jobs,
+                http.settings().limits(),
+                http.falWebhookUrl(),
+                watcher,
+                redactor,
+                version,
+                true);
         // Only one's own jobs are followed for a subscription; anyone else's id is ignored like an unknown one.
         http.observeInbound((principal, message) -> watcher.onSubscription(
                 message.path("method").asText(null),
@@ -99,6 +114,7 @@ public final class KlingMcpServer implements AutoCloseable {
             McpServer.SyncSpecification<?> spec,
             JobService allJobs,
             HttpSettings.Limits limits,
+            String ownWebhookUrl,
             JobWatcher watcher,
             UnaryOperator<String> redactor,
             String version,
@@ -106,7 +122,7 @@ public final class KlingMcpServer implements AutoCloseable {
         FalEndpoints registry = FalEndpoints.load();
         // What MCP handlers see: the caller's own jobs when a principal is in scope (authorized HTTP), else all of
         // them.
-        JobService jobs = new ScopedJobService(allJobs, limits, Clock.systemUTC());
+        JobService jobs = new ScopedJobService(allJobs, limits, Clock.systemUTC(), ownWebhookUrl);
         ToolContext ctx = new ToolContext(
                 jobs,
                 registry,

@@ -1,5 +1,6 @@
 package dev.klingmcp.server.tenancy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.server.auth.Principal;
@@ -55,10 +56,18 @@ public final class ScopedJobService implements JobService {
     /** One lock per principal, so its limit check and its submit cannot interleave with another of its submits. */
     private final Map<String, Object> submitLocks = new ConcurrentHashMap<>();
 
+    /** Our own fal webhook URL, given to fal for jobs whose caller named none; null = jobs are followed by polling. */
+    private final String ownWebhookUrl;
+
     public ScopedJobService(JobService jobs, HttpSettings.Limits limits, Clock clock) {
+        this(jobs, limits, clock, null);
+    }
+
+    public ScopedJobService(JobService jobs, HttpSettings.Limits limits, Clock clock, String ownWebhookUrl) {
         this.jobs = jobs;
         this.limits = limits;
         this.clock = clock;
+        this.ownWebhookUrl = ownWebhookUrl;
     }
 
     @Override
@@ -67,7 +76,17 @@ public final class ScopedJobService implements JobService {
     }
 
     @Override
-    public SubmitResult submit(SubmitCommand command) {
+    public SubmitResult submit(SubmitCommand request) {
+        // fal calls back one URL per job: the caller's own when it gave one, else ours (then nobody needs to poll).
+        SubmitCommand command = request.webhookUrl() == null && ownWebhookUrl != null
+                ? new SubmitCommand(
+                        request.endpoint(),
+                        request.input(),
+                        ownWebhookUrl,
+                        request.dryRun(),
+                        request.clientKey(),
+                        request.owner())
+                : request;
         Principal p = CallerScope.current();
         if (p == null) {
             return jobs.submit(command);
@@ -152,6 +171,11 @@ public final class ScopedJobService implements JobService {
     @Override
     public Optional<JobView> find(String jobId) {
         return visible(jobId) ? jobs.find(jobId) : Optional.empty();
+    }
+
+    @Override
+    public boolean recordCallback(String requestId, boolean ok, JsonNode payload, String error) {
+        return jobs.recordCallback(requestId, ok, payload, error);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.klingmcp.server.auth.Principal;
 import dev.klingmcp.server.config.HttpSettings;
 import dev.klingmcp.server.http.JsonErrorValve;
 import dev.klingmcp.server.http.McpFrontFilter;
+import dev.klingmcp.server.webhook.FalWebhookServlet;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
@@ -59,12 +60,18 @@ public final class StreamableHttpServer implements AutoCloseable {
 
     private final McpFrontFilter front;
 
+    private final Context context;
+
+    private volatile String falWebhookUrl;
+
     private StreamableHttpServer(
             Tomcat tomcat,
             Path baseDir,
             HttpServletStreamableServerTransportProvider transport,
             HttpSettings settings,
-            McpFrontFilter front) {
+            McpFrontFilter front,
+            Context context) {
+        this.context = context;
         this.tomcat = tomcat;
         this.baseDir = baseDir;
         this.transport = transport;
@@ -132,7 +139,7 @@ public final class StreamableHttpServer implements AutoCloseable {
         Wrapper wrapper = Tomcat.addServlet(context, "mcp", transport);
         wrapper.setAsyncSupported(true);
         context.addServletMapping("/*", "mcp");
-        StreamableHttpServer server = new StreamableHttpServer(tomcat, baseDir, transport, settings, front);
+        StreamableHttpServer server = new StreamableHttpServer(tomcat, baseDir, transport, settings, front, context);
         self.set(server);
         return server;
     }
@@ -178,6 +185,26 @@ public final class StreamableHttpServer implements AutoCloseable {
             log.warn("cannot count the SDK's HTTP sessions ({}); http.max-sessions is not enforced", e.toString());
             return () -> 0;
         }
+    }
+
+    /**
+     * Serves fal's signed completion webhooks at {@link FalWebhookServlet#PATH} (call before {@link #start()}); needs a
+     * public URL, since fal must reach it. From then on {@link #falWebhookUrl()} is the URL to give fal.
+     */
+    public void receiveFalWebhooks(FalWebhookServlet servlet) {
+        if (settings.publicUrl() == null) {
+            throw new IllegalStateException("fal webhooks need http.public-url: fal must be able to reach this server");
+        }
+        Tomcat.addServlet(context, "fal-webhook", servlet);
+        context.addServletMappingDecoded(FalWebhookServlet.PATH, "fal-webhook");
+        front.allowWithoutToken(FalWebhookServlet.PATH);
+        URI p = settings.publicUrl();
+        falWebhookUrl = p.getScheme() + "://" + p.getRawAuthority() + FalWebhookServlet.PATH;
+    }
+
+    /** Where fal should send completion webhooks, or null when they are not received here. */
+    public String falWebhookUrl() {
+        return falWebhookUrl;
     }
 
     public HttpSettings settings() {

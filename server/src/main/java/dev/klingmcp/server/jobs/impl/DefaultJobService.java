@@ -1,5 +1,6 @@
 package dev.klingmcp.server.jobs.impl;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.fal.client.model.QueueStatus;
 import dev.klingmcp.openapi.FalEndpoint;
@@ -385,6 +386,35 @@ public final class DefaultJobService implements JobService {
     @Override
     public Optional<JobView> find(String jobId) {
         return guarded(() -> ledger.find(jobId).map(this::unstuck).map(views::view));
+    }
+
+    @Override
+    public boolean recordCallback(String requestId, boolean ok, JsonNode payload, String error) {
+        return guarded(() -> {
+            Optional<JobRecord> row = ledger.find(requestId);
+            if (row.isEmpty() || row.get().state().isTerminal() && row.get().state() != JobState.UNKNOWN) {
+                return false;
+            }
+            ledger.update(
+                    row.get().localId(),
+                    b -> {
+                        if (b.current().state().isTerminal() && b.current().state() != JobState.UNKNOWN) {
+                            return b; // settled meanwhile by another path
+                        }
+                        b.falStatus("COMPLETED").queuePosition(null);
+                        if (ok && payload != null && !payload.isNull()) {
+                            return b.state(JobState.SUCCEEDED).result(LedgerJson.write(payload));
+                        }
+                        JsonNode detail = payload == null || payload.isNull()
+                                ? null
+                                : payload.has("detail") ? payload.get("detail") : payload;
+                        return b.state(JobState.FAILED)
+                                .error(LedgerJson.write(new JobError(
+                                        error == null ? "fal reported the job failed" : error, null, 0, detail)));
+                    },
+                    "fal webhook: " + (ok ? "OK" : "ERROR"));
+            return true;
+        });
     }
 
     @Override

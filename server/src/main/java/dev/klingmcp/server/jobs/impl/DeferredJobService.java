@@ -1,5 +1,6 @@
 package dev.klingmcp.server.jobs.impl;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.server.jobs.CancelView;
@@ -151,6 +152,11 @@ public final class DeferredJobService implements JobService {
     @Override
     public Optional<JobView> find(String jobId) {
         return jobs().find(jobId);
+    }
+
+    @Override
+    public boolean recordCallback(String requestId, boolean ok, JsonNode payload, String error) {
+        return jobs().recordCallback(requestId, ok, payload, error);
     }
 
     @Override
