@@ -37,7 +37,16 @@ public final class StatusTool extends AbstractTool {
     @Override
     protected CallToolResult run(ToolCall call) {
         long started = System.nanoTime();
-        JobView job = awaitWithProgress(call, ctx.jobs().status(call.jobId()), call.number("wait_seconds"));
+        int wait = call.number("wait_seconds");
+        // A wait opens fal's status stream, whose first event is the current status: reading the status first as
+        // well would cost one more upstream request per call for nothing, so an unfinished job starts from the ledger.
+        JobView before = wait > 0
+                ? ctx.jobs()
+                        .find(call.jobId())
+                        .filter(j -> !j.state().isTerminal())
+                        .orElseGet(() -> ctx.jobs().status(call.jobId()))
+                : ctx.jobs().status(call.jobId());
+        JobView job = awaitWithProgress(call, before, wait);
         double waited = Math.round((System.nanoTime() - started) / 1e8) / 10.0;
         ObjectNode out = ToolJson.object();
         out.set("job", JobJson.job(job));
