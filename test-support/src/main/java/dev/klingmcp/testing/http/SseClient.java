@@ -2,7 +2,6 @@ package dev.klingmcp.testing.http;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -18,13 +17,11 @@ import java.util.stream.Stream;
 public final class SseClient {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final int status;
-    private final HttpHeaders headers;
+    private final HttpResponse<Stream<String>> response;
     private volatile boolean ended;
 
-    private SseClient(int status, HttpHeaders headers) {
-        this.status = status;
-        this.headers = headers;
+    private SseClient(HttpResponse<Stream<String>> response) {
+        this.response = response;
     }
 
     /** GETs {@code uri} with {@code Accept: text/event-stream} and the given header pairs (name, value, name, ...). */
@@ -36,7 +33,7 @@ public final class SseClient {
             request.headers(headerPairs);
         }
         HttpResponse<Stream<String>> response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
-        SseClient client = new SseClient(response.statusCode(), response.headers());
+        SseClient client = new SseClient(response);
         Thread reader = new Thread(
                 () -> {
                     try (Stream<String> body = response.body()) {
@@ -54,12 +51,12 @@ public final class SseClient {
     }
 
     public int status() {
-        return status;
+        return response.statusCode();
     }
 
     /** The response header's first value, or null. */
     public String header(String name) {
-        return headers.firstValue(name).orElse(null);
+        return response.headers().firstValue(name).orElse(null);
     }
 
     /** Every line read so far, blank separators and comments included. */
