@@ -2,21 +2,16 @@ package dev.klingmcp.openapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.klingmcp.testing.seed.SeedExamples;
+import dev.klingmcp.testing.seed.SeedExamples.Example;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every request example printed in the seed pages (000, 002, 003, 004 including 004's JavaScript examples, transcribed
- * into test resources) validates against its endpoint's derived strict schema. The cross-field rules then judge the
+ * into test-support) validates against its endpoint's derived strict schema. The cross-field rules then judge the
  * examples as the server would; the few examples that break a rule fal states in prose are named here with the rule.
  */
 class SeedExamplesTest {
@@ -41,42 +36,34 @@ class SeedExamplesTest {
             "003-4k-full-example",
             "/prompt");
 
-    static Stream<Path> examples() throws IOException, URISyntaxException {
-        Path dir = Path.of(SeedExamplesTest.class.getResource("/seed-examples").toURI());
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(".json")).sorted().toList().stream();
-        }
+    /** The examples live in test-support, which the contract tests read them from too. */
+    static List<Example> examples() {
+        return SeedExamples.all();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("examples")
-    void validatesAgainstDerivedSchema(Path file) throws IOException {
-        JsonNode example = read(file);
-        FalEndpoint endpoint = FalEndpoints.load().require(example.get("model").asText());
+    void validatesAgainstDerivedSchema(Example example) {
+        FalEndpoint endpoint = FalEndpoints.load().require(example.model());
         InputValidator validator = InputValidator.forEndpoint(endpoint, true);
-        assertThat(validator.schemaViolations(example.get("input")))
-                .as(file.getFileName().toString())
+        assertThat(validator.schemaViolations(example.input()))
+                .as(example.name())
                 .isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("examples")
-    void crossFieldRulesJudgeTheExamples(Path file) throws IOException {
-        JsonNode example = read(file);
-        String name = file.getFileName().toString().replace(".json", "");
-        FalEndpoint endpoint = FalEndpoints.load().require(example.get("model").asText());
-        List<Violation> violations = InputValidator.forEndpoint(endpoint, true).validate(example.get("input"));
-        String expected = EXPECTED_RULE_VIOLATIONS.get(name);
+    void crossFieldRulesJudgeTheExamples(Example example) {
+        FalEndpoint endpoint = FalEndpoints.load().require(example.model());
+        List<Violation> violations = InputValidator.forEndpoint(endpoint, true).validate(example.input());
+        String expected = EXPECTED_RULE_VIOLATIONS.get(example.name());
         if (expected == null) {
-            assertThat(violations).as(name).isEmpty();
+            assertThat(violations).as(example.name()).isEmpty();
         } else {
-            assertThat(violations).as(name).extracting(Violation::path).containsExactly(expected);
-        }
-    }
-
-    private static JsonNode read(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return Json.MAPPER.readTree(in);
+            assertThat(violations)
+                    .as(example.name())
+                    .extracting(Violation::path)
+                    .containsExactly(expected);
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.openapi.InputValidator;
+import dev.klingmcp.testing.seed.SeedExamples;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,8 +14,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * One request example from fal's doc pages, as the openapi module transcribed them once for the whole project
- * ({@code openapi/src/test/resources/seed-examples}), with the verdict of the same input validator the mock runs at
+ * One request example from fal's doc pages, as transcribed once for the whole project ({@link SeedExamples}), with the verdict of the same input validator the mock runs at
  * execution time (non-strict): whether fal's documented rules accept it.
  */
 record SeedExample(String name, FalEndpoint endpoint, JsonNode input, boolean accepted) {
@@ -22,25 +22,13 @@ record SeedExample(String name, FalEndpoint endpoint, JsonNode input, boolean ac
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final FalEndpoints ENDPOINTS = FalEndpoints.load();
 
-    static Path directory() {
-        return Path.of(System.getProperty("contract.seedExamplesDir", "../openapi/src/test/resources/seed-examples"))
-                .toAbsolutePath()
-                .normalize();
-    }
-
     static List<SeedExample> all() {
-        try (Stream<Path> files = Files.list(directory())) {
-            List<SeedExample> all = files.filter(f -> f.toString().endsWith(".json"))
-                    .sorted()
-                    .map(SeedExample::read)
-                    .toList();
-            if (all.stream().noneMatch(SeedExample::accepted) || all.stream().allMatch(SeedExample::accepted)) {
-                throw new AssertionError("expected both accepted and rejected examples in " + directory());
-            }
-            return all;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + directory(), e);
+        List<SeedExample> all =
+                SeedExamples.all().stream().map(SeedExample::judge).toList();
+        if (all.stream().noneMatch(SeedExample::accepted) || all.stream().allMatch(SeedExample::accepted)) {
+            throw new AssertionError("expected both accepted and rejected seed examples");
         }
+        return all;
     }
 
     static Stream<SeedExample> acceptedOnes() {
@@ -59,17 +47,12 @@ record SeedExample(String name, FalEndpoint endpoint, JsonNode input, boolean ac
                 .limit(1));
     }
 
-    private static SeedExample read(Path file) {
-        try {
-            JsonNode example = JSON.readTree(file.toFile());
-            FalEndpoint endpoint = ENDPOINTS.require(example.path("model").asText());
-            JsonNode input = example.path("input");
-            boolean accepted =
-                    InputValidator.forEndpoint(endpoint, false).validate(input).isEmpty();
-            return new SeedExample(file.getFileName().toString().replace(".json", ""), endpoint, input, accepted);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
+    private static SeedExample judge(SeedExamples.Example example) {
+        FalEndpoint endpoint = ENDPOINTS.require(example.model());
+        JsonNode input = example.input();
+        boolean accepted =
+                InputValidator.forEndpoint(endpoint, false).validate(input).isEmpty();
+        return new SeedExample(example.name(), endpoint, input, accepted);
     }
 
     /** Writes the input to a file in {@code directory} for a script's {@code --input=}. */

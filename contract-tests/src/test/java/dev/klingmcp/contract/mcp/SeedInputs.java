@@ -1,19 +1,13 @@
 package dev.klingmcp.contract.mcp;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.openapi.InputValidator;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.klingmcp.testing.seed.SeedExamples;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
- * The request examples of fal's doc pages, as the foundation transcribed them
- * ({@code openapi/src/test/resources/seed-examples}), judged by the same strict validator the server uses: the
+ * The request examples of fal's doc pages, as transcribed once for the whole project ({@link SeedExamples}), judged by the same strict validator the server uses: the
  * rule-valid ones drive the happy paths, the others must be refused.
  *
  * @param name  file name without {@code .json}
@@ -23,25 +17,8 @@ import java.util.stream.Stream;
  */
 record SeedInputs(String name, String model, ObjectNode input, boolean valid) {
 
-    static Path directory() {
-        return Path.of(System.getProperty("contract.seedExamplesDir", "../openapi/src/test/resources/seed-examples"))
-                .toAbsolutePath()
-                .normalize();
-    }
-
     static List<SeedInputs> all() {
-        try (Stream<Path> files = Files.list(directory())) {
-            List<SeedInputs> all = files.filter(f -> f.toString().endsWith(".json"))
-                    .sorted()
-                    .map(SeedInputs::read)
-                    .toList();
-            if (all.isEmpty()) {
-                throw new AssertionError("no seed examples in " + directory());
-            }
-            return all;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + directory(), e);
-        }
+        return SeedExamples.all().stream().map(SeedInputs::judge).toList();
     }
 
     static List<SeedInputs> ruleValid() {
@@ -52,18 +29,12 @@ record SeedInputs(String name, String model, ObjectNode input, boolean valid) {
         return all().stream().filter(s -> !s.valid()).toList();
     }
 
-    private static SeedInputs read(Path file) {
-        try {
-            JsonNode example = ToolCall.JSON.readTree(file.toFile());
-            String model = example.path("model").asText();
-            ObjectNode input = (ObjectNode) example.path("input");
-            boolean valid = InputValidator.forEndpoint(FalEndpoints.load().require(model), true)
-                    .validate(input)
-                    .isEmpty();
-            return new SeedInputs(file.getFileName().toString().replace(".json", ""), model, input, valid);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
+    private static SeedInputs judge(SeedExamples.Example example) {
+        ObjectNode input = example.input();
+        boolean valid = InputValidator.forEndpoint(FalEndpoints.load().require(example.model()), true)
+                .validate(input)
+                .isEmpty();
+        return new SeedInputs(example.name(), example.model(), input, valid);
     }
 
     /** The duration the input asks for: {@code duration}, else the schemas' default of 5 seconds. */
