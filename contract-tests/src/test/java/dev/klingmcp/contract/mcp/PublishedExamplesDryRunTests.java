@@ -8,14 +8,14 @@ import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.FalEndpoints;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -24,23 +24,33 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every ready-to-use example the server offers an agent is one {@code generate} takes: each model's examples in
  * {@code describe_models}, and the whole-call {@code examples} of {@code generate}'s published input schema in both
- * profiles, each sent back as a dry run. Every model has at least one. Dry runs need no fal, so the servers point at
+ * profiles, each sent back as a dry run. Every model should have at least one; for 4k that is a known failure
+ * ({@link #NO_4K_EXAMPLE}). Dry runs need no fal, so the servers point at
  * a loopback address nothing listens on.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PublishedExamplesDryRunTests {
 
+    /**
+     * Known failure, kept visible: the server offers no 4k example generate accepts. Remove the {@code @Disabled}s
+     * naming it once it does.
+     */
+    static final String NO_4K_EXAMPLE = "no 4k example generate accepts yet: fal's published 4k example prompts"
+            + " @Element1/@Element2 but sends no elements, so generate refuses it and describe_models leaves 4k without"
+            + " an example";
+
     private final List<StdioServer> servers = new ArrayList<>();
+
+    private McpSession describeServer;
+
+    private Map<String, List<JsonNode>> described;
 
     private Path root;
 
     @BeforeAll
     void check(@TempDir Path tempDir) {
         ServerCommand.assumeServerBuilt();
-        // The examples are reworked together with the profiles (fal's own 4k example mentions elements it does not
-        // send; describe_models therefore offers no 4k example yet): both arrive with the setting.
-        Assumptions.assumeTrue(SchemaProfiles.offered(), SchemaProfiles.NOT_YET);
         root = tempDir;
     }
 
@@ -56,36 +66,57 @@ class PublishedExamplesDryRunTests {
         return server.session();
     }
 
-    @Test
-    void everyDescribeModelsExampleIsAcceptedAndEveryModelHasOne() {
-        McpSession mcp = server("describe");
-        ToolCall described = mcp.call("describe_models", Map.of());
-        assertThat(described.isError()).as("%s", described).isFalse();
-        Set<String> modelsWithExamples = new LinkedHashSet<>();
-        List<String> refused = new ArrayList<>();
-        for (JsonNode model : described.at("/models")) {
-            for (JsonNode example : model.path("examples")) {
-                modelsWithExamples.add(model.path("short_name").asText());
-                refused.addAll(dryRun(
-                        mcp, "describe_models " + model.path("short_name").asText(), example));
+    /** What describe_models offers, per model: its examples. */
+    private synchronized Map<String, List<JsonNode>> describedExamples() {
+        if (described == null) {
+            describeServer = server("describe");
+            ToolCall call = describeServer.call("describe_models", Map.of());
+            assertThat(call.isError()).as("%s", call).isFalse();
+            described = new LinkedHashMap<>();
+            for (JsonNode model : call.at("/models")) {
+                List<JsonNode> examples = new ArrayList<>();
+                model.path("examples").forEach(examples::add);
+                described.put(model.path("short_name").asText(), examples);
             }
         }
+        return described;
+    }
+
+    @Test
+    void everyDescribeModelsExampleIsAccepted() {
+        List<String> refused = new ArrayList<>();
+        describedExamples()
+                .forEach((model, examples) -> examples.forEach(
+                        example -> refused.addAll(dryRun(describeServer, "describe_models " + model, example))));
+        assertThat(describedExamples().values().stream().mapToInt(List::size).sum())
+                .as("examples in describe_models")
+                .isPositive();
         assertThat(refused).as("describe_models examples generate refused").isEmpty();
-        assertThat(modelsWithExamples)
-                .as("models with at least one describe_models example")
-                .containsAll(FalEndpoints.load().all().stream()
-                        .map(FalEndpoint::shortName)
-                        .toList());
+    }
+
+    @Test
+    @Disabled(NO_4K_EXAMPLE)
+    void everyModelHasADescribeModelsExample() {
+        for (FalEndpoint endpoint : FalEndpoints.load().all()) {
+            assertThat(describedExamples().getOrDefault(endpoint.shortName(), List.of()))
+                    .as("describe_models examples of %s", endpoint.shortName())
+                    .isNotEmpty();
+        }
     }
 
     @Test
     void everyExampleOfGeneratesDefaultSchemaIsAccepted() {
+        // Today's default profile still publishes fal's 4k example, which generate refuses (see NO_4K_EXAMPLE); the
+        // portable profile states examples in descriptions instead.
+        Assumptions.assumeTrue(SchemaProfiles.offered(), SchemaProfiles.NOT_YET);
         McpSession mcp = server("default-profile");
         assertThat(schemaExamplesRefused(mcp)).isEmpty();
     }
 
     @Test
+    @Disabled(NO_4K_EXAMPLE)
     void everyExampleOfGeneratesFullSchemaIsAcceptedAndEveryModelHasOne() {
+        Assumptions.assumeTrue(SchemaProfiles.offered(), SchemaProfiles.NOT_YET);
         McpSession mcp = server("full-profile", "--set", SchemaProfiles.FULL);
         assertThat(schemaExamplesRefused(mcp)).isEmpty();
         List<String> models = new ArrayList<>();
