@@ -22,6 +22,12 @@ public final class KlingMcp {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
         }
+        // The MCP SDK narrates every connection at INFO (transport start, the whole initialize payload, the child's
+        // exit
+        // code as "completed successfully with code 143" when a client kills it); our own lines say what matters.
+        if (System.getProperty("org.slf4j.simpleLogger.log.io.modelcontextprotocol") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.io.modelcontextprotocol", "warn");
+        }
         PrintStream stdout = System.out;
         System.setOut(System.err);
         CommandLine cli = new CommandLine(new KlingMcpCommand(stdout));

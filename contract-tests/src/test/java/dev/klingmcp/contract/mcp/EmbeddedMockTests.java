@@ -8,7 +8,6 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.client.transport.ServerParameters;
 import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -72,7 +71,7 @@ class EmbeddedMockTests {
                 .args(command.args())
                 .env(ServerSetup.isolatedHome(root))
                 .build();
-        StdioClientTransport transport = new CleanEnvTransport(params);
+        StdioClientTransport transport = new CleanStdioTransport(params, null);
         transport.setStdErrorHandler(line -> {});
         runAJob(transport);
     }
@@ -165,22 +164,5 @@ class EmbeddedMockTests {
                 .as("%s answered %s", tool, result.content())
                 .isNotEqualTo(Boolean.TRUE);
         return result;
-    }
-
-    /** A real fal key or a developer's settings in the test machine's environment must not reach the server. */
-    private static final class CleanEnvTransport extends StdioClientTransport {
-
-        CleanEnvTransport(ServerParameters parameters) {
-            super(parameters, McpJsonDefaults.getMapper());
-        }
-
-        @Override
-        protected ProcessBuilder getProcessBuilder() {
-            ProcessBuilder builder = new ProcessBuilder();
-            builder.environment()
-                    .keySet()
-                    .removeIf(k -> k.startsWith("FAL_") || k.startsWith("KLING_MCP_") || k.startsWith("XDG_"));
-            return builder;
-        }
     }
 }

@@ -2,20 +2,15 @@ package dev.klingmcp.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.klingmcp.server.KlingMcp;
+import dev.klingmcp.openapi.FalEndpoint;
+import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.mockfal.EmbeddedMockFal;
 import dev.klingmcp.server.mockfal.EmbeddedMockFals;
 import dev.klingmcp.server.tools.ToolJson;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import io.modelcontextprotocol.spec.McpSchema.Implementation;
-import io.modelcontextprotocol.spec.McpSchema.LoggingLevel;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -24,8 +19,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -59,7 +54,8 @@ public final class DemoCommand implements Callable<Integer> {
     int duration;
 
     @Option(
-            names = "--speed",
+            names = {"--mock-speed", "--speed"},
+            paramLabel = "FACTOR",
             defaultValue = "25",
             description = "How much faster than fal's typical timing the mock runs (default ${DEFAULT-VALUE}).")
     double speed;
@@ -77,8 +73,32 @@ public final class DemoCommand implements Callable<Integer> {
 
     private int progressTokens;
 
+    /** The options checked before anything starts: a bad one is a one-line error, not a stack trace half-way. */
+    String invalidOption() {
+        if (FalEndpoints.load().find(model).isEmpty()) {
+            return "--model " + model + " is not a model; allowed: "
+                    + String.join(
+                            ", ",
+                            FalEndpoints.load().all().stream()
+                                    .map(FalEndpoint::shortName)
+                                    .toList());
+        }
+        if (duration < 3 || duration > 15) {
+            return "--duration " + duration + " is out of range; allowed: 3 to 15 seconds";
+        }
+        if (!(speed > 0) || speed > 1_000_000) {
+            return "--mock-speed " + fmt(speed) + " is out of range; allowed: a number above 0 (up to 1000000)";
+        }
+        return null;
+    }
+
     @Override
     public Integer call() throws Exception {
+        String invalid = invalidOption();
+        if (invalid != null) {
+            err.println("kling-mcp demo: " + invalid);
+            return 2;
+        }
         Path home = Files.createDirectories(dir.toAbsolutePath());
         step("Starting the embedded mock of fal (x" + fmt(speed) + " speed) ...");
         EmbeddedMockFal embedded = EmbeddedMockFals.find();
@@ -102,31 +122,8 @@ public final class DemoCommand implements Callable<Integer> {
         env.put("KLING_MCP_OUTPUT_DIR", home.resolve("videos").toString());
         env.put("KLING_MCP_UPLOAD_ROOTS", home.toString());
         env.put(ServerConfigLoader.envName(ServerConfigLoader.FAL_TIME_SCALE), Double.toString(speed));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ServerParameters params = ServerParameters.builder(java)
-                .args(
-                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                        "-XX:TieredStopAtLevel=1",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        KlingMcp.class.getName(),
-                        "serve")
-                .env(env)
-                .build();
-        StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
-        transport.setStdErrorHandler(line -> bar.log("[server] " + line));
         step("Spawning the MCP server (java ... kling-mcp serve) and connecting over stdio ...");
-        McpSyncClient client = McpClient.sync(transport)
-                .clientInfo(Implementation.builder("kling-mcp-demo", KlingMcp.version())
-                        .build())
-                .requestTimeout(Duration.ofSeconds(90))
-                .initializationTimeout(Duration.ofSeconds(60))
-                .progressConsumer(p -> bar.update(p.progress(), p.total(), p.message()))
-                .loggingConsumer(m -> bar.log("  fal: " + m.data()))
-                .build();
-        client.initialize();
-        client.setLoggingLevel(LoggingLevel.INFO);
-        return client;
+        return LocalServer.connect(env, List.of(), bar, line -> bar.log("[server] " + line));
     }
 
     private int run(McpSyncClient client, Path home, ProgressBar bar) throws IOException {

@@ -5,6 +5,7 @@ import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.jobs.JobService;
 import dev.klingmcp.server.jobs.impl.DefaultJobService;
 import dev.klingmcp.server.jobs.impl.DeferredJobService;
+import dev.klingmcp.server.jobs.impl.FalKeyRequiredJobService;
 import dev.klingmcp.server.jobs.impl.PriceTable;
 import java.time.Duration;
 
@@ -28,12 +29,14 @@ final class JobServices {
      */
     static JobService open(ServerConfig config, Runnable first) {
         PriceTable prices = PriceTable.load(FalEndpoints.load(), config.priceFile());
-        return DeferredJobService.openInBackground(
-                () -> {
-                    first.run();
-                    return DefaultJobService.open(config);
-                },
-                prices,
-                OPEN_WAIT);
+        return new FalKeyRequiredJobService(
+                DeferredJobService.openInBackground(
+                        () -> {
+                            first.run();
+                            return DefaultJobService.open(config);
+                        },
+                        prices,
+                        OPEN_WAIT),
+                config.falKey().isPresent());
     }
 }

@@ -13,8 +13,34 @@ import picocli.CommandLine.Mixin;
         mixinStandardHelpOptions = true,
         versionProvider = KlingMcpCommand.Version.class,
         description = "MCP server for fal.ai's Kling O3 video models. Default command: serve (MCP over stdio).",
-        subcommands = {ServeCommand.class, DemoCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            DemoCommand.class,
+            ToolSubcommands.Generate.class,
+            ToolSubcommands.Status.class,
+            ToolSubcommands.Result.class,
+            ToolSubcommands.Cancel.class,
+            ToolSubcommands.Jobs.class,
+            ToolSubcommands.Upload.class,
+            ToolSubcommands.Models.class,
+            ConfigCommand.class,
+            DoctorCommand.class
+        },
+        footer = {"", KlingMcpCommand.ENVIRONMENT_HELP})
 public final class KlingMcpCommand implements Callable<Integer> {
+
+    /** The help text's footer: where the key and the settings come from. */
+    static final String ENVIRONMENT_HELP = "Environment:%n"
+            + "  FAL_KEY=key-id:key-secret   your fal.ai key (or FAL_KEY_ID + FAL_KEY_SECRET). Read from the environment"
+            + " only%n"
+            + "                              (never --set or a file); in an MCP client config put it in the server's"
+            + " \"env\".%n"
+            + "                              Without it, dry runs work and real generate/upload/cancel are refused.%n"
+            + "  KLING_MCP_<KEY>             any --set key, upper-cased with . and - as _, e.g."
+            + " KLING_MCP_UPLOAD_ROOTS=/a,/b%n"
+            + "Defaults: videos in $XDG_DATA_HOME/kling-mcp/videos (~/.local/share/...), ledger in"
+            + " $XDG_STATE_HOME/kling-mcp/jobs.db,%n"
+            + "no upload roots (upload reads no file until upload.roots lists folders, comma-separated).";
 
     @Mixin
     ServeOptions serve = new ServeOptions();

@@ -35,7 +35,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
-        description = "Serve MCP over stdio (the default). stdout carries only JSON-RPC; logs go to stderr.")
+        description = "Serve MCP over stdio (the default). stdout carries only JSON-RPC; logs go to stderr.",
+        footer = {"", KlingMcpCommand.ENVIRONMENT_HELP})
 public final class ServeCommand implements Callable<Integer> {
 
     /** The key the embedded mock accepts when the environment has none (it is not a fal key). */
@@ -58,6 +59,11 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String invalid = options.invalidCombination();
+        if (invalid != null) {
+            System.err.println("kling-mcp: " + invalid);
+            return 2;
+        }
         ServerConfig config;
         StreamableHttpServer http = null;
         try {
@@ -85,9 +91,9 @@ public final class ServeCommand implements Callable<Integer> {
                 System.err.println("kling-mcp: --mock: " + e.getMessage());
                 return 2;
             }
-            mock = embedded.start(new EmbeddedMockFal.Settings(options.mockSpeed, key.reveal(), null, true));
+            mock = embedded.start(new EmbeddedMockFal.Settings(options.mockSpeed(), key.reveal(), null, true));
             config = config.withFalBaseUrl(URI.create(mock.baseUrl())).withFalKey(key);
-            log.info("--mock: fal is an embedded mock at {} (speed x{})", mock.baseUrl(), options.mockSpeed);
+            log.info("--mock: fal is an embedded mock at {} (speed x{})", mock.baseUrl(), options.mockSpeed());
         } else if (!config.falKey().isPresent()) {
             log.warn(
                     "FAL_KEY is not set: tools that call fal will fail (describe_models, dry runs and list_jobs work)");
@@ -96,11 +102,23 @@ public final class ServeCommand implements Callable<Integer> {
         // Logged by the thread that opens the ledger: the config record's toString() costs ~80 ms of method-handle
         // set-up
         // on a cold JVM, time the MCP client would otherwise wait for its initialize answer.
-        Runnable announce = () -> log.info(
-                "kling-mcp {} serving MCP on {}; {}", KlingMcp.version(), options.http ? "HTTP" : "stdio", settings);
+        Runnable announce = () -> {
+            log.info(
+                    "kling-mcp {} serving MCP on {}; {}",
+                    KlingMcp.version(),
+                    options.http ? "HTTP" : "stdio",
+                    settings);
+            log.info("videos are saved to {}", settings.outputDir());
+            if (settings.uploadRoots().isEmpty()) {
+                log.info(
+                        "upload roots: none, so upload reads no local file (set KLING_MCP_UPLOAD_ROOTS=/dir/a,/dir/b)");
+            } else {
+                log.info("upload roots: {}", settings.uploadRoots());
+            }
+        };
         try (JobService jobs = JobServices.open(config, announce)) {
             if (http != null) {
-                serveHttp(http, jobs, config);
+                return serveHttp(http, jobs, config);
             } else {
                 StdioTransportProvider transport =
                         new StdioTransportProvider(McpJsonDefaults.getMapper(), System.in, parent.protocolOut());
@@ -129,10 +147,10 @@ public final class ServeCommand implements Callable<Integer> {
                 throw new ConfigException("authorization settings are not usable: " + e.getMessage());
             }
         }
-        return StreamableHttpServer.create(options.port, settings, authenticator);
+        return StreamableHttpServer.create(options.port(), settings, authenticator);
     }
 
-    private void serveHttp(StreamableHttpServer listener, JobService jobs, ServerConfig config) {
+    private int serveHttp(StreamableHttpServer listener, JobService jobs, ServerConfig config) {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
@@ -157,7 +175,13 @@ public final class ServeCommand implements Callable<Integer> {
                 log.info("fal webhooks received at {} (keys from {})", http.falWebhookUrl(), jwks);
             }
             KlingMcpServer server = KlingMcpServer.start(http, jobs, config.falKey()::redact, KlingMcp.version());
-            http.start();
+            try {
+                http.start();
+            } catch (IllegalStateException e) {
+                System.err.println("kling-mcp: " + e.getMessage());
+                server.close();
+                return 1;
+            }
             log.info("MCP Streamable HTTP on {}", http.url());
             System.err.println("kling-mcp: MCP endpoint " + http.url());
             stop.await();
@@ -167,5 +191,6 @@ public final class ServeCommand implements Callable<Integer> {
         } finally {
             stopped.countDown();
         }
+        return 0;
     }
 }

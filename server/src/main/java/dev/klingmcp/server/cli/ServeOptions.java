@@ -17,12 +17,15 @@ public final class ServeOptions {
             description = "Run against an embedded mock of fal (no network, no bill) instead of fal.ai.")
     boolean mock;
 
+    static final double DEFAULT_MOCK_SPEED = 60;
+
+    static final int DEFAULT_PORT = 8765;
+
     @Option(
             names = "--mock-speed",
             paramLabel = "FACTOR",
-            defaultValue = "60",
-            description = "With --mock: how much faster than fal's typical timing jobs run (default ${DEFAULT-VALUE}).")
-    double mockSpeed;
+            description = "With --mock: how much faster than fal's typical timing jobs run (default 60).")
+    Double mockSpeed;
 
     @Option(
             names = "--http",
@@ -32,9 +35,8 @@ public final class ServeOptions {
     @Option(
             names = "--port",
             paramLabel = "PORT",
-            defaultValue = "8765",
-            description = "With --http: the port (0 = any free port; default ${DEFAULT-VALUE}).")
-    int port;
+            description = "With --http: the port (0 = any free port; default 8765).")
+    Integer port;
 
     @Option(
             names = "--bind",
@@ -59,11 +61,43 @@ public final class ServeOptions {
     @Option(
             names = "--set",
             paramLabel = "KEY=VALUE",
-            description = "Any setting, e.g. --set ledger.url=jdbc:sqlite:/tmp/jobs.db --set upload.roots=/data. Keys: "
-                    + "fal.base-url, fal.queue-url, fal.rest-url, output.dir, upload.roots, ledger.url, price.file, "
-                    + "timeout.*-seconds, retry.*, fal.time-scale (ETA speed-up against a mock), http.*, auth.*, "
-                    + "limits.*.")
+            description =
+                    "Any setting, e.g. --set ledger.url=jdbc:sqlite:/tmp/jobs.db --set upload.roots=/data,/pics. Keys: "
+                            + "fal.base-url, fal.queue-url, fal.rest-url, output.dir, upload.roots, ledger.url, price.file, "
+                            + "timeout.*-seconds, retry.*, fal.time-scale (ETA speed-up against a mock), http.*, auth.*, "
+                            + "limits.*.")
     Map<String, String> settings = new LinkedHashMap<>();
+
+    /** Options that only make sense together, checked together: the message names the missing one, else null. */
+    String invalidCombination() {
+        if (port != null && !http) {
+            return "--port " + port + " needs --http (stdio has no port)";
+        }
+        if (port != null && (port < 0 || port > 65535)) {
+            return "--port " + port + " is out of range; allowed: 0 (any free port) to 65535";
+        }
+        if (bind != null && !http) {
+            return "--bind needs --http";
+        }
+        if (publicUrl != null && !http) {
+            return "--public-url needs --http";
+        }
+        if (mockSpeed != null && !mock) {
+            return "--mock-speed needs --mock (fal's own hosts run at their own pace)";
+        }
+        if (mockSpeed != null && (!(mockSpeed > 0) || mockSpeed > 1_000_000)) {
+            return "--mock-speed " + mockSpeed + " is out of range; allowed: a number above 0 (up to 1000000)";
+        }
+        return null;
+    }
+
+    double mockSpeed() {
+        return mockSpeed == null ? DEFAULT_MOCK_SPEED : mockSpeed;
+    }
+
+    int port() {
+        return port == null ? DEFAULT_PORT : port;
+    }
 
     /** The overrides for {@link ServerConfigLoader}; the key never comes from the command line (it would show in ps). */
     Map<String, String> overrides() {
@@ -83,7 +117,7 @@ public final class ServeOptions {
         if (mock) {
             // The embedded mock runs jobs mockSpeed times faster than fal: ETAs must say so, or an 8 s job shows "~2
             // min".
-            out.put(ServerConfigLoader.FAL_TIME_SCALE, Double.toString(mockSpeed));
+            out.put(ServerConfigLoader.FAL_TIME_SCALE, Double.toString(mockSpeed()));
         }
         return out;
     }

@@ -13,8 +13,8 @@ import java.util.Objects;
  * @param falKey          fal API key ({@code FAL_KEY}); sent only to {@link #queueUrl()} / {@link #restUrl()} hosts
  * @param queueUrl        fal queue base, default {@code https://queue.fal.run} (a mock's base URL in mock mode)
  * @param restUrl         fal REST base for storage, default {@code https://rest.fal.ai} (the mock's base URL in mock mode)
- * @param outputDir       where {@code result(download)} saves videos
- * @param uploadRoots     folders {@code upload} may read from (default: the working directory)
+ * @param outputDir       where {@code result(download)} saves videos (default: {@code $XDG_DATA_HOME/kling-mcp/videos})
+ * @param uploadRoots     folders {@code upload} may read from (default: none, so {@code upload} refuses every file)
  * @param ledgerUrl       JDBC URL of the job ledger
  * @param priceFile       optional JSON price table overriding the registry's defaults
  * @param timeouts        network timeouts

@@ -59,9 +59,15 @@ public final class ServerConfigLoader {
     public static final String LIMIT_DAILY_USD = "limits.daily-usd";
     public static final String FAL_WEBHOOK_JWKS = "fal.webhook-jwks-url";
 
-    /** Every key this loader understands; anything else in a file or override is refused (typos must not pass silently). */
+    /** The separator of {@code upload.roots}: one, the same on every OS (a comma is rare in folder names; ':' is not). */
+    public static final String ROOT_SEPARATOR = ",";
+
+    /**
+     * Every key this loader understands; anything else in a file or override is refused (typos must not pass silently).
+     * {@link #FAL_KEY} is not among them: the key comes from the environment only, never from a command line (other users
+     * see it in the process list) nor from a file a user may share.
+     */
     public static final List<String> KEYS = List.of(
-            FAL_KEY,
             FAL_BASE_URL,
             FAL_QUEUE_URL,
             FAL_REST_URL,
@@ -133,7 +139,10 @@ public final class ServerConfigLoader {
         Map<String, String> file = readFile();
         Source s = new Source(overrides, env, file);
 
-        String key = s.get(FAL_KEY);
+        String key = env.get("FAL_KEY");
+        if (key != null && key.isBlank()) {
+            key = null;
+        }
         if (key == null && env.get("FAL_KEY_ID") != null && env.get("FAL_KEY_SECRET") != null) {
             key = env.get("FAL_KEY_ID") + ":" + env.get("FAL_KEY_SECRET");
         }
@@ -147,13 +156,13 @@ public final class ServerConfigLoader {
                 s.get(FAL_REST_URL),
                 base != null ? url(FAL_BASE_URL, base, null) : ServerConfig.FAL_REST_URL);
 
-        Path output = path(s.get(OUTPUT_DIR), workingDir.resolve("kling-output"));
+        // Never the working directory: MCP clients often start servers with cwd "/", and a default there would let
+        // upload read the whole disk and write videos to /kling-output.
+        Path output = path(s.get(OUTPUT_DIR), dataHome().resolve("kling-mcp").resolve("videos"));
         List<Path> roots = new ArrayList<>();
         String rootList = s.get(UPLOAD_ROOTS);
-        if (rootList == null || rootList.isBlank()) {
-            roots.add(workingDir);
-        } else {
-            for (String r : rootList.split(java.io.File.pathSeparator)) {
+        if (rootList != null) {
+            for (String r : rootList.split(ROOT_SEPARATOR)) {
                 if (!r.isBlank()) {
                     roots.add(path(r.strip(), null));
                 }
@@ -236,12 +245,20 @@ public final class ServerConfigLoader {
     }
 
     private Path stateHome() {
-        String xdg = env.get("XDG_STATE_HOME");
+        return xdg("XDG_STATE_HOME", home.resolve(".local").resolve("state"));
+    }
+
+    private Path dataHome() {
+        return xdg("XDG_DATA_HOME", home.resolve(".local").resolve("share"));
+    }
+
+    private Path xdg(String variable, Path fallback) {
+        String xdg = env.get(variable);
         // The XDG spec says relative values are invalid and must be ignored.
         if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
             return Path.of(xdg);
         }
-        return home.resolve(".local").resolve("state");
+        return fallback;
     }
 
     private Map<String, String> readFile() {
@@ -275,6 +292,11 @@ public final class ServerConfigLoader {
 
     private static void checkKeys(Map<String, String> values, String where) {
         for (String k : values.keySet()) {
+            if (FAL_KEY.equals(k)) {
+                throw new ConfigException(FAL_KEY + " cannot be set in a " + where + ": the fal key is read from the "
+                        + "environment only (FAL_KEY=key-id:key-secret, or FAL_KEY_ID + FAL_KEY_SECRET; in an MCP "
+                        + "client's config, the server entry's \"env\")");
+            }
             if (!KEYS.contains(k)) {
                 throw new ConfigException(
                         "unknown setting '" + k + "' in " + where + "; allowed: " + String.join(", ", KEYS));

@@ -18,7 +18,9 @@ public final class JobException extends RuntimeException {
         /** Local I/O failed (ledger, output folder). */
         LOCAL_IO,
         /** A per-principal limit refused a submit before anything was written or sent. */
-        LIMIT_EXCEEDED
+        LIMIT_EXCEEDED,
+        /** The operation needs fal and no fal key is configured; nothing was recorded or sent. */
+        NO_KEY
     }
 
     private final Kind kind;

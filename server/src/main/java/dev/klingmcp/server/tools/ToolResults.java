@@ -33,6 +33,8 @@ public final class ToolResults {
         local_io,
         /** A per-principal limit (unfinished jobs, daily budget) refused the call; nothing was submitted. */
         limit_exceeded,
+        /** The call needs fal and FAL_KEY is not set; nothing was recorded or sent. */
+        fal_key_missing,
         /** A bug on our side; the message says what. */
         internal_error
     }
@@ -97,6 +99,7 @@ public final class ToolResults {
                     case UNREACHABLE -> Code.fal_unreachable;
                     case LOCAL_IO -> Code.local_io;
                     case LIMIT_EXCEEDED -> Code.limit_exceeded;
+                    case NO_KEY -> Code.fal_key_missing;
                     default -> Code.internal_error;
                 };
         ObjectNode structured = context == null ? ToolJson.object() : context.deepCopy();

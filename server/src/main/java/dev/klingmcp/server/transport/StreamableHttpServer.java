@@ -26,6 +26,7 @@ import java.util.function.BiConsumer;
 import java.util.function.IntSupplier;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardHost;
@@ -222,10 +223,17 @@ public final class StreamableHttpServer implements AutoCloseable {
 
     /** Starts listening; returns the bound port (useful with port 0). */
     public int start() {
+        int requested = tomcat.getConnector().getPort();
+        String busy = "cannot listen on " + settings.bind() + ":" + requested
+                + " (the port is in use or not allowed); choose another with --port, or --port 0 for any free port";
         try {
             tomcat.start();
         } catch (LifecycleException e) {
-            throw new IllegalStateException("HTTP listener did not start: " + e.getMessage(), e);
+            throw new IllegalStateException(busy + ": " + e.getMessage(), e);
+        }
+        // Tomcat logs a failed bind and carries on without the connector: that is still a failed start.
+        if (tomcat.getConnector().getState() != LifecycleState.STARTED || port() <= 0) {
+            throw new IllegalStateException(busy);
         }
         return port();
     }

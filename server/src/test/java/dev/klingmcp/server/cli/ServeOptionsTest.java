@@ -24,6 +24,19 @@ class ServeOptionsTest {
 
     @Test
     void withoutMockTheTimeScaleIsLeftToTheSettings() {
-        assertThat(parse("--mock-speed", "25").overrides()).doesNotContainKey(ServerConfigLoader.FAL_TIME_SCALE);
+        assertThat(parse("--http").overrides()).doesNotContainKey(ServerConfigLoader.FAL_TIME_SCALE);
+    }
+
+    @Test
+    void optionsThatOnlyMakeSenseTogetherAreCheckedTogether() {
+        assertThat(parse("--port", "9000").invalidCombination()).contains("--port 9000 needs --http");
+        assertThat(parse("--mock-speed", "25").invalidCombination()).contains("--mock-speed needs --mock");
+        assertThat(parse("--http", "--port", "70000").invalidCombination()).contains("out of range");
+        assertThat(parse("--mock", "--mock-speed", "0").invalidCombination()).contains("out of range");
+        assertThat(parse("--http", "--port", "0", "--mock", "--mock-speed", "1000")
+                        .invalidCombination())
+                .isNull();
+        assertThat(parse().invalidCombination()).isNull();
+        assertThat(parse().port()).isEqualTo(8765);
     }
 }

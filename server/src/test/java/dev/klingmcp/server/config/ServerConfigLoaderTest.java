@@ -3,7 +3,6 @@ package dev.klingmcp.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.File;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +29,11 @@ class ServerConfigLoaderTest {
         assertThat(c.isMock()).isFalse();
         assertThat(c.falKey().isPresent()).isFalse();
         assertThat(c.ledgerUrl()).isEqualTo("jdbc:sqlite:" + dir.resolve("home/.local/state/kling-mcp/jobs.db"));
-        assertThat(c.uploadRoots()).containsExactly(dir.resolve("work"));
-        assertThat(c.outputDir()).isEqualTo(dir.resolve("work/kling-output"));
+        // Nothing depends on the working directory: no upload root at all, videos in the XDG data folder.
+        assertThat(c.uploadRoots()).isEmpty();
+        assertThat(c.outputDir()).isEqualTo(dir.resolve("home/.local/share/kling-mcp/videos"));
+        assertThat(loader(Map.of("XDG_DATA_HOME", "/data")).load().outputDir())
+                .isEqualTo(Path.of("/data/kling-mcp/videos"));
         assertThat(c.timeouts()).isEqualTo(ServerConfig.Timeouts.defaults());
     }
 
@@ -71,10 +73,32 @@ class ServerConfigLoaderTest {
     }
 
     @Test
-    void uploadRootsAreAPathList() {
-        ServerConfig c = loader(Map.of("KLING_MCP_UPLOAD_ROOTS", "/a" + File.pathSeparator + "rel"))
-                .load();
-        assertThat(c.uploadRoots()).isEqualTo(List.of(Path.of("/a"), dir.resolve("work/rel")));
+    void uploadRootsAreCommaSeparated() {
+        ServerConfig c =
+                loader(Map.of("KLING_MCP_UPLOAD_ROOTS", "/srv/a, rel,,/srv/b")).load();
+        assertThat(c.uploadRoots()).isEqualTo(List.of(Path.of("/srv/a"), dir.resolve("work/rel"), Path.of("/srv/b")));
+        // ':' is part of a folder name, not a separator (it once split "/srv/a:/srv/b" silently into two roots).
+        assertThat(loader(Map.of())
+                        .overrides(Map.of("upload.roots", "/srv/a:b"))
+                        .load()
+                        .uploadRoots())
+                .containsExactly(Path.of("/srv/a:b"));
+    }
+
+    @Test
+    void theKeyComesFromTheEnvironmentOnly() throws Exception {
+        assertThatThrownBy(() -> loader(Map.of())
+                        .overrides(Map.of("fal.key", "id:secret"))
+                        .load())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("environment only")
+                .hasMessageContaining("FAL_KEY")
+                .hasMessageNotContaining("id:secret");
+        Path file = dir.resolve("with-key.properties");
+        Files.writeString(file, "fal.key=id:secret\n");
+        assertThatThrownBy(() ->
+                        loader(Map.of("KLING_MCP_CONFIG_FILE", file.toString())).load())
+                .hasMessageContaining("environment only");
     }
 
     @Test

@@ -58,13 +58,13 @@ final class UploadPolicy {
     Accepted check(Path requested) {
         if (roots.isEmpty()) {
             throw refuse(
-                    "upload is off: this server has no upload folders (over HTTP a client's local paths mean nothing "
-                            + "to the server)",
-                    "a public https URL in the image/video fields instead, or an operator setting upload.roots");
+                    "upload reads no local file: no upload roots are configured (and over HTTP a client's local "
+                            + "paths mean nothing to the server)",
+                    "folders named in upload.roots, comma-separated: KLING_MCP_UPLOAD_ROOTS=/path/a,/path/b in the "
+                            + "server's environment (an MCP client's \"env\"), or --set upload.roots=/path/a,/path/b; "
+                            + "else a public https URL in the image/video fields instead");
         }
-        Path candidate = requested.isAbsolute() || roots.isEmpty()
-                ? requested
-                : roots.get(0).resolve(requested);
+        Path candidate = requested.isAbsolute() ? requested : roots.get(0).resolve(requested);
         String allowedRoots = "a file under "
                 + String.join(" or ", roots.stream().map(Path::toString).toList());
         Path real;

@@ -1,0 +1,90 @@
+package dev.klingmcp.server.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.klingmcp.server.config.ConfigException;
+import dev.klingmcp.server.config.ServerConfig;
+import dev.klingmcp.server.config.ServerConfigLoader;
+import dev.klingmcp.server.tools.ToolJson;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code config}: the settings serve would use, resolved the same way, with the key masked. */
+@Command(
+        name = "config",
+        mixinStandardHelpOptions = true,
+        description = "The effective configuration (command line, environment, file, defaults); the key is masked.",
+        footer = {"", KlingMcpCommand.ENVIRONMENT_HELP})
+final class ConfigCommand implements Callable<Integer> {
+
+    @ParentCommand
+    KlingMcpCommand parent;
+
+    @Mixin
+    ServeOptions options = new ServeOptions();
+
+    @Option(names = "--json", description = "Print it as a JSON object on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        ServerConfig config;
+        try {
+            config = ServerConfigLoader.fromSystem()
+                    .overrides(options.overrides())
+                    .load();
+        } catch (ConfigException e) {
+            System.err.println("kling-mcp: " + e.getMessage());
+            return 2;
+        }
+        ObjectNode out = describe(config);
+        PrintStream stdout = parent == null ? System.out : parent.protocolOut();
+        if (json) {
+            stdout.println(out.toPrettyString());
+        } else {
+            out.fields().forEachRemaining(e -> stdout.println(e.getKey() + " = " + text(e.getValue())));
+        }
+        stdout.flush();
+        return 0;
+    }
+
+    /** Every setting by its key; the fal key only as "set (***)" or "not set". */
+    static ObjectNode describe(ServerConfig c) {
+        ObjectNode out = ToolJson.object();
+        out.put("fal.key", c.falKey().isPresent() ? "set (***)" : "not set");
+        out.put(ServerConfigLoader.FAL_QUEUE_URL, c.queueUrl().toString());
+        out.put(ServerConfigLoader.FAL_REST_URL, c.restUrl().toString());
+        out.put(ServerConfigLoader.OUTPUT_DIR, c.outputDir().toString());
+        var roots = out.putArray(ServerConfigLoader.UPLOAD_ROOTS);
+        c.uploadRoots().forEach(r -> roots.add(r.toString()));
+        out.put(ServerConfigLoader.LEDGER_URL, c.ledgerUrl());
+        out.put(
+                ServerConfigLoader.PRICE_FILE,
+                c.priceFile() == null ? null : c.priceFile().toString());
+        for (Map.Entry<String, java.time.Duration> t : Map.of(
+                        ServerConfigLoader.TIMEOUT_CONNECT, c.timeouts().connect(),
+                        ServerConfigLoader.TIMEOUT_REQUEST, c.timeouts().request(),
+                        ServerConfigLoader.TIMEOUT_SUBMIT, c.timeouts().submit(),
+                        ServerConfigLoader.TIMEOUT_STREAM_IDLE, c.timeouts().streamIdle(),
+                        ServerConfigLoader.TIMEOUT_TRANSFER, c.timeouts().transfer())
+                .entrySet()
+                .stream()
+                .sorted(Map.Entry.comparingByKey())
+                .toList()) {
+            out.put(t.getKey(), t.getValue().toSeconds());
+        }
+        out.put(ServerConfigLoader.RETRY_MAX_ATTEMPTS, c.retry().maxAttempts());
+        out.put(ServerConfigLoader.RETRY_BASE_DELAY, c.retry().baseDelay().toMillis());
+        out.put(ServerConfigLoader.RETRY_MAX_DELAY, c.retry().maxDelay().toMillis());
+        out.put(ServerConfigLoader.FAL_TIME_SCALE, c.timeScale());
+        return out;
+    }
+
+    private static String text(com.fasterxml.jackson.databind.JsonNode v) {
+        return v.isTextual() ? v.asText() : v.toString();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.klingmcp.server.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.klingmcp.server.config.ConfigException;
+import dev.klingmcp.server.config.ServerConfig;
+import dev.klingmcp.server.config.ServerConfigLoader;
+import dev.klingmcp.server.tools.ToolJson;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code doctor}: what would stop the server from working here, checked one by one, without spending anything. */
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
+        description = "Check Java, the fal key, whether fal answers, the ledger and output folders, the upload roots.",
+        footer = {"", "Exit codes: 0 every check passed, 1 a check failed, 2 the configuration is invalid."})
+final class DoctorCommand implements Callable<Integer> {
+
+    @ParentCommand
+    KlingMcpCommand parent;
+
+    @Mixin
+    ServeOptions options = new ServeOptions();
+
+    @Option(names = "--json", description = "Print the checks as a JSON object on stdout.")
+    boolean json;
+
+    private final ArrayNode checks = ToolJson.array();
+
+    @Override
+    public Integer call() {
+        ServerConfig config;
+        try {
+            config = ServerConfigLoader.fromSystem()
+                    .overrides(options.overrides())
+                    .load();
+        } catch (ConfigException e) {
+            System.err.println("kling-mcp: " + e.getMessage());
+            return 2;
+        }
+        check(
+                "java",
+                Runtime.version().feature() >= 17,
+                "Java " + Runtime.version() + " at " + System.getProperty("java.home"));
+        check(
+                "fal_key",
+                config.falKey().isPresent(),
+                config.falKey().isPresent()
+                        ? "FAL_KEY is set"
+                        : "FAL_KEY is not set: real generate/upload/cancel are refused (set it in the server's env)");
+        check("fal_reachable", reachable(config.queueUrl()), "fal's queue at " + config.queueUrl());
+        String ledger = config.ledgerUrl().substring("jdbc:sqlite:".length());
+        check("ledger_writable", writableFolder(Path.of(ledger).toAbsolutePath().getParent()), "job ledger " + ledger);
+        check("output_writable", writableFolder(config.outputDir()), "videos saved to " + config.outputDir());
+        boolean rootsOk = config.uploadRoots().stream().allMatch(Files::isDirectory);
+        check(
+                "upload_roots",
+                rootsOk,
+                config.uploadRoots().isEmpty()
+                        ? "none: upload reads no file (set KLING_MCP_UPLOAD_ROOTS=/dir/a,/dir/b)"
+                        : "upload may read " + config.uploadRoots() + (rootsOk ? "" : " (a folder is missing)"));
+        boolean allOk = true;
+        for (var c : checks) {
+            allOk &= c.path("ok").asBoolean();
+        }
+        PrintStream out = parent == null ? System.out : parent.protocolOut();
+        if (json) {
+            ObjectNode report = ToolJson.object().put("ok", allOk);
+            report.set("checks", checks);
+            out.println(report.toPrettyString());
+        } else {
+            for (var c : checks) {
+                out.println((c.path("ok").asBoolean() ? "ok    " : "FAIL  ")
+                        + c.path("name").asText() + ": " + c.path("detail").asText());
+            }
+        }
+        out.flush();
+        return allOk ? 0 : 1;
+    }
+
+    private void check(String name, boolean ok, String detail) {
+        checks.addObject().put("name", name).put("ok", ok).put("detail", detail);
+    }
+
+    /** Any HTTP answer counts (fal answers 401/404 without a request body); only no answer at all fails. */
+    private static boolean reachable(URI base) {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        try {
+            http.send(
+                    HttpRequest.newBuilder(base)
+                            .timeout(Duration.ofSeconds(8))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return true;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The folder exists (or can be created) and a file can be written in it. */
+    private static boolean writableFolder(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".kling-mcp-doctor", ".tmp");
+            Files.delete(probe);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+}
