@@ -99,7 +99,14 @@ public final class MockFalMain implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         MockFalOptions options = toOptions();
         CountDownLatch stopped = new CountDownLatch(1);
-        MockFal fal = MockFal.start(options);
+        MockFal fal;
+        try {
+            fal = MockFal.start(options);
+        } catch (IllegalStateException e) {
+            // One line that names the port (e.g. it is in use), not a stack trace.
+            System.err.println(e.getMessage());
+            return 1;
+        }
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {

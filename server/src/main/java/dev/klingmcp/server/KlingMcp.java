@@ -31,7 +31,8 @@ public final class KlingMcp {
         PrintStream stdout = System.out;
         System.setOut(System.err);
         CommandLine cli = new CommandLine(new KlingMcpCommand(stdout));
-        cli.setOut(new java.io.PrintWriter(stdout, true));
+        cli.setOut(new java.io.PrintWriter(
+                new java.io.OutputStreamWriter(stdout, java.nio.charset.StandardCharsets.UTF_8), true));
         int code = cli.execute(args);
         stdout.flush();
         // SDK and HTTP client threads are not all daemons; the process ends when the command says so.

@@ -175,7 +175,16 @@ public final class MockFalServer implements MockFal {
                         // choice.
                         .setHttp2ClearTextEnabled(false))
                 .requestHandler(router);
-        await(server.listen());
+        try {
+            await(server.listen());
+        } catch (IllegalStateException e) {
+            vertx.close();
+            // Netty says only "Address already in use": name the address and port, and the way out.
+            throw new IllegalStateException(
+                    "mock-fal cannot listen on " + options.getHost() + ":" + options.getPort() + " (" + e.getMessage()
+                            + "); choose another with --port, or --port 0 for any free port",
+                    e);
+        }
         String listenHost = options.getHost().equals("0.0.0.0") ? "127.0.0.1" : options.getHost();
         base.set(
                 options.getAdvertisedBaseUrl() != null

@@ -46,7 +46,7 @@ final class ConfigCommand implements Callable<Integer> {
         if (json) {
             stdout.println(out.toPrettyString());
         } else {
-            out.fields().forEachRemaining(e -> stdout.println(e.getKey() + " = " + text(e.getValue())));
+            out.properties().forEach(e -> stdout.println(e.getKey() + " = " + text(e.getValue())));
         }
         stdout.flush();
         return 0;

@@ -104,7 +104,7 @@ public final class DemoCommand implements Callable<Integer> {
         EmbeddedMockFal embedded = EmbeddedMockFals.find();
         try (EmbeddedMockFal.Running fal = embedded.start(new EmbeddedMockFal.Settings(
                 speed, ServeCommand.MOCK_KEY, Files.createDirectories(home.resolve("mock-storage")), false))) {
-            ProgressBar bar = new ProgressBar(err, System.console() != null);
+            ProgressBar bar = ProgressBar.onTerminal(err);
             McpSyncClient client = connect(fal, home, bar);
             try {
                 return run(client, home, bar);
@@ -204,7 +204,8 @@ public final class DemoCommand implements Callable<Integer> {
     private JsonNode call(McpSyncClient client, String tool, ObjectNode args, boolean progress) {
         CallToolRequest.Builder request = CallToolRequest.builder(tool).arguments(ToolJson.toMap(args));
         if (progress) {
-            request.progressToken("demo-" + (++progressTokens));
+            progressTokens++;
+            request.progressToken("demo-" + progressTokens);
         }
         CallToolResult result = client.callTool(request.build());
         if (Boolean.TRUE.equals(result.isError())) {

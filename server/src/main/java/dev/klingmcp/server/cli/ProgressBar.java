@@ -17,6 +17,25 @@ final class ProgressBar {
 
     private String current = "";
 
+    /**
+     * A bar redrawn in place when this process has a terminal, else plain lines. JDK 22+ always has a console object, so
+     * there {@code isTerminal()} (looked up reflectively: this code is compiled for Java 17) decides.
+     */
+    @SuppressWarnings("SystemConsoleNull")
+    static ProgressBar onTerminal(PrintStream out) {
+        java.io.Console console = System.console();
+        boolean terminal = console != null;
+        if (terminal && Runtime.version().feature() >= 22) {
+            try {
+                terminal =
+                        (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+            } catch (ReflectiveOperationException e) {
+                terminal = false;
+            }
+        }
+        return new ProgressBar(out, terminal);
+    }
+
     ProgressBar(PrintStream out, boolean inPlace) {
         this.out = out;
         this.inPlace = inPlace;

@@ -70,7 +70,7 @@ abstract class ToolCommand implements Callable<Integer> {
             serveArgs.add("--set");
             serveArgs.add(k + "=" + v);
         });
-        bar = new ProgressBar(err, System.console() != null);
+        bar = ProgressBar.onTerminal(err);
         McpSyncClient client = LocalServer.connect(Map.of(), serveArgs, bar, err::println);
         CallToolResult result;
         try {

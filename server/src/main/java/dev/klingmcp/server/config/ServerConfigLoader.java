@@ -104,7 +104,13 @@ public final class ServerConfigLoader {
     private Path home = Path.of(System.getProperty("user.home", "."));
 
     public static ServerConfigLoader fromSystem() {
-        return new ServerConfigLoader().env(System.getenv());
+        ServerConfigLoader loader = new ServerConfigLoader().env(System.getenv());
+        // The XDG folders hang off $HOME; Java's user.home comes from the password database and ignores it.
+        String home = System.getenv("HOME");
+        if (home != null && !home.isBlank() && Path.of(home).isAbsolute()) {
+            loader.home(Path.of(home));
+        }
+        return loader;
     }
 
     public ServerConfigLoader env(Map<String, String> env) {
@@ -162,7 +168,7 @@ public final class ServerConfigLoader {
         List<Path> roots = new ArrayList<>();
         String rootList = s.get(UPLOAD_ROOTS);
         if (rootList != null) {
-            for (String r : rootList.split(ROOT_SEPARATOR)) {
+            for (String r : rootList.split(ROOT_SEPARATOR, -1)) {
                 if (!r.isBlank()) {
                     roots.add(path(r.strip(), null));
                 }
@@ -333,7 +339,14 @@ public final class ServerConfigLoader {
     }
 
     private static long number(Source s, String key, long fallback, long min, long max) {
-        return (long) bounded(s, key, fallback, min, max, Long::parseLong, "a whole number from " + min + " to " + max);
+        return (long) bounded(
+                s,
+                key,
+                (double) fallback,
+                (double) min,
+                (double) max,
+                Long::parseLong,
+                "a whole number from " + min + " to " + max);
     }
 
     private static double decimal(Source s, String key, double fallback, double min, double max) {
