@@ -1,5 +1,6 @@
 package dev.klingmcp.server.jobs.impl;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.server.jobs.CancelView;
@@ -91,6 +92,16 @@ public final class FalKeyRequiredJobService implements JobService {
     @Override
     public Optional<JobView> find(String jobId) {
         return delegate.find(jobId);
+    }
+
+    @Override
+    public boolean ownedBy(String jobId, String owner) {
+        return delegate.ownedBy(jobId, owner);
+    }
+
+    @Override
+    public boolean recordCallback(String requestId, boolean ok, JsonNode payload, String error) {
+        return delegate.recordCallback(requestId, ok, payload, error);
     }
 
     @Override
