@@ -70,35 +70,6 @@ final class JobRows {
                 history);
     }
 
-    static JobRecord withHistory(JobRecord r, List<StateChange> history) {
-        return new JobRecord(
-                r.localId(),
-                r.requestId(),
-                r.model(),
-                r.inputJson(),
-                r.optionsJson(),
-                r.estimateJson(),
-                r.estimateUsd(),
-                r.idempotencyKey(),
-                r.statusUrl(),
-                r.responseUrl(),
-                r.cancelUrl(),
-                r.state(),
-                r.falStatus(),
-                r.queuePosition(),
-                r.logsJson(),
-                r.resultJson(),
-                r.errorJson(),
-                r.inferenceSeconds(),
-                r.localPath(),
-                r.sha256(),
-                r.createdAt(),
-                r.updatedAt(),
-                r.finishedAt(),
-                r.owner(),
-                history);
-    }
-
     private static Long millis(Instant i) {
         return i == null ? null : i.toEpochMilli();
     }

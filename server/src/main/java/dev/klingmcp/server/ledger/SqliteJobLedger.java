@@ -15,7 +15,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
@@ -48,6 +50,11 @@ public final class SqliteJobLedger implements JobLedger {
      * Parent folders of a file URL are created.
      */
     public static SqliteJobLedger open(String jdbcUrl, Clock clock) {
+        return open(jdbcUrl, clock, UnaryOperator.identity());
+    }
+
+    /** As {@link #open(String, Clock)}, with the connection passed through {@code wrap} (tests count statements). */
+    static SqliteJobLedger open(String jdbcUrl, Clock clock, UnaryOperator<Connection> wrap) {
         createParentFolder(jdbcUrl);
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -58,7 +65,7 @@ public final class SqliteJobLedger implements JobLedger {
         try {
             Connection c = config.createConnection(jdbcUrl);
             LedgerSchema.migrate(c);
-            return new SqliteJobLedger(c, clock);
+            return new SqliteJobLedger(wrap.apply(c), clock);
         } catch (SQLException e) {
             throw new LedgerException("cannot open the job ledger at " + jdbcUrl + ": " + e.getMessage(), e);
         }
@@ -170,11 +177,9 @@ public final class SqliteJobLedger implements JobLedger {
     public List<JobRecord> list(JobQuery query) {
         return locked(() -> {
             Where where = Where.of(query);
-            String sql =
-                    "SELECT " + COLUMNS + " FROM jobs" + where.sql + " ORDER BY created_at DESC, rowid DESC LIMIT ?";
             List<Object> args = new ArrayList<>(where.args);
             args.add(Math.max(1, query.limit()));
-            return selectMany(sql, args);
+            return selectMany(where.sql + " ORDER BY created_at DESC, rowid DESC LIMIT ?", args);
         });
     }
 
@@ -309,41 +314,40 @@ public final class SqliteJobLedger implements JobLedger {
     }
 
     private Optional<JobRecord> selectOne(String where, Object... args) throws SQLException {
-        List<JobRecord> rows =
-                selectMany("SELECT " + COLUMNS + " FROM jobs WHERE " + where + " LIMIT 1", List.of(args));
-        return rows.stream().findFirst();
+        return selectMany(" WHERE " + where + " LIMIT 1", List.of(args)).stream()
+                .findFirst();
     }
 
-    private List<JobRecord> selectMany(String sql, List<Object> args) throws SQLException {
-        List<JobRecord> rows = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+    /**
+     * The rows {@code tail} (a WHERE/ORDER/LIMIT clause over {@code jobs}) selects, each with its state history. Two
+     * statements whatever the row count: the histories of all selected rows are read at once, not one query per row.
+     */
+    private List<JobRecord> selectMany(String tail, List<Object> args) throws SQLException {
+        Map<String, List<StateChange>> histories = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT local_id, state, at, note FROM job_states"
+                + " WHERE local_id IN (SELECT local_id FROM jobs" + tail + ") ORDER BY local_id, seq")) {
             bindArgs(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(JobRows.read(rs, List.of()));
+                    histories
+                            .computeIfAbsent(rs.getString(1), id -> new ArrayList<>())
+                            .add(new StateChange(
+                                    JobState.valueOf(rs.getString(2)),
+                                    Instant.ofEpochMilli(rs.getLong(3)),
+                                    rs.getString(4)));
                 }
             }
         }
-        List<JobRecord> withHistory = new ArrayList<>(rows.size());
-        for (JobRecord r : rows) {
-            withHistory.add(JobRows.withHistory(r, history(r.localId())));
-        }
-        return withHistory;
-    }
-
-    private List<StateChange> history(String localId) throws SQLException {
-        List<StateChange> changes = new ArrayList<>();
-        try (PreparedStatement ps =
-                connection.prepareStatement("SELECT state, at, note FROM job_states WHERE local_id=? ORDER BY seq")) {
-            ps.setString(1, localId);
+        List<JobRecord> rows = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS + " FROM jobs" + tail)) {
+            bindArgs(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    changes.add(new StateChange(
-                            JobState.valueOf(rs.getString(1)), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3)));
+                    rows.add(JobRows.read(rs, histories.getOrDefault(rs.getString("local_id"), List.of())));
                 }
             }
         }
-        return changes;
+        return rows;
     }
 
     private static void bindAll(PreparedStatement ps, JobRecord r) throws SQLException {
