@@ -155,6 +155,11 @@ public final class SpecBundler {
         });
     }
 
+    /** The operationId of an endpoint's queue submit in the bundled document, hence the generated client's method name. */
+    public static String submitOperationId(FalEndpoint endpoint) {
+        return operationId("/" + endpoint.id(), "post");
+    }
+
     /** {@code /fal-ai/kling-video/o3/pro/reference-to-video} POST becomes {@code submitKlingVideoO3ProReferenceToVideo}. */
     static String operationId(String path, String method) {
         String verb;

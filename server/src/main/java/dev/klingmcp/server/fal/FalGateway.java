@@ -1,7 +1,6 @@
 package dev.klingmcp.server.fal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.klingmcp.fal.client.model.QueueStatus;
 import dev.klingmcp.openapi.FalEndpoint;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,17 +20,17 @@ public interface FalGateway extends AutoCloseable {
      * an ingress 502/503/504 without {@code x-fal-request-id}); any other failure is thrown and the caller must treat the
      * job as possibly submitted.
      */
-    QueueStatus submit(FalEndpoint endpoint, ObjectNode input, String webhookUrl);
+    FalStatus submit(FalEndpoint endpoint, ObjectNode input, String webhookUrl);
 
     /** One status read (fal answers 202 while queued/running, 200 when completed). */
-    QueueStatus status(FalEndpoint endpoint, String requestId, boolean logs);
+    FalStatus status(FalEndpoint endpoint, String requestId, boolean logs);
 
     /**
      * Follows {@code …/status/stream} for at most {@code maxWait}, passing every event to {@code listener}; reconnects when
      * the stream stalls or ends early. Returns {@link StreamEnd#COMPLETED} after the COMPLETED event, else
      * {@link StreamEnd#DEADLINE}.
      */
-    StreamEnd streamStatus(FalEndpoint endpoint, String requestId, Duration maxWait, Consumer<QueueStatus> listener);
+    StreamEnd streamStatus(FalEndpoint endpoint, String requestId, Duration maxWait, Consumer<FalStatus> listener);
 
     /** The output of a completed request; a model error (e.g. 422 {@code detail}) is a {@link FalException}. */
     FalOutput result(FalEndpoint endpoint, String requestId);

@@ -28,16 +28,37 @@ public final class JobException extends RuntimeException {
     private final String allowed;
     private final int httpStatus;
 
-    public JobException(Kind kind, String message) {
-        this(kind, message, null, null, 0, null);
-    }
-
-    public JobException(Kind kind, String message, String path, String allowed, int httpStatus, Throwable cause) {
+    private JobException(Kind kind, String message, String path, String allowed, int httpStatus, Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.path = path;
         this.allowed = allowed;
         this.httpStatus = httpStatus;
+    }
+
+    /** No such job. */
+    public static JobException notFound(String message) {
+        return new JobException(Kind.NOT_FOUND, message, null, null, 0, null);
+    }
+
+    /** The caller's input was refused: {@code path} (a JSON Pointer, "" = all of it) and what is allowed there. */
+    public static JobException invalidInput(String path, String message, String allowed) {
+        return new JobException(Kind.INVALID_INPUT, message, path, allowed, 0, null);
+    }
+
+    /** fal answered with an error; {@code httpStatus} 0 when the answer was not an HTTP error. */
+    public static JobException falError(String message, int httpStatus, Throwable cause) {
+        return new JobException(Kind.FAL_ERROR, message, null, null, httpStatus, cause);
+    }
+
+    /** fal could not be reached or did not answer in time; {@code httpStatus} 0 when no HTTP answer came. */
+    public static JobException unreachable(String message, int httpStatus, Throwable cause) {
+        return new JobException(Kind.UNREACHABLE, message, null, null, httpStatus, cause);
+    }
+
+    /** The ledger or the local disk failed. */
+    public static JobException localIo(String message, Throwable cause) {
+        return new JobException(Kind.LOCAL_IO, message, null, null, 0, cause);
     }
 
     public Kind kind() {

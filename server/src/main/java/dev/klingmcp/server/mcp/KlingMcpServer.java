@@ -13,7 +13,6 @@ import dev.klingmcp.server.transport.StreamableHttpServer;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
-import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +20,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * Assembles the MCP server: the seven tools, the job resource template, the reference-scene prompt and completions, on
- * any transport provider (stdio in production, in-memory pipes in tests).
+ * stdio (our transport, also over in-memory pipes in tests) or Streamable HTTP.
  */
 public final class KlingMcpServer implements AutoCloseable {
 
@@ -43,7 +42,8 @@ public final class KlingMcpServer implements AutoCloseable {
     }
 
     /**
-     * The server on stdio (or any single-session transport).
+     * The server on stdio. Our stdio transport shows the client's inbound messages, so subscriptions are seen and a job
+     * resource is followed only while subscribed.
      *
      * @param transport where JSON-RPC flows
      * @param jobs      the job service (owned by the caller)
@@ -51,21 +51,11 @@ public final class KlingMcpServer implements AutoCloseable {
      * @param version   reported in serverInfo
      */
     public static KlingMcpServer start(
-            McpServerTransportProvider transport, JobService jobs, UnaryOperator<String> redactor, String version) {
+            StdioTransportProvider transport, JobService jobs, UnaryOperator<String> redactor, String version) {
         JobWatcher watcher = new JobWatcher(jobs);
-        boolean observable = transport instanceof StdioTransportProvider;
         KlingMcpServer server = build(
-                McpServer.sync(transport),
-                jobs,
-                HttpSettings.Limits.none(),
-                null,
-                watcher,
-                redactor,
-                version,
-                !observable);
-        if (transport instanceof StdioTransportProvider stdio) {
-            stdio.observeInbound(watcher::onClientMessage);
-        }
+                McpServer.sync(transport), jobs, HttpSettings.Limits.none(), null, watcher, redactor, version, false);
+        transport.observeInbound(watcher::onClientMessage);
         return server;
     }
 
@@ -123,12 +113,8 @@ public final class KlingMcpServer implements AutoCloseable {
         // What MCP handlers see: the caller's own jobs when a principal is in scope (authorized HTTP), else all of
         // them.
         JobService jobs = new ScopedJobService(allJobs, limits, Clock.systemUTC(), ownWebhookUrl);
-        ToolContext ctx = new ToolContext(
-                jobs,
-                registry,
-                new ToolResults(redactor),
-                new OutputSchemas(registry.all().get(0)),
-                watcher);
+        ToolContext ctx =
+                new ToolContext(jobs, registry, new ToolResults(redactor), new OutputSchemas(registry), watcher);
         McpSyncServer server = spec.serverInfo(NAME, version)
                 .instructions(INSTRUCTIONS)
                 .capabilities(ServerCapabilities.builder()

@@ -3,14 +3,16 @@ package dev.klingmcp.server.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
+import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.openapi.OpenApiDocument;
 import dev.klingmcp.openapi.SchemaDeriver;
 import java.util.Map;
 
 /**
  * The tools' {@code outputSchema}s: one JSON file per tool under {@code kling-mcp/tool-schemas/}, plus the shared
- * {@code $defs} of {@code common.json}, plus fal's {@code File} (the video object) derived from the model's OpenAPI
- * document so the two can't drift apart.
+ * {@code $defs} of {@code common.json}, plus fal's {@code File} (the video object) derived from the models' OpenAPI
+ * documents so the two can't drift apart. Every model's output names the same {@code File}; the tools publish one video
+ * shape, so the documents must agree on it, and a document that disagrees stops the server at start-up.
  */
 public final class OutputSchemas {
 
@@ -18,10 +20,10 @@ public final class OutputSchemas {
 
     private final ObjectNode sharedDefs;
 
-    public OutputSchemas(FalEndpoint videoSource) {
+    public OutputSchemas(FalEndpoints registry) {
         ObjectNode defs =
                 (ObjectNode) ToolJson.resource(DIR + "common.json").get("$defs").deepCopy();
-        ObjectNode file = SchemaDeriver.schemaFor(OpenApiDocument.of(videoSource), "File", false);
+        ObjectNode file = videoSchema(registry);
         file.remove("$schema");
         JsonNode nested = file.remove("$defs");
         if (nested != null) {
@@ -29,6 +31,26 @@ public final class OutputSchemas {
         }
         defs.set("File", file);
         this.sharedDefs = defs;
+    }
+
+    /** fal's {@code File} as every registered model's document defines it. */
+    static ObjectNode videoSchema(FalEndpoints registry) {
+        ObjectNode file = null;
+        FalEndpoint source = null;
+        for (FalEndpoint e : registry.all()) {
+            ObjectNode own = SchemaDeriver.schemaFor(OpenApiDocument.of(e), "File", false);
+            if (file == null) {
+                file = own;
+                source = e;
+            } else if (!own.equals(file)) {
+                throw new IllegalStateException("the video File schema of " + e.document() + " differs from "
+                        + source.document() + "'s; the tools' output schemas describe one video shape");
+            }
+        }
+        if (file == null) {
+            throw new IllegalStateException("the registry lists no model");
+        }
+        return file;
     }
 
     /** The standalone schema of one tool's structuredContent. */

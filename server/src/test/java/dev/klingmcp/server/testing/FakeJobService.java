@@ -274,7 +274,7 @@ public final class FakeJobService implements JobService {
                     .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
             return new ResultView.Download(file.toAbsolutePath().toString(), bytes.length, sha, false);
         } catch (IOException | java.security.NoSuchAlgorithmException e) {
-            throw new JobException(JobException.Kind.LOCAL_IO, e.toString());
+            throw JobException.localIo(e.toString(), e);
         }
     }
 
@@ -333,13 +333,7 @@ public final class FakeJobService implements JobService {
     @Override
     public UploadView upload(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new JobException(
-                    JobException.Kind.INVALID_INPUT,
-                    "no such file: " + file,
-                    "/path",
-                    "a file under the upload roots",
-                    0,
-                    null);
+            throw JobException.invalidInput("/path", "no such file: " + file, "a file under the upload roots");
         }
         try {
             return new UploadView(
@@ -349,7 +343,7 @@ public final class FakeJobService implements JobService {
                     Files.size(file),
                     1);
         } catch (IOException e) {
-            throw new JobException(JobException.Kind.LOCAL_IO, e.toString());
+            throw JobException.localIo(e.toString(), e);
         }
     }
 
@@ -359,8 +353,7 @@ public final class FakeJobService implements JobService {
     private JobView require(String jobId) {
         JobView job = jobs.get(jobId);
         if (job == null) {
-            throw new JobException(
-                    JobException.Kind.NOT_FOUND, "no job with id " + jobId + "; list_jobs shows known jobs");
+            throw JobException.notFound("no job with id " + jobId + "; list_jobs shows known jobs");
         }
         return job;
     }

@@ -8,12 +8,12 @@ import dev.klingmcp.fal.client.ApiException;
 import dev.klingmcp.fal.client.api.QueueApi;
 import dev.klingmcp.fal.client.api.StorageApi;
 import dev.klingmcp.fal.client.model.CancelStatus;
-import dev.klingmcp.fal.client.model.QueueStatus;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.fal.FalGateway;
 import dev.klingmcp.server.fal.FalOutput;
+import dev.klingmcp.server.fal.FalStatus;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -106,11 +106,11 @@ public final class HttpFalGateway implements FalGateway {
     }
 
     @Override
-    public QueueStatus submit(FalEndpoint endpoint, ObjectNode input, String webhookUrl) {
-        QueueOperations.Submit op = QueueOperations.submitFor(endpoint.id());
+    public FalStatus submit(FalEndpoint endpoint, ObjectNode input, String webhookUrl) {
+        QueueOperations.Submit op = QueueOperations.submitFor(endpoint);
         return retries.submit(() -> {
             try {
-                return op.submit(queue, mapper, input, webhookUrl);
+                return QueueStatuses.of(op.submit(queue, mapper, input, webhookUrl));
             } catch (ApiException e) {
                 throw errors.from("submit to " + endpoint.id(), e);
             } catch (IOException e) {
@@ -121,11 +121,11 @@ public final class HttpFalGateway implements FalGateway {
     }
 
     @Override
-    public QueueStatus status(FalEndpoint endpoint, String requestId, boolean logs) {
+    public FalStatus status(FalEndpoint endpoint, String requestId, boolean logs) {
         checkApp(endpoint);
         return retries.idempotent(() -> {
             try {
-                return queue.statusKlingVideo(requestId, logs ? LOGS_ON : BigDecimal.ZERO);
+                return QueueStatuses.of(queue.statusKlingVideo(requestId, logs ? LOGS_ON : BigDecimal.ZERO));
             } catch (ApiException e) {
                 throw errors.from("status of " + requestId, e);
             }
@@ -134,7 +134,7 @@ public final class HttpFalGateway implements FalGateway {
 
     @Override
     public StreamEnd streamStatus(
-            FalEndpoint endpoint, String requestId, Duration maxWait, Consumer<QueueStatus> listener) {
+            FalEndpoint endpoint, String requestId, Duration maxWait, Consumer<FalStatus> listener) {
         checkApp(endpoint);
         URI uri = URI.create(
                 queueUrl + "/" + endpoint.appId() + "/requests/" + urlSegment(requestId) + "/status/stream?logs=1");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.klingmcp.fal.client.model.QueueStatus;
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.fal.FalGateway.StreamEnd;
+import dev.klingmcp.server.fal.FalStatus;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,7 +62,7 @@ final class SseStatusStream {
         this.reconnectDelay = reconnectDelay;
     }
 
-    StreamEnd follow(URI uri, Duration maxWait, Consumer<QueueStatus> listener) {
+    StreamEnd follow(URI uri, Duration maxWait, Consumer<FalStatus> listener) {
         long deadline = System.nanoTime() + maxWait.toNanos();
         int emptyConnections = 0;
         while (System.nanoTime() < deadline) {
@@ -119,7 +120,7 @@ final class SseStatusStream {
         return new Connection(r.body());
     }
 
-    private Outcome read(Connection c, long deadline, Consumer<QueueStatus> listener) {
+    private Outcome read(Connection c, long deadline, Consumer<FalStatus> listener) {
         Watchdog dog = new Watchdog(c.body(), deadline);
         boolean sawEvent = false;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(c.body(), StandardCharsets.UTF_8))) {
@@ -129,11 +130,11 @@ final class SseStatusStream {
                 dog.lineSeen();
                 if (line.isEmpty()) {
                     if (data.length() > 0) {
-                        QueueStatus status = parse(data.toString());
+                        FalStatus status = parse(data.toString());
                         data.setLength(0);
                         sawEvent = true;
                         listener.accept(status);
-                        if (status.getStatus() == QueueStatus.StatusEnum.COMPLETED) {
+                        if (status.state() == FalStatus.State.COMPLETED) {
                             return Outcome.COMPLETED;
                         }
                     }
@@ -151,9 +152,9 @@ final class SseStatusStream {
         return sawEvent ? Outcome.ENDED_WITH_EVENTS : Outcome.ENDED_EMPTY;
     }
 
-    private QueueStatus parse(String json) {
+    private FalStatus parse(String json) {
         try {
-            return mapper.readValue(json, QueueStatus.class);
+            return QueueStatuses.of(mapper.readValue(json, QueueStatus.class));
         } catch (IOException e) {
             throw FalException.protocol("status stream: an event is not a QueueStatus: " + e.getMessage());
         }

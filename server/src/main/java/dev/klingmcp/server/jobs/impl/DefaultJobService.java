@@ -2,13 +2,13 @@ package dev.klingmcp.server.jobs.impl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.klingmcp.fal.client.model.QueueStatus;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.openapi.InputValidator;
 import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.fal.FalGateway;
+import dev.klingmcp.server.fal.FalStatus;
 import dev.klingmcp.server.fal.impl.HttpFalGateway;
 import dev.klingmcp.server.jobs.CancelView;
 import dev.klingmcp.server.jobs.CostEstimate;
@@ -146,16 +146,14 @@ public final class DefaultJobService implements JobService {
     private JobRecord send(String localId, FalEndpoint e, SubmitCommand cmd) {
         inFlight.add(localId);
         try {
-            QueueStatus s = gateway.submit(e, cmd.input(), cmd.webhookUrl());
-            if (s.getRequestId() == null || s.getRequestId().isBlank()) {
+            FalStatus s = gateway.submit(e, cmd.input(), cmd.webhookUrl());
+            if (s.requestId() == null || s.requestId().isBlank()) {
                 throw FalException.protocol("fal's submit answer has no request_id");
             }
             return ledger.update(
                             localId,
                             b -> FalStatusMapping.apply(
-                                    b.requestId(s.getRequestId())
-                                            .urls(s.getStatusUrl(), s.getResponseUrl(), s.getCancelUrl()),
-                                    s),
+                                    b.requestId(s.requestId()).urls(s.statusUrl(), s.responseUrl(), s.cancelUrl()), s),
                             "fal accepted the submit")
                     .orElseThrow();
         } catch (FalException failure) {
@@ -173,13 +171,9 @@ public final class DefaultJobService implements JobService {
                     : "the submit may or may not have reached fal (" + failure.getMessage() + "). Recorded as "
                             + localId
                             + " (UNKNOWN); it is not resubmitted automatically: check fal's dashboard before submitting again.";
-            throw new JobException(
-                    refused ? JobException.Kind.FAL_ERROR : JobException.Kind.UNREACHABLE,
-                    message,
-                    null,
-                    null,
-                    failure.status(),
-                    failure);
+            throw refused
+                    ? JobException.falError(message, failure.status(), failure)
+                    : JobException.unreachable(message, failure.status(), failure);
         } finally {
             inFlight.remove(localId);
         }
@@ -200,7 +194,7 @@ public final class DefaultJobService implements JobService {
         if ("COMPLETED".equals(r.falStatus())) {
             return results.settle(r, e);
         }
-        QueueStatus s;
+        FalStatus s;
         try {
             s = gateway.status(e, r.requestId(), true);
         } catch (FalException failure) {
@@ -210,10 +204,9 @@ public final class DefaultJobService implements JobService {
             throw Failures.fromFal(
                     "reading the status of " + r.publicId() + " (last known: " + r.state() + ")", failure);
         }
-        JobRecord after = ledger.update(
-                        r.localId(), b -> FalStatusMapping.apply(b, s), "fal status " + FalStatusMapping.rawStatus(s))
+        JobRecord after = ledger.update(r.localId(), b -> FalStatusMapping.apply(b, s), "fal status " + s.rawStatus())
                 .orElseThrow();
-        return FalStatusMapping.needsResult(s) ? results.settle(after, e) : after;
+        return s.completedWithoutError() ? results.settle(after, e) : after;
     }
 
     /** fal answers 404: after a cancel that means the job was removed; otherwise fal no longer keeps it. */
@@ -222,12 +215,9 @@ public final class DefaultJobService implements JobService {
             return ledger.update(r.localId(), b -> b.state(JobState.CANCELLED), "removed by fal after the cancel")
                     .orElseThrow();
         }
-        throw new JobException(
-                JobException.Kind.FAL_ERROR,
+        throw JobException.falError(
                 "fal no longer knows request " + r.requestId()
                         + " (it keeps requests for a limited time); last known state: " + r.state(),
-                null,
-                null,
                 404,
                 null);
     }
@@ -243,14 +233,12 @@ public final class DefaultJobService implements JobService {
             String localId = r.localId();
             Set<LogLine> seen = new HashSet<>(LedgerJson.logs(r.logsJson()));
             AtomicInteger sequence = new AtomicInteger();
-            AtomicReference<QueueStatus> last = new AtomicReference<>();
+            AtomicReference<FalStatus> last = new AtomicReference<>();
             try {
                 gateway.streamStatus(e, r.requestId(), max, s -> {
                     last.set(s);
                     JobRecord after = ledger.update(
-                                    localId,
-                                    b -> FalStatusMapping.apply(b, s),
-                                    "fal status " + FalStatusMapping.rawStatus(s))
+                                    localId, b -> FalStatusMapping.apply(b, s), "fal status " + s.rawStatus())
                             .orElseThrow();
                     List<LogLine> fresh =
                             FalStatusMapping.logs(s).stream().filter(seen::add).toList();
@@ -264,8 +252,7 @@ public final class DefaultJobService implements JobService {
                 return views.view(refresh(require(localId)));
             }
             JobRecord now = require(localId);
-            return views.view(
-                    last.get() != null && FalStatusMapping.needsResult(last.get()) ? results.settle(now, e) : now);
+            return views.view(last.get() != null && last.get().completedWithoutError() ? results.settle(now, e) : now);
         });
     }
 
@@ -300,9 +287,10 @@ public final class DefaultJobService implements JobService {
             r = results.settle(r, endpoint(r));
             video = JobViews.video(r.resultJson());
             if (video == null) {
-                throw new JobException(
-                        JobException.Kind.FAL_ERROR,
-                        "fal reported " + r.publicId() + " completed but its result could not be read; try again");
+                throw JobException.falError(
+                        "fal reported " + r.publicId() + " completed but its result could not be read; try again",
+                        0,
+                        null);
             }
         }
         ResultView.Download saved = download ? results.download(r, video) : null;
@@ -453,21 +441,16 @@ public final class DefaultJobService implements JobService {
 
     private JobRecord require(String jobId) {
         return ledger.find(jobId)
-                .orElseThrow(() -> new JobException(
-                        JobException.Kind.NOT_FOUND,
-                        "No job with id '" + jobId + "' in the ledger; list_jobs shows the known ids.",
-                        "/job_id",
-                        "a job_id returned by generate or list_jobs",
-                        0,
-                        null));
+                .orElseThrow(() -> JobException.notFound(
+                        "No job with id '" + jobId + "' in the ledger; list_jobs shows the known ids."));
     }
 
     private FalEndpoint endpoint(JobRecord r) {
         return registry.find(r.model())
-                .orElseThrow(() -> new JobException(
-                        JobException.Kind.INVALID_INPUT,
-                        "job " + r.publicId() + " was made with " + r.model()
-                                + ", which this server no longer serves"));
+                .orElseThrow(() -> JobException.invalidInput(
+                        "/job_id",
+                        "job " + r.publicId() + " was made with " + r.model() + ", which this server no longer serves",
+                        "a job of one of " + String.join(", ", registry.names())));
     }
 
     /** A SUBMITTING row older than the submit timeout that no thread here is sending: the submit was interrupted. */
@@ -492,7 +475,7 @@ public final class DefaultJobService implements JobService {
         try {
             return work.get();
         } catch (LedgerException e) {
-            throw new JobException(JobException.Kind.LOCAL_IO, e.getMessage(), null, null, 0, e);
+            throw JobException.localIo(e.getMessage(), e);
         }
     }
 }

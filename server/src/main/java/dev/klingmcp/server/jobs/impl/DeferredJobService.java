@@ -88,13 +88,13 @@ public final class DeferredJobService implements JobService {
         } catch (ExecutionException e) {
             throw notOpened(e.getCause());
         } catch (TimeoutException e) {
-            throw new JobException(
-                    JobException.Kind.LOCAL_IO,
+            throw JobException.localIo(
                     "the job ledger is still opening after " + maxWait.toSeconds()
-                            + " s (is another process holding it?); nothing was done, try again shortly");
+                            + " s (is another process holding it?); nothing was done, try again shortly",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new JobException(JobException.Kind.LOCAL_IO, "interrupted while waiting for the job ledger to open");
+            throw JobException.localIo("interrupted while waiting for the job ledger to open", e);
         }
     }
 
@@ -103,14 +103,10 @@ public final class DeferredJobService implements JobService {
             return e;
         }
         String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        return new JobException(
-                JobException.Kind.LOCAL_IO,
+        return JobException.localIo(
                 "the job service could not start: " + reason
                         + ". Nothing was recorded or sent to fal. Fix the ledger location (KLING_MCP_LEDGER_URL) and restart the "
                         + "server.",
-                null,
-                null,
-                0,
                 cause);
     }
 

@@ -12,15 +12,14 @@ final class Failures {
     private Failures() {}
 
     static JobException fromFal(String what, FalException e) {
-        JobException.Kind kind =
-                switch (e.kind()) {
-                    case NOT_CONNECTED, IO -> JobException.Kind.UNREACHABLE;
-                    case HTTP, PROTOCOL -> JobException.Kind.FAL_ERROR;
-                };
         String retry = e.retryAfter() != null
                 ? " fal asks to retry after " + e.retryAfter().toSeconds() + " s."
                 : "";
-        return new JobException(kind, what + ": " + e.getMessage() + "." + retry, null, null, e.status(), e);
+        String message = what + ": " + e.getMessage() + "." + retry;
+        return switch (e.kind()) {
+            case NOT_CONNECTED, IO -> JobException.unreachable(message, e.status(), e);
+            case HTTP, PROTOCOL -> JobException.falError(message, e.status(), e);
+        };
     }
 
     static JobError jobError(FalException e) {
@@ -55,12 +54,6 @@ final class Failures {
             }
             sb.append("; ");
         }
-        return new JobException(
-                JobException.Kind.INVALID_INPUT,
-                sb.substring(0, sb.length() - 2),
-                first.path(),
-                first.allowed(),
-                0,
-                null);
+        return JobException.invalidInput(first.path(), sb.substring(0, sb.length() - 2), first.allowed());
     }
 }

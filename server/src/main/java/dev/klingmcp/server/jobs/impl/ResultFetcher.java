@@ -76,10 +76,10 @@ final class ResultFetcher {
             throw Failures.fromFal(
                     "downloading the video of " + r.publicId() + " failed (fal keeps outputs for a limited time)", e);
         } catch (UncheckedIOException e) {
-            throw new JobException(
-                    JobException.Kind.LOCAL_IO,
+            throw JobException.localIo(
                     "cannot save the video under " + outputDir + ": "
-                            + e.getCause().getMessage());
+                            + e.getCause().getMessage(),
+                    e);
         }
         ledger.update(r.localId(), b -> b.download(saved.path().toString(), saved.sha256()), "downloaded");
         return new ResultView.Download(saved.path().toString(), saved.size(), saved.sha256(), false);
@@ -96,7 +96,7 @@ final class ResultFetcher {
         try {
             return Files.size(p);
         } catch (IOException e) {
-            throw new JobException(JobException.Kind.LOCAL_IO, "cannot read " + p + ": " + e.getMessage());
+            throw JobException.localIo("cannot read " + p + ": " + e.getMessage(), e);
         }
     }
 

@@ -94,7 +94,7 @@ final class UploadPolicy {
         try {
             size = Files.size(real);
         } catch (IOException e) {
-            throw new JobException(JobException.Kind.LOCAL_IO, "cannot read " + real + ": " + e.getMessage());
+            throw JobException.localIo("cannot read " + real + ": " + e.getMessage(), e);
         }
         boolean image = type.startsWith("image/");
         long max = image ? MAX_IMAGE_BYTES : MAX_VIDEO_BYTES;
@@ -110,7 +110,7 @@ final class UploadPolicy {
     }
 
     private static JobException refuse(String problem, String allowed) {
-        return new JobException(JobException.Kind.INVALID_INPUT, problem, "/path", allowed, 0, null);
+        return JobException.invalidInput("/path", problem, allowed);
     }
 
     private static String mib(long bytes) {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.klingmcp.fal.client.model.QueueStatus;
 import dev.klingmcp.mock.MockFal;
 import dev.klingmcp.mock.MockFalOptions;
 import dev.klingmcp.mock.fault.FaultPlan;
@@ -18,6 +17,7 @@ import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.fal.FalGateway;
 import dev.klingmcp.server.fal.FalOutput;
+import dev.klingmcp.server.fal.FalStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,12 +94,12 @@ class HttpFalGatewayMockFalTest {
 
     @Test
     void submitStreamResultAndDownloadAVideo() throws Exception {
-        QueueStatus submitted = gateway.submit(STANDARD, standardInput(), null);
-        assertThat(submitted.getRequestId()).isNotBlank();
-        String id = submitted.getRequestId();
-        assertThat(gateway.status(STANDARD, id, true).getStatus()).isEqualTo(QueueStatus.StatusEnum.IN_QUEUE);
+        FalStatus submitted = gateway.submit(STANDARD, standardInput(), null);
+        assertThat(submitted.requestId()).isNotBlank();
+        String id = submitted.requestId();
+        assertThat(gateway.status(STANDARD, id, true).state()).isEqualTo(FalStatus.State.IN_QUEUE);
 
-        List<QueueStatus> events = new CopyOnWriteArrayList<>();
+        List<FalStatus> events = new CopyOnWriteArrayList<>();
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<FalGateway.StreamEnd> end =
@@ -113,8 +113,8 @@ class HttpFalGatewayMockFalTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(events.get(events.size() - 1).getStatus()).isEqualTo(QueueStatus.StatusEnum.COMPLETED);
-        assertThat(events).extracting(QueueStatus::getStatus).contains(QueueStatus.StatusEnum.IN_PROGRESS);
+        assertThat(events.get(events.size() - 1).state()).isEqualTo(FalStatus.State.COMPLETED);
+        assertThat(events).extracting(FalStatus::state).contains(FalStatus.State.IN_PROGRESS);
 
         FalOutput out = gateway.result(STANDARD, id);
         assertThat(out.video().getUrl()).startsWith(mock.baseUrl());
@@ -135,12 +135,12 @@ class HttpFalGatewayMockFalTest {
 
     @Test
     void cancelWhileQueuedAfterCompletionAndForAnUnknownId() {
-        String queued = gateway.submit(STANDARD, standardInput(), null).getRequestId();
+        String queued = gateway.submit(STANDARD, standardInput(), null).requestId();
         assertThat(gateway.cancel(STANDARD, queued)).isEqualTo(FalGateway.FalCancel.CANCELLATION_REQUESTED);
 
-        String done = gateway.submit(STANDARD, standardInput(), null).getRequestId();
+        String done = gateway.submit(STANDARD, standardInput(), null).requestId();
         mock.control().advanceClock(Duration.ofMinutes(10));
-        assertThat(gateway.status(STANDARD, done, false).getStatus()).isEqualTo(QueueStatus.StatusEnum.COMPLETED);
+        assertThat(gateway.status(STANDARD, done, false).state()).isEqualTo(FalStatus.State.COMPLETED);
         assertThat(gateway.cancel(STANDARD, done)).isEqualTo(FalGateway.FalCancel.ALREADY_COMPLETED);
 
         assertThat(gateway.cancel(STANDARD, "019fd35a-0000-7000-8000-000000000000"))
@@ -170,9 +170,9 @@ class HttpFalGatewayMockFalTest {
 
     @Test
     void statusFaultsAreRetried() {
-        String id = gateway.submit(STANDARD, standardInput(), null).getRequestId();
+        String id = gateway.submit(STANDARD, standardInput(), null).requestId();
         mock.control().setFaults(FaultPlan.parse("status=503x2,status=reset"));
-        assertThat(gateway.status(STANDARD, id, true).getRequestId()).isEqualTo(id);
+        assertThat(gateway.status(STANDARD, id, true).requestId()).isEqualTo(id);
     }
 
     @Test

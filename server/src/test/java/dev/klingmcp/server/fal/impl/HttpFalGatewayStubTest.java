@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.klingmcp.fal.client.model.QueueStatus;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.server.config.FalKey;
@@ -13,6 +12,7 @@ import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.fal.FalGateway;
+import dev.klingmcp.server.fal.FalStatus;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
@@ -95,8 +95,8 @@ class HttpFalGatewayStubTest {
         fal.on(
                 "POST /fal-ai/kling-video/o3/pro/reference-to-video",
                 (ex, n) -> StubServer.send(ex, 200, queued("IN_QUEUE")));
-        QueueStatus s = gateway.submit(PRO, input(), "https://hooks.example/cb");
-        assertThat(s.getRequestId()).isEqualTo(REQ);
+        FalStatus s = gateway.submit(PRO, input(), "https://hooks.example/cb");
+        assertThat(s.requestId()).isEqualTo(REQ);
         StubServer.Recorded r = fal.requests.get(0);
         assertThat(r.header("Authorization")).isEqualTo("Key " + KEY);
         assertThat(r.query()).contains("fal_webhook=https%3A%2F%2Fhooks.example%2Fcb");
@@ -114,7 +114,7 @@ class HttpFalGatewayStubTest {
                 default -> StubServer.send(ex, 200, queued("IN_QUEUE"));
             }
         });
-        assertThat(gateway.submit(PRO, input(), null).getRequestId()).isEqualTo(REQ);
+        assertThat(gateway.submit(PRO, input(), null).requestId()).isEqualTo(REQ);
         assertThat(fal.calls("POST /fal-ai/kling-video/o3/pro/reference-to-video"))
                 .isEqualTo(4);
     }
@@ -166,7 +166,7 @@ class HttpFalGatewayStubTest {
                 StubServer.send(ex, 202, queued("IN_QUEUE"));
             }
         });
-        assertThat(gateway.status(PRO, REQ, true).getStatus()).isEqualTo(QueueStatus.StatusEnum.IN_QUEUE);
+        assertThat(gateway.status(PRO, REQ, true).state()).isEqualTo(FalStatus.State.IN_QUEUE);
         assertThat(fal.requests.get(0).query()).isEqualTo("logs=1");
 
         fal.on(
@@ -258,16 +258,13 @@ class HttpFalGatewayStubTest {
                         .getBytes(StandardCharsets.UTF_8));
             }
         });
-        List<QueueStatus> events = new ArrayList<>();
+        List<FalStatus> events = new ArrayList<>();
         assertThat(gateway.streamStatus(PRO, REQ, Duration.ofSeconds(20), events::add))
                 .isEqualTo(FalGateway.StreamEnd.COMPLETED);
         assertThat(events)
-                .extracting(QueueStatus::getStatus)
-                .containsExactly(
-                        QueueStatus.StatusEnum.IN_QUEUE,
-                        QueueStatus.StatusEnum.IN_PROGRESS,
-                        QueueStatus.StatusEnum.COMPLETED);
-        assertThat(events.get(1).getLogs().get(0).getMessage()).isEqualTo("frame 1");
+                .extracting(FalStatus::state)
+                .containsExactly(FalStatus.State.IN_QUEUE, FalStatus.State.IN_PROGRESS, FalStatus.State.COMPLETED);
+        assertThat(events.get(1).logs().get(0).message()).isEqualTo("frame 1");
         StubServer.Recorded r = fal.requests.get(0);
         assertThat(r.query()).isEqualTo("logs=1");
         assertThat(r.header("Accept")).isEqualTo("text/event-stream");
@@ -288,12 +285,12 @@ class HttpFalGatewayStubTest {
                 Thread.currentThread().interrupt();
             }
         });
-        List<QueueStatus> events = new ArrayList<>();
+        List<FalStatus> events = new ArrayList<>();
         // idle timeout 300 ms (config above), deadline 1.5 s: the stream must be reopened at least once.
         assertThat(gateway.streamStatus(PRO, REQ, Duration.ofMillis(1500), events::add))
                 .isEqualTo(FalGateway.StreamEnd.DEADLINE);
         assertThat(fal.calls("GET " + STATUS_PATH + "/stream")).isGreaterThanOrEqualTo(2);
-        assertThat(events).isNotEmpty().allMatch(e -> e.getStatus() == QueueStatus.StatusEnum.IN_QUEUE);
+        assertThat(events).isNotEmpty().allMatch(e -> e.state() == FalStatus.State.IN_QUEUE);
     }
 
     @Test
