@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { deflateSync } from "node:zlib";
 
 const PLACEHOLDER = "...";
-// Only URL fields hold files; a "..." prompt (seed 004's queue.submit sketch) stays the text it is.
+// Only URL fields hold files; a "..." prompt (fal's queue.submit sketch) stays the text it is.
 const URL_KEY = /_urls?$/;
 const VIDEO_KEYS = new Set(["video_url"]);
 

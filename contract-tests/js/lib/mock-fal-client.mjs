@@ -1,5 +1,5 @@
 // The one way every scenario talks to mock-fal: fal's own client, configured ONLY with credentials and a
-// requestMiddleware that rewrites fal's hosts to the mock (fal-queue.md §11 A). Nothing else is patched, so
+// requestMiddleware that rewrites fal's hosts to the mock. Nothing else is patched, so
 // what passes here is what an unmodified @fal-ai/client user would see.
 import { createFalClient, ApiError, ValidationError } from "@fal-ai/client";
 

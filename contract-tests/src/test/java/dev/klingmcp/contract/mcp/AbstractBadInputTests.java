@@ -15,13 +15,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Bad input never costs money: every row of the foundation's bad-input table, the seed examples that break a rule,
- * and issue 4's cross-field cases come back from {@code generate} as {@code isError} results naming the field's path,
- * while mock-fal's control API shows zero submits. The other names agents send (seed 001's {@code tail_image_url} and
- * {@code input_image}, a number for {@code duration}) are the exception issue 4 makes: accepted with a warning.
+ * and the cross-field cases come back from {@code generate} as {@code isError} results naming the field's path,
+ * while mock-fal's control API shows zero submits. The other names agents send (other providers' {@code tail_image_url} and
+ * {@code input_image}, a number for {@code duration}) are the exception: accepted with a warning.
  */
 abstract class AbstractBadInputTests extends McpContractSuite {
 
-    /** Rows issue 4 turns into warnings instead of errors: {@code path -> the name fal uses}. */
+    /** Rows the server turns into warnings instead of errors: {@code path -> the name fal uses}. */
     static final Map<String, String> ALIASES =
             Map.of("/tail_image_url", "end_image_url", "/input_image", "image_urls", "/duration", "duration");
 

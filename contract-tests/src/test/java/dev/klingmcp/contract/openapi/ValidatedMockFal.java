@@ -134,7 +134,7 @@ public final class ValidatedMockFal implements BeforeAllCallback, AfterAllCallba
         List<String> problems = new ArrayList<>();
         for (RecordedExchange exchange : exchanges) {
             problems.addAll(UndocumentedSurfaces.check(exchange).orElseGet(() -> VALIDATOR.problems(exchange)));
-            // Beyond the documents (which declare it only where clients read it): issue 3 asks for the header on
+            // Beyond the documents (which declare it only where clients read it): the mock sends the header on
             // every queue response, error answers included, so a client can always quote the request id. Gateway
             // answers (502/503/504 from fal's ingress) are the exception: clients tell them apart by its absence.
             boolean fromIngress = exchange.status() >= 502 && exchange.status() <= 504;

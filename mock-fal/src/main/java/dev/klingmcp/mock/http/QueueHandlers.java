@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The five queue calls plus the sync run, once routing, faults and auth are done (fal-queue.md §3). */
+/** The five queue calls plus the sync run, once routing, faults and auth are done. */
 public final class QueueHandlers {
 
     /**

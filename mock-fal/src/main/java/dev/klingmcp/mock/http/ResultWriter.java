@@ -10,7 +10,7 @@ import io.vertx.core.http.HttpServerResponse;
 
 /**
  * Answers a result GET (and a sync run) for a completed job: the raw model output {@code {"video": File}}, or the
- * model's / platform's error with the status code, body and headers fal passes through (fal-queue.md §3.4, §5).
+ * model's / platform's error with the status code, body and headers fal passes through.
  */
 public final class ResultWriter {
 

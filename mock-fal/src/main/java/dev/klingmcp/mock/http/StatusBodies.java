@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Renders queue status bodies exactly as fal does (fal-queue.md §3.1-3.3): the submit envelope, the status union on
+ * Renders queue status bodies exactly as fal does: the submit envelope, the status union on
  * {@code status}, log entries, metrics, and absolute URLs that point back at the mock (the Python client follows them).
  */
 public final class StatusBodies {

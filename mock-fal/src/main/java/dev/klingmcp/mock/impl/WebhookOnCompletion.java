@@ -7,7 +7,7 @@ import dev.klingmcp.mock.webhook.WebhookEvent;
 
 /**
  * Sends the {@code fal_webhook} of a finished job: {@code OK} with the same output the result GET returns, or
- * {@code ERROR} with fal's summary ({@code "Invalid status code: 422"}) and the error body as payload (fal-queue.md §9).
+ * {@code ERROR} with fal's summary ({@code "Invalid status code: 422"}) and the error body as payload.
  */
 final class WebhookOnCompletion {
 

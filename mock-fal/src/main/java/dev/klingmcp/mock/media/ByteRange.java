@@ -4,7 +4,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One HTTP {@code Range} request (RFC 9110 §14) resolved against a file size.
+ * One HTTP {@code Range} request (RFC 9110, section 14) resolved against a file size.
  *
  * <p>Only single byte ranges are honoured. A multi-range request is answered with the whole file (200), which the RFC
  * allows and which every download client handles; a malformed or unsatisfiable byte range is answered with 416 so that a

@@ -3,7 +3,7 @@ package dev.klingmcp.mock.queue;
 import java.util.Map;
 
 /**
- * fal's request-error catalogue (fal-queue.md §5.2): {@code error_type} -> usual HTTP code and a human message.
+ * fal's documented request-error catalogue: {@code error_type} -> usual HTTP code and a human message.
  * Unknown types are accepted (an injected fault may name a type fal adds later) and map to 500.
  */
 public final class FalErrorTypes {

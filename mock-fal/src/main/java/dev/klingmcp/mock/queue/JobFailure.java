@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * How a job failed, in the two forms fal shows it: the result GET (HTTP status + body, and headers such as
  * {@code X-Fal-Error-Type}) and the status body ({@code error} / {@code error_type}, which fal only sets for
- * infrastructure failures; a model's own 422 shows up only on the result, fal-queue.md §3.1).
+ * infrastructure failures; a model's own 422 shows up only on the result).
  *
  * @param httpStatus  status of the result GET
  * @param body        body of the result GET (a fresh copy is handed out, callers may not mutate the shared one)

@@ -1,6 +1,6 @@
 package dev.klingmcp.mock.queue;
 
-/** fal's three queue states. There is no FAILED: a failed request is COMPLETED with an error (fal-queue.md §3.2). */
+/** fal's three queue states. There is no FAILED: a failed request is COMPLETED with an error. */
 public enum JobStatus {
     IN_QUEUE,
     IN_PROGRESS,

@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HTTP face of {@link StorageService}, matching what @fal-ai/client 1.10.1 sends (fal-queue.md §10):
+ * HTTP face of {@link StorageService}, matching what @fal-ai/client 1.10.1 sends:
  * <ul>
  *   <li>{@code POST /storage/upload/initiate[-multipart]?storage_type=…} (authenticated on fal: the caller wires auth)
  *       → {@code {upload_url, file_url}}</li>

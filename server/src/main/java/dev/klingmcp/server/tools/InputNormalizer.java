@@ -13,7 +13,7 @@ import java.util.Set;
  * so the agent learns fal's names; nothing is changed silently.
  *
  * <ul>
- * <li>Other names for the same field (seed 001, another provider's page: {@code tail_image_url}, {@code input_image};
+ * <li>Other names for the same field (what agents copy from other providers' pages: {@code tail_image_url}, {@code input_image};
  * fal's other Kling endpoints: {@code start_image_url} for the start frame) are renamed, but only when the model has
  * the target field and lacks the alias, so a field a model really has is never rewritten.</li>
  * <li>Whole-number {@code duration}s ({@code 8}) become fal's string enum ({@code "8"}), also inside

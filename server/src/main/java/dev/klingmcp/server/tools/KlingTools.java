@@ -7,7 +7,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The seven tools of issue 4, in the order an agent uses them, each guarded so no exception escapes as a JSON-RPC error. */
+/** The seven tools, in the order an agent uses them, each guarded so no exception escapes as a JSON-RPC error. */
 public final class KlingTools {
 
     private static final Logger log = LoggerFactory.getLogger(KlingTools.class);

@@ -26,7 +26,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Newline-delimited JSON-RPC over a pair of byte streams (stdin/stdout), replacing the SDK's
- * {@code StdioServerTransportProvider} because of two behaviours agents trip over (java-stack.md §4.2):
+ * {@code StdioServerTransportProvider} because of two behaviours of the SDK's that agents trip over:
  * <ul>
  * <li>the SDK stops reading after one malformed line; here such a line gets a JSON-RPC {@code -32700}
  * (not JSON) or {@code -32600} (JSON but not a JSON-RPC message) answer and the session goes on;</li>
