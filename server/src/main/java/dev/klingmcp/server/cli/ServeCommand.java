@@ -7,6 +7,7 @@ import dev.klingmcp.server.config.FalKey;
 import dev.klingmcp.server.config.HttpSettings;
 import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.config.ServerConfigLoader;
+import dev.klingmcp.server.config.ToolSchemaProfile;
 import dev.klingmcp.server.jobs.JobService;
 import dev.klingmcp.server.mcp.KlingMcpServer;
 import dev.klingmcp.server.mockfal.EmbeddedMockFal;
@@ -65,10 +66,12 @@ public final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         ServerConfig config;
+        ToolSchemaProfile profile;
         StreamableHttpServer http = null;
         try {
             ServerConfigLoader loader = ServerConfigLoader.fromSystem().overrides(options.overrides());
             config = loader.load();
+            profile = loader.loadToolSchemaProfile();
             if (options.http) {
                 HttpSettings settings = loader.loadHttp();
                 if (!settings.uploadRootsConfigured()) {
@@ -118,12 +121,12 @@ public final class ServeCommand implements Callable<Integer> {
         };
         try (JobService jobs = JobServices.open(config, announce)) {
             if (http != null) {
-                return serveHttp(http, jobs, config);
+                return serveHttp(http, jobs, config, profile);
             } else {
                 StdioTransportProvider transport =
                         new StdioTransportProvider(McpJsonDefaults.getMapper(), System.in, parent.protocolOut());
                 KlingMcpServer server =
-                        KlingMcpServer.start(transport, jobs, config.falKey()::redact, KlingMcp.version());
+                        KlingMcpServer.start(transport, jobs, config.falKey()::redact, KlingMcp.version(), profile);
                 transport.terminated().join();
                 log.info("stdin closed and in-flight requests answered; shutting down");
                 server.close();
@@ -150,7 +153,8 @@ public final class ServeCommand implements Callable<Integer> {
         return StreamableHttpServer.create(options.port(), settings, authenticator);
     }
 
-    private int serveHttp(StreamableHttpServer listener, JobService jobs, ServerConfig config) {
+    private int serveHttp(
+            StreamableHttpServer listener, JobService jobs, ServerConfig config, ToolSchemaProfile profile) {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
@@ -174,7 +178,8 @@ public final class ServeCommand implements Callable<Integer> {
                         new FalWebhookServlet(new FalWebhookVerifier(jwks, java.time.Clock.systemUTC()), jobs));
                 log.info("fal webhooks received at {} (keys from {})", http.falWebhookUrl(), jwks);
             }
-            KlingMcpServer server = KlingMcpServer.start(http, jobs, config.falKey()::redact, KlingMcp.version());
+            KlingMcpServer server =
+                    KlingMcpServer.start(http, jobs, config.falKey()::redact, KlingMcp.version(), profile);
             try {
                 http.start();
             } catch (IllegalStateException e) {

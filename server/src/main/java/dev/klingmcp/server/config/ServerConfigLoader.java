@@ -46,6 +46,7 @@ public final class ServerConfigLoader {
     public static final String RETRY_BASE_DELAY = "retry.base-delay-ms";
     public static final String RETRY_MAX_DELAY = "retry.max-delay-ms";
     public static final String FAL_TIME_SCALE = "fal.time-scale";
+    public static final String TOOLS_SCHEMA_PROFILE = "tools.schema-profile";
     public static final String HTTP_BIND = "http.bind";
     public static final String HTTP_PUBLIC_URL = "http.public-url";
     public static final String HTTP_MAX_BODY = "http.max-body-bytes";
@@ -85,6 +86,7 @@ public final class ServerConfigLoader {
             RETRY_BASE_DELAY,
             RETRY_MAX_DELAY,
             FAL_TIME_SCALE,
+            TOOLS_SCHEMA_PROFILE,
             HTTP_BIND,
             HTTP_PUBLIC_URL,
             HTTP_MAX_BODY,
@@ -207,6 +209,21 @@ public final class ServerConfigLoader {
                 timeouts,
                 retry,
                 decimal(s, FAL_TIME_SCALE, 1.0, 0.001, 1_000_000));
+    }
+
+    /** Which input schemas {@code tools/list} publishes: {@code portable} (default) or {@code full}. */
+    public ToolSchemaProfile loadToolSchemaProfile() {
+        checkKeys(overrides, "command-line option");
+        String v = new Source(overrides, env, readFile()).get(TOOLS_SCHEMA_PROFILE);
+        if (v == null) {
+            return ToolSchemaProfile.PORTABLE;
+        }
+        ToolSchemaProfile p = ToolSchemaProfile.parse(v);
+        if (p == null) {
+            throw new ConfigException(TOOLS_SCHEMA_PROFILE + " (" + envName(TOOLS_SCHEMA_PROFILE) + ") = '" + v
+                    + "' is not usable; allowed: portable, full");
+        }
+        return p;
     }
 
     /** The settings of {@code serve --http}; refuses combinations that cannot work (e.g. an issuer without audience). */

@@ -2,6 +2,7 @@ package dev.klingmcp.server.mcp;
 
 import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.server.config.HttpSettings;
+import dev.klingmcp.server.config.ToolSchemaProfile;
 import dev.klingmcp.server.jobs.JobService;
 import dev.klingmcp.server.tenancy.ScopedJobService;
 import dev.klingmcp.server.tools.KlingTools;
@@ -52,9 +53,27 @@ public final class KlingMcpServer implements AutoCloseable {
      */
     public static KlingMcpServer start(
             StdioTransportProvider transport, JobService jobs, UnaryOperator<String> redactor, String version) {
+        return start(transport, jobs, redactor, version, ToolSchemaProfile.PORTABLE);
+    }
+
+    /** As {@link #start(StdioTransportProvider, JobService, UnaryOperator, String)}, publishing {@code profile}. */
+    public static KlingMcpServer start(
+            StdioTransportProvider transport,
+            JobService jobs,
+            UnaryOperator<String> redactor,
+            String version,
+            ToolSchemaProfile profile) {
         JobWatcher watcher = new JobWatcher(jobs);
         KlingMcpServer server = build(
-                McpServer.sync(transport), jobs, HttpSettings.Limits.none(), null, watcher, redactor, version, false);
+                McpServer.sync(transport),
+                jobs,
+                HttpSettings.Limits.none(),
+                null,
+                watcher,
+                redactor,
+                version,
+                false,
+                profile);
         transport.observeInbound(watcher::onClientMessage);
         return server;
     }
@@ -73,7 +92,8 @@ public final class KlingMcpServer implements AutoCloseable {
                 new JobWatcher(jobs),
                 redactor,
                 version,
-                true);
+                true,
+                ToolSchemaProfile.PORTABLE);
     }
 
     /**
@@ -82,6 +102,16 @@ public final class KlingMcpServer implements AutoCloseable {
      */
     public static KlingMcpServer start(
             StreamableHttpServer http, JobService jobs, UnaryOperator<String> redactor, String version) {
+        return start(http, jobs, redactor, version, ToolSchemaProfile.PORTABLE);
+    }
+
+    /** As {@link #start(StreamableHttpServer, JobService, UnaryOperator, String)}, publishing {@code profile}. */
+    public static KlingMcpServer start(
+            StreamableHttpServer http,
+            JobService jobs,
+            UnaryOperator<String> redactor,
+            String version,
+            ToolSchemaProfile profile) {
         JobWatcher watcher = new JobWatcher(jobs);
         KlingMcpServer server = build(
                 McpServer.sync(http.transport()),
@@ -91,7 +121,8 @@ public final class KlingMcpServer implements AutoCloseable {
                 watcher,
                 redactor,
                 version,
-                true);
+                true,
+                profile);
         // Only one's own jobs are followed for a subscription; anyone else's id is ignored like an unknown one.
         http.observeInbound((principal, message) -> watcher.onSubscription(
                 message.path("method").asText(null),
@@ -108,13 +139,14 @@ public final class KlingMcpServer implements AutoCloseable {
             JobWatcher watcher,
             UnaryOperator<String> redactor,
             String version,
-            boolean followOnRead) {
+            boolean followOnRead,
+            ToolSchemaProfile profile) {
         FalEndpoints registry = FalEndpoints.load();
         // What MCP handlers see: the caller's own jobs when a principal is in scope (authorized HTTP), else all of
         // them.
         JobService jobs = new ScopedJobService(allJobs, limits, Clock.systemUTC(), ownWebhookUrl);
-        ToolContext ctx =
-                new ToolContext(jobs, registry, new ToolResults(redactor), new OutputSchemas(registry), watcher);
+        ToolContext ctx = new ToolContext(
+                jobs, registry, new ToolResults(redactor), new OutputSchemas(registry), watcher, profile);
         McpSyncServer server = spec.serverInfo(NAME, version)
                 .instructions(INSTRUCTIONS)
                 .capabilities(ServerCapabilities.builder()

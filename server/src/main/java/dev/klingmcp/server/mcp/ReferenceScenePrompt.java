@@ -3,6 +3,8 @@ package dev.klingmcp.server.mcp;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.FalEndpoints;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncPromptSpecification;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema.ErrorCodes;
 import io.modelcontextprotocol.spec.McpSchema.GetPromptResult;
 import io.modelcontextprotocol.spec.McpSchema.Prompt;
 import io.modelcontextprotocol.spec.McpSchema.PromptArgument;
@@ -18,7 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The prompt {@code kling_reference_scene}: fal's "default prompt template" for Kling O3 reference-to-video (seed 004:
+ * The prompt {@code kling_reference_scene}: fal's "default prompt template" for Kling O3 reference-to-video (sections
  * Scene / Subjects / Style references / Camera / Important details / Audio / Constraints), filled with what the user
  * gave and annotated with the chosen model's reference limits. The section list lives in
  * {@code kling-mcp/prompts/kling_reference_scene.txt}, one {@code Label: [hint]} per line.
@@ -68,10 +70,18 @@ public final class ReferenceScenePrompt {
 
     static GetPromptResult render(FalEndpoints registry, List<Section> sections, Map<String, Object> args) {
         Map<String, Object> given = args == null ? Map.of() : args;
+        if (text(given.get("scene")) == null) {
+            throw invalid("argument 'scene' is required: what happens, where and when, in a sentence or two");
+        }
         String modelName = text(given.get("model"));
+        List<String> referenceModels = registry.all().stream()
+                .filter(e -> e.references().supported())
+                .map(FalEndpoint::shortName)
+                .toList();
         FalEndpoint model = registry.find(modelName == null ? DEFAULT_MODEL : modelName)
                 .filter(e -> e.references().supported())
-                .orElseGet(() -> registry.require(DEFAULT_MODEL));
+                .orElseThrow(() -> invalid("argument 'model' = '" + modelName + "' is not a reference model; allowed: "
+                        + String.join(", ", referenceModels)));
         StringBuilder draft = new StringBuilder();
         for (Section s : sections) {
             String value = text(given.get(s.argument()));
@@ -97,6 +107,11 @@ public final class ReferenceScenePrompt {
                         Role.USER, TextContent.builder(instructions).build())))
                 .description("Kling O3 reference scene for " + model.shortName())
                 .build();
+    }
+
+    /** A JSON-RPC invalid-params error naming the argument, as clients expect from {@code prompts/get}. */
+    private static McpError invalid(String message) {
+        return McpError.builder(ErrorCodes.INVALID_PARAMS).message(message).build();
     }
 
     static List<Section> sections() {

@@ -3,6 +3,7 @@ package dev.klingmcp.server.tools;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.SchemaCheck;
 import dev.klingmcp.openapi.Violation;
+import dev.klingmcp.server.config.ToolSchemaProfile;
 import dev.klingmcp.server.jobs.JobException;
 import dev.klingmcp.server.jobs.JobView;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
@@ -32,7 +33,8 @@ abstract class AbstractTool implements KlingTool {
     /**
      * @param checked   the schema every call must pass (strict: {@code additionalProperties: false}, no null where
      *                  the field is not nullable)
-     * @param published the {@code inputSchema} clients see
+     * @param published the {@code inputSchema} clients see in the full profile; the portable profile publishes
+     *                  {@link PortableSchema#of} of it
      */
     AbstractTool(
             ToolContext ctx,
@@ -45,7 +47,8 @@ abstract class AbstractTool implements KlingTool {
         this.ctx = ctx;
         this.arguments = SchemaCheck.of(checked);
         this.properties = checked.path("properties").deepCopy();
-        this.tool = Tool.builder(name, ToolJson.toMap(published))
+        ObjectNode shown = ctx.profile() == ToolSchemaProfile.FULL ? published : PortableSchema.of(published);
+        this.tool = Tool.builder(name, ToolJson.toMap(shown))
                 .title(title)
                 .description(description)
                 .outputSchema(ctx.schemas().asMap(name))

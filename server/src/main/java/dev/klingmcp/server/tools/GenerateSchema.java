@@ -107,6 +107,18 @@ public final class GenerateSchema {
                 }
             }
         }
+        StringBuilder rules = new StringBuilder("model plus that model's fields at top level. Per model:");
+        for (FalEndpoint e : registry.all()) {
+            JsonNode derived = derived(e);
+            List<String> required = new ArrayList<>();
+            derived.path("required").forEach(r -> required.add(r.asText()));
+            rules.append(' ').append(e.shortName()).append(" takes ");
+            rules.append(String.join(", ", fieldsOf(e)));
+            rules.append(required.isEmpty() ? "" : " and requires " + String.join(", ", required));
+            rules.append(';');
+        }
+        rules.append(" every model needs exactly one of prompt or multi_prompt.");
+        root.put("description", rules.toString());
         int modelCount = registry.all().size();
         fieldModels.forEach((field, models) -> {
             if (models.size() < modelCount) {

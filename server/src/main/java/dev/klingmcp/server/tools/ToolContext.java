@@ -1,6 +1,7 @@
 package dev.klingmcp.server.tools;
 
 import dev.klingmcp.openapi.FalEndpoints;
+import dev.klingmcp.server.config.ToolSchemaProfile;
 import dev.klingmcp.server.jobs.JobService;
 import java.util.Objects;
 
@@ -12,9 +13,15 @@ import java.util.Objects;
  * @param results  result builder (with secret redaction)
  * @param schemas  output schemas
  * @param events   job change hooks for resource subscriptions
+ * @param profile  which rendering of the input schemas tools/list publishes
  */
 public record ToolContext(
-        JobService jobs, FalEndpoints registry, ToolResults results, OutputSchemas schemas, JobEvents events) {
+        JobService jobs,
+        FalEndpoints registry,
+        ToolResults results,
+        OutputSchemas schemas,
+        JobEvents events,
+        ToolSchemaProfile profile) {
 
     public ToolContext {
         Objects.requireNonNull(jobs, "jobs == null");
@@ -22,5 +29,6 @@ public record ToolContext(
         Objects.requireNonNull(results, "results == null");
         Objects.requireNonNull(schemas, "schemas == null");
         Objects.requireNonNull(events, "events == null");
+        Objects.requireNonNull(profile, "profile == null");
     }
 }

@@ -101,6 +101,29 @@ class KlingMcpServerTest {
     }
 
     @Test
+    void thePromptRefusesAMissingSceneAndAModelWithoutReferences() {
+        JsonNode noScene = mcp.request(
+                "prompts/get",
+                JSON.createObjectNode()
+                        .put("name", "kling_reference_scene")
+                        .set("arguments", JSON.createObjectNode().put("subjects", "a cat")));
+        assertThat(noScene.at("/error/code").asInt()).isEqualTo(-32602);
+        assertThat(noScene.at("/error/message").asText()).contains("'scene' is required");
+        JsonNode standard = mcp.request(
+                "prompts/get",
+                JSON.createObjectNode()
+                        .put("name", "kling_reference_scene")
+                        .set(
+                                "arguments",
+                                JSON.createObjectNode()
+                                        .put("scene", "a beach")
+                                        .put("model", "o3/standard/image-to-video")));
+        assertThat(standard.at("/error/message").asText())
+                .contains("'model'")
+                .contains("o3/pro/reference-to-video, o3/4k/reference-to-video");
+    }
+
+    @Test
     void completesJobIdsFromTheLedgerAndModels() {
         String id = submit();
         JsonNode jobs = mcp.request(
