@@ -10,7 +10,9 @@ import java.util.Set;
  * The portable rendering of a tool's input schema, the one {@code tools/list} publishes by default: a subset that LLM
  * function-calling dialects (OpenAI, Gemini's OpenAPI 3.0 subset) and agent-framework adapters take as it is. References
  * are inlined; {@code allOf}/{@code anyOf}/{@code oneOf}/{@code if}/{@code then}/{@code else}/{@code not}/
- * {@code propertyNames}, {@code $schema}, {@code $defs}, {@code format} and {@code title} are left out; a nullable field
+ * {@code propertyNames}, {@code $schema}, {@code $defs}, {@code format}, {@code title} and {@code additionalProperties}
+ * (Gemini refuses it; strict-mode clients add it themselves) are left out, string lengths (OpenAI's strict mode refuses
+ * them) are said in the description; a nullable field
  * gets its one non-null type (optional means "not in {@code required}"); {@code default} and {@code examples} move into
  * the description. Enums, bounds and {@code required} stay.
  *
@@ -37,7 +39,10 @@ final class PortableSchema {
             "title",
             "default",
             "examples",
-            "const");
+            "const",
+            "additionalProperties",
+            "minLength",
+            "maxLength");
 
     private PortableSchema() {}
 
@@ -82,6 +87,12 @@ final class PortableSchema {
                 default -> out.set(key, value.deepCopy());
             }
         });
+        if (schema.has("minLength") && schema.get("minLength").asInt() > 1) {
+            notes.add("At least " + schema.get("minLength").asInt() + " characters.");
+        }
+        if (schema.has("maxLength")) {
+            notes.add("At most " + schema.get("maxLength").asInt() + " characters.");
+        }
         if (schema.has("default") && !schema.get("default").isNull()) {
             notes.add("Default: " + ToolJson.compact(schema.get("default")) + ".");
         }
