@@ -56,6 +56,11 @@ public final class JobException extends RuntimeException {
         return new JobException(Kind.UNREACHABLE, message, null, null, httpStatus, cause);
     }
 
+    /** A per-principal limit (concurrent jobs, daily budget) refused a submit. */
+    public static JobException limitExceeded(String message) {
+        return new JobException(Kind.LIMIT_EXCEEDED, message, null, null, 0, null);
+    }
+
     /** The ledger or the local disk failed. */
     public static JobException localIo(String message, Throwable cause) {
         return new JobException(Kind.LOCAL_IO, message, null, null, 0, cause);

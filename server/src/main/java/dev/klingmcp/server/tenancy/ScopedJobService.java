@@ -107,8 +107,7 @@ public final class ScopedJobService implements JobService {
                     .totals()
                     .count();
             if (running >= limits.concurrentJobs()) {
-                throw new JobException(
-                        JobException.Kind.LIMIT_EXCEEDED,
+                throw JobException.limitExceeded(
                         subject + " has " + running + " unfinished jobs; the limit is " + limits.concurrentJobs()
                                 + " at a time (limits.concurrent-jobs). Nothing was submitted: wait for one to finish "
                                 + "(status) or cancel one.");
@@ -121,17 +120,15 @@ public final class ScopedJobService implements JobService {
                     .estimatedUsd();
             double cost = jobs.estimate(command.endpoint(), command.input()).usd();
             if (spent + cost > limits.dailyUsd() + 1e-9) {
-                throw new JobException(
-                        JobException.Kind.LIMIT_EXCEEDED,
-                        String.format(
-                                Locale.ROOT,
-                                "%s's jobs of the last 24 hours are estimated at $%.2f and this one at $%.2f; the daily "
-                                        + "budget is $%.2f (limits.daily-usd). Nothing was submitted: try a shorter or "
-                                        + "cheaper video, or later.",
-                                subject,
-                                spent,
-                                cost,
-                                limits.dailyUsd()));
+                throw JobException.limitExceeded(String.format(
+                        Locale.ROOT,
+                        "%s's jobs of the last 24 hours are estimated at $%.2f and this one at $%.2f; the daily "
+                                + "budget is $%.2f (limits.daily-usd). Nothing was submitted: try a shorter or "
+                                + "cheaper video, or later.",
+                        subject,
+                        spent,
+                        cost,
+                        limits.dailyUsd()));
             }
         }
     }
@@ -213,13 +210,7 @@ public final class ScopedJobService implements JobService {
     private void requireVisible(String jobId) {
         if (!visible(jobId)) {
             // The words of an unknown id, so a foreign id cannot be told from a missing one.
-            throw new JobException(
-                    JobException.Kind.NOT_FOUND,
-                    "No job with id '" + jobId + "' in the ledger; list_jobs shows the known ids.",
-                    "/job_id",
-                    "a job_id returned by generate or list_jobs",
-                    0,
-                    null);
+            throw JobException.notFound("No job with id '" + jobId + "' in the ledger; list_jobs shows the known ids.");
         }
     }
 }
