@@ -61,6 +61,11 @@ public final class JobException extends RuntimeException {
         return new JobException(Kind.LIMIT_EXCEEDED, message, null, null, 0, null);
     }
 
+    /** The call needs fal and no fal key is configured. */
+    public static JobException noKey(String message) {
+        return new JobException(Kind.NO_KEY, message, null, null, 0, null);
+    }
+
     /** The ledger or the local disk failed. */
     public static JobException localIo(String message, Throwable cause) {
         return new JobException(Kind.LOCAL_IO, message, null, null, 0, cause);

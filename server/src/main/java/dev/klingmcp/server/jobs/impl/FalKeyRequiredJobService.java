@@ -46,7 +46,7 @@ public final class FalKeyRequiredJobService implements JobService {
 
     private void requireKey() {
         if (!keyPresent) {
-            throw new JobException(JobException.Kind.NO_KEY, MESSAGE);
+            throw JobException.noKey(MESSAGE);
         }
     }
 
