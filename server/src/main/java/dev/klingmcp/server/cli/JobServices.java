@@ -36,7 +36,8 @@ final class JobServices {
                             return DefaultJobService.open(config);
                         },
                         prices,
-                        OPEN_WAIT),
+                        OPEN_WAIT,
+                        config.timeouts().toolCall()),
                 config.falKey().isPresent());
     }
 }

@@ -57,16 +57,31 @@ public record ServerConfig(
      * @param submit      how long a SUBMITTING row may wait for fal's answer; rows older than this at start-up become UNKNOWN
      * @param streamIdle  SSE stream without any line (event or ping) for this long is reconnected
      * @param transfer    whole upload or download of one file
+     * @param toolCall    the longest one MCP tool call may take, retries and waits included (clients give up at ~60 s);
+     *                    then the call answers with the job's last known state while the work goes on in the background
      */
     public record Timeouts(
-            Duration connect, Duration request, Duration submit, Duration streamIdle, Duration transfer) {
+            Duration connect,
+            Duration request,
+            Duration submit,
+            Duration streamIdle,
+            Duration transfer,
+            Duration toolCall) {
+
+        public static final Duration DEFAULT_TOOL_CALL = Duration.ofSeconds(45);
+
+        public Timeouts(Duration connect, Duration request, Duration submit, Duration streamIdle, Duration transfer) {
+            this(connect, request, submit, streamIdle, transfer, DEFAULT_TOOL_CALL);
+        }
+
         public static Timeouts defaults() {
             return new Timeouts(
                     Duration.ofSeconds(10),
                     Duration.ofSeconds(60),
                     Duration.ofMinutes(2),
                     Duration.ofSeconds(60),
-                    Duration.ofMinutes(15));
+                    Duration.ofMinutes(15),
+                    DEFAULT_TOOL_CALL);
         }
     }
 

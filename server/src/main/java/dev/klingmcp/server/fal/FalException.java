@@ -15,7 +15,12 @@ public final class FalException extends RuntimeException {
         NOT_CONNECTED,
         /** The connection broke or timed out after the request may have been sent. */
         IO,
-        /** Our own invariants (unparseable answer, missing field...). */
+        /**
+         * fal answered (a 2xx arrived) but the body could not be read as the expected JSON. For a submit this means fal
+         * probably accepted the job: never "certainly refused".
+         */
+        DECODING,
+        /** Our own invariants, broken before anything was sent (a request we cannot build...). */
         PROTOCOL
     }
 
@@ -49,6 +54,10 @@ public final class FalException extends RuntimeException {
 
     public static FalException protocol(String message) {
         return new FalException(Kind.PROTOCOL, message, 0, null, null, null, null, null, null);
+    }
+
+    public static FalException decoding(String message) {
+        return new FalException(Kind.DECODING, message, 0, null, null, null, null, null, null);
     }
 
     public Kind kind() {

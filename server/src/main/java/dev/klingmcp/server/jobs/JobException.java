@@ -27,6 +27,8 @@ public final class JobException extends RuntimeException {
     private final String path;
     private final String allowed;
     private final int httpStatus;
+    private volatile String jobId;
+    private volatile Boolean retryable;
 
     private JobException(Kind kind, String message, String path, String allowed, int httpStatus, Throwable cause) {
         super(message, cause);
@@ -69,6 +71,41 @@ public final class JobException extends RuntimeException {
     /** The ledger or the local disk failed. */
     public static JobException localIo(String message, Throwable cause) {
         return new JobException(Kind.LOCAL_IO, message, null, null, 0, cause);
+    }
+
+    /** Names the job this failure is about, so every job-related error carries its {@code job_id}; returns this. */
+    public JobException forJob(String id) {
+        if (jobId == null) {
+            jobId = id;
+        }
+        return this;
+    }
+
+    /** States whether calling again (later) can help, where the kind alone does not tell; returns this. */
+    public JobException retryable(boolean value) {
+        retryable = value;
+        return this;
+    }
+
+    /** The job this is about, or null. */
+    public String jobId() {
+        return jobId;
+    }
+
+    /**
+     * Whether the same call may succeed later: fal unreachable, rate-limited or failing on its side (429, 5xx) yes;
+     * refused input, unknown ids, auth and local disk problems no.
+     */
+    public boolean retryable() {
+        if (retryable != null) {
+            return retryable;
+        }
+        return switch (kind) {
+            case UNREACHABLE -> true;
+            case FAL_ERROR -> httpStatus == 0 || httpStatus == 408 || httpStatus == 429 || httpStatus >= 500;
+            case NOT_FOUND, INVALID_INPUT, LOCAL_IO, NO_KEY -> false;
+            case LIMIT_EXCEEDED -> true; // once running jobs finish or the day turns
+        };
     }
 
     public Kind kind() {

@@ -83,6 +83,14 @@ public interface JobService extends AutoCloseable {
      */
     UploadView upload(Path file);
 
+    /**
+     * The longest one tool call may take (retries and waits included) before it answers with the last known state; the
+     * configured {@code timeout.tool-call-seconds}.
+     */
+    default Duration toolCallDeadline() {
+        return dev.klingmcp.server.config.ServerConfig.Timeouts.DEFAULT_TOOL_CALL;
+    }
+
     @Override
     void close();
 }

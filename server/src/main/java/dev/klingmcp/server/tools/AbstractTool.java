@@ -1,5 +1,7 @@
 package dev.klingmcp.server.tools;
 
+import dev.klingmcp.server.fal.CallDeadline;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.SchemaCheck;
 import dev.klingmcp.openapi.Violation;
@@ -29,6 +31,12 @@ abstract class AbstractTool implements KlingTool {
     private final SchemaCheck arguments;
 
     private final ObjectNode properties;
+
+    /** Time kept after a wait for settling the result and answering. */
+    private static final Duration ANSWER_MARGIN = Duration.ofSeconds(8);
+
+    /** No schema of ours or fal's has a field name near this long. */
+    private static final int MAX_NAME_LENGTH = 200;
 
     /**
      * @param checked   the schema every call must pass (strict: {@code additionalProperties: false}, no null where
@@ -69,7 +77,9 @@ abstract class AbstractTool implements KlingTool {
     @Override
     public final CallToolResult call(McpSyncServerExchange exchange, CallToolRequest request) {
         ToolCall call = new ToolCall(exchange, request, properties);
-        List<Violation> problems = new ArrayList<>(arguments.validate(call.args()));
+        List<Violation> problems = new ArrayList<>();
+        dropOversizedNames(call.args(), "", problems);
+        problems.addAll(arguments.validate(call.args()));
         problems.addAll(rules(call));
         if (!problems.isEmpty()) {
             return ctx.results().invalid(problems, context(call));
@@ -78,6 +88,34 @@ abstract class AbstractTool implements KlingTool {
             return run(call);
         } catch (JobException e) {
             return ctx.results().failure(e, context(call));
+        }
+    }
+
+    /**
+     * Longer field names (at any depth) are removed and reported once, shortened, before the validator sees (and
+     * echoes, compares, formats) them.
+     */
+    private static void dropOversizedNames(JsonNode node, String path, List<Violation> problems) {
+        if (node instanceof ObjectNode object) {
+            List<String> oversized = new ArrayList<>();
+            object.propertyNames().forEach(f -> {
+                if (f.length() > MAX_NAME_LENGTH) {
+                    oversized.add(f);
+                }
+            });
+            for (String f : oversized) {
+                object.remove(f);
+                problems.add(Violation.of(
+                        path + "/" + f.substring(0, 60) + "…",
+                        "extra_forbidden",
+                        "unknown field with a " + f.length() + "-character name",
+                        "the documented field names"));
+            }
+            object.properties().forEach(e -> dropOversizedNames(e.getValue(), path + "/" + e.getKey(), problems));
+        } else if (node != null && node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                dropOversizedNames(node.get(i), path + "/" + i, problems);
+            }
         }
     }
 
@@ -104,13 +142,20 @@ abstract class AbstractTool implements KlingTool {
      * finished job (or no wait) comes back as it is.
      */
     protected final JobView awaitWithProgress(ToolCall call, JobView job, int waitSeconds) {
-        if (waitSeconds <= 0 || job.state().isTerminal()) {
+        Duration wait = Duration.ofSeconds(Math.max(0, waitSeconds));
+        Duration left = CallDeadline.remainingHere();
+        if (left != null) {
+            // The wait ends early enough for the answer (and a result fetch) to make the call's deadline.
+            Duration usable = left.minus(ANSWER_MARGIN);
+            wait = usable.compareTo(wait) < 0 ? (usable.isNegative() ? Duration.ZERO : usable) : wait;
+        }
+        if (wait.isZero() || job.state().isTerminal()) {
             return job;
         }
         ProgressReporter progress =
                 new ProgressReporter(call.exchange(), KlingTool.progressToken(call.request()), ctx.events()::changed);
         progress.report(job);
-        JobView latest = ctx.jobs().await(job.jobId(), Duration.ofSeconds(waitSeconds), progress);
+        JobView latest = ctx.jobs().await(job.jobId(), wait, progress);
         // The stream may end without a final event (result settled afterwards): close the bar at 100.
         progress.report(latest);
         return latest;

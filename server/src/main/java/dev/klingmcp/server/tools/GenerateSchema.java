@@ -155,6 +155,7 @@ public final class GenerateSchema {
                 ToolJson.object()
                         .put("type", "string")
                         .put("format", "uri")
+                        .put("maxLength", ToolSchemas.MAX_URL_LENGTH)
                         .put(
                                 "description",
                                 "Optional http(s) URL fal calls when the job finishes (passed to fal as fal_webhook). Never receives the fal key."));
@@ -187,6 +188,7 @@ public final class GenerateSchema {
         }
         return ToolJson.object()
                 .put("type", "string")
+                .put("maxLength", ToolSchemas.MAX_NAME_LENGTH)
                 .put("description", d.toString().trim())
                 .set("enum", ToolJson.MAPPER.valueToTree(names));
     }

@@ -65,6 +65,7 @@ public final class ListJobsTool extends AbstractTool {
                         "since",
                         ToolJson.object()
                                 .put("type", "string")
+                                .put("maxLength", 64)
                                 .put(
                                         "description",
                                         "Only jobs created at or after this ISO-8601 instant (2026-11-21T10:00:00Z) or date (2026-11-21, UTC)."))

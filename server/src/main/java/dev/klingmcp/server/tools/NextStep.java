@@ -18,10 +18,33 @@ public final class NextStep {
                     + "; or subscribe to " + JobJson.resourceUri(id)
                     + ". Do not call generate again for the same video.";
             case SUCCEEDED -> "Call result with job_id=\"" + id + "\" (download: true saves the MP4 locally).";
-            case FAILED -> "The job failed (see error). Fix the input it names and call generate again.";
+            case FAILED -> failed(j);
             case CANCELLED -> "The job was cancelled; there is nothing to fetch. Call generate to start again.";
             case UNKNOWN -> "The server stopped between recording this job and fal's answer, so fal may or may not be running it."
                     + " Check the fal dashboard before generating again, to avoid paying twice.";
         };
+    }
+
+    /**
+     * A model that refused the input (422, or fal's validation error types) needs a different input; a platform
+     * failure (runner died, timeout, 5xx) does not: the same input may simply be sent again.
+     */
+    private static String failed(JobView j) {
+        dev.klingmcp.server.jobs.JobError e = j.error();
+        boolean inputProblem = e != null
+                && (e.httpStatus() == 422
+                        || (e.errorType() != null
+                                && !e.errorType().isBlank()
+                                && e.httpStatus() != 0
+                                && e.httpStatus() < 500
+                                && e.httpStatus() != 408
+                                && e.httpStatus() != 429));
+        if (inputProblem) {
+            return "The model refused the input (see error). Fix the field it names and call generate again.";
+        }
+        return "The job failed on fal's side (see error"
+                + (e != null && e.errorType() != null ? ": " + e.errorType() : "")
+                + "), not because of the input. fal does not bill failed runs; call generate again with the same input"
+                + " to retry.";
     }
 }

@@ -43,10 +43,13 @@ final class ToolCall {
         return args;
     }
 
-    /** A string argument, trimmed; null when absent or not a string. */
+    /**
+     * A string argument, stripped of white space; null when absent or not a string. {@code strip()}, not {@code trim()}:
+     * trim would silently drop leading control characters such as a NUL.
+     */
     String text(String name) {
         JsonNode v = args.get(name);
-        return v != null && v.isTextual() ? v.asText().trim() : null;
+        return v != null && v.isTextual() ? v.asText().strip() : null;
     }
 
     boolean flag(String name) {

@@ -29,6 +29,8 @@ public final class ToolResults {
         fal_error,
         /** fal could not be reached. */
         fal_unreachable,
+        /** The call hit its deadline; the work goes on in the background and {@code next_step} says what to call. */
+        timed_out,
         /** The local disk or ledger failed. */
         local_io,
         /** A per-principal limit (unfinished jobs, daily budget) refused the call; nothing was submitted. */
@@ -38,6 +40,12 @@ public final class ToolResults {
         /** A bug on our side; the message says what. */
         internal_error
     }
+
+    /** Problems listed in one answer; the rest are counted. An agent fixes the first ones and calls again. */
+    static final int MAX_PROBLEMS = 20;
+
+    /** Any one text (message, path, problem) in an error: room for a sentence, never a copy of a huge argument. */
+    static final int MAX_TEXT = 1000;
 
     private final UnaryOperator<String> redactor;
 
@@ -62,16 +70,21 @@ public final class ToolResults {
                 Code.invalid_input,
                 problems.size() + " problem" + (problems.size() == 1 ? "" : "s")
                         + " in the arguments; nothing was sent to fal");
+        error.put("retryable", false);
         ArrayNode list = error.putArray("problems");
         StringBuilder text = new StringBuilder("Invalid input, nothing was submitted or charged. Fix and call again:");
-        for (Violation v : problems) {
+        for (Violation v : problems.subList(0, Math.min(problems.size(), MAX_PROBLEMS))) {
             list.addObject()
-                    .put("path", v.path())
-                    .put("field", v.field())
-                    .put("problem", v.problem())
-                    .put("allowed", v.allowed())
-                    .put("type", v.type());
-            text.append("\n- ").append(v);
+                    .put("path", clip(v.path()))
+                    .put("field", clip(v.field()))
+                    .put("problem", clip(v.problem()))
+                    .put("allowed", clip(v.allowed()))
+                    .put("type", clip(v.type()));
+            text.append("\n- ").append(clip(v.toString()));
+        }
+        if (problems.size() > MAX_PROBLEMS) {
+            error.put("more_problems", problems.size() - MAX_PROBLEMS);
+            text.append("\n- … and ").append(problems.size() - MAX_PROBLEMS).append(" more");
         }
         ObjectNode structured = context == null ? ToolJson.object() : context.deepCopy();
         structured.set("error", error);
@@ -81,7 +94,7 @@ public final class ToolResults {
     public CallToolResult failure(Code code, String message, ObjectNode context) {
         ObjectNode structured = context == null ? ToolJson.object() : context.deepCopy();
         structured.set("error", errorNode(code, message));
-        return error(structured, message);
+        return error(structured, clip(message));
     }
 
     /** Maps a JobService refusal to a tool error; INVALID_INPUT keeps its path so the agent knows what to change. */
@@ -107,8 +120,12 @@ public final class ToolResults {
         if (e.httpStatus() > 0) {
             error.put("http_status", e.httpStatus());
         }
+        error.put("retryable", e.retryable());
+        if (e.jobId() != null && !structured.hasNonNull("job_id")) {
+            structured.put("job_id", e.jobId());
+        }
         structured.set("error", error);
-        return error(structured, message);
+        return error(structured, clip(message));
     }
 
     /** An error whose structured part the caller built (e.g. a failed job with fal's detail). */
@@ -121,7 +138,15 @@ public final class ToolResults {
     }
 
     public static ObjectNode errorNode(Code code, String message) {
-        return ToolJson.object().put("code", code.name()).put("message", message);
+        return ToolJson.object().put("code", code.name()).put("message", clip(message));
+    }
+
+    /** A text cut to {@link #MAX_TEXT} characters, saying how much was cut. */
+    static String clip(String text) {
+        if (text == null || text.length() <= MAX_TEXT) {
+            return text;
+        }
+        return text.substring(0, MAX_TEXT) + "… (" + (text.length() - MAX_TEXT) + " more characters)";
     }
 
     private ObjectNode redact(ObjectNode node) {

@@ -27,10 +27,20 @@ final class ToolSchemas {
         return schema;
     }
 
+    /** Job ids ({@code local-} + UUID, fal's UUIDs) and model names are far shorter; 200 leaves room for fal's. */
+    static final int MAX_NAME_LENGTH = 200;
+
+    /** Longer URLs are refused by common CDNs and proxies, and no URL fal hands out comes close. */
+    static final int MAX_URL_LENGTH = 2048;
+
+    /** Linux's PATH_MAX. */
+    static final int MAX_PATH_LENGTH = 4096;
+
     static ObjectNode jobId() {
         return ToolJson.object()
                 .put("type", "string")
                 .put("minLength", 1)
+                .put("maxLength", MAX_NAME_LENGTH)
                 .put("description", "The job_id generate returned (fal's request_id); list_jobs shows past ones.");
     }
 
@@ -46,6 +56,7 @@ final class ToolSchemas {
     static ObjectNode model(ToolContext ctx, String description) {
         return ToolJson.object()
                 .put("type", "string")
+                .put("maxLength", MAX_NAME_LENGTH)
                 .put("description", description)
                 .set("enum", ToolJson.MAPPER.valueToTree(ctx.registry().names()));
     }

@@ -30,6 +30,7 @@ public final class UploadTool extends AbstractTool {
                                         ToolJson.object()
                                                 .put("type", "string")
                                                 .put("minLength", 1)
+                                                .put("maxLength", ToolSchemas.MAX_PATH_LENGTH)
                                                 .put(
                                                         "description",
                                                         "Absolute path, or relative to the server's working directory.")),

@@ -46,8 +46,15 @@ final class FalErrors {
         if (cause instanceof InterruptedException) {
             Thread.currentThread().interrupt();
         }
+        if (isDecoding(cause)) {
+            return FalException.decoding(key.redact(operation
+                    + ": fal answered, but the answer is not the JSON expected ("
+                    + truncate(firstLine(String.valueOf(cause.getMessage()))) + ")"));
+        }
         FalException.Kind kind = notConnected(cause) ? FalException.Kind.NOT_CONNECTED : FalException.Kind.IO;
-        String what = kind == FalException.Kind.NOT_CONNECTED ? "could not connect to fal" : "connection to fal failed";
+        String what = kind == FalException.Kind.NOT_CONNECTED
+                ? "could not connect to fal (nothing was sent)"
+                : "the connection to fal broke or timed out";
         String detail =
                 cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
         return new FalException(
@@ -96,6 +103,22 @@ final class FalErrors {
                 return null;
             }
         }
+    }
+
+    /** Jackson refused the body: the bytes arrived (a 2xx), they are just not what the contract says. */
+    private static boolean isDecoding(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof com.fasterxml.jackson.core.JsonProcessingException
+                    || (c.getMessage() != null && c.getMessage().equals("Response body is empty"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String firstLine(String text) {
+        int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl);
     }
 
     private static boolean notConnected(Throwable t) {
@@ -150,7 +173,47 @@ final class FalErrors {
             }
             return truncate(": " + body);
         }
-        return text == null || text.isBlank() ? "" : truncate(": " + text.strip());
+        if (text == null || text.isBlank()) {
+            return "";
+        }
+        String html = htmlHeadline(text);
+        return html != null
+                ? ": " + truncate(html) + " (an HTML error page)"
+                : truncate(": " + firstLine(text.strip()));
+    }
+
+    /**
+     * The headline of an HTML error page (the nginx pages fal's ingress sends with 502/503/504): its title, else its
+     * first heading, else its text; null when the body is not HTML. The page itself is noise to an agent.
+     */
+    static String htmlHeadline(String text) {
+        String t = text.strip();
+        String lower = t.toLowerCase(java.util.Locale.ROOT);
+        if (!(lower.startsWith("<")
+                && (lower.contains("<html")
+                        || lower.contains("<body")
+                        || lower.contains("<h1")
+                        || lower.contains("<title")
+                        || lower.startsWith("<!doctype")))) {
+            return null;
+        }
+        for (String tag : new String[] {"title", "h1"}) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                            "<" + tag + "[^>]*>(.*?)</" + tag + ">",
+                            java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.DOTALL)
+                    .matcher(t);
+            if (m.find()) {
+                String inner = m.group(1)
+                        .replaceAll("<[^>]*>", " ")
+                        .replaceAll("\\s+", " ")
+                        .strip();
+                if (!inner.isEmpty()) {
+                    return inner;
+                }
+            }
+        }
+        String plain = t.replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").strip();
+        return plain.isEmpty() ? "(empty page)" : plain;
     }
 
     private static String truncate(String s) {

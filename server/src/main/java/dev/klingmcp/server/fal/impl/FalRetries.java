@@ -5,10 +5,12 @@ import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.function.CheckedSupplier;
 import dev.klingmcp.server.config.ServerConfig;
+import dev.klingmcp.server.fal.CallDeadline;
 import dev.klingmcp.server.fal.FalException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The two retry rules of the gateway (failsafe; exponential backoff with ±25 % jitter; a {@code Retry-After} answer sets
@@ -29,6 +31,7 @@ final class FalRetries {
     private static final Set<Integer> RETRYABLE_STATUS = Set.of(408, 429, 500, 502, 503, 504);
     private static final Set<Integer> INGRESS_STATUS = Set.of(502, 503, 504);
     private static final double JITTER = 0.25;
+    private static final Duration MIN_TIME_FOR_RETRY = Duration.ofMillis(1500);
 
     private final ServerConfig.Retry config;
     private final AtomicInteger retries = new AtomicInteger();
@@ -52,7 +55,7 @@ final class FalRetries {
 
     static boolean retryableIdempotent(FalException e) {
         return switch (e.kind()) {
-            case NOT_CONNECTED, IO -> true;
+            case NOT_CONNECTED, IO, DECODING -> true;
             case HTTP -> RETRYABLE_STATUS.contains(e.status()) && e.timeoutType() == null;
             case PROTOCOL -> false;
         };
@@ -63,7 +66,7 @@ final class FalRetries {
             case NOT_CONNECTED -> true;
             case HTTP -> e.status() == 429
                     || (INGRESS_STATUS.contains(e.status()) && e.falRequestId() == null && e.timeoutType() == null);
-            case IO, PROTOCOL -> false;
+            case IO, DECODING, PROTOCOL -> false;
         };
     }
 
@@ -89,6 +92,24 @@ final class FalRetries {
 
     private <T> T run(CheckedSupplier<T> call, java.util.function.Predicate<FalException> retryable) {
         Duration max = config.maxDelay();
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicReference<FalException> last = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean cut = new java.util.concurrent.atomic.AtomicBoolean();
+        // Retries stop at the tool call's deadline: the call answers then with the last failure, and nobody would read
+        // a later attempt. A waiting retry is shortened to end before the deadline, then not made.
+        CheckedSupplier<T> attempt = () -> {
+            Duration now = CallDeadline.remainingHere();
+            if (attempts.incrementAndGet() > 1
+                    && (cut.get() || (now != null && now.compareTo(MIN_TIME_FOR_RETRY) < 0))) {
+                throw new DeadlineReached();
+            }
+            try {
+                return call.get();
+            } catch (FalException e) {
+                last.set(e);
+                throw e;
+            }
+        };
         RetryPolicy<T> policy = RetryPolicy.<T>builder()
                 .handleIf(t -> t instanceof FalException f && retryable.test(f))
                 .abortIf((r, t) -> t instanceof FalException f
@@ -96,19 +117,51 @@ final class FalRetries {
                         && f.retryAfter().compareTo(max) > 0)
                 .withJitter(JITTER)
                 // Failsafe's own backoff can't be combined with a per-failure delay, so the function does both.
-                .withDelayFn(ctx -> delayBefore(
-                        ctx.getAttemptCount(), retryAfterOf(ctx.getLastException()), config.baseDelay(), max))
+                .withDelayFn(ctx -> {
+                    Duration wanted = delayBefore(
+                            ctx.getAttemptCount(), retryAfterOf(ctx.getLastException()), config.baseDelay(), max);
+                    Duration allowed = bounded(wanted);
+                    if (allowed.compareTo(wanted) < 0) {
+                        cut.set(true); // the wait fal asked for does not fit: report the failure instead
+                    }
+                    return allowed;
+                })
                 .withMaxAttempts(Math.max(1, config.maxAttempts()))
                 .onRetry(event -> retries.incrementAndGet())
                 .build();
         try {
-            return Failsafe.with(policy).get(call);
+            return Failsafe.with(policy).get(attempt);
+        } catch (DeadlineReached stop) {
+            throw last.get();
         } catch (FailsafeException wrapped) {
             Throwable cause = wrapped.getCause();
+            if (cause instanceof DeadlineReached) {
+                throw last.get();
+            }
             if (cause instanceof RuntimeException re) {
                 throw re;
             }
-            throw FalException.protocol("unexpected failure: " + cause);
+            throw new FalException(
+                    FalException.Kind.IO, "unexpected failure: " + cause, 0, null, null, null, null, null, cause);
+        }
+    }
+
+    /** A retry's delay cut so that it ends {@link #MIN_TIME_FOR_RETRY} before the call's deadline, if there is one. */
+    private static Duration bounded(Duration delay) {
+        Duration left = CallDeadline.remainingHere();
+        if (left == null) {
+            return delay;
+        }
+        Duration usable = left.minus(MIN_TIME_FOR_RETRY);
+        return usable.isNegative() ? Duration.ZERO : usable.compareTo(delay) < 0 ? usable : delay;
+    }
+
+    /** Thrown instead of an attempt the deadline leaves no time for; replaced by the last real failure. */
+    private static final class DeadlineReached extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DeadlineReached() {
+            super("the tool call's deadline leaves no time for another attempt", null, false, false);
         }
     }
 }

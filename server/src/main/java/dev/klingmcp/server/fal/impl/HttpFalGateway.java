@@ -154,12 +154,12 @@ public final class HttpFalGateway implements FalGateway {
         JsonNode raw = mapper.valueToTree(output);
         JsonNode video = raw.path("video");
         if (!video.isObject() || !video.path("url").isTextual()) {
-            throw FalException.protocol("result of " + requestId + ": no video.url in fal's answer");
+            throw FalException.decoding("result of " + requestId + ": no video.url in fal's answer");
         }
         try {
             return new FalOutput(mapper.treeToValue(video, dev.klingmcp.fal.client.model.FalFile.class), raw);
         } catch (IOException e) {
-            throw FalException.protocol("result of " + requestId + ": video is not a File: " + e.getMessage());
+            throw FalException.decoding("result of " + requestId + ": video is not a File: " + e.getMessage());
         }
     }
 

@@ -156,7 +156,7 @@ final class SseStatusStream {
         try {
             return QueueStatuses.of(mapper.readValue(json, QueueStatus.class));
         } catch (IOException e) {
-            throw FalException.protocol("status stream: an event is not a QueueStatus: " + e.getMessage());
+            throw FalException.decoding("status stream: an event is not a QueueStatus: " + e.getMessage());
         }
     }
 

@@ -140,11 +140,11 @@ final class StorageUploader {
         try {
             UploadPartResponse part = mapper.readValue(answer, UploadPartResponse.class);
             if (part.getEtag() == null) {
-                throw FalException.protocol("storage part " + n + ": the answer has no etag");
+                throw FalException.decoding("storage part " + n + ": the answer has no etag");
             }
             return part.partNumber(part.getPartNumber() == null ? n : part.getPartNumber());
         } catch (IOException e) {
-            throw FalException.protocol("storage part " + n + ": the answer is not {partNumber, etag}");
+            throw FalException.decoding("storage part " + n + ": the answer is not {partNumber, etag}");
         }
     }
 

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.openapi.InputValidator;
+import dev.klingmcp.openapi.Violation;
 import dev.klingmcp.server.config.ServerConfig;
+import dev.klingmcp.server.fal.CallDeadline;
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.fal.FalGateway;
 import dev.klingmcp.server.fal.FalStatus;
@@ -36,6 +38,7 @@ import dev.klingmcp.server.ledger.SqliteJobLedger;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -62,9 +65,11 @@ public final class DefaultJobService implements JobService {
     private final PriceTable prices;
     private final Clock clock;
     private final Duration submitTimeout;
+    private final Duration toolCallDeadline;
     private final JobViews views;
     private final ResultFetcher results;
     private final UploadPolicy uploads;
+    private final UrlPolicy urls;
     /** Local ids whose submit is in progress in this process: never declared UNKNOWN while we still wait for fal. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
@@ -76,9 +81,11 @@ public final class DefaultJobService implements JobService {
         this.clock = clock;
         this.prices = PriceTable.load(registry, config.priceFile());
         this.submitTimeout = config.timeouts().submit();
+        this.toolCallDeadline = config.timeouts().toolCall();
         this.views = new JobViews(clock, id -> registry.find(id).orElse(null), config.etaTimeScale());
         this.results = new ResultFetcher(gateway, ledger, config.outputDir());
         this.uploads = new UploadPolicy(config.uploadRoots());
+        this.urls = new UrlPolicy(trustedHosts(config));
         int recovered = ledger.recoverInterruptedSubmits(submitTimeout);
         if (recovered > 0) {
             LOG.warn(
@@ -109,7 +116,14 @@ public final class DefaultJobService implements JobService {
         return guarded(() -> {
             FalEndpoint e = cmd.endpoint();
             // Checked again here, whoever the caller: nothing reaches fal's submit without passing the strict schema.
-            var problems = InputValidator.forEndpoint(e, true).validate(cmd.input());
+            List<Violation> problems = new ArrayList<>(InputValidator.forEndpoint(e, true).validate(cmd.input()));
+            problems.addAll(urls.checkInput(cmd.input()));
+            if (cmd.webhookUrl() != null) {
+                Violation webhook = urls.check("/webhook_url", cmd.webhookUrl());
+                if (webhook != null) {
+                    problems.add(webhook);
+                }
+            }
             if (!problems.isEmpty()) {
                 throw Failures.invalidInput(problems);
             }
@@ -136,6 +150,7 @@ public final class DefaultJobService implements JobService {
                                                             ? cmd.clientKey()
                                                             : cmd.owner() + "\n" + cmd.clientKey())),
                     "ledger write before submit");
+            CallDeadline.noteJob(row.localId());
             if (!row.localId().equals(localId)) {
                 return new SubmitResult(views.view(unstuck(row)), estimate, false, true);
             }
@@ -148,7 +163,7 @@ public final class DefaultJobService implements JobService {
         try {
             FalStatus s = gateway.submit(e, cmd.input(), cmd.webhookUrl());
             if (s.requestId() == null || s.requestId().isBlank()) {
-                throw FalException.protocol("fal's submit answer has no request_id");
+                throw FalException.decoding("fal's submit answer has no request_id");
             }
             return ledger.update(
                             localId,
@@ -171,9 +186,13 @@ public final class DefaultJobService implements JobService {
                     : "the submit may or may not have reached fal (" + failure.getMessage() + "). Recorded as "
                             + localId
                             + " (UNKNOWN); it is not resubmitted automatically: check fal's dashboard before submitting again.";
-            throw refused
-                    ? JobException.falError(message, failure.status(), failure)
-                    : JobException.unreachable(message, failure.status(), failure);
+            throw (refused
+                            ? JobException.falError(message, failure.status(), failure)
+                            : JobException.unreachable(message, failure.status(), failure))
+                    .forJob(localId)
+                    // A refused submit can be sent again as it is (429, ingress 5xx) or after fixing it (4xx); an
+                    // unknown outcome must not be retried blindly: that is how a job gets paid twice.
+                    .retryable(refused && (failure.kind() != FalException.Kind.HTTP || failure.status() >= 429));
         } finally {
             inFlight.remove(localId);
         }
@@ -202,7 +221,8 @@ public final class DefaultJobService implements JobService {
                 return unknownToFal(r);
             }
             throw Failures.fromFal(
-                    "reading the status of " + r.publicId() + " (last known: " + r.state() + ")", failure);
+                            "reading the status of " + r.publicId() + " (last known: " + r.state() + ")", failure)
+                    .forJob(r.publicId());
         }
         JobRecord after = ledger.update(r.localId(), b -> FalStatusMapping.apply(b, s), "fal status " + s.rawStatus())
                 .orElseThrow();
@@ -218,8 +238,10 @@ public final class DefaultJobService implements JobService {
         throw JobException.falError(
                 "fal no longer knows request " + r.requestId()
                         + " (it keeps requests for a limited time); last known state: " + r.state(),
-                404,
-                null);
+                        404,
+                        null)
+                .forJob(r.publicId())
+                .retryable(false);
     }
 
     @Override
@@ -289,8 +311,10 @@ public final class DefaultJobService implements JobService {
             if (video == null) {
                 throw JobException.falError(
                         "fal reported " + r.publicId() + " completed but its result could not be read; try again",
-                        0,
-                        null);
+                                0,
+                                null)
+                        .forJob(r.publicId())
+                        .retryable(true);
             }
         }
         ResultView.Download saved = download ? results.download(r, video) : null;
@@ -323,7 +347,7 @@ public final class DefaultJobService implements JobService {
             try {
                 answer = gateway.cancel(endpoint(r), r.requestId());
             } catch (FalException failure) {
-                throw Failures.fromFal("cancelling " + r.publicId(), failure);
+                throw Failures.fromFal("cancelling " + r.publicId(), failure).forJob(r.publicId());
             }
             return switch (answer) {
                 case CANCELLATION_REQUESTED -> cancelRequested(r);
@@ -429,6 +453,11 @@ public final class DefaultJobService implements JobService {
     }
 
     @Override
+    public Duration toolCallDeadline() {
+        return toolCallDeadline;
+    }
+
+    @Override
     public void close() {
         try {
             gateway.close();
@@ -465,6 +494,19 @@ public final class DefaultJobService implements JobService {
                         b -> b.state() == JobState.SUBMITTING ? b.state(JobState.UNKNOWN) : b,
                         SqliteJobLedger.INTERRUPTED_NOTE)
                 .orElse(r);
+    }
+
+    /** A local mock's hosts: its CDN and the test webhooks live there, over plain http on loopback. */
+    private static Set<String> trustedHosts(ServerConfig config) {
+        Set<String> hosts = new HashSet<>();
+        if (config.isMock()) {
+            for (java.net.URI u : List.of(config.queueUrl(), config.restUrl())) {
+                if (u.getHost() != null) {
+                    hosts.add(u.getHost().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        return hosts;
     }
 
     private static double round(double usd) {

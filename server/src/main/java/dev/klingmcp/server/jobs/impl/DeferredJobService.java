@@ -3,6 +3,7 @@ package dev.klingmcp.server.jobs.impl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
+import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.jobs.CancelView;
 import dev.klingmcp.server.jobs.CostEstimate;
 import dev.klingmcp.server.jobs.JobException;
@@ -46,11 +47,14 @@ public final class DeferredJobService implements JobService {
     private final CompletableFuture<JobService> opening;
     private final PriceTable prices;
     private final Duration maxWait;
+    private final Duration toolCallDeadline;
 
-    private DeferredJobService(CompletableFuture<JobService> opening, PriceTable prices, Duration maxWait) {
+    private DeferredJobService(
+            CompletableFuture<JobService> opening, PriceTable prices, Duration maxWait, Duration toolCallDeadline) {
         this.opening = opening;
         this.prices = prices;
         this.maxWait = maxWait;
+        this.toolCallDeadline = toolCallDeadline;
     }
 
     /**
@@ -62,6 +66,12 @@ public final class DeferredJobService implements JobService {
      */
     public static DeferredJobService openInBackground(
             Supplier<? extends JobService> opener, PriceTable prices, Duration maxWait) {
+        return openInBackground(opener, prices, maxWait, ServerConfig.Timeouts.DEFAULT_TOOL_CALL);
+    }
+
+    /** As above, with the configured deadline of one tool call (known before the service is open). */
+    public static DeferredJobService openInBackground(
+            Supplier<? extends JobService> opener, PriceTable prices, Duration maxWait, Duration toolCallDeadline) {
         CompletableFuture<JobService> opening = new CompletableFuture<>();
         Thread thread = new Thread(
                 () -> {
@@ -75,7 +85,7 @@ public final class DeferredJobService implements JobService {
                 "kling-mcp-open-jobs");
         thread.setDaemon(true);
         thread.start();
-        return new DeferredJobService(opening, prices, maxWait);
+        return new DeferredJobService(opening, prices, maxWait, toolCallDeadline);
     }
 
     /** The opened service; waits for it. */
@@ -143,6 +153,11 @@ public final class DeferredJobService implements JobService {
     @Override
     public JobList list(JobFilter filter) {
         return jobs().list(filter);
+    }
+
+    @Override
+    public Duration toolCallDeadline() {
+        return toolCallDeadline;
     }
 
     @Override

@@ -18,7 +18,7 @@ final class Failures {
         String message = what + ": " + e.getMessage() + "." + retry;
         return switch (e.kind()) {
             case NOT_CONNECTED, IO -> JobException.unreachable(message, e.status(), e);
-            case HTTP, PROTOCOL -> JobException.falError(message, e.status(), e);
+            case HTTP, PROTOCOL, DECODING -> JobException.falError(message, e.status(), e);
         };
     }
 
@@ -37,7 +37,7 @@ final class Failures {
     static boolean submitCertainlyRefused(FalException e) {
         return switch (e.kind()) {
             case NOT_CONNECTED, PROTOCOL -> true;
-            case IO -> false;
+            case IO, DECODING -> false;
             case HTTP -> (e.status() >= 400 && e.status() < 500)
                     || (e.status() >= 502 && e.status() <= 504 && e.falRequestId() == null && e.timeoutType() == null);
         };

@@ -74,7 +74,10 @@ final class ResultFetcher {
             saved = gateway.download(video.url(), target);
         } catch (FalException e) {
             throw Failures.fromFal(
-                    "downloading the video of " + r.publicId() + " failed (fal keeps outputs for a limited time)", e);
+                            "downloading the video of " + r.publicId()
+                                    + " failed (fal keeps outputs for a limited time)",
+                            e)
+                    .forJob(r.publicId());
         } catch (UncheckedIOException e) {
             throw JobException.localIo(
                     "cannot save the video under " + outputDir + ": "

@@ -1,0 +1,70 @@
+package dev.klingmcp.server.fal;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The moment by which the tool call running on this thread must have answered. MCP clients give up on a call after
+ * about 60 s, so the call answers at its deadline with what is known; the work it started may go on in the background,
+ * but the gateway starts no retry that would end after the deadline (a retry nobody waits for only spends fal's rate
+ * limit). Threads without a deadline (start-up reconciliation, downloads continuing in the background) retry freely.
+ *
+ * <p>The job service notes the job a call is about as soon as it has a ledger row, so that a call cut by its deadline
+ * can still answer with that job's id and last known state.
+ */
+public final class CallDeadline {
+
+    private static final ThreadLocal<CallDeadline> CURRENT = new ThreadLocal<>();
+
+    private final long endNanos;
+
+    private volatile String jobId;
+
+    private CallDeadline(long endNanos) {
+        this.endNanos = endNanos;
+    }
+
+    /** A deadline {@code budget} from now. */
+    public static CallDeadline after(Duration budget) {
+        return new CallDeadline(System.nanoTime() + budget.toNanos());
+    }
+
+    /** Runs {@code work} on this thread with this deadline in force. */
+    public <T> T run(Supplier<T> work) {
+        CallDeadline outer = CURRENT.get();
+        CURRENT.set(this);
+        try {
+            return work.get();
+        } finally {
+            if (outer == null) {
+                CURRENT.remove();
+            } else {
+                CURRENT.set(outer);
+            }
+        }
+    }
+
+    /** Time left (never negative). */
+    public Duration remaining() {
+        return Duration.ofNanos(Math.max(0, endNanos - System.nanoTime()));
+    }
+
+    /** The time left of the deadline in force on this thread, or null when there is none. */
+    public static Duration remainingHere() {
+        CallDeadline d = CURRENT.get();
+        return d == null ? null : d.remaining();
+    }
+
+    /** Records the job the current call is about (first one wins); no-op on threads without a deadline. */
+    public static void noteJob(String id) {
+        CallDeadline d = CURRENT.get();
+        if (d != null && d.jobId == null) {
+            d.jobId = id;
+        }
+    }
+
+    /** The job the call noted, or null. */
+    public String jobId() {
+        return jobId;
+    }
+}
