@@ -28,12 +28,15 @@ import java.util.Set;
  * <p>Two rewrites make fal's style digestible for OpenAPI Generator's 3.0 parser, and nothing else changes:
  * {@code anyOf [X, {"type":"null"}]} (3.1 style, as fal writes optional fields) becomes {@code X} with
  * {@code nullable: true}, and an {@code anyOf} of plain strings (a URL or an uploaded file) becomes one string.
- * Operations get ids and a tag ({@code Queue} / {@code Storage}); fal's documents have neither.
+ * Operations get ids and a tag ({@code Queue} / {@code Storage} / {@code Platform}); fal's documents have neither.
  */
 public final class SpecBundler {
 
     /** Classpath location of the storage document. */
     public static final String STORAGE_DOCUMENT = "openapi/fal-storage.json";
+
+    /** Classpath location of the Platform API document (request history, used to find jobs again after a crash). */
+    public static final String PLATFORM_DOCUMENT = "openapi/fal-platform.json";
 
     private static final Set<String> ANNOTATIONS = Set.of("title", "description", "examples", "example");
 
@@ -61,6 +64,7 @@ public final class SpecBundler {
         List<OpenApiDocument> documents = new ArrayList<>();
         registry.all().forEach(e -> documents.add(OpenApiDocument.of(e)));
         documents.add(OpenApiDocument.load(STORAGE_DOCUMENT));
+        documents.add(OpenApiDocument.load(PLATFORM_DOCUMENT));
         return bundle(documents);
     }
 
@@ -106,7 +110,9 @@ public final class SpecBundler {
                         + document.name() + " disagrees with an earlier one. Shared components must be identical.");
             }
         }
-        String tag = document.name().equals(STORAGE_DOCUMENT) ? "Storage" : "Queue";
+        String tag = document.name().equals(STORAGE_DOCUMENT)
+                ? "Storage"
+                : document.name().equals(PLATFORM_DOCUMENT) ? "Platform" : "Queue";
         String serverUrl = root.path("servers").path(0).path("url").asText("");
         ObjectNode paths = (ObjectNode) bundle.path("paths");
         Iterator<Map.Entry<String, JsonNode>> pit =
@@ -148,8 +154,8 @@ public final class SpecBundler {
                 operation.put("operationId", operationId(path, e.getKey()));
             }
             operation.putArray("tags").add(tag);
-            // Storage lives on another host than the queue: keep each document's server on its operations.
-            if (tag.equals("Storage") && !serverUrl.isEmpty() && !operation.has("servers")) {
+            // Storage and the Platform API live on other hosts than the queue: keep each document's server.
+            if (!tag.equals("Queue") && !serverUrl.isEmpty() && !operation.has("servers")) {
                 operation.putArray("servers").addObject().put("url", serverUrl);
             }
         });

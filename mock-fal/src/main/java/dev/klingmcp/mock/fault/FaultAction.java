@@ -25,9 +25,9 @@ public record FaultAction(FaultKind kind, long millis) {
         if (colon >= 0) {
             String arg = t.substring(colon + 1);
             t = t.substring(0, colon);
-            if (!t.equals(FaultKind.SLOW.token())) {
+            if (!t.equals(FaultKind.SLOW.token()) && !t.equals(FaultKind.HOLD.token())) {
                 throw new IllegalArgumentException(
-                        "only 'slow' takes an argument (slow:<millis>), got '" + token + "'");
+                        "only 'slow' and 'hold' take an argument (slow:<millis>), got '" + token + "'");
             }
             try {
                 millis = Long.parseLong(arg);
@@ -52,6 +52,8 @@ public record FaultAction(FaultKind kind, long millis) {
     /** The spec spelling, the inverse of {@link #parse}. */
     @Override
     public String toString() {
-        return kind == FaultKind.SLOW && millis > 0 ? "slow:" + millis : kind.token();
+        return (kind == FaultKind.SLOW || kind == FaultKind.HOLD) && millis > 0
+                ? kind.token() + ":" + millis
+                : kind.token();
     }
 }

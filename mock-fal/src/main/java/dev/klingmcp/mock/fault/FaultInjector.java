@@ -56,8 +56,8 @@ public final class FaultInjector {
     public synchronized FaultAction decide(FaultRoute route) {
         FaultAction scripted = scripts.get(route).pollFirst();
         FaultAction action = scripted != null ? scripted : roll(route);
-        if (action.kind() == FaultKind.SLOW && action.millis() == 0) {
-            action = new FaultAction(FaultKind.SLOW, plan.slowMillis());
+        if ((action.kind() == FaultKind.SLOW || action.kind() == FaultKind.HOLD) && action.millis() == 0) {
+            action = new FaultAction(action.kind(), plan.slowMillis());
         }
         if (action.kind() != FaultKind.NONE) {
             injected.merge(route.key() + "=" + action.kind().token(), 1L, Long::sum);

@@ -21,7 +21,18 @@ public enum FaultKind {
     /** A 200 whose Content-Length promises more than is sent before the connection closes. */
     TRUNCATED_BODY("truncate"),
     /** A 200 labelled {@code application/json} whose body is not JSON. */
-    NON_JSON_BODY("nonjson");
+    NON_JSON_BODY("nonjson"),
+    /**
+     * The call is processed (a submit is queued, so fal would bill it), then the connection is closed before the
+     * answer: the client cannot know its request was accepted.
+     */
+    LOST("lost"),
+    /**
+     * The call is processed at once and its answer held back ({@code hold:<millis>}; only a submit's answer is held,
+     * other routes answer normally): a window in which the job exists at fal but its client has no request id yet,
+     * e.g. to kill the client there.
+     */
+    HOLD("hold");
 
     private final String token;
 

@@ -23,6 +23,9 @@ public final class FaultResponder {
      * Applies {@code action}; {@code proceed} runs when the call should still be answered normally (no fault, or after a
      * {@link FaultKind#SLOW} delay).
      */
+    /** Context key: how long a handler holds its answer back ({@link FaultKind#HOLD}). */
+    public static final String HOLD_MILLIS = "mock.hold-millis";
+
     public void apply(RoutingContext ctx, FaultAction action, int retryAfterSeconds, Runnable proceed) {
         HttpServerRequest request = ctx.request();
         HttpServerResponse response = request.response();
@@ -55,6 +58,15 @@ public final class FaultResponder {
                 ingress(response, action.kind().httpStatus());
             }
             case CONNECTION_RESET -> request.connection().close();
+            case LOST -> {
+                // Closed on the event loop just before the headers go out: the work is done, the answer never sent.
+                ctx.addHeadersEndHandler(v -> request.connection().close());
+                proceed.run();
+            }
+            case HOLD -> {
+                ctx.put(HOLD_MILLIS, Math.max(1, action.millis()));
+                proceed.run();
+            }
             case TRUNCATED_BODY -> {
                 String partial = "{\"status\":\"IN_PROGRESS\",\"request_id\":\"";
                 response.setStatusCode(200)

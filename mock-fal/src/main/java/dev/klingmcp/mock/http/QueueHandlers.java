@@ -125,7 +125,17 @@ public final class QueueHandlers {
         if (call.kind() == FalCall.Kind.SYNC) {
             awaitAndAnswer(ctx, job.requestId());
         } else {
-            FalJson.send(response, 200, job.requestId(), bodies.envelope(job));
+            Long hold = ctx.get(FaultResponder.HOLD_MILLIS);
+            if (hold == null) {
+                FalJson.send(response, 200, job.requestId(), bodies.envelope(job));
+            } else {
+                JobSnapshot accepted = job;
+                vertx.setTimer(hold, id -> {
+                    if (!response.closed()) {
+                        FalJson.send(response, 200, accepted.requestId(), bodies.envelope(accepted));
+                    }
+                });
+            }
         }
     }
 

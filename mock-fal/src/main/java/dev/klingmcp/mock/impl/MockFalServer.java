@@ -9,6 +9,7 @@ import dev.klingmcp.mock.http.AccessLog;
 import dev.klingmcp.mock.http.ApiKeyAuth;
 import dev.klingmcp.mock.http.FailureAnswers;
 import dev.klingmcp.mock.http.FaultResponder;
+import dev.klingmcp.mock.http.PlatformRoutes;
 import dev.klingmcp.mock.http.QueueHandlers;
 import dev.klingmcp.mock.http.QueueRoutes;
 import dev.klingmcp.mock.http.RequestIdHeader;
@@ -164,6 +165,7 @@ public final class MockFalServer implements MockFal {
                 StorageService.MULTIPART_PREFIX + "*",
                 StorageService.TOKEN_UPLOAD_PATH);
         StorageRoutes.mount(router, uploads, auth::refusal);
+        PlatformRoutes.mount(router, engine, ctx -> auth.refusal(ctx.request()));
         queue.mountQueue(router);
 
         HttpServer server = vertx.createHttpServer(new HttpServerOptions()

@@ -36,6 +36,7 @@ public record ServerConfig(
 
     public static final URI FAL_QUEUE_URL = URI.create("https://queue.fal.run");
     public static final URI FAL_REST_URL = URI.create("https://rest.fal.ai");
+    public static final URI FAL_API_URL = URI.create("https://api.fal.ai");
 
     public ServerConfig {
         Objects.requireNonNull(falKey, "falKey");
@@ -59,6 +60,8 @@ public record ServerConfig(
      * @param transfer    whole upload or download of one file
      * @param toolCall    the longest one MCP tool call may take, retries and waits included (clients give up at ~60 s);
      *                    then the call answers with the job's last known state while the work goes on in the background
+     * @param notAcceptedAfter how long after its submit started a job whose answer was lost must stay absent from fal's
+     *                    request history before it is declared not accepted (FAILED, not billed, submittable again)
      */
     public record Timeouts(
             Duration connect,
@@ -66,12 +69,19 @@ public record ServerConfig(
             Duration submit,
             Duration streamIdle,
             Duration transfer,
-            Duration toolCall) {
+            Duration toolCall,
+            Duration notAcceptedAfter) {
 
         public static final Duration DEFAULT_TOOL_CALL = Duration.ofSeconds(45);
 
+        /**
+         * fal lists a request in its history once it started; 30 minutes covers a busy queue on an account with few
+         * concurrent runners (new accounts get 2).
+         */
+        public static final Duration DEFAULT_NOT_ACCEPTED_AFTER = Duration.ofMinutes(30);
+
         public Timeouts(Duration connect, Duration request, Duration submit, Duration streamIdle, Duration transfer) {
-            this(connect, request, submit, streamIdle, transfer, DEFAULT_TOOL_CALL);
+            this(connect, request, submit, streamIdle, transfer, DEFAULT_TOOL_CALL, DEFAULT_NOT_ACCEPTED_AFTER);
         }
 
         public static Timeouts defaults() {
@@ -81,7 +91,8 @@ public record ServerConfig(
                     Duration.ofMinutes(2),
                     Duration.ofSeconds(60),
                     Duration.ofMinutes(15),
-                    DEFAULT_TOOL_CALL);
+                    DEFAULT_TOOL_CALL,
+                    DEFAULT_NOT_ACCEPTED_AFTER);
         }
     }
 
@@ -96,6 +107,14 @@ public record ServerConfig(
         public static Retry defaults() {
             return new Retry(4, Duration.ofSeconds(1), Duration.ofSeconds(30));
         }
+    }
+
+    /**
+     * fal's Platform API (request history): {@code https://api.fal.ai}, or the queue URL of a mock, which serves every
+     * fal host on one origin.
+     */
+    public URI apiUrl() {
+        return isMock() ? queueUrl : FAL_API_URL;
     }
 
     /** True when the fal URLs point somewhere other than fal's own hosts (an embedded or local mock). */

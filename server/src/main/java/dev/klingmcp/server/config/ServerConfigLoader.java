@@ -60,6 +60,7 @@ public final class ServerConfigLoader {
     public static final String LIMIT_DAILY_USD = "limits.daily-usd";
     public static final String FAL_WEBHOOK_JWKS = "fal.webhook-jwks-url";
     public static final String TIMEOUT_TOOL_CALL = "timeout.tool-call-seconds";
+    public static final String TIMEOUT_NOT_ACCEPTED = "timeout.not-accepted-after-seconds";
 
     /** The separator of {@code upload.roots}: one, the same on every OS (a comma is rare in folder names; ':' is not). */
     public static final String ROOT_SEPARATOR = ",";
@@ -84,6 +85,7 @@ public final class ServerConfigLoader {
             TIMEOUT_STREAM_IDLE,
             TIMEOUT_TRANSFER,
             TIMEOUT_TOOL_CALL,
+            TIMEOUT_NOT_ACCEPTED,
             RETRY_MAX_ATTEMPTS,
             RETRY_BASE_DELAY,
             RETRY_MAX_DELAY,
@@ -194,7 +196,8 @@ public final class ServerConfigLoader {
                 seconds(s, TIMEOUT_SUBMIT, d.submit()),
                 seconds(s, TIMEOUT_STREAM_IDLE, d.streamIdle()),
                 seconds(s, TIMEOUT_TRANSFER, d.transfer()),
-                Duration.ofSeconds(number(s, TIMEOUT_TOOL_CALL, d.toolCall().toSeconds(), 5, 3600)));
+                Duration.ofSeconds(number(s, TIMEOUT_TOOL_CALL, d.toolCall().toSeconds(), 5, 3600)),
+                seconds(s, TIMEOUT_NOT_ACCEPTED, d.notAcceptedAfter()));
         ServerConfig.Retry r = ServerConfig.Retry.defaults();
         ServerConfig.Retry retry = new ServerConfig.Retry(
                 (int) number(s, RETRY_MAX_ATTEMPTS, r.maxAttempts(), 1, 20),

@@ -55,10 +55,10 @@ public final class CallDeadline {
         return d == null ? null : d.remaining();
     }
 
-    /** Records the job the current call is about (first one wins); no-op on threads without a deadline. */
+    /** Records the job the current call is about (the latest one noted); no-op on threads without a deadline. */
     public static void noteJob(String id) {
         CallDeadline d = CURRENT.get();
-        if (d != null && d.jobId == null) {
+        if (d != null) {
             d.jobId = id;
         }
     }

@@ -1,9 +1,11 @@
 package dev.klingmcp.server.fal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -46,8 +48,36 @@ public interface FalGateway extends AutoCloseable {
      */
     DownloadedFile download(String url, Path target);
 
+    /**
+     * The JSON body {@link #submit} sends for {@code input} (the generated client fills declared defaults): what fal
+     * stores as the request's input and what its history is searched for.
+     */
+    default JsonNode sentBody(FalEndpoint endpoint, ObjectNode input) {
+        return input;
+    }
+
+    /**
+     * The requests fal's request history lists for {@code endpoint} sent from {@code since} on, with the inputs fal
+     * stored (every page read, at most {@code maxItems}). How a job whose submit answer was lost is found again.
+     */
+    default List<SentRequest> requestsSince(FalEndpoint endpoint, java.time.Instant since, int maxItems) {
+        throw FalException.protocol("this gateway cannot read fal's request history");
+    }
+
     @Override
     void close();
+
+    /**
+     * One request as fal's history lists it.
+     *
+     * @param input the input fal stored; null when fal keeps none (payload storage off, deleted, or older than 30 days)
+     */
+    record SentRequest(
+            String requestId,
+            java.time.Instant sentAt,
+            java.time.Instant startedAt,
+            Integer statusCode,
+            JsonNode input) {}
 
     enum StreamEnd {
         COMPLETED,

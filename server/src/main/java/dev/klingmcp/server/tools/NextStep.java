@@ -20,8 +20,10 @@ public final class NextStep {
             case SUCCEEDED -> "Call result with job_id=\"" + id + "\" (download: true saves the MP4 locally).";
             case FAILED -> failed(j);
             case CANCELLED -> "The job was cancelled; there is nothing to fetch. Call generate to start again.";
-            case UNKNOWN -> "The server stopped between recording this job and fal's answer, so fal may or may not be running it."
-                    + " Check the fal dashboard before generating again, to avoid paying twice.";
+            case UNKNOWN -> "fal's answer to the submit was lost, so fal may or may not have this job (see error); the server"
+                    + " looks for it in fal's request history every minute. Call status with job_id=\"" + id
+                    + "\" later. Do not generate it again without the same idempotency_key: that returns this job, or"
+                    + " submits anew only once fal certainly never got it.";
         };
     }
 
@@ -31,6 +33,9 @@ public final class NextStep {
      */
     private static String failed(JobView j) {
         dev.klingmcp.server.jobs.JobError e = j.error();
+        if (e != null && "not_accepted_by_fal".equals(e.errorType())) {
+            return "fal never accepted this job (nothing was billed). Call generate again to submit it.";
+        }
         boolean inputProblem = e != null
                 && (e.httpStatus() == 422
                         || (e.errorType() != null

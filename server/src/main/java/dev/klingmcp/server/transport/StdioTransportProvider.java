@@ -47,6 +47,9 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
 
     private final ObjectMapper lineParser = new ObjectMapper();
 
+    /** stdio carries one session: one checker for the whole stream. */
+    private final StrictJsonRpc strict = new StrictJsonRpc(false);
+
     private final InputStream in;
 
     private final OutputStream out;
@@ -182,6 +185,12 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         } catch (IOException e) {
             log.warn("Unparseable input line answered with -32700: {}", e.getMessage());
             writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: the line is not valid JSON");
+            return;
+        }
+        StrictJsonRpc.Refusal refused = strict.check(node);
+        if (refused != null) {
+            Object id = node.hasNonNull("id") ? lineParser.convertValue(node.get("id"), Object.class) : null;
+            writeError(id, refused.code(), refused.message());
             return;
         }
         JSONRPCMessage message;

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.fal.client.ApiClient;
 import dev.klingmcp.fal.client.ApiException;
+import dev.klingmcp.fal.client.api.PlatformApi;
 import dev.klingmcp.fal.client.api.QueueApi;
 import dev.klingmcp.fal.client.api.StorageApi;
 import dev.klingmcp.fal.client.model.CancelStatus;
+import dev.klingmcp.fal.client.model.RequestHistoryItem;
+import dev.klingmcp.fal.client.model.RequestHistoryPage;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.fal.FalException;
@@ -20,6 +23,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -35,6 +40,7 @@ public final class HttpFalGateway implements FalGateway {
     private static final BigDecimal LOGS_ON = BigDecimal.ONE;
 
     private final QueueApi queue;
+    private final PlatformApi platform;
     private final FalErrors errors;
     private final FalRetries retries;
     private final ObjectMapper mapper;
@@ -70,13 +76,15 @@ public final class HttpFalGateway implements FalGateway {
             // A local mock speaks plain HTTP/1.1; skip java.net.http's h2c upgrade dance on it.
             httpBuilder.version(HttpClient.Version.HTTP_1_1);
         }
-        FalAuth auth = new FalAuth(config.falKey(), new HashSet<>(List.of(config.queueUrl(), config.restUrl())));
+        FalAuth auth = new FalAuth(
+                config.falKey(), new HashSet<>(List.of(config.queueUrl(), config.restUrl(), config.apiUrl())));
         this.mapper = ApiClient.createDefaultObjectMapper();
         this.errors = new FalErrors(config.falKey(), mapper);
         this.retries = new FalRetries(config.retry());
 
         this.queue = new QueueApi(apiClient(httpBuilder, config.queueUrl(), auth, t));
         StorageApi storage = new StorageApi(apiClient(httpBuilder, config.restUrl(), auth, t));
+        this.platform = new PlatformApi(apiClient(httpBuilder, config.apiUrl(), auth, t));
         HttpClient raw = httpBuilder.build();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread th = new Thread(r, "fal-stream-watchdog");
@@ -199,6 +207,57 @@ public final class HttpFalGateway implements FalGateway {
     @Override
     public DownloadedFile download(String url, Path target) {
         return downloader.download(url, target);
+    }
+
+    @Override
+    public JsonNode sentBody(FalEndpoint endpoint, ObjectNode input) {
+        try {
+            return mapper.valueToTree(mapper.treeToValue(input, QueueOperations.submitFor(endpoint).inputType()));
+        } catch (IOException e) {
+            throw FalException.protocol(
+                    "submit to " + endpoint.id() + ": the input does not fit the generated model: " + e.getMessage());
+        }
+    }
+
+    /** fal's request history is read in pages of this size (its maximum). */
+    private static final int HISTORY_PAGE = 100;
+
+    @Override
+    public List<SentRequest> requestsSince(FalEndpoint endpoint, Instant since, int maxItems) {
+        List<SentRequest> out = new ArrayList<>();
+        String cursor = null;
+        do {
+            String from = cursor;
+            RequestHistoryPage page = retries.idempotent(() -> {
+                try {
+                    return platform.listRequestsByEndpoint(
+                            endpoint.id(), since.toString(), null, null, null, "payloads", HISTORY_PAGE, from);
+                } catch (ApiException e) {
+                    throw errors.from("request history of " + endpoint.id(), e);
+                }
+            });
+            if (page == null || page.getItems() == null) {
+                throw FalException.decoding("request history of " + endpoint.id() + ": no items in fal's answer");
+            }
+            for (RequestHistoryItem item : page.getItems()) {
+                out.add(new SentRequest(
+                        item.getRequestId(),
+                        instant(item.getSentAt()),
+                        instant(item.getStartedAt()),
+                        item.getStatusCode(),
+                        item.getJsonInput() == null ? null : mapper.valueToTree(item.getJsonInput())));
+            }
+            cursor = Boolean.TRUE.equals(page.getHasMore()) ? page.getNextCursor() : null;
+        } while (cursor != null && out.size() < maxItems);
+        return out;
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** Retries made so far (not counting first attempts). */

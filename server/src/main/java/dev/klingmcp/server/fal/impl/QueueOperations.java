@@ -45,6 +45,11 @@ final class QueueOperations {
             this.inputType = inputType;
         }
 
+        /** The generated input model the body is serialized from. */
+        Class<?> inputType() {
+            return inputType;
+        }
+
         QueueStatus submit(QueueApi api, ObjectMapper mapper, ObjectNode input, String webhook)
                 throws ApiException, IOException {
             Object body = mapper.treeToValue(input, inputType);

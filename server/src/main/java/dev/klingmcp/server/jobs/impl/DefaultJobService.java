@@ -70,6 +70,7 @@ public final class DefaultJobService implements JobService {
     private final ResultFetcher results;
     private final UploadPolicy uploads;
     private final UrlPolicy urls;
+    private final Reconciler reconciler;
     /** Local ids whose submit is in progress in this process: never declared UNKNOWN while we still wait for fal. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
@@ -89,9 +90,14 @@ public final class DefaultJobService implements JobService {
         int recovered = ledger.recoverInterruptedSubmits(submitTimeout);
         if (recovered > 0) {
             LOG.warn(
-                    "{} job(s) were left SUBMITTING by an earlier run and are now UNKNOWN (not resubmitted)",
+                    "{} job(s) were left SUBMITTING by an earlier run and are now UNKNOWN (not resubmitted); looking"
+                            + " for them in fal's request history",
                     recovered);
         }
+        this.reconciler = new Reconciler(
+                ledger, gateway, registry, clock, config.timeouts().notAcceptedAfter());
+        // Rows whose submit runs in this process are fal's answer away from a verdict: never judged meanwhile.
+        reconciler.start(r -> inFlight.contains(r.localId()));
     }
 
     /** Opens the configured ledger and a gateway to the configured fal (or mock) URLs. */
@@ -131,31 +137,51 @@ public final class DefaultJobService implements JobService {
             if (cmd.dryRun()) {
                 return new SubmitResult(null, estimate, true, false);
             }
-            String localId = "local-" + UUID.randomUUID();
-            ObjectNode options = LedgerJson.MAPPER.createObjectNode();
-            options.put("webhook_url", cmd.webhookUrl());
-            options.put("client_key", cmd.clientKey());
-            JobRecord row = ledger.insert(
-                    JobRecord.submitting(localId, e.id(), LedgerJson.write(cmd.input()))
-                            .options(LedgerJson.write(options))
-                            .estimate(LedgerJson.write(estimate), estimate.usd())
-                            .owner(cmd.owner())
-                            .idempotencyKey(
-                                    cmd.clientKey() == null
-                                            ? null
-                                            : LedgerJson.idempotencyKey(
-                                                    e.id(),
-                                                    cmd.input(),
-                                                    cmd.owner() == null
-                                                            ? cmd.clientKey()
-                                                            : cmd.owner() + "\n" + cmd.clientKey())),
-                    "ledger write before submit");
-            CallDeadline.noteJob(row.localId());
-            if (!row.localId().equals(localId)) {
-                return new SubmitResult(views.view(unstuck(row)), estimate, false, true);
+            SubmitResult result = record(e, cmd, estimate);
+            if (result.reused()
+                    && result.job().requestId() == null
+                    && !inFlight.contains(result.job().localId())) {
+                // The same command again while the first one's fate is open: look for it at fal first. If fal
+                // certainly never got it, the key is freed and this call submits it (once).
+                JobRecord verdict = reconciler.reconcile(require(result.job().localId()));
+                if (verdict.state() == JobState.FAILED && verdict.idempotencyKey() == null) {
+                    result = record(e, cmd, estimate);
+                } else {
+                    result = new SubmitResult(views.view(verdict), estimate, false, true);
+                }
             }
-            return new SubmitResult(views.view(send(localId, e, cmd)), estimate, false, false);
+            return result;
         });
+    }
+
+    /** The ledger row first, then the submit; an idempotency key already recorded returns that job instead. */
+    private SubmitResult record(FalEndpoint e, SubmitCommand cmd, CostEstimate estimate) {
+        String localId = "local-" + UUID.randomUUID();
+        ObjectNode options = LedgerJson.MAPPER.createObjectNode();
+        options.put("webhook_url", cmd.webhookUrl());
+        options.put("client_key", cmd.clientKey());
+        // Exactly what fal will store as this request's input: how it is found in fal's history if the answer is lost.
+        options.set("sent_body", gateway.sentBody(e, cmd.input()));
+        JobRecord row = ledger.insert(
+                JobRecord.submitting(localId, e.id(), LedgerJson.write(cmd.input()))
+                        .options(LedgerJson.write(options))
+                        .estimate(LedgerJson.write(estimate), estimate.usd())
+                        .owner(cmd.owner())
+                        .idempotencyKey(
+                                cmd.clientKey() == null
+                                        ? null
+                                        : LedgerJson.idempotencyKey(
+                                                e.id(),
+                                                cmd.input(),
+                                                cmd.owner() == null
+                                                        ? cmd.clientKey()
+                                                        : cmd.owner() + "\n" + cmd.clientKey())),
+                "ledger write before submit");
+        CallDeadline.noteJob(row.localId());
+        if (!row.localId().equals(localId)) {
+            return new SubmitResult(views.view(unstuck(row)), estimate, false, true);
+        }
+        return new SubmitResult(views.view(send(localId, e, cmd)), estimate, false, false);
     }
 
     private JobRecord send(String localId, FalEndpoint e, SubmitCommand cmd) {
@@ -206,6 +232,9 @@ public final class DefaultJobService implements JobService {
     /** One status read from fal for an unfinished job, applied to the ledger; finished jobs come from the ledger only. */
     private JobRecord refresh(JobRecord r) {
         r = unstuck(r);
+        if (Reconciler.needsVerdict(r) && !inFlight.contains(r.localId())) {
+            r = reconciler.reconcile(r);
+        }
         if (r.state().isTerminal() || r.requestId() == null) {
             return r;
         }
@@ -459,6 +488,7 @@ public final class DefaultJobService implements JobService {
 
     @Override
     public void close() {
+        reconciler.close();
         try {
             gateway.close();
         } finally {

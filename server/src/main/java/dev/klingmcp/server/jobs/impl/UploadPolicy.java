@@ -67,19 +67,27 @@ final class UploadPolicy {
         Path candidate = requested.isAbsolute() ? requested : roots.get(0).resolve(requested);
         String allowedRoots = "a file under "
                 + String.join(" or ", roots.stream().map(Path::toString).toList());
+        // Missing and outside the roots get the same answer, naming only what the caller sent: a different one would
+        // let a caller probe which files exist anywhere on this machine.
+        JobException unavailable = refuse(
+                "no readable image or video at " + shown(requested) + " inside the folders uploads may read from",
+                allowedRoots + " (configure upload.roots / KLING_MCP_UPLOAD_ROOTS to allow more)");
         Path real;
         try {
             real = candidate.toRealPath();
-        } catch (IOException e) {
-            throw refuse("no such file: " + candidate, allowedRoots);
+        } catch (IOException | SecurityException e) {
+            throw unavailable;
         }
-        if (roots.stream().noneMatch(real::startsWith)) {
+        if (roots.stream().noneMatch(real::startsWith) || !Files.isRegularFile(real)) {
+            throw unavailable;
+        }
+        if (linkCount(real) > 1) {
+            // A hard link has no "real path" to check: its other names may lie outside the roots (a link to
+            // /etc/shadow made inside a root). Only files with a single name are known to belong to the roots.
             throw refuse(
-                    real + " is outside the folders uploads may read from",
-                    allowedRoots + " (configure upload.roots / KLING_MCP_UPLOAD_ROOTS to allow more)");
-        }
-        if (!Files.isRegularFile(real)) {
-            throw refuse(real + " is not a regular file", allowedRoots);
+                    shown(requested) + " has more than one hard link, so it may be a file from outside the folders"
+                            + " uploads may read from",
+                    "a file with a single name (copy it instead of linking it)");
         }
         String name = real.getFileName().toString();
         int dot = name.lastIndexOf('.');
@@ -107,6 +115,20 @@ final class UploadPolicy {
             throw refuse(name + " is empty", "a non-empty image or video");
         }
         return new Accepted(real, name, type, size);
+    }
+
+    /** Number of hard links (names) of a file; 1 where the file system cannot tell. */
+    private static int linkCount(Path real) {
+        try {
+            return ((Number) Files.getAttribute(real, "unix:nlink")).intValue();
+        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+            return 1;
+        }
+    }
+
+    private static String shown(Path p) {
+        String text = p.toString();
+        return text.length() > 120 ? text.substring(0, 120) + "…" : text;
     }
 
     private static JobException refuse(String problem, String allowed) {

@@ -246,7 +246,7 @@ class DefaultJobServiceTest {
         Path outside = Files.writeString(dir.resolve("outside.png"), "x");
         assertThatThrownBy(() -> jobs.upload(outside))
                 .isInstanceOf(JobException.class)
-                .hasMessageContaining("outside the folders")
+                .hasMessageContaining("inside the folders uploads may read from")
                 .satisfies(e -> assertThat(((JobException) e).kind()).isEqualTo(JobException.Kind.INVALID_INPUT));
         Path big = dir.resolve("uploads/big.png");
         try (var f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
@@ -257,7 +257,36 @@ class DefaultJobServiceTest {
         assertThatThrownBy(() -> jobs.upload(text)).hasMessageContaining("not an image or video");
         Path link = dir.resolve("uploads/link.png");
         Files.createSymbolicLink(link, outside);
-        assertThatThrownBy(() -> jobs.upload(link)).hasMessageContaining("outside the folders");
-        assertThatThrownBy(() -> jobs.upload(Path.of("missing.png"))).hasMessageContaining("no such file");
+        assertThatThrownBy(() -> jobs.upload(link)).hasMessageContaining("inside the folders uploads may read from");
+        assertThatThrownBy(() -> jobs.upload(Path.of("missing.png")))
+                .hasMessageContaining("inside the folders uploads may read from");
+    }
+
+    @Test
+    void missingAndOutsideFilesGetTheSameAnswer() throws Exception {
+        Files.writeString(dir.resolve("exists.png"), "x");
+        Path inRoot = dir.resolve("uploads");
+        String existing = messageOf(() -> jobs.upload(inRoot.resolve("../exists.png")));
+        String missing = messageOf(() -> jobs.upload(inRoot.resolve("../missing.png")));
+        assertThat(existing.replace("exists.png", "X")).isEqualTo(missing.replace("missing.png", "X"));
+        assertThat(existing).doesNotContain(dir.toRealPath().toString() + "/exists.png");
+    }
+
+    @Test
+    void aHardLinkToAFileOutsideTheRootsIsRefused() throws Exception {
+        Path outside = Files.writeString(dir.resolve("secret.png"), "not for upload");
+        Path link = Files.createLink(dir.resolve("uploads/innocent.png"), outside);
+        assertThatThrownBy(() -> jobs.upload(link))
+                .isInstanceOf(JobException.class)
+                .hasMessageContaining("more than one hard link");
+    }
+
+    private static String messageOf(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        try {
+            call.call();
+        } catch (Throwable t) {
+            return t.getMessage();
+        }
+        throw new AssertionError("no failure");
     }
 }
