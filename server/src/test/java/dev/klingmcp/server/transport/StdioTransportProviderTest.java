@@ -164,4 +164,39 @@ class StdioTransportProviderTest {
         assertThat(line).as("server answered").isNotNull();
         return JSON.readTree(line);
     }
+
+    @Test
+    void malformedJsonRpcGetsProperErrorsAndTheSessionGoesOn() throws IOException {
+        send("{\"jsonrpc\":\"1.0\",\"id\":11,\"method\":\"ping\"}");
+        JsonNode wrongVersion = read();
+        assertThat(wrongVersion.path("id").asInt()).isEqualTo(11);
+        assertThat(wrongVersion.path("error").path("code").asInt()).isEqualTo(-32600);
+
+        send("{\"jsonrpc\":2.0,\"id\":12,\"method\":\"ping\"}");
+        assertThat(read().path("error").path("code").asInt()).isEqualTo(-32600);
+
+        send("{\"jsonrpc\":\"2.0\",\"id\":13,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"0\"}}}");
+        JsonNode again = read();
+        assertThat(again.path("id").asInt()).isEqualTo(13);
+        assertThat(again.path("error").path("code").asInt()).isEqualTo(-32600);
+
+        for (String level : List.of("\"nope\"", "null", "5")) {
+            send("{\"jsonrpc\":\"2.0\",\"id\":14,\"method\":\"logging/setLevel\",\"params\":{\"level\":" + level
+                    + "}}");
+            assertThat(read().path("error").path("code").asInt()).as(level).isEqualTo(-32602);
+        }
+        for (String uri : List.of("file:///etc/passwd", "kling://jobs/" + "x".repeat(300), "kling://other/1")) {
+            send("{\"jsonrpc\":\"2.0\",\"id\":15,\"method\":\"resources/subscribe\",\"params\":{\"uri\":\"" + uri
+                    + "\"}}");
+            JsonNode refused = read();
+            assertThat(refused.path("error").path("code").asInt()).as(uri).isEqualTo(-32602);
+            assertThat(refused.toString()).hasSizeLessThan(400);
+        }
+
+        send("{\"jsonrpc\":\"2.0\",\"id\":16,\"method\":\"ping\"}");
+        JsonNode pong = read();
+        assertThat(pong.path("id").asInt()).isEqualTo(16);
+        assertThat(pong.has("result")).isTrue();
+    }
 }
