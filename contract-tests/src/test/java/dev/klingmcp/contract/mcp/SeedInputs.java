@@ -48,7 +48,42 @@ record SeedInputs(String name, String model, ObjectNode input, boolean valid) {
     ObjectNode generateArguments() {
         ObjectNode args = ToolCall.JSON.createObjectNode().put("model", model);
         args.setAll(input.deepCopy());
+        fillPlaceholderUrls(args, false);
         return args;
+    }
+
+    /**
+     * fal's pages print {@code "..."} where a media URL goes, and the server refuses anything but an https URL there;
+     * a public https URL stands in (the mock never fetches inputs).
+     */
+    private static void fillPlaceholderUrls(JsonNode node, boolean urlField) {
+        if (node instanceof ObjectNode object) {
+            for (String name : List.copyOf(object.propertyNames())) {
+                JsonNode value = object.get(name);
+                boolean isUrl = name.endsWith("_url") || name.endsWith("_urls");
+                if (isUrl && value.isTextual() && value.asText().equals("...")) {
+                    object.set(name, placeholder(name));
+                } else {
+                    fillPlaceholderUrls(value, isUrl);
+                }
+            }
+        } else if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                if (urlField
+                        && array.get(i).isTextual()
+                        && array.get(i).asText().equals("...")) {
+                    array.set(i, placeholder("image"));
+                } else {
+                    fillPlaceholderUrls(array.get(i), urlField);
+                }
+            }
+        }
+    }
+
+    private static JsonNode placeholder(String field) {
+        return ToolCall.JSON
+                .getNodeFactory()
+                .textNode("https://example.com/seed/" + field + (field.startsWith("video") ? ".mp4" : ".png"));
     }
 
     @Override

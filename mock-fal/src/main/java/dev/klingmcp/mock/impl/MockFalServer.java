@@ -157,6 +157,8 @@ public final class MockFalServer implements MockFal {
         ControlRoutes.mount(router, control);
         queue.mountProxy(router);
         JwksRoutes.mount(router, signer);
+        // Downloads of outputs share the storage route's faults (fal's CDN and storage are one surface to a client).
+        queue.mountStorageFaults(router, VideoLibrary.PATH_PREFIX + "*");
         CdnRoutes.mount(router, videos);
         queue.mountStorageFaults(
                 router,

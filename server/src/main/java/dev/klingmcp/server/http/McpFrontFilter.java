@@ -6,6 +6,7 @@ import dev.klingmcp.server.auth.InvalidTokenException;
 import dev.klingmcp.server.auth.Principal;
 import dev.klingmcp.server.auth.Scopes;
 import dev.klingmcp.server.config.HttpSettings;
+import dev.klingmcp.server.transport.StrictJsonRpc;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
@@ -160,6 +161,11 @@ public final class McpFrontFilter extends HttpFilter {
             request.setAttribute(PRINCIPAL, principal);
         }
         String session = request.getHeader(SESSION_HEADER);
+        StrictJsonRpc.Refusal refused = strictness(message, session != null);
+        if (refused != null) {
+            sendRefusal(response, id, refused);
+            return;
+        }
         if (session != null && !owners.mayUse(session, principal)) {
             // Another principal's session id is treated as unknown: sessions never stand in for authentication.
             JsonErrors.send(response, HttpServletResponse.SC_NOT_FOUND, id, "Session not found");
@@ -205,6 +211,37 @@ public final class McpFrontFilter extends HttpFilter {
                 notifyObserver(principal, message);
             }
         }
+    }
+
+    /**
+     * The JSON-RPC checks the SDK leaves out. A request carrying a session id belongs to an initialized session, so an
+     * {@code initialize} there is a second one; without a session id it opens a new session.
+     */
+    private static StrictJsonRpc.Refusal strictness(JsonNode message, boolean inSession) {
+        if (message == null) {
+            return null;
+        }
+        StrictJsonRpc strict = new StrictJsonRpc(inSession);
+        if (message.isArray()) {
+            for (JsonNode m : message) {
+                StrictJsonRpc.Refusal r = strict.check(m);
+                if (r != null) {
+                    return r;
+                }
+            }
+            return null;
+        }
+        return strict.check(message);
+    }
+
+    private static void sendRefusal(HttpServletResponse response, JsonNode id, StrictJsonRpc.Refusal refused)
+            throws IOException {
+        byte[] bytes = JsonErrors.JSON.writeValueAsBytes(JsonErrors.body(id, refused.code(), refused.message()));
+        response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+        response.setContentType("application/json");
+        response.setCharacterEncoding(java.nio.charset.StandardCharsets.UTF_8.name());
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
     }
 
     private void notifyObserver(Principal principal, JsonNode message) {

@@ -96,6 +96,37 @@ class StreamableHttpServerTest {
         assertThat(local.headers().firstValue("mcp-session-id")).isPresent();
     }
 
+    @Test
+    void malformedJsonRpcOverHttpGetsProperErrors() throws Exception {
+        HttpClient raw = HttpClient.newHttpClient();
+        String init =
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                        + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"0\"}}}";
+        HttpResponse<String> wrongVersion =
+                raw.send(post(init.replace("\"2.0\"", "\"1.0\"")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(wrongVersion.statusCode()).isEqualTo(400);
+        assertThat(wrongVersion.body()).contains("-32600");
+        HttpResponse<String> opened = raw.send(post(init).build(), HttpResponse.BodyHandlers.ofString());
+        String session = opened.headers().firstValue("mcp-session-id").orElseThrow();
+        HttpResponse<String> again =
+                raw.send(post(init).header("Mcp-Session-Id", session).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(again.statusCode()).isEqualTo(400);
+        assertThat(again.body()).contains("-32600").contains("already initialized");
+        HttpResponse<String> level = raw.send(
+                post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"logging/setLevel\",\"params\":{\"level\":5}}")
+                        .header("Mcp-Session-Id", session)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(level.body()).contains("-32602");
+        HttpResponse<String> subscribe = raw.send(
+                post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"resources/subscribe\",\"params\":{\"uri\":"
+                                + "\"file:///etc/passwd\"}}")
+                        .header("Mcp-Session-Id", session)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(subscribe.body()).contains("-32602");
+    }
+
     private HttpRequest.Builder post(String body) {
         return HttpRequest.newBuilder(URI.create(http.url()))
                 .header("Content-Type", "application/json")

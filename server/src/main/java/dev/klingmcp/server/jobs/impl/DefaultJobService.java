@@ -211,10 +211,14 @@ public final class DefaultJobService implements JobService {
                             + " (FAILED); nothing was queued or billed."
                     : "the submit may or may not have reached fal (" + failure.getMessage() + "). Recorded as "
                             + localId
-                            + " (UNKNOWN); it is not resubmitted automatically: check fal's dashboard before submitting again.";
-            throw (refused
-                            ? JobException.falError(message, failure.status(), failure)
-                            : JobException.unreachable(message, failure.status(), failure))
+                            + " (UNKNOWN); it is not resubmitted automatically: the server looks for it in fal's request"
+                            + " history (call status with this job_id later).";
+            // Named after what happened: fal answered (an error, an unreadable body) or the connection failed.
+            boolean transport =
+                    failure.kind() == FalException.Kind.IO || failure.kind() == FalException.Kind.NOT_CONNECTED;
+            throw (transport
+                            ? JobException.unreachable(message, failure.status(), failure)
+                            : JobException.falError(message, failure.status(), failure))
                     .forJob(localId)
                     // A refused submit can be sent again as it is (429, ingress 5xx) or after fixing it (4xx); an
                     // unknown outcome must not be retried blindly: that is how a job gets paid twice.
@@ -360,6 +364,9 @@ public final class DefaultJobService implements JobService {
                         null, CancelView.Outcome.NOT_FOUND, "No job with id " + jobId + " in the ledger.");
             }
             JobRecord r = unstuck(found.get());
+            if (Reconciler.needsVerdict(r) && !inFlight.contains(r.localId())) {
+                r = reconciler.reconcile(r);
+            }
             if (r.state().isTerminal() && r.state() != JobState.UNKNOWN) {
                 return new CancelView(
                         views.view(r),
