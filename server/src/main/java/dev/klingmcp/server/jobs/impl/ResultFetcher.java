@@ -38,7 +38,7 @@ final class ResultFetcher {
 
     /**
      * Fetches the result of a job fal reported COMPLETED. A 4xx (e.g. 422 detail) makes the job FAILED with fal's error;
-     * a network problem leaves it as it was so the next call tries again.
+     * a network problem, a 408/429 or a 5xx leaves it as it was so the next call tries again.
      */
     JobRecord settle(JobRecord r, FalEndpoint endpoint) {
         try {
@@ -49,7 +49,12 @@ final class ResultFetcher {
                             "result fetched")
                     .orElseThrow();
         } catch (FalException e) {
-            if (e.kind() == FalException.Kind.HTTP && e.status() >= 400 && e.status() < 500) {
+            // 408 and 429 say "not now" about the fetch itself, not about the job: fetched again on the next call.
+            if (e.kind() == FalException.Kind.HTTP
+                    && e.status() >= 400
+                    && e.status() < 500
+                    && e.status() != 408
+                    && e.status() != 429) {
                 return ledger.update(
                                 r.localId(),
                                 b -> b.state(JobState.FAILED).error(LedgerJson.write(Failures.jobError(e))),
