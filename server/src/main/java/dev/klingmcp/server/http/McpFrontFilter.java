@@ -224,14 +224,16 @@ public final class McpFrontFilter extends HttpFilter {
         StrictJsonRpc strict = new StrictJsonRpc(inSession);
         if (message.isArray()) {
             for (JsonNode m : message) {
-                StrictJsonRpc.Refusal r = strict.check(m);
+                StrictJsonRpc.Refusal r = m.path("method").isTextual() ? strict.check(m) : null;
                 if (r != null) {
                     return r;
                 }
             }
             return null;
         }
-        return strict.check(message);
+        // Only requests and notifications: anything else goes on to the SDK, whose origin and session checks
+        // answer first (403, 404) and whose parser refuses what is not JSON-RPC at all.
+        return message.path("method").isTextual() ? strict.check(message) : null;
     }
 
     private static void sendRefusal(HttpServletResponse response, JsonNode id, StrictJsonRpc.Refusal refused)

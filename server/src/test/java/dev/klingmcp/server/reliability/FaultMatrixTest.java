@@ -199,8 +199,11 @@ class FaultMatrixTest {
             String shownId =
                     status == null ? "" : status.at("/structuredContent/job_id").asText("");
             String requestId = shownId.startsWith("local-") ? "" : shownId;
+            // Tracked = the ledger holds fal's request id, and the job either reached an end state or fal still has it.
             boolean reachable = accepted == 0
-                    || (!requestId.isEmpty() && mock.control().job(requestId).isPresent());
+                    || (!requestId.isEmpty()
+                            && (List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(state)
+                                    || mock.control().job(requestId).isPresent()));
             after = state + (accepted == 0 ? ", nothing at fal" : reachable ? ", tracked" : ", UNREACHABLE");
             ok = reachable && (status == null ? accepted == 0 : !state.startsWith("error"));
         }
