@@ -58,7 +58,9 @@ record SeedInputs(String name, String model, ObjectNode input, boolean valid) {
      */
     private static void fillPlaceholderUrls(JsonNode node, boolean urlField) {
         if (node instanceof ObjectNode object) {
-            for (String name : List.copyOf(object.propertyNames())) {
+            for (String name : object.properties().stream()
+                    .map(java.util.Map.Entry::getKey)
+                    .toList()) {
                 JsonNode value = object.get(name);
                 boolean isUrl = name.endsWith("_url") || name.endsWith("_urls");
                 if (isUrl && value.isTextual() && value.asText().equals("...")) {

@@ -1,11 +1,11 @@
 package dev.klingmcp.server.tools;
 
-import dev.klingmcp.server.fal.CallDeadline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.SchemaCheck;
 import dev.klingmcp.openapi.Violation;
 import dev.klingmcp.server.config.ToolSchemaProfile;
+import dev.klingmcp.server.fal.CallDeadline;
 import dev.klingmcp.server.jobs.JobException;
 import dev.klingmcp.server.jobs.JobView;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
@@ -98,9 +98,9 @@ abstract class AbstractTool implements KlingTool {
     private static void dropOversizedNames(JsonNode node, String path, List<Violation> problems) {
         if (node instanceof ObjectNode object) {
             List<String> oversized = new ArrayList<>();
-            object.propertyNames().forEach(f -> {
-                if (f.length() > MAX_NAME_LENGTH) {
-                    oversized.add(f);
+            object.properties().forEach(e -> {
+                if (e.getKey().length() > MAX_NAME_LENGTH) {
+                    oversized.add(e.getKey());
                 }
             });
             for (String f : oversized) {
@@ -134,7 +134,10 @@ abstract class AbstractTool implements KlingTool {
     /** Fields put next to {@code error} in an error result: the job id by default. */
     protected ObjectNode context(ToolCall call) {
         String jobId = call.jobId();
-        return jobId == null ? null : ToolJson.object().put("job_id", jobId);
+        // Echoed only when it could be an id: a refused 10 MB job_id must not come back in the answer.
+        return jobId == null || jobId.length() > MAX_NAME_LENGTH
+                ? null
+                : ToolJson.object().put("job_id", jobId);
     }
 
     /**

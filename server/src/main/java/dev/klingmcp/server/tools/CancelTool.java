@@ -39,7 +39,11 @@ public final class CancelTool extends AbstractTool {
                     // The ledger knows the job (e.g. a local-… id fal never confirmed): say so, not "no job".
                     out.put("next_step", NextStep.forJob(c.job()));
                     out.set("error", ToolResults.errorNode(ToolResults.Code.not_found, c.message()));
-                    return ctx.results().error(out, c.message() + "\nNext: " + out.get("next_step").asText());
+                    return ctx.results()
+                            .error(
+                                    out,
+                                    c.message() + "\nNext: "
+                                            + out.get("next_step").asText());
                 }
                 out.put("next_step", "Check the id with list_jobs.");
                 out.set("error", ToolResults.errorNode(ToolResults.Code.not_found, "no job with id " + jobId));

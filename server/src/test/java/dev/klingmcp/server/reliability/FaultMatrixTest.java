@@ -201,9 +201,8 @@ class FaultMatrixTest {
             String requestId = shownId.startsWith("local-") ? "" : shownId;
             // Tracked = the ledger holds fal's request id, and the job either reached an end state or fal still has it.
             boolean reachable = accepted == 0
-                    || (!requestId.isEmpty()
-                            && (List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(state)
-                                    || mock.control().job(requestId).isPresent()));
+                    || List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(state)
+                    || (!requestId.isEmpty() && mock.control().job(requestId).isPresent());
             after = state + (accepted == 0 ? ", nothing at fal" : reachable ? ", tracked" : ", UNREACHABLE");
             ok = reachable && (status == null ? accepted == 0 : !state.startsWith("error"));
         }

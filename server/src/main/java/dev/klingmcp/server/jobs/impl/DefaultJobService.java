@@ -122,7 +122,8 @@ public final class DefaultJobService implements JobService {
         return guarded(() -> {
             FalEndpoint e = cmd.endpoint();
             // Checked again here, whoever the caller: nothing reaches fal's submit without passing the strict schema.
-            List<Violation> problems = new ArrayList<>(InputValidator.forEndpoint(e, true).validate(cmd.input()));
+            List<Violation> problems =
+                    new ArrayList<>(InputValidator.forEndpoint(e, true).validate(cmd.input()));
             problems.addAll(urls.checkInput(cmd.input()));
             if (cmd.webhookUrl() != null) {
                 Violation webhook = urls.check("/webhook_url", cmd.webhookUrl());
@@ -162,23 +163,32 @@ public final class DefaultJobService implements JobService {
         options.put("client_key", cmd.clientKey());
         // Exactly what fal will store as this request's input: how it is found in fal's history if the answer is lost.
         options.set("sent_body", gateway.sentBody(e, cmd.input()));
-        JobRecord row = ledger.insert(
-                JobRecord.submitting(localId, e.id(), LedgerJson.write(cmd.input()))
-                        .options(LedgerJson.write(options))
-                        .estimate(LedgerJson.write(estimate), estimate.usd())
-                        .owner(cmd.owner())
-                        .idempotencyKey(
-                                cmd.clientKey() == null
-                                        ? null
-                                        : LedgerJson.idempotencyKey(
-                                                e.id(),
-                                                cmd.input(),
-                                                cmd.owner() == null
-                                                        ? cmd.clientKey()
-                                                        : cmd.owner() + "\n" + cmd.clientKey())),
-                "ledger write before submit");
+        // In flight from before the row exists: the background reconciler must never judge a submit being sent.
+        inFlight.add(localId);
+        JobRecord row;
+        try {
+            row = ledger.insert(
+                    JobRecord.submitting(localId, e.id(), LedgerJson.write(cmd.input()))
+                            .options(LedgerJson.write(options))
+                            .estimate(LedgerJson.write(estimate), estimate.usd())
+                            .owner(cmd.owner())
+                            .idempotencyKey(
+                                    cmd.clientKey() == null
+                                            ? null
+                                            : LedgerJson.idempotencyKey(
+                                                    e.id(),
+                                                    cmd.input(),
+                                                    cmd.owner() == null
+                                                            ? cmd.clientKey()
+                                                            : cmd.owner() + "\n" + cmd.clientKey())),
+                    "ledger write before submit");
+        } catch (RuntimeException e) {
+            inFlight.remove(localId);
+            throw e;
+        }
         CallDeadline.noteJob(row.localId());
         if (!row.localId().equals(localId)) {
+            inFlight.remove(localId);
             return new SubmitResult(views.view(unstuck(row)), estimate, false, true);
         }
         return new SubmitResult(views.view(send(localId, e, cmd)), estimate, false, false);

@@ -57,6 +57,9 @@ final class Reconciler {
     private final Clock clock;
     private final Duration notFoundAfter;
 
+    /** Rows not to judge (submits in flight in this process); consulted again inside every ledger update. */
+    private volatile Predicate<JobRecord> skip = r -> false;
+
     /** How often open rows are checked again in the background. */
     static final Duration PERIOD = Duration.ofMinutes(1);
 
@@ -76,6 +79,7 @@ final class Reconciler {
 
     /** Checks the open rows now (in the background) and then every {@link #PERIOD}, skipping what {@code skip} says. */
     void start(Predicate<JobRecord> skip) {
+        this.skip = skip;
         timer.scheduleWithFixedDelay(
                 () -> {
                     try {
@@ -100,6 +104,11 @@ final class Reconciler {
     /** Rows that need a verdict: no request id, and SUBMITTING or UNKNOWN. */
     static boolean needsVerdict(JobRecord r) {
         return r.requestId() == null && (r.state() == JobState.SUBMITTING || r.state() == JobState.UNKNOWN);
+    }
+
+    /** Needs a verdict and is not being submitted right now. */
+    private boolean open(JobRecord current) {
+        return needsVerdict(current) && !skip.test(current);
     }
 
     /**
@@ -182,7 +191,7 @@ final class Reconciler {
         LOG.info("{}: {}", r.localId(), note);
         return ledger.update(
                         r.localId(),
-                        b -> needsVerdict(b.current())
+                        b -> open(b.current())
                                 ? b.requestId(first.requestId())
                                         .state(JobState.QUEUED)
                                         .falStatus("IN_QUEUE")
@@ -203,7 +212,7 @@ final class Reconciler {
         LOG.info("{}: {}", r.localId(), message);
         return ledger.update(
                         r.localId(),
-                        b -> needsVerdict(b.current())
+                        b -> open(b.current())
                                 ? b.state(JobState.FAILED)
                                         .idempotencyKey(null)
                                         .error(LedgerJson.write(new JobError(message, NOT_ACCEPTED, 0, null)))
@@ -215,7 +224,7 @@ final class Reconciler {
     private JobRecord unknown(JobRecord r, String why) {
         return ledger.update(
                         r.localId(),
-                        b -> needsVerdict(b.current())
+                        b -> open(b.current())
                                 ? b.state(JobState.UNKNOWN)
                                         .error(LedgerJson.write(new JobError(why, "submit_outcome_unknown", 0, null)))
                                 : b,
