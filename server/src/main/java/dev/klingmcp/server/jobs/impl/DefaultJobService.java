@@ -182,9 +182,9 @@ public final class DefaultJobService implements JobService {
                                                             ? cmd.clientKey()
                                                             : cmd.owner() + "\n" + cmd.clientKey())),
                     "ledger write before submit");
-        } catch (RuntimeException e) {
+        } catch (RuntimeException failed) {
             inFlight.remove(localId);
-            throw e;
+            throw failed;
         }
         CallDeadline.noteJob(row.localId());
         if (!row.localId().equals(localId)) {
