@@ -198,7 +198,9 @@ class FaultMatrixTest {
                             : status.at("/structuredContent/job/status").asText();
             String shownId =
                     status == null ? "" : status.at("/structuredContent/job_id").asText("");
-            String requestId = shownId.startsWith("local-") ? "" : shownId;
+            String requestId = !shownId.isEmpty() && !shownId.startsWith("local-")
+                    ? shownId
+                    : jobId != null && !jobId.startsWith("local-") ? jobId : "";
             // Tracked = the ledger holds fal's request id, and the job either reached an end state or fal still has it.
             boolean reachable = accepted == 0
                     || List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(state)
