@@ -63,13 +63,12 @@ public final class KlingTools {
                 .callHandler((exchange, request) -> {
                     Duration budget = ctx.jobs().toolCallDeadline();
                     CallDeadline deadline = CallDeadline.after(budget);
-                    Future<CallToolResult> call =
-                            CALLS.submit(() -> deadline.run(() -> safely(
-                                    t,
-                                    ctx,
-                                    // The job service sees the caller's principal (its own jobs only) through this
-                                    // scope, on the thread that does the work.
-                                    () -> CallerScope.run(exchange, () -> t.call(exchange, request)))));
+                    Future<CallToolResult> call = CALLS.submit(() -> deadline.run(() -> safely(
+                            t,
+                            ctx,
+                            // The job service sees the caller's principal (its own jobs only) through this
+                            // scope, on the thread that does the work.
+                            () -> CallerScope.run(exchange, () -> t.call(exchange, request)))));
                     try {
                         return call.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
                     } catch (TimeoutException late) {
