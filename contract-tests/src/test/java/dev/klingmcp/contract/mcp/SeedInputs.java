@@ -1,5 +1,6 @@
 package dev.klingmcp.contract.mcp;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.openapi.InputValidator;

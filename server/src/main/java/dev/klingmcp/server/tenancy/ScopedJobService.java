@@ -202,6 +202,11 @@ public final class ScopedJobService implements JobService {
     @Override
     public void close() {}
 
+    @Override
+    public java.time.Duration toolCallDeadline() {
+        return jobs.toolCallDeadline();
+    }
+
     private boolean visible(String jobId) {
         Principal p = CallerScope.current();
         return p == null || jobs.ownedBy(jobId, p.subject());
