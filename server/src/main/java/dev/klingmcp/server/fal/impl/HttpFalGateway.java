@@ -212,7 +212,8 @@ public final class HttpFalGateway implements FalGateway {
     @Override
     public JsonNode sentBody(FalEndpoint endpoint, ObjectNode input) {
         try {
-            return mapper.valueToTree(mapper.treeToValue(input, QueueOperations.submitFor(endpoint).inputType()));
+            return mapper.valueToTree(mapper.treeToValue(
+                    input, QueueOperations.submitFor(endpoint).inputType()));
         } catch (IOException e) {
             throw FalException.protocol(
                     "submit to " + endpoint.id() + ": the input does not fit the generated model: " + e.getMessage());

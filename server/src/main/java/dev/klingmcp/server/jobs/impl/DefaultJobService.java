@@ -279,8 +279,8 @@ public final class DefaultJobService implements JobService {
                     .orElseThrow();
         }
         throw JobException.falError(
-                "fal no longer knows request " + r.requestId()
-                        + " (it keeps requests for a limited time); last known state: " + r.state(),
+                        "fal no longer knows request " + r.requestId()
+                                + " (it keeps requests for a limited time); last known state: " + r.state(),
                         404,
                         null)
                 .forJob(r.publicId())
@@ -353,7 +353,8 @@ public final class DefaultJobService implements JobService {
             video = JobViews.video(r.resultJson());
             if (video == null) {
                 throw JobException.falError(
-                        "fal reported " + r.publicId() + " completed but its result could not be read; try again",
+                                "fal reported " + r.publicId()
+                                        + " completed but its result could not be read; try again",
                                 0,
                                 null)
                         .forJob(r.publicId())

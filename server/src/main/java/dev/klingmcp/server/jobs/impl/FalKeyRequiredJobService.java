@@ -116,6 +116,11 @@ public final class FalKeyRequiredJobService implements JobService {
     }
 
     @Override
+    public java.time.Duration toolCallDeadline() {
+        return delegate.toolCallDeadline();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }
