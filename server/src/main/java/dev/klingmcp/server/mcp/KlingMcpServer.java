@@ -1,8 +1,10 @@
 package dev.klingmcp.server.mcp;
 
 import dev.klingmcp.openapi.FalEndpoints;
+import dev.klingmcp.server.budget.CostGuard;
 import dev.klingmcp.server.config.HttpSettings;
 import dev.klingmcp.server.jobs.JobService;
+import dev.klingmcp.server.modern.ModernServer;
 import dev.klingmcp.server.tenancy.ScopedJobService;
 import dev.klingmcp.server.tools.KlingTools;
 import dev.klingmcp.server.tools.OutputSchemas;
@@ -17,6 +19,7 @@ import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -37,13 +40,20 @@ public final class KlingMcpServer implements AutoCloseable {
 
     private final JobWatcher watcher;
 
-    private KlingMcpServer(McpSyncServer server, JobWatcher watcher) {
+    private final ServerFeatures features;
+
+    private final ModernServer modern;
+
+    private KlingMcpServer(McpSyncServer server, ServerFeatures features, ModernServer modern) {
         this.server = server;
-        this.watcher = watcher;
+        this.watcher = features.watcher();
+        this.features = features;
+        this.modern = modern;
     }
 
     /**
-     * The server on stdio (or any single-session transport).
+     * The server on stdio (or any single-session transport). A stdio connection whose first request is a stateless
+     * (2026-07-28) one is served by the modern lane; an {@code initialize} gets the SDK.
      *
      * @param transport where JSON-RPC flows
      * @param jobs      the job service (owned by the caller)
@@ -52,6 +62,16 @@ public final class KlingMcpServer implements AutoCloseable {
      */
     public static KlingMcpServer start(
             McpServerTransportProvider transport, JobService jobs, UnaryOperator<String> redactor, String version) {
+        return start(transport, jobs, redactor, version, CostGuard.none());
+    }
+
+    /** As {@link #start(McpServerTransportProvider, JobService, UnaryOperator, String)} with a cost guard. */
+    public static KlingMcpServer start(
+            McpServerTransportProvider transport,
+            JobService jobs,
+            UnaryOperator<String> redactor,
+            String version,
+            CostGuard guard) {
         JobWatcher watcher = new JobWatcher(jobs);
         boolean observable = transport instanceof StdioTransportProvider;
         KlingMcpServer server = build(
@@ -62,9 +82,11 @@ public final class KlingMcpServer implements AutoCloseable {
                 watcher,
                 redactor,
                 version,
-                !observable);
+                !observable,
+                guard);
         if (transport instanceof StdioTransportProvider stdio) {
             stdio.observeInbound(watcher::onClientMessage);
+            stdio.serveModern(server.modern);
         }
         return server;
     }
@@ -75,6 +97,16 @@ public final class KlingMcpServer implements AutoCloseable {
             JobService jobs,
             UnaryOperator<String> redactor,
             String version) {
+        return start(transport, jobs, redactor, version, CostGuard.none());
+    }
+
+    /** As {@link #start(McpStreamableServerTransportProvider, JobService, UnaryOperator, String)} with a cost guard. */
+    public static KlingMcpServer start(
+            McpStreamableServerTransportProvider transport,
+            JobService jobs,
+            UnaryOperator<String> redactor,
+            String version,
+            CostGuard guard) {
         return build(
                 McpServer.sync(transport),
                 jobs,
@@ -83,7 +115,8 @@ public final class KlingMcpServer implements AutoCloseable {
                 new JobWatcher(jobs),
                 redactor,
                 version,
-                true);
+                true,
+                guard);
     }
 
     /**
@@ -92,6 +125,19 @@ public final class KlingMcpServer implements AutoCloseable {
      */
     public static KlingMcpServer start(
             StreamableHttpServer http, JobService jobs, UnaryOperator<String> redactor, String version) {
+        return start(http, jobs, redactor, version, CostGuard.none());
+    }
+
+    /**
+     * As {@link #start(StreamableHttpServer, JobService, UnaryOperator, String)} with a cost guard; stateless
+     * (2026-07-28) requests on the same endpoint are served by the modern lane.
+     */
+    public static KlingMcpServer start(
+            StreamableHttpServer http,
+            JobService jobs,
+            UnaryOperator<String> redactor,
+            String version,
+            CostGuard guard) {
         JobWatcher watcher = new JobWatcher(jobs);
         KlingMcpServer server = build(
                 McpServer.sync(http.transport()),
@@ -101,7 +147,9 @@ public final class KlingMcpServer implements AutoCloseable {
                 watcher,
                 redactor,
                 version,
-                true);
+                true,
+                guard);
+        http.serveModern(server.modern);
         // Only one's own jobs are followed for a subscription; anyone else's id is ignored like an unknown one.
         http.observeInbound((principal, message) -> watcher.onSubscription(
                 message.path("method").asText(null),
@@ -118,7 +166,8 @@ public final class KlingMcpServer implements AutoCloseable {
             JobWatcher watcher,
             UnaryOperator<String> redactor,
             String version,
-            boolean followOnRead) {
+            boolean followOnRead,
+            CostGuard guard) {
         FalEndpoints registry = FalEndpoints.load();
         // What MCP handlers see: the caller's own jobs when a principal is in scope (authorized HTTP), else all of
         // them.
@@ -128,6 +177,16 @@ public final class KlingMcpServer implements AutoCloseable {
                 registry,
                 new ToolResults(redactor),
                 new OutputSchemas(registry.all().get(0)),
+                watcher,
+                guard);
+        ServerFeatures features = new ServerFeatures(
+                NAME,
+                version,
+                INSTRUCTIONS,
+                KlingTools.specifications(ctx),
+                List.of(JobResources.template(jobs, followOnRead ? watcher::watch : id -> {})),
+                List.of(ReferenceScenePrompt.specification(registry)),
+                Completions.specifications(jobs, registry),
                 watcher);
         McpSyncServer server = spec.serverInfo(NAME, version)
                 .instructions(INSTRUCTIONS)
@@ -144,16 +203,16 @@ public final class KlingMcpServer implements AutoCloseable {
                 // The SDK would check our constant tool schemas against the meta-schema at every start; a test does it
                 // per build.
                 .jsonSchemaValidator(new PrecheckedSchemaValidator())
-                // Only server->client requests (none today) are bounded by this; a human answering an elicitation needs
-                // time.
+                // Only server->client requests (the legacy cost confirmation) are bounded by this; a human answering an
+                // elicitation needs time.
                 .requestTimeout(Duration.ofMinutes(5))
-                .tools(KlingTools.specifications(ctx))
-                .resourceTemplates(JobResources.template(jobs, followOnRead ? watcher::watch : id -> {}))
-                .prompts(ReferenceScenePrompt.specification(registry))
-                .completions(Completions.specifications(jobs, registry))
+                .tools(features.tools())
+                .resourceTemplates(features.templates())
+                .prompts(features.prompts())
+                .completions(features.completions())
                 .build();
         watcher.attach(server);
-        return new KlingMcpServer(server, watcher);
+        return new KlingMcpServer(server, features, new ModernServer(features, jobs, redactor));
     }
 
     public McpSyncServer server() {
@@ -164,8 +223,18 @@ public final class KlingMcpServer implements AutoCloseable {
         return watcher;
     }
 
+    public ServerFeatures features() {
+        return features;
+    }
+
+    /** The stateless (2026-07-28) lane over the same handlers, for transports that route modern requests to it. */
+    public ModernServer modern() {
+        return modern;
+    }
+
     @Override
     public void close() {
+        modern.close();
         watcher.close();
         server.closeGracefully();
     }

@@ -1,5 +1,7 @@
 package dev.klingmcp.server.tools;
 
+import dev.klingmcp.server.budget.InputRequiredException;
+import dev.klingmcp.server.budget.RequestStateException;
 import dev.klingmcp.server.tenancy.CallerScope;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -36,6 +38,9 @@ public final class KlingTools {
                     try {
                         // The job service below sees the caller's principal (its own jobs only) through this scope.
                         return CallerScope.run(exchange, () -> t.call(exchange, request));
+                    } catch (InputRequiredException | RequestStateException e) {
+                        // Protocol answers (input_required, a refused requestState), not tool failures.
+                        throw e;
                     } catch (RuntimeException e) {
                         log.error("Tool {} failed", t.tool().name(), e);
                         CallToolResult r = results.failure(

@@ -1,6 +1,7 @@
 package dev.klingmcp.server.tools;
 
 import dev.klingmcp.openapi.FalEndpoints;
+import dev.klingmcp.server.budget.CostGuard;
 import dev.klingmcp.server.jobs.JobService;
 import java.util.Objects;
 
@@ -12,9 +13,15 @@ import java.util.Objects;
  * @param results  result builder (with secret redaction)
  * @param schemas  output schemas
  * @param events   job change hooks for resource subscriptions
+ * @param costGuard asks the person to confirm expensive jobs before they are submitted
  */
 public record ToolContext(
-        JobService jobs, FalEndpoints registry, ToolResults results, OutputSchemas schemas, JobEvents events) {
+        JobService jobs,
+        FalEndpoints registry,
+        ToolResults results,
+        OutputSchemas schemas,
+        JobEvents events,
+        CostGuard costGuard) {
 
     public ToolContext {
         Objects.requireNonNull(jobs, "jobs == null");
@@ -22,5 +29,12 @@ public record ToolContext(
         Objects.requireNonNull(results, "results == null");
         Objects.requireNonNull(schemas, "schemas == null");
         Objects.requireNonNull(events, "events == null");
+        Objects.requireNonNull(costGuard, "costGuard == null");
+    }
+
+    /** A context that never asks for a cost confirmation. */
+    public ToolContext(
+            JobService jobs, FalEndpoints registry, ToolResults results, OutputSchemas schemas, JobEvents events) {
+        this(jobs, registry, results, schemas, events, CostGuard.none());
     }
 }

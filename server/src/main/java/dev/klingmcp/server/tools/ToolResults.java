@@ -29,6 +29,8 @@ public final class ToolResults {
         fal_error,
         /** fal could not be reached. */
         fal_unreachable,
+        /** The job's price needed the user's confirmation and did not get it; nothing was submitted. */
+        cost_not_confirmed,
         /** The local disk or ledger failed. */
         local_io,
         /** A per-principal limit (unfinished jobs, daily budget) refused the call; nothing was submitted. */
