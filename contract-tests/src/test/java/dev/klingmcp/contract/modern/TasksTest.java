@@ -107,6 +107,48 @@ class TasksTest {
         }
     }
 
+    @Test
+    void progressAndOptInLogMessagesGoOnTheStatusCallsOwnStream() {
+        try (ServerProcess http = ServerProcess.http(fixture, "tasks-logs")) {
+            Wire.Answer withoutLevel = Wire.post(http.url(), status(generate(http), null));
+            assertThat(withoutLevel.raw()).contains("notifications/progress");
+            assertThat(withoutLevel.raw())
+                    .as("no log level asked, no log messages")
+                    .doesNotContain("notifications/message");
+            assertThat(withoutLevel.result().path("resultType").asText()).isEqualTo("complete");
+
+            Wire.Answer withLevel = Wire.post(http.url(), status(generate(http), "info"));
+            assertThat(withLevel.raw()).contains("notifications/progress").contains("notifications/message");
+            assertThat(withLevel
+                            .result()
+                            .path("structuredContent")
+                            .path("finished")
+                            .asBoolean())
+                    .isTrue();
+        }
+    }
+
+    private static String generate(ServerProcess http) {
+        return Wire.post(http.url(), Wire.toolCall("generate", ModernFixture.generateArguments(), null))
+                .result()
+                .path("structuredContent")
+                .path("job_id")
+                .asText();
+    }
+
+    private static ObjectNode status(String jobId, String logLevel) {
+        ObjectNode call = Wire.toolCall(
+                "status",
+                ModernFixture.JSON.createObjectNode().put("job_id", jobId).put("wait_seconds", 45),
+                null);
+        ObjectNode meta = (ObjectNode) call.path("params").path("_meta");
+        meta.put("progressToken", "p-" + jobId);
+        if (logLevel != null) {
+            meta.put("io.modelcontextprotocol/logLevel", logLevel);
+        }
+        return call;
+    }
+
     private static ObjectNode generateAsTask() {
         return Wire.toolCall("generate", ModernFixture.generateArguments(), Wire.tasksCapability());
     }
