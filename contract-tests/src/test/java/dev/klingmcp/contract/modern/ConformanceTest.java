@@ -40,6 +40,9 @@ class ConformanceTest {
     /** Extension scenarios are not on a revision's timeline: run without a spec version. */
     static final String EXTENSION = "extension";
 
+    /** One line per scenario run, rewritten by every run of this class. */
+    static final Path SUMMARY = Path.of("target", "conformance-summary.txt");
+
     static final Map<String, Set<String>> NEEDS_SUITE_FIXTURES = Map.of(
             "server-stateless",
             Set.of(
@@ -108,6 +111,7 @@ class ConformanceTest {
         fixture = new ModernFixture(root, 60);
         http = ServerProcess.http(fixture, "conformance-http");
         out = Files.createDirectories(root.resolve("conformance"));
+        Files.deleteIfExists(SUMMARY);
     }
 
     @AfterAll
@@ -170,10 +174,9 @@ class ConformanceTest {
     }
 
     private static void summary(String line) {
-        Path file = Path.of("target", "conformance-summary.txt");
         try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.createDirectories(SUMMARY.getParent());
+            Files.writeString(SUMMARY, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
