@@ -129,11 +129,12 @@ final class ModernFixture implements AutoCloseable {
 
     /** Generate arguments from fal's own example (standard image-to-video, 10 s, $0.84 at default prices). */
     static ObjectNode generateArguments() {
-        Path seed = Path.of(
-                        System.getProperty("contract.seedExamplesDir", "../openapi/src/test/resources/seed-examples"))
-                .resolve("002-standard-input-example.json");
-        try {
-            ObjectNode example = (ObjectNode) JSON.readTree(seed.toFile());
+        String seed = "/dev/klingmcp/testing/seed/examples/002-standard-input-example.json";
+        try (java.io.InputStream in = ModernFixture.class.getResourceAsStream(seed)) {
+            if (in == null) {
+                throw new AssertionError("no " + seed + " on the test class path (test-support)");
+            }
+            ObjectNode example = (ObjectNode) JSON.readTree(in);
             ObjectNode args =
                     JSON.createObjectNode().put("model", example.path("model").asText());
             args.setAll((ObjectNode) example.get("input"));
