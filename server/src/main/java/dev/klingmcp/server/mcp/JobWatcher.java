@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,8 @@ public final class JobWatcher implements JobEvents, AutoCloseable {
 
     private final Set<String> unsubscribed = ConcurrentHashMap.newKeySet();
 
+    private final Set<Consumer<String>> listeners = ConcurrentHashMap.newKeySet();
+
     private final ExecutorService pool;
 
     private volatile McpSyncServer server;
@@ -64,10 +67,29 @@ public final class JobWatcher implements JobEvents, AutoCloseable {
         this.server = server;
     }
 
+    /**
+     * Adds a listener told the id of every job that changed (the stateless lane's {@code subscriptions/listen} streams);
+     * the returned handle removes it. Listeners must be quick and must not throw.
+     */
+    public Runnable addListener(Consumer<String> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
     @Override
     public void changed(String jobId) {
+        if (closed || jobId == null) {
+            return;
+        }
+        for (Consumer<String> listener : listeners) {
+            try {
+                listener.accept(jobId);
+            } catch (RuntimeException e) {
+                log.debug("job listener failed for {}: {}", jobId, e.toString());
+            }
+        }
         McpSyncServer s = server;
-        if (s == null || closed || jobId == null) {
+        if (s == null) {
             return;
         }
         try {

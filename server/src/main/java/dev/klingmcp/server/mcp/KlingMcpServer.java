@@ -1,9 +1,11 @@
 package dev.klingmcp.server.mcp;
 
 import dev.klingmcp.openapi.FalEndpoints;
+import dev.klingmcp.server.budget.CostGuard;
 import dev.klingmcp.server.config.HttpSettings;
 import dev.klingmcp.server.config.ToolSchemaProfile;
 import dev.klingmcp.server.jobs.JobService;
+import dev.klingmcp.server.modern.ModernServer;
 import dev.klingmcp.server.tenancy.ScopedJobService;
 import dev.klingmcp.server.tools.KlingTools;
 import dev.klingmcp.server.tools.OutputSchemas;
@@ -17,11 +19,12 @@ import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
  * Assembles the MCP server: the seven tools, the job resource template, the reference-scene prompt and completions, on
- * stdio (our transport, also over in-memory pipes in tests) or Streamable HTTP.
+ * any transport provider (stdio in production, in-memory pipes in tests).
  */
 public final class KlingMcpServer implements AutoCloseable {
 
@@ -37,14 +40,20 @@ public final class KlingMcpServer implements AutoCloseable {
 
     private final JobWatcher watcher;
 
-    private KlingMcpServer(McpSyncServer server, JobWatcher watcher) {
+    private final ServerFeatures features;
+
+    private final ModernServer modern;
+
+    private KlingMcpServer(McpSyncServer server, ServerFeatures features, ModernServer modern) {
         this.server = server;
-        this.watcher = watcher;
+        this.watcher = features.watcher();
+        this.features = features;
+        this.modern = modern;
     }
 
     /**
-     * The server on stdio. Our stdio transport shows the client's inbound messages, so subscriptions are seen and a job
-     * resource is followed only while subscribed.
+     * The server on stdio (or any single-session transport). A stdio connection whose first request is a stateless
+     * (2026-07-28) one is served by the modern lane; an {@code initialize} gets the SDK.
      *
      * @param transport where JSON-RPC flows
      * @param jobs      the job service (owned by the caller)
@@ -53,7 +62,17 @@ public final class KlingMcpServer implements AutoCloseable {
      */
     public static KlingMcpServer start(
             StdioTransportProvider transport, JobService jobs, UnaryOperator<String> redactor, String version) {
-        return start(transport, jobs, redactor, version, ToolSchemaProfile.PORTABLE);
+        return start(transport, jobs, redactor, version, ToolSchemaProfile.PORTABLE, CostGuard.none());
+    }
+
+    /** As {@link #start(StdioTransportProvider, JobService, UnaryOperator, String)} with a cost guard. */
+    public static KlingMcpServer start(
+            StdioTransportProvider transport,
+            JobService jobs,
+            UnaryOperator<String> redactor,
+            String version,
+            CostGuard guard) {
+        return start(transport, jobs, redactor, version, ToolSchemaProfile.PORTABLE, guard);
     }
 
     /** As {@link #start(StdioTransportProvider, JobService, UnaryOperator, String)}, publishing {@code profile}. */
@@ -63,6 +82,17 @@ public final class KlingMcpServer implements AutoCloseable {
             UnaryOperator<String> redactor,
             String version,
             ToolSchemaProfile profile) {
+        return start(transport, jobs, redactor, version, profile, CostGuard.none());
+    }
+
+    /** As {@link #start(StdioTransportProvider, JobService, UnaryOperator, String)}, with a profile and a cost guard. */
+    public static KlingMcpServer start(
+            StdioTransportProvider transport,
+            JobService jobs,
+            UnaryOperator<String> redactor,
+            String version,
+            ToolSchemaProfile profile,
+            CostGuard guard) {
         JobWatcher watcher = new JobWatcher(jobs);
         KlingMcpServer server = build(
                 McpServer.sync(transport),
@@ -73,8 +103,11 @@ public final class KlingMcpServer implements AutoCloseable {
                 redactor,
                 version,
                 false,
-                profile);
+                profile,
+                guard);
+        // Our stdio transport shows the client's inbound messages, so a job is followed only while subscribed.
         transport.observeInbound(watcher::onClientMessage);
+        transport.serveModern(server.modern);
         return server;
     }
 
@@ -84,6 +117,16 @@ public final class KlingMcpServer implements AutoCloseable {
             JobService jobs,
             UnaryOperator<String> redactor,
             String version) {
+        return start(transport, jobs, redactor, version, CostGuard.none());
+    }
+
+    /** As {@link #start(McpStreamableServerTransportProvider, JobService, UnaryOperator, String)} with a cost guard. */
+    public static KlingMcpServer start(
+            McpStreamableServerTransportProvider transport,
+            JobService jobs,
+            UnaryOperator<String> redactor,
+            String version,
+            CostGuard guard) {
         return build(
                 McpServer.sync(transport),
                 jobs,
@@ -93,7 +136,8 @@ public final class KlingMcpServer implements AutoCloseable {
                 redactor,
                 version,
                 true,
-                ToolSchemaProfile.PORTABLE);
+                ToolSchemaProfile.PORTABLE,
+                guard);
     }
 
     /**
@@ -102,16 +146,40 @@ public final class KlingMcpServer implements AutoCloseable {
      */
     public static KlingMcpServer start(
             StreamableHttpServer http, JobService jobs, UnaryOperator<String> redactor, String version) {
-        return start(http, jobs, redactor, version, ToolSchemaProfile.PORTABLE);
+        return start(http, jobs, redactor, version, ToolSchemaProfile.PORTABLE, CostGuard.none());
     }
 
-    /** As {@link #start(StreamableHttpServer, JobService, UnaryOperator, String)}, publishing {@code profile}. */
+    /**
+     * As {@link #start(StreamableHttpServer, JobService, UnaryOperator, String)} with a cost guard; stateless
+     * (2026-07-28) requests on the same endpoint are served by the modern lane.
+     */
     public static KlingMcpServer start(
             StreamableHttpServer http,
             JobService jobs,
             UnaryOperator<String> redactor,
             String version,
             ToolSchemaProfile profile) {
+        return start(http, jobs, redactor, version, profile, CostGuard.none());
+    }
+
+    /** As {@link #start(StreamableHttpServer, JobService, UnaryOperator, String)} with a cost guard. */
+    public static KlingMcpServer start(
+            StreamableHttpServer http,
+            JobService jobs,
+            UnaryOperator<String> redactor,
+            String version,
+            CostGuard guard) {
+        return start(http, jobs, redactor, version, ToolSchemaProfile.PORTABLE, guard);
+    }
+
+    /** As {@link #start(StreamableHttpServer, JobService, UnaryOperator, String)}, with a profile and a cost guard. */
+    public static KlingMcpServer start(
+            StreamableHttpServer http,
+            JobService jobs,
+            UnaryOperator<String> redactor,
+            String version,
+            ToolSchemaProfile profile,
+            CostGuard guard) {
         JobWatcher watcher = new JobWatcher(jobs);
         KlingMcpServer server = build(
                 McpServer.sync(http.transport()),
@@ -122,7 +190,9 @@ public final class KlingMcpServer implements AutoCloseable {
                 redactor,
                 version,
                 true,
-                profile);
+                profile,
+                guard);
+        http.serveModern(server.modern);
         // Only one's own jobs are followed for a subscription; anyone else's id is ignored like an unknown one.
         http.observeInbound((principal, message) -> watcher.onSubscription(
                 message.path("method").asText(null),
@@ -140,13 +210,23 @@ public final class KlingMcpServer implements AutoCloseable {
             UnaryOperator<String> redactor,
             String version,
             boolean followOnRead,
-            ToolSchemaProfile profile) {
+            ToolSchemaProfile profile,
+            CostGuard guard) {
         FalEndpoints registry = FalEndpoints.load();
         // What MCP handlers see: the caller's own jobs when a principal is in scope (authorized HTTP), else all of
         // them.
         JobService jobs = new ScopedJobService(allJobs, limits, Clock.systemUTC(), ownWebhookUrl);
         ToolContext ctx = new ToolContext(
-                jobs, registry, new ToolResults(redactor), new OutputSchemas(registry), watcher, profile);
+                jobs, registry, new ToolResults(redactor), new OutputSchemas(registry), watcher, profile, guard);
+        ServerFeatures features = new ServerFeatures(
+                NAME,
+                version,
+                INSTRUCTIONS,
+                KlingTools.specifications(ctx),
+                List.of(JobResources.template(jobs, followOnRead ? watcher::watch : id -> {})),
+                List.of(ReferenceScenePrompt.specification(registry)),
+                Completions.specifications(jobs, registry),
+                watcher);
         McpSyncServer server = spec.serverInfo(NAME, version)
                 .instructions(INSTRUCTIONS)
                 .capabilities(ServerCapabilities.builder()
@@ -162,16 +242,16 @@ public final class KlingMcpServer implements AutoCloseable {
                 // The SDK would check our constant tool schemas against the meta-schema at every start; a test does it
                 // per build.
                 .jsonSchemaValidator(new PrecheckedSchemaValidator())
-                // Only server->client requests (none today) are bounded by this; a human answering an elicitation needs
-                // time.
+                // Only server->client requests (the legacy cost confirmation) are bounded by this; a human answering an
+                // elicitation needs time.
                 .requestTimeout(Duration.ofMinutes(5))
-                .tools(KlingTools.specifications(ctx))
-                .resourceTemplates(JobResources.template(jobs, followOnRead ? watcher::watch : id -> {}))
-                .prompts(ReferenceScenePrompt.specification(registry))
-                .completions(Completions.specifications(jobs, registry))
+                .tools(features.tools())
+                .resourceTemplates(features.templates())
+                .prompts(features.prompts())
+                .completions(features.completions())
                 .build();
         watcher.attach(server);
-        return new KlingMcpServer(server, watcher);
+        return new KlingMcpServer(server, features, new ModernServer(features, jobs, redactor));
     }
 
     public McpSyncServer server() {
@@ -182,8 +262,18 @@ public final class KlingMcpServer implements AutoCloseable {
         return watcher;
     }
 
+    public ServerFeatures features() {
+        return features;
+    }
+
+    /** The stateless (2026-07-28) lane over the same handlers, for transports that route modern requests to it. */
+    public ModernServer modern() {
+        return modern;
+    }
+
     @Override
     public void close() {
+        modern.close();
         watcher.close();
         server.closeGracefully();
     }

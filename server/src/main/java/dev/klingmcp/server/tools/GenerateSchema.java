@@ -31,7 +31,7 @@ public final class GenerateSchema {
 
     /** Arguments of {@code generate} that are not model fields. */
     public static final List<String> OPTIONS =
-            List.of("model", "dry_run", "wait_seconds", "webhook_url", "idempotency_key");
+            List.of("model", "dry_run", "wait_seconds", "webhook_url", "idempotency_key", "confirm_cost_usd");
 
     /**
      * Derived once per model: the documents do not change while the server runs, and deriving means parsing ~50 KB. Keyed
@@ -167,6 +167,15 @@ public final class GenerateSchema {
                         .put(
                                 "description",
                                 "Optional. Retrying generate with the same key, model and input returns the first job instead of paying twice."));
+        properties.set(
+                "confirm_cost_usd",
+                ToolJson.object()
+                        .put("type", "number")
+                        .put("minimum", 0)
+                        .put(
+                                "description",
+                                "Only when the server asks for it (jobs above its confirmation threshold, for clients that cannot show a "
+                                        + "confirmation dialog): the estimated price in dollars the user agreed to, e.g. 2.24."));
 
         return properties;
     }

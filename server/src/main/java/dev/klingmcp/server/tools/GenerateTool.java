@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.InputValidator;
 import dev.klingmcp.openapi.Violation;
+import dev.klingmcp.server.budget.CostGuard;
 import dev.klingmcp.server.jobs.CostEstimate;
 import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.SubmitCommand;
@@ -88,9 +89,38 @@ public final class GenerateTool extends AbstractTool {
         FalEndpoint endpoint = call.model(ctx.registry()).orElseThrow();
         Normalized normalized = normalize(call, endpoint);
         boolean dryRun = call.flag("dry_run");
+        String idempotencyKey = call.text("idempotency_key");
+        if (!dryRun) {
+            // Nothing above the confirmation threshold reaches fal unconfirmed.
+            CostGuard.Verdict verdict = ctx.costGuard()
+                    .check(
+                            call.exchange(),
+                            NAME,
+                            call.args(),
+                            endpoint,
+                            ctx.jobs().estimate(endpoint, normalized.input()));
+            if (verdict instanceof CostGuard.Declined declined) {
+                return ctx.results().failure(ToolResults.Code.cost_not_confirmed, declined.message(), context(call));
+            }
+            if (verdict instanceof CostGuard.Unconfirmed unconfirmed) {
+                return ctx.results()
+                        .invalid(
+                                List.of(Violation.of(
+                                        "/" + CostGuard.CONFIRM_ARG,
+                                        "cost_confirmation",
+                                        unconfirmed.problem(),
+                                        unconfirmed.allowed())),
+                                context(call));
+            }
+            if (verdict instanceof CostGuard.Confirmed confirmed
+                    && confirmed.idempotencyKey() != null
+                    && idempotencyKey == null) {
+                idempotencyKey = confirmed.idempotencyKey();
+            }
+        }
         SubmitResult submitted = ctx.jobs()
                 .submit(new SubmitCommand(
-                        endpoint, normalized.input(), call.text("webhook_url"), dryRun, call.text("idempotency_key")));
+                        endpoint, normalized.input(), call.text("webhook_url"), dryRun, idempotencyKey));
         return dryRun
                 ? dryRunResult(endpoint, normalized, submitted.estimate())
                 : submittedResult(call, endpoint, normalized, submitted);

@@ -1,6 +1,8 @@
 package dev.klingmcp.server.tools;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.klingmcp.server.budget.InputRequiredException;
+import dev.klingmcp.server.budget.RequestStateException;
 import dev.klingmcp.server.fal.CallDeadline;
 import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.tenancy.CallerScope;
@@ -79,6 +81,11 @@ public final class KlingTools {
                         return ctx.results()
                                 .failure(ToolResults.Code.internal_error, "the server is shutting down", null);
                     } catch (ExecutionException e) {
+                        if (e.getCause() instanceof InputRequiredException
+                                || e.getCause() instanceof RequestStateException) {
+                            // Protocol answers (input_required, a refused requestState), not tool failures.
+                            throw (RuntimeException) e.getCause();
+                        }
                         return internalError(t, ctx, e.getCause());
                     }
                 })
@@ -88,6 +95,8 @@ public final class KlingTools {
     private static CallToolResult safely(KlingTool t, ToolContext ctx, java.util.function.Supplier<CallToolResult> c) {
         try {
             return c.get();
+        } catch (InputRequiredException | RequestStateException e) {
+            throw e;
         } catch (RuntimeException e) {
             return internalError(t, ctx, e);
         }

@@ -144,7 +144,7 @@ public final class ProgressReporter implements StatusListener {
         return found;
     }
 
-    static String message(JobView job) {
+    public static String message(JobView job) {
         JobState state = job.state() == null ? JobState.UNKNOWN : job.state();
         String eta = job.eta() == null ? "" : ", ETA ~" + JobJson.humanDuration(job.eta());
         return switch (state) {

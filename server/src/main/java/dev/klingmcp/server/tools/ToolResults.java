@@ -31,6 +31,8 @@ public final class ToolResults {
         fal_unreachable,
         /** The call hit its deadline; the work goes on in the background and {@code next_step} says what to call. */
         timed_out,
+        /** The job's price needed the user's confirmation and did not get it; nothing was submitted. */
+        cost_not_confirmed,
         /** The local disk or ledger failed. */
         local_io,
         /** A per-principal limit (unfinished jobs, daily budget) refused the call; nothing was submitted. */

@@ -3,6 +3,8 @@ package dev.klingmcp.server.transport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.klingmcp.server.modern.ModernServer;
+import dev.klingmcp.server.modern.ModernStdio;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -70,6 +72,19 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
 
     private volatile java.util.function.Consumer<JSONRPCMessage> inboundObserver = message -> {};
 
+    /** Which protocol era this connection speaks; pinned by its first request. */
+    private enum Era {
+        UNDECIDED,
+        LEGACY,
+        MODERN
+    }
+
+    private volatile Era era = Era.UNDECIDED;
+
+    private volatile ModernServer modernServer;
+
+    private volatile ModernStdio modern;
+
     /**
      * @param jsonMapper the SDK mapper used to (de)serialize JSON-RPC messages
      * @param in where requests arrive (stdin)
@@ -105,6 +120,15 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
      */
     public void observeInbound(java.util.function.Consumer<JSONRPCMessage> observer) {
         this.inboundObserver = java.util.Objects.requireNonNull(observer, "observer == null");
+    }
+
+    /**
+     * Serves the stateless revision (2026-07-28) on this connection when its first request is a modern one (a
+     * {@code server/discover} or a request whose {@code _meta} names a protocol version); otherwise the SDK session
+     * serves it, as before.
+     */
+    public void serveModern(ModernServer server) {
+        this.modernServer = java.util.Objects.requireNonNull(server, "server == null");
     }
 
     @Override
@@ -206,6 +230,13 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
                     "Invalid Request: expected a JSON-RPC 2.0 request, notification or response object");
             return;
         }
+        if (era == Era.UNDECIDED && message instanceof McpSchema.JSONRPCRequest) {
+            pinEra(node);
+        }
+        if (era == Era.MODERN) {
+            modern.accept(node);
+            return;
+        }
         try {
             inboundObserver.accept(message);
         } catch (RuntimeException e) {
@@ -219,7 +250,31 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         handling.subscribe(null, e -> log.warn("Handling {} failed: {}", describe(message), e.toString()));
     }
 
+    private void pinEra(JsonNode firstRequest) {
+        ModernServer server = modernServer;
+        if (server != null && ModernServer.isModern(firstRequest)) {
+            modern = new ModernStdio(server, this::writeNode, inFlight::incrementAndGet, inFlight::decrementAndGet);
+            era = Era.MODERN;
+        } else {
+            era = Era.LEGACY;
+        }
+    }
+
+    private void writeNode(ObjectNode message) {
+        try {
+            writeLine(lineParser.writeValueAsBytes(message));
+        } catch (IOException e) {
+            if (!closing.get()) {
+                log.warn("stdout write failed: {}", e.getMessage());
+            }
+        }
+    }
+
     private void drainThenTerminate() {
+        ModernStdio m = modern;
+        if (m != null) {
+            m.inputClosed();
+        }
         long deadline = System.nanoTime() + drainTimeout.toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             try {

@@ -6,6 +6,8 @@ import dev.klingmcp.server.auth.Principal;
 import dev.klingmcp.server.config.HttpSettings;
 import dev.klingmcp.server.http.JsonErrorValve;
 import dev.klingmcp.server.http.McpFrontFilter;
+import dev.klingmcp.server.modern.ModernHttpFilter;
+import dev.klingmcp.server.modern.ModernServer;
 import dev.klingmcp.server.webhook.FalWebhookServlet;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;
@@ -41,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * bearer-token authorization and scopes, session cap, clean JSON errors) and {@link JsonErrorValve} (no HTML error page,
  * no server version). On loopback without authorization, the SDK's DNS-rebinding guard checks Origin and Host (localhost
  * / 127.0.0.1, any port; other sites get 403, a rebinding Host 421). Listening on any other address needs authorization.
- * The MCP endpoint is {@code /mcp}.
+ * The MCP endpoint is {@code /mcp}; requests of the stateless revision (2026-07-28) are served by
+ * {@link ModernHttpFilter} on the same endpoint, after the front filter.
  */
 public final class StreamableHttpServer implements AutoCloseable {
 
@@ -65,19 +68,23 @@ public final class StreamableHttpServer implements AutoCloseable {
 
     private volatile String falWebhookUrl;
 
+    private final ModernHttpFilter modern;
+
     private StreamableHttpServer(
             Tomcat tomcat,
             Path baseDir,
             HttpServletStreamableServerTransportProvider transport,
             HttpSettings settings,
             McpFrontFilter front,
-            Context context) {
+            Context context,
+            ModernHttpFilter modern) {
         this.context = context;
         this.tomcat = tomcat;
         this.baseDir = baseDir;
         this.transport = transport;
         this.settings = settings;
         this.front = front;
+        this.modern = modern;
     }
 
     /** Loopback, no authorization, default limits. The HTTP listener starts with {@link #start()}. */
@@ -97,12 +104,13 @@ public final class StreamableHttpServer implements AutoCloseable {
                     + " without authorization: anyone who can reach it could spend money on fal. Configure "
                     + "auth.issuer (OAuth JWTs) or auth.tokens-file, or bind 127.0.0.1");
         }
+        DefaultServerTransportSecurityValidator security = headerValidator(settings, authenticator != null);
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .jsonMapper(McpJsonDefaults.getMapper())
                 .mcpEndpoint(ENDPOINT)
                 // Idle SSE streams are pinged so proxies and clients do not drop them during a 50 s status wait.
                 .keepAliveInterval(Duration.ofSeconds(15))
-                .httpHeaderValidator(headerValidator(settings, authenticator != null))
+                .httpHeaderValidator(security)
                 .maxRequestSize((int) Math.min(Integer.MAX_VALUE, settings.maxBodyBytes()))
                 // A session with no request and no open stream during one whole interval is closed.
                 .sessionSweepInterval(settings.sessionIdle())
@@ -137,10 +145,23 @@ public final class StreamableHttpServer implements AutoCloseable {
         map.setFilterName("mcp-front");
         map.addURLPattern("/*");
         context.addFilterMap(map);
+        // Behind the front door (authorization, limits): stateless (2026-07-28) requests are taken before the SDK sees
+        // them.
+        ModernHttpFilter modern = new ModernHttpFilter(security);
+        FilterDef modernDef = new FilterDef();
+        modernDef.setFilterName("mcp-modern");
+        modernDef.setFilter(modern);
+        modernDef.setAsyncSupported("true");
+        context.addFilterDef(modernDef);
+        FilterMap modernMap = new FilterMap();
+        modernMap.setFilterName("mcp-modern");
+        modernMap.addURLPattern(ENDPOINT);
+        context.addFilterMap(modernMap);
         Wrapper wrapper = Tomcat.addServlet(context, "mcp", transport);
         wrapper.setAsyncSupported(true);
         context.addServletMapping("/*", "mcp");
-        StreamableHttpServer server = new StreamableHttpServer(tomcat, baseDir, transport, settings, front, context);
+        StreamableHttpServer server =
+                new StreamableHttpServer(tomcat, baseDir, transport, settings, front, context, modern);
         self.set(server);
         return server;
     }
@@ -219,6 +240,11 @@ public final class StreamableHttpServer implements AutoCloseable {
 
     public HttpServletStreamableServerTransportProvider transport() {
         return transport;
+    }
+
+    /** Routes stateless (2026-07-28) requests to {@code server}; call before {@link #start()}. */
+    public void serveModern(ModernServer server) {
+        modern.serve(server);
     }
 
     /** Starts listening; returns the bound port (useful with port 0). */

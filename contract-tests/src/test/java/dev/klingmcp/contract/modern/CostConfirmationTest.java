@@ -1,0 +1,226 @@
+package dev.klingmcp.contract.modern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code budget.confirm-above-usd}: a job above the threshold reaches fal only after the person confirmed its price.
+ * Modern lane: {@code input_required} with an elicitation, answered by the TypeScript SDK v2 client (accept: one
+ * submit; decline: none), and a tampered or replayed {@code requestState} refused. Legacy lane: the SDK's elicitation
+ * when the client declares it, else a {@code confirm_cost_usd} argument matching the estimate. The mock counts the
+ * submits.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class CostConfirmationTest {
+
+    /** fal's example (10 s standard, no audio) is estimated at $0.84. */
+    static final String THRESHOLD = "0.50";
+
+    private ModernFixture fixture;
+
+    private ServerProcess http;
+
+    @BeforeAll
+    void start(@TempDir Path root) {
+        fixture = new ModernFixture(root, 60).env("KLING_MCP_BUDGET_CONFIRM_ABOVE_USD", THRESHOLD);
+        http = ServerProcess.http(fixture, "budget-http");
+    }
+
+    @AfterAll
+    void stop() {
+        if (http != null) {
+            http.close();
+        }
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void tsClientAcceptingTheElicitationSubmitsOnce() throws Exception {
+        long before = fixture.accepted();
+        JsonNode out = NodeRun.tsClient(
+                TsClientFlowTest.config(fixture, http, "http", "pin", "confirm", "accept"), Duration.ofSeconds(90));
+        assertThat(out.path("elicitations")).hasSize(1);
+        assertThat(out.path("elicitations").get(0).path("message").asText()).contains("$0.84");
+        assertThat(out.path("generate").path("isError").asBoolean()).isFalse();
+        assertThat(out.path("generate").path("structured").path("job_id").asText())
+                .isNotBlank();
+        assertThat(fixture.accepted() - before).isEqualTo(1);
+    }
+
+    @Test
+    void tsClientDecliningSubmitsNothing() throws Exception {
+        long before = fixture.accepted();
+        JsonNode out = NodeRun.tsClient(
+                TsClientFlowTest.config(fixture, http, "http", "pin", "confirm", "decline"), Duration.ofSeconds(90));
+        assertThat(out.path("elicitations")).hasSize(1);
+        assertThat(out.path("generate").path("isError").asBoolean()).isTrue();
+        assertThat(out.path("generate")
+                        .path("structured")
+                        .path("error")
+                        .path("code")
+                        .asText())
+                .isEqualTo("cost_not_confirmed");
+        assertThat(fixture.accepted() - before).isZero();
+    }
+
+    @Test
+    void tamperedOrReplayedRequestStateIsRefused() {
+        long before = fixture.accepted();
+        ObjectNode first = generate();
+        JsonNode asked = Wire.post(http.url(), first).result();
+        assertThat(asked.path("resultType").asText()).isEqualTo("input_required");
+        assertThat(asked.path("inputRequests")
+                        .path("confirm_cost")
+                        .path("method")
+                        .asText())
+                .isEqualTo("elicitation/create");
+        String state = asked.path("requestState").asText();
+        assertThat(state).startsWith("v1.");
+
+        String tampered = tamper(state);
+        Wire.Answer refused = Wire.post(http.url(), retry(tampered, "accept"));
+        assertThat(refused.errorCode()).isEqualTo(-32602);
+        assertThat(fixture.accepted() - before)
+                .as("nothing submitted for a tampered state")
+                .isZero();
+
+        JsonNode accepted = Wire.post(http.url(), retry(state, "accept")).result();
+        assertThat(accepted.path("resultType").asText()).isEqualTo("complete");
+        assertThat(accepted.path("isError").asBoolean()).isFalse();
+        assertThat(fixture.accepted() - before).isEqualTo(1);
+
+        Wire.Answer replay = Wire.post(http.url(), retry(state, "accept"));
+        assertThat(replay.errorCode()).as("a used state is refused").isEqualTo(-32602);
+        assertThat(fixture.accepted() - before)
+                .as("no second submit for a replay")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void legacyClientWithoutElicitationMustNameThePrice() {
+        long before = fixture.accepted();
+        try (ServerProcess stdio = ServerProcess.stdio(fixture, "budget-legacy")) {
+            initialize(stdio, ModernFixture.JSON.createObjectNode());
+            JsonNode refused =
+                    stdio.call(legacyCall(ModernFixture.generateArguments())).path("result");
+            assertThat(refused.path("isError").asBoolean()).isTrue();
+            JsonNode problem = refused.path("structuredContent")
+                    .path("error")
+                    .path("problems")
+                    .get(0);
+            assertThat(problem.path("path").asText()).isEqualTo("/confirm_cost_usd");
+            assertThat(problem.path("problem").asText()).contains("$0.84");
+            assertThat(fixture.accepted() - before).isZero();
+
+            ObjectNode confirmed = ModernFixture.generateArguments().put("confirm_cost_usd", 0.84);
+            JsonNode submitted = stdio.call(legacyCall(confirmed)).path("result");
+            assertThat(submitted.path("isError").asBoolean())
+                    .as("%s", submitted)
+                    .isFalse();
+            assertThat(fixture.accepted() - before).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void legacyClientWithElicitationIsAskedThroughTheSdk() {
+        long before = fixture.accepted();
+        try (ServerProcess stdio = ServerProcess.stdio(fixture, "budget-legacy-elicit")) {
+            ObjectNode caps = ModernFixture.JSON.createObjectNode();
+            caps.putObject("elicitation").putObject("form");
+            initialize(stdio, caps);
+            int[] asked = {0};
+            Function<JsonNode, JsonNode> answer = m -> {
+                if (!"elicitation/create".equals(m.path("method").asText())) {
+                    return null;
+                }
+                asked[0]++;
+                ObjectNode r = ModernFixture.JSON.createObjectNode().put("jsonrpc", "2.0");
+                r.set("id", m.get("id"));
+                r.putObject("result")
+                        .put("action", "accept")
+                        .putObject("content")
+                        .put("confirm", true);
+                return r;
+            };
+            JsonNode submitted = stdio.call(
+                            legacyCall(ModernFixture.generateArguments()), Duration.ofSeconds(60), answer)
+                    .path("result");
+            assertThat(asked[0]).isEqualTo(1);
+            assertThat(submitted.path("isError").asBoolean())
+                    .as("%s", submitted)
+                    .isFalse();
+            assertThat(fixture.accepted() - before).isEqualTo(1);
+        }
+    }
+
+    private static ObjectNode generate() {
+        ObjectNode caps = ModernFixture.JSON.createObjectNode();
+        caps.putObject("elicitation").putObject("form");
+        return Wire.toolCall("generate", ModernFixture.generateArguments(), caps);
+    }
+
+    private static ObjectNode retry(String state, String action) {
+        ObjectNode again = generate();
+        ObjectNode params = (ObjectNode) again.get("params");
+        params.put("requestState", state);
+        ObjectNode answer =
+                params.putObject("inputResponses").putObject("confirm_cost").put("action", action);
+        answer.putObject("content").put("confirm", "accept".equals(action));
+        return again;
+    }
+
+    /** Changes the price in the readable payload; the HMAC then no longer matches. */
+    private static String tamper(String state) {
+        String[] parts = state.split("\\.");
+        String payload =
+                new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8);
+        String cheaper = payload.replace("\"usd\":0.84", "\"usd\":0.01");
+        assertThat(cheaper).isNotEqualTo(payload);
+        return parts[0] + "."
+                + java.util.Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(cheaper.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + "." + parts[2];
+    }
+
+    private static void initialize(ServerProcess stdio, ObjectNode capabilities) {
+        ObjectNode init =
+                ModernFixture.JSON.createObjectNode().put("jsonrpc", "2.0").put("id", "init");
+        init.put("method", "initialize");
+        ObjectNode params = init.putObject("params").put("protocolVersion", "2025-11-25");
+        params.set("capabilities", capabilities);
+        params.putObject("clientInfo").put("name", "legacy-raw").put("version", "1");
+        assertThat(stdio.call(init).path("result").path("protocolVersion").asText())
+                .isEqualTo("2025-11-25");
+        stdio.send(
+                ModernFixture.JSON.createObjectNode().put("jsonrpc", "2.0").put("method", "notifications/initialized"));
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger IDS =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    private static ObjectNode legacyCall(ObjectNode arguments) {
+        ObjectNode call = ModernFixture.JSON
+                .createObjectNode()
+                .put("jsonrpc", "2.0")
+                .put("id", "legacy-" + IDS.incrementAndGet());
+        call.put("method", "tools/call");
+        call.putObject("params").put("name", "generate").set("arguments", arguments);
+        return call;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.klingmcp.server.modern;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.klingmcp.server.http.McpFrontFilter;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The response of one modern POST. Plain JSON when the answer is all there is; switched to an SSE stream at the first
+ * notification (progress, logs, subscription updates), after which the answer is the stream's last event. Events carry
+ * no ids: the stateless revision has no resumability. A failed write means the client closed the stream, which cancels
+ * the request.
+ */
+final class HttpChannel implements ModernChannel {
+
+    private final HttpServletResponse response;
+
+    private boolean sse;
+
+    private volatile boolean broken;
+
+    private final Map<String, Object> context;
+
+    /** @param principal the authorized caller, or null when authorization is off */
+    HttpChannel(HttpServletResponse response, Object principal) {
+        this.response = response;
+        this.context = principal == null ? Map.of() : Map.of(McpFrontFilter.PRINCIPAL, principal);
+    }
+
+    @Override
+    public Map<String, Object> context() {
+        return context;
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.HTTP;
+    }
+
+    @Override
+    public synchronized boolean send(ObjectNode notification) {
+        return write("event: message\ndata: " + ModernJson.MAPPER.valueToTree(notification) + "\n\n");
+    }
+
+    @Override
+    public boolean open() {
+        return !broken;
+    }
+
+    @Override
+    public synchronized boolean keepAlive() {
+        return write(": keep-alive\n\n");
+    }
+
+    /** Writes the final answer (null: the request ended without one, e.g. a listen the client closed). */
+    synchronized void finish(ModernServer.Reply reply) {
+        if (reply == null || broken) {
+            return;
+        }
+        if (sse) {
+            send(reply.message());
+            return;
+        }
+        byte[] body = reply.message().toString().getBytes(StandardCharsets.UTF_8);
+        response.setStatus(reply.httpStatus());
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setContentLength(body.length);
+        try {
+            response.getOutputStream().write(body);
+        } catch (IOException e) {
+            broken = true;
+        }
+    }
+
+    private boolean write(String text) {
+        if (broken) {
+            return false;
+        }
+        try {
+            if (!sse) {
+                response.setStatus(200);
+                response.setContentType("text/event-stream");
+                response.setCharacterEncoding("UTF-8");
+                response.setHeader("Cache-Control", "no-cache");
+                response.setHeader("X-Accel-Buffering", "no");
+                sse = true;
+            }
+            OutputStream out = response.getOutputStream();
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return true;
+        } catch (IOException e) {
+            broken = true;
+            return false;
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package dev.klingmcp.server.modern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.klingmcp.server.auth.Principal;
+import dev.klingmcp.server.budget.InputRequiredException;
+import dev.klingmcp.server.budget.MrtrContext;
+import dev.klingmcp.server.budget.RequestStateException;
+import dev.klingmcp.server.http.McpFrontFilter;
+import dev.klingmcp.server.mcp.ServerFeatures;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.server.McpAsyncServerExchange;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncCompletionSpecification;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncPromptSpecification;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncResourceTemplateSpecification;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.ClientCapabilities;
+import io.modelcontextprotocol.spec.McpSchema.CompleteRequest;
+import io.modelcontextprotocol.spec.McpSchema.GetPromptRequest;
+import io.modelcontextprotocol.spec.McpSchema.Implementation;
+import io.modelcontextprotocol.spec.McpSchema.ReadResourceRequest;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Calls the shared SDK-typed handlers for a modern request: builds the exchange they expect (backed by the request's
+ * own stream, its declared capabilities and log level, and its multi-round-trip answers) and converts between the wire
+ * JSON and the SDK's records.
+ */
+final class ModernCalls {
+
+    private final ServerFeatures features;
+
+    private final List<Pattern> templatePatterns;
+
+    ModernCalls(ServerFeatures features) {
+        this.features = features;
+        this.templatePatterns = features.templates().stream()
+                .map(t -> pattern(t.resourceTemplate().uriTemplate()))
+                .toList();
+    }
+
+    /** RFC 6570 level 1 only ({@code {name}} matches one path segment): all our templates need. */
+    private static Pattern pattern(String template) {
+        StringBuilder regex = new StringBuilder();
+        for (String part : template.split("\\{[^}]+}", -1)) {
+            if (!regex.isEmpty()) {
+                regex.append("[^/]+");
+            }
+            regex.append(Pattern.quote(part));
+        }
+        return Pattern.compile(regex.toString());
+    }
+
+    McpSyncServerExchange exchange(ModernRequest request) {
+        JsonNode responses = request.params().get("inputResponses");
+        JsonNode state = request.params().get("requestState");
+        Map<String, Object> context = new HashMap<>(request.channel().context());
+        Object principal = context.get(McpFrontFilter.PRINCIPAL);
+        MrtrContext mrtr = new MrtrContext(
+                responses != null && responses.isObject() ? responses : null,
+                state != null && state.isTextual() ? state.asText() : null,
+                request.declaresElicitationForm(),
+                principal instanceof Principal p ? p.subject() : null);
+        context.put(MrtrContext.KEY, mrtr);
+        return new McpSyncServerExchange(new McpAsyncServerExchange(
+                "stateless",
+                new ModernSession(request.channel(), request.logLevel()),
+                capabilities(request.capabilities()),
+                clientInfo(request.meta().get(ModernProtocol.CLIENT_INFO)),
+                McpTransportContext.create(context)));
+    }
+
+    private static ClientCapabilities capabilities(ObjectNode caps) {
+        ObjectNode known = caps.deepCopy();
+        known.remove("extensions");
+        try {
+            return ModernJson.record(known, ClientCapabilities.class);
+        } catch (ModernError e) {
+            return ClientCapabilities.builder().build();
+        }
+    }
+
+    private static Implementation clientInfo(JsonNode info) {
+        if (info == null || !info.isObject() || !info.path("name").isTextual()) {
+            return null;
+        }
+        return new Implementation(
+                info.path("name").asText(), info.path("version").asText(""));
+    }
+
+    ObjectNode listTools() {
+        ObjectNode result = ModernJson.object();
+        ArrayNode tools = result.putArray("tools");
+        features.tools().forEach(t -> tools.add(ModernJson.tree(t.tool())));
+        return result;
+    }
+
+    SyncToolSpecification tool(String name) {
+        return features.tools().stream()
+                .filter(t -> t.tool().name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> ModernError.invalidParams(
+                        "Unknown tool: " + name, ModernJson.object().put("name", name)));
+    }
+
+    /** Runs a tool; {@code input_required} comes back as such, a bad {@code requestState} as -32602. */
+    ObjectNode callTool(ModernRequest request, McpSyncServerExchange exchange) {
+        String name = request.params().path("name").asText(null);
+        if (name == null) {
+            throw ModernError.invalidParams("params.name (the tool) is required", null);
+        }
+        SyncToolSpecification spec = tool(name);
+        ObjectNode body = ModernJson.object().put("name", name);
+        JsonNode arguments = request.params().get("arguments");
+        body.set("arguments", arguments != null && arguments.isObject() ? arguments : ModernJson.object());
+        body.set(ModernProtocol.META, request.meta());
+        CallToolRequest call = ModernJson.record(body, CallToolRequest.class);
+        try {
+            return (ObjectNode) ModernJson.tree(spec.callHandler().apply(exchange, call));
+        } catch (InputRequiredException e) {
+            ObjectNode result = ModernJson.object().put("resultType", ModernProtocol.INPUT_REQUIRED);
+            result.set("inputRequests", e.inputRequests());
+            result.put("requestState", e.requestState());
+            return result;
+        } catch (RequestStateException e) {
+            throw ModernError.invalidParams(e.getMessage(), null);
+        }
+    }
+
+    ObjectNode listTemplates() {
+        ObjectNode result = ModernJson.object();
+        ArrayNode list = result.putArray("resourceTemplates");
+        features.templates().forEach(t -> list.add(ModernJson.tree(t.resourceTemplate())));
+        return result;
+    }
+
+    ObjectNode readResource(ModernRequest request) {
+        String uri = request.params().path("uri").asText(null);
+        if (uri == null) {
+            throw ModernError.invalidParams("params.uri is required", null);
+        }
+        for (int i = 0; i < templatePatterns.size(); i++) {
+            if (templatePatterns.get(i).matcher(uri).matches()) {
+                SyncResourceTemplateSpecification spec = features.templates().get(i);
+                try {
+                    return (ObjectNode) ModernJson.tree(spec.readHandler()
+                            .apply(exchange(request), new ReadResourceRequest(uri, metaMap(request))));
+                } catch (McpError e) {
+                    throw notFoundOr(e, uri);
+                }
+            }
+        }
+        throw resourceNotFound(uri);
+    }
+
+    private static ModernError notFoundOr(McpError e, String uri) {
+        McpSchema.JSONRPCResponse.JSONRPCError error = e.getJsonRpcError();
+        if (error != null && error.code() == McpSchema.ErrorCodes.RESOURCE_NOT_FOUND) {
+            return resourceNotFound(uri);
+        }
+        return new ModernError(
+                error == null ? ModernProtocol.INTERNAL_ERROR : error.code(),
+                e.getMessage(),
+                error == null || error.data() == null ? null : ModernJson.tree(error.data()),
+                200);
+    }
+
+    private static ModernError resourceNotFound(String uri) {
+        return ModernError.invalidParams(
+                "Resource not found: " + uri, ModernJson.object().put("uri", uri));
+    }
+
+    ObjectNode listPrompts() {
+        ObjectNode result = ModernJson.object();
+        ArrayNode list = result.putArray("prompts");
+        features.prompts().forEach(p -> list.add(ModernJson.tree(p.prompt())));
+        return result;
+    }
+
+    ObjectNode getPrompt(ModernRequest request) {
+        String name = request.params().path("name").asText(null);
+        SyncPromptSpecification spec = features.prompts().stream()
+                .filter(p -> p.prompt().name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> ModernError.invalidParams(
+                        "Unknown prompt: " + name, ModernJson.object().put("name", name)));
+        GetPromptRequest get = ModernJson.record(request.params(), GetPromptRequest.class);
+        try {
+            return (ObjectNode) ModernJson.tree(spec.promptHandler().apply(exchange(request), get));
+        } catch (McpError e) {
+            throw notFoundOr(e, name);
+        }
+    }
+
+    ObjectNode complete(ModernRequest request) {
+        JsonNode ref = request.params().path("ref");
+        String type = ref.path("type").asText();
+        String id = "ref/prompt".equals(type)
+                ? ref.path("name").asText()
+                : ref.path("uri").asText();
+        CompleteRequest complete = ModernJson.record(request.params(), CompleteRequest.class);
+        for (SyncCompletionSpecification spec : features.completions()) {
+            if (spec.referenceKey().type().equals(type)
+                    && spec.referenceKey().identifier().equals(id)) {
+                return (ObjectNode) ModernJson.tree(spec.completionHandler().apply(exchange(request), complete));
+            }
+        }
+        ObjectNode result = ModernJson.object();
+        result.putObject("completion").put("total", 0).put("hasMore", false).putArray("values");
+        return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> metaMap(ModernRequest request) {
+        return ModernJson.MAPPER.convertValue(request.meta(), Map.class);
+    }
+}

@@ -1,0 +1,199 @@
+package dev.klingmcp.server.modern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.klingmcp.server.http.McpFrontFilter;
+import io.modelcontextprotocol.server.transport.ServerTransportSecurityException;
+import io.modelcontextprotocol.server.transport.ServerTransportSecurityValidator;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sits in front of the SDK's Streamable HTTP servlet and takes the stateless requests: a POST whose
+ * {@code MCP-Protocol-Version} header names a non-legacy revision, whose body carries a {@code _meta} protocol version,
+ * or that is a {@code server/discover}. Everything else (initialize, session traffic, the GET stream, DELETE) goes on
+ * to the SDK unchanged, the body replayed. It runs behind the front filter (authorization, limits); modern requests
+ * pass the same Origin/Host guard as the SDK's, and the authorized principal reaches the handlers' context.
+ */
+public final class ModernHttpFilter extends HttpFilter {
+
+    private static final long serialVersionUID = 1L;
+
+    /** One JSON-RPC message per POST; the SDK's stdio transport uses the same cap. */
+    static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+    private final transient ServerTransportSecurityValidator security;
+
+    private transient volatile ModernServer server;
+
+    public ModernHttpFilter(ServerTransportSecurityValidator security) {
+        this.security = security;
+    }
+
+    /** Starts routing modern requests to {@code server} (until then everything goes to the SDK). */
+    public void serve(ModernServer server) {
+        this.server = server;
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        ModernServer modern = server;
+        String version = request.getHeader("MCP-Protocol-Version");
+        boolean modernHeader = version != null && !ModernProtocol.isLegacy(version.strip());
+        if (modern == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String method = request.getMethod();
+        if (!"POST".equals(method)) {
+            if (modernHeader && ("GET".equals(method) || "DELETE".equals(method))) {
+                // No sessions and no standalone stream in the stateless revision.
+                response.setHeader("Allow", "POST");
+                response.sendError(405);
+                return;
+            }
+            chain.doFilter(request, response);
+            return;
+        }
+        byte[] body = read(request.getInputStream());
+        if (body == null) {
+            reply(response, 413, ModernServer.error(null, ModernProtocol.INVALID_REQUEST, "message too large", null));
+            return;
+        }
+        JsonNode message = null;
+        try {
+            message = ModernJson.MAPPER.readTree(body);
+        } catch (IOException e) {
+            // handled below
+        }
+        boolean isModern = modernHeader || (message != null && message.isObject() && ModernServer.isModern(message));
+        if (!isModern) {
+            chain.doFilter(new Replay(request, body), response);
+            return;
+        }
+        try {
+            security.validateHeaders(headers(request));
+        } catch (ServerTransportSecurityException e) {
+            reply(
+                    response,
+                    e.getStatusCode(),
+                    ModernServer.error(null, ModernProtocol.INVALID_REQUEST, e.getMessage(), null));
+            return;
+        }
+        if (message == null) {
+            reply(response, 400, ModernServer.error(null, ModernProtocol.PARSE_ERROR, "Parse error: not JSON", null));
+            return;
+        }
+        if (!(message instanceof ObjectNode object) || !message.path("method").isTextual()) {
+            if (message.isObject() && (message.has("result") || message.has("error"))) {
+                // A response: the stateless revision has no server-to-client requests to answer.
+                response.setStatus(202);
+                return;
+            }
+            reply(
+                    response,
+                    400,
+                    ModernServer.error(
+                            message.get("id"),
+                            ModernProtocol.INVALID_REQUEST,
+                            "Invalid Request: expected one JSON-RPC request or notification",
+                            null));
+            return;
+        }
+        if (!object.has("id")) {
+            // Notifications (e.g. notifications/cancelled) need no answer; closing the stream is how HTTP cancels.
+            response.setStatus(202);
+            return;
+        }
+        HttpChannel channel = new HttpChannel(response, request.getAttribute(McpFrontFilter.PRINCIPAL));
+        channel.finish(modern.handle(object, channel, request::getHeader));
+    }
+
+    private static void reply(HttpServletResponse response, int status, ObjectNode error) throws IOException {
+        byte[] bytes = error.toString().getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    private static Map<String, List<String>> headers(HttpServletRequest request) {
+        Map<String, List<String>> out = new HashMap<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            out.put(name, new ArrayList<>(Collections.list(request.getHeaders(name))));
+        }
+        return out;
+    }
+
+    /** The body, or null when it exceeds {@link #MAX_BODY_BYTES}. */
+    private static byte[] read(InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        return bytes.length > MAX_BODY_BYTES ? null : bytes;
+    }
+
+    /** The request with its body readable again, for the SDK. */
+    private static final class Replay extends HttpServletRequestWrapper {
+
+        private final byte[] body;
+
+        Replay(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException("synchronous reads only");
+                }
+
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+            };
+        }
+
+        @Override
+        public BufferedReader getReader() {
+            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8));
+        }
+    }
+}
