@@ -63,7 +63,14 @@ class ConformanceTest {
             Set.of(
                     "tasks-headers-tolerate-mcp-method-on-tools-call",
                     "sep-2663-routing-headers-accepted-on-tasks-get",
-                    "sep-2663-server-rejects-mismatched-mcp-name-on-tasks-get"));
+                    "sep-2663-server-rejects-mismatched-mcp-name-on-tasks-get"),
+            // The suite subscribes to its own fixture resource (test://watched-resource); this server serves and
+            // accepts
+            // subscriptions only for kling://jobs/{job_id} and refuses any other URI with -32602 by design.
+            "resources-subscribe",
+            Set.of("resources-subscribe"),
+            "resources-unsubscribe",
+            Set.of("resources-unsubscribe"));
 
     private ModernFixture fixture;
 

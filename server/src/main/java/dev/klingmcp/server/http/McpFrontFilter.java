@@ -6,6 +6,8 @@ import dev.klingmcp.server.auth.InvalidTokenException;
 import dev.klingmcp.server.auth.Principal;
 import dev.klingmcp.server.auth.Scopes;
 import dev.klingmcp.server.config.HttpSettings;
+import dev.klingmcp.server.modern.ModernProtocol;
+import dev.klingmcp.server.modern.ModernServer;
 import dev.klingmcp.server.transport.StrictJsonRpc;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -161,7 +163,11 @@ public final class McpFrontFilter extends HttpFilter {
             request.setAttribute(PRINCIPAL, principal);
         }
         String session = request.getHeader(SESSION_HEADER);
-        StrictJsonRpc.Refusal refused = strictness(message, session != null);
+        // The legacy lane's strictness (one initialize, its log levels and subscriptions) does not apply to stateless
+        // 2026-07-28 requests: their lane answers removed methods itself (404, -32601).
+        boolean modern = ModernProtocol.VERSION.equals(request.getHeader("MCP-Protocol-Version"))
+                || (message != null && message.isObject() && ModernServer.isModern(message));
+        StrictJsonRpc.Refusal refused = modern ? null : strictness(message, session != null);
         if (refused != null) {
             sendRefusal(response, id, refused);
             return;
