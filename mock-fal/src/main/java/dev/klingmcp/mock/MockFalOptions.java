@@ -8,10 +8,14 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
+import picocli.CommandLine.Option;
 
 /**
  * How a {@link MockFal} behaves. A mutable data object in the Vert.x {@code *Options} style: setters return
  * {@code this}, defaults are what a person running the mock by hand wants (real-time speed, ephemeral loopback port).
+ *
+ * <p>The setters a person sets from a shell also carry their command-line flag, so {@code mock-fal}'s command line
+ * ({@link MockFalMain}) binds straight onto an instance: each option, its default and its check are declared once, here.
  */
 public final class MockFalOptions {
 
@@ -43,6 +47,7 @@ public final class MockFalOptions {
     }
 
     /** Interface to bind; loopback by default, never a public interface unless asked. */
+    @Option(names = "--host", paramLabel = "HOST", description = "Interface to bind (default: ${DEFAULT-VALUE}).")
     public MockFalOptions setHost(String host) {
         this.host = Objects.requireNonNull(host, "host == null");
         return this;
@@ -53,6 +58,7 @@ public final class MockFalOptions {
     }
 
     /** 0 (default) picks a free port; read it back with {@link MockFal#port()}. */
+    @Option(names = "--port", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     public MockFalOptions setPort(int port) {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -76,6 +82,7 @@ public final class MockFalOptions {
     }
 
     /** Simulated seconds per real second: 1 = fal's real pace, 60 = a 5-minute job in 5 s, 1000 for tests. */
+    @Option(names = "--speed", description = "Simulated seconds per real second (default: ${DEFAULT-VALUE}).")
     public MockFalOptions setSpeed(double speed) {
         if (!(speed > 0) || Double.isInfinite(speed)) {
             throw new IllegalArgumentException("speed must be a positive finite number, got " + speed);
@@ -89,6 +96,7 @@ public final class MockFalOptions {
     }
 
     /** Time stands still until {@link MockControl#advanceClock} (or {@code POST /_mock/clock/advance}). */
+    @Option(names = "--manual-clock", description = "Time moves only via POST /_mock/clock/advance.")
     public MockFalOptions setManualClock(boolean manualClock) {
         this.manualClock = manualClock;
         return this;
@@ -112,6 +120,7 @@ public final class MockFalOptions {
     }
 
     /** Accept calls without any key, as fal does for public models (a key that is sent is still checked). */
+    @Option(names = "--public", description = "Accept calls without Authorization.")
     public MockFalOptions setPublicMode(boolean publicMode) {
         this.publicMode = publicMode;
         return this;
@@ -125,6 +134,7 @@ public final class MockFalOptions {
      * Strict mode: validate at submit (422 at once, no job) and reject undeclared fields. Off by default, because fal
      * accepts every submit, fails invalid input at execution time, and ignores unknown fields.
      */
+    @Option(names = "--strict", description = "Validate at submit (422 at once) and reject unknown fields.")
     public MockFalOptions setStrictValidation(boolean strictValidation) {
         this.strictValidation = strictValidation;
         return this;
@@ -135,6 +145,11 @@ public final class MockFalOptions {
     }
 
     /** Real-time period of {@code : ping} comments on status streams (default 10 s, under undici's 300 s body timeout). */
+    @Option(
+            names = "--ping",
+            paramLabel = "SECONDS",
+            converter = Seconds.class,
+            description = "SSE ping interval in seconds (default: ${DEFAULT-VALUE}).")
     public MockFalOptions setSsePingInterval(Duration interval) {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("SSE ping interval must be positive, got " + interval);
@@ -148,6 +163,7 @@ public final class MockFalOptions {
     }
 
     /** Seeds request ids, fault decisions and the webhook key pair: same seed, same run. */
+    @Option(names = "--seed", description = "Seed for ids, faults and the webhook key (default: ${DEFAULT-VALUE}).")
     public MockFalOptions setSeed(long seed) {
         this.seed = seed;
         return this;
@@ -158,6 +174,10 @@ public final class MockFalOptions {
     }
 
     /** Where uploads and generated videos live; null = a fresh temporary directory, deleted on close. */
+    @Option(
+            names = "--storage-dir",
+            paramLabel = "DIR",
+            description = "Where uploads and videos are kept (default: a temp dir).")
     public MockFalOptions setStorageDir(Path storageDir) {
         this.storageDir = storageDir;
         return this;
@@ -168,6 +188,7 @@ public final class MockFalOptions {
     }
 
     /** The fal user id webhooks are signed for ({@code X-Fal-Webhook-User-Id}). */
+    @Option(names = "--user-id", description = "fal user id of signed webhooks (default: ${DEFAULT-VALUE}).")
     public MockFalOptions setUserId(String userId) {
         this.userId = Objects.requireNonNull(userId, "userId == null");
         return this;
@@ -198,6 +219,9 @@ public final class MockFalOptions {
     }
 
     /** Jobs IN_PROGRESS at once (fal gives new accounts 2); 0 = unlimited (default). */
+    @Option(
+            names = "--concurrency",
+            description = "Jobs in progress at once; 0 = unlimited (default: ${DEFAULT-VALUE}).")
     public MockFalOptions setConcurrency(int concurrency) {
         if (concurrency < 0) {
             throw new IllegalArgumentException("concurrency must be >= 0, got " + concurrency);
@@ -214,6 +238,7 @@ public final class MockFalOptions {
      * What a cancelled request looks like afterwards (fal does not document it): false (default) = COMPLETED with
      * {@code error_type: client_cancelled}; true = gone (404).
      */
+    @Option(names = "--forget-cancelled", description = "Cancelled requests answer 404 afterwards.")
     public MockFalOptions setForgetCancelledRequests(boolean forget) {
         this.forgetCancelledRequests = forget;
         return this;
@@ -227,6 +252,11 @@ public final class MockFalOptions {
      * How long (simulated time) a completed request stays answerable; afterwards status and result answer 404. fal keeps
      * results for 1 hour. Null (default) keeps them for the mock's lifetime, which is what most tests want.
      */
+    @Option(
+            names = "--result-retention",
+            paramLabel = "SECONDS",
+            converter = Seconds.class,
+            description = "Seconds a completed request stays answerable (fal: 3600); default: for ever.")
     public MockFalOptions setResultRetention(Duration retention) {
         if (retention != null && retention.isNegative()) {
             throw new IllegalArgumentException("result retention must not be negative, got " + retention);

@@ -13,7 +13,7 @@ import picocli.CommandLine;
 class MockFalMainTest {
 
     private static int run(StringWriter out, StringWriter err, String... args) {
-        CommandLine cli = new CommandLine(new MockFalMain());
+        CommandLine cli = MockFalMain.commandLine(new MockFalMain());
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -28,6 +28,39 @@ class MockFalMainTest {
         StringWriter out = new StringWriter();
         assertThat(run(out, new StringWriter(), "--help")).isZero();
         assertThat(out.toString()).contains("--port", "--speed", "--manual-clock", "--fault", "--api-key", "--strict");
+    }
+
+    @Test
+    void helpShowsTheDefaultsTheOptionsObjectReallyHas() {
+        StringWriter out = new StringWriter();
+        run(out, new StringWriter(), "--help");
+        MockFalOptions library = new MockFalOptions();
+        String help = out.toString().replaceAll("\\s+", " "); // picocli wraps long lines
+        assertThat(help)
+                .contains("(default: " + MockFalMain.DEFAULT_PORT + ")")
+                .contains("(default: " + library.getHost() + ")")
+                .contains("(default: " + library.getSsePingInterval().toSeconds() + ")")
+                .contains("(default: " + library.getUserId() + ")")
+                .doesNotContain("default: null");
+    }
+
+    @Test
+    void optionsBindOntoTheOptionsObjectAndUntouchedOnesKeepItsDefaults() throws Exception {
+        MockFalMain main = new MockFalMain();
+        MockFalMain.commandLine(main)
+                .parseArgs("--speed", "60", "--ping", "0.5", "--result-retention", "3600", "--strict", "--quiet");
+        MockFalOptions options = main.toOptions();
+        MockFalOptions library = new MockFalOptions();
+        assertThat(options.getSpeed()).isEqualTo(60);
+        assertThat(options.getSsePingInterval()).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(options.getResultRetention()).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(options.isStrictValidation()).isTrue();
+        assertThat(options.isLogRequests()).isFalse();
+        assertThat(options.getPort()).isEqualTo(MockFalMain.DEFAULT_PORT);
+        assertThat(options.getHost()).isEqualTo(library.getHost());
+        assertThat(options.getSeed()).isEqualTo(library.getSeed());
+        assertThat(options.isManualClock()).isFalse();
+        assertThat(options.getStorageDir()).isNull();
     }
 
     @Test
