@@ -85,11 +85,29 @@ class CliTests {
             Run config = cli(env, work, "config", "--json");
             assertThat(config.exit()).isZero();
             assertThat(config.stdout()).contains("\"fal.key\" : \"set (***)\"").doesNotContain("cli-key-secret");
+            JsonNode configJson = ToolCall.JSON.readTree(config.stdout());
+            JsonNode configSchema = published(env, work, "config");
+            assertThat(OutputSchemaCheck.problems("config", configSchema, configJson))
+                    .as("config --json against config --json-schema")
+                    .isEmpty();
             Run doctor = cli(env, work, "doctor", "--json");
             JsonNode report = ToolCall.JSON.readTree(doctor.stdout());
             assertThat(report.path("checks").findValuesAsText("name"))
                     .contains("java", "fal_key", "fal_reachable", "ledger_writable", "upload_roots");
             assertThat(doctor.exit()).as(doctor.stdout()).isZero();
+            JsonNode doctorSchema = published(env, work, "doctor");
+            assertThat(OutputSchemaCheck.problems("doctor", doctorSchema, report))
+                    .as("doctor --json against doctor --json-schema")
+                    .isEmpty();
+            // The schemas are strict enough to catch a leak or a renamed field, so passing them means something.
+            com.fasterxml.jackson.databind.node.ObjectNode leaked = configJson.deepCopy();
+            leaked.put("fal.key", KEY);
+            assertThat(OutputSchemaCheck.problems("config", configSchema, leaked))
+                    .isNotEmpty();
+            com.fasterxml.jackson.databind.node.ObjectNode renamed = report.deepCopy();
+            renamed.set("passed", renamed.remove("ok"));
+            assertThat(OutputSchemaCheck.problems("doctor", doctorSchema, renamed))
+                    .isNotEmpty();
 
             assertThat(cli(env, work, "status", "019a0000-0000-7000-8000-00000000dead")
                             .exit())
@@ -117,6 +135,31 @@ class CliTests {
                     .as("--port without --http")
                     .isEqualTo(2);
         }
+    }
+
+    /**
+     * Every subcommand that takes {@code --json}, read from the command line's own definition, is one this test runs
+     * and validates, so a new subcommand cannot slip by unchecked.
+     */
+    @Test
+    void everySubcommandWithJsonOutputIsCoveredAbove() {
+        ServerCommand.assumeServerBuilt();
+        picocli.CommandLine root = new picocli.CommandLine(new dev.klingmcp.server.cli.KlingMcpCommand(System.out));
+        List<String> withJson = root.getSubcommands().entrySet().stream()
+                .filter(e -> e.getValue().getCommandSpec().findOption("--json") != null)
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+        assertThat(withJson)
+                .containsExactlyInAnyOrder(
+                        "models", "upload", "generate", "status", "result", "cancel", "jobs", "config", "doctor");
+    }
+
+    /** The schema a subcommand publishes for its {@code --json} output ({@code <command> --json-schema}). */
+    private JsonNode published(Map<String, String> env, Path work, String command) throws Exception {
+        Run run = cli(env, work, command, "--json-schema");
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        return ToolCall.JSON.readTree(run.stdout());
     }
 
     private static JsonNode ok(Run run, String tool, OutputSchemaCheck schemas, List<String> problems)

@@ -44,6 +44,15 @@ final class OutputSchemaCheck {
         return problems;
     }
 
+    /** Every way {@code instance} breaks a standalone {@code schema} (e.g. one a CLI subcommand publishes). */
+    static List<String> problems(String label, JsonNode schema, JsonNode instance) {
+        List<String> problems = new ArrayList<>();
+        SCHEMAS.getSchema(schema)
+                .validate(instance)
+                .forEach(e -> problems.add(label + ": " + (e.getInstanceLocation() + " " + e.getMessage()).strip()));
+        return problems;
+    }
+
     /** Problems of every call, one line each with the call it came from. */
     List<String> problems(List<ToolCall> calls) {
         List<String> all = new ArrayList<>();

@@ -30,8 +30,17 @@ final class ConfigCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print it as a JSON object on stdout.")
     boolean json;
 
+    @Option(names = "--json-schema", description = "Print the JSON Schema of the --json output and exit.")
+    boolean jsonSchema;
+
     @Override
     public Integer call() {
+        PrintStream stdout = parent == null ? System.out : parent.protocolOut();
+        if (jsonSchema) {
+            stdout.println(CliSchemas.of("config").toPrettyString());
+            stdout.flush();
+            return 0;
+        }
         ServerConfig config;
         try {
             config = ServerConfigLoader.fromSystem()
@@ -42,7 +51,6 @@ final class ConfigCommand implements Callable<Integer> {
             return 2;
         }
         ObjectNode out = describe(config);
-        PrintStream stdout = parent == null ? System.out : parent.protocolOut();
         if (json) {
             stdout.println(out.toPrettyString());
         } else {
@@ -81,6 +89,11 @@ final class ConfigCommand implements Callable<Integer> {
         out.put(ServerConfigLoader.RETRY_BASE_DELAY, c.retry().baseDelay().toMillis());
         out.put(ServerConfigLoader.RETRY_MAX_DELAY, c.retry().maxDelay().toMillis());
         out.put(ServerConfigLoader.FAL_TIME_SCALE, c.timeScale());
+        if (c.confirmAboveUsd() == null) {
+            out.putNull(ServerConfigLoader.BUDGET_CONFIRM_ABOVE_USD);
+        } else {
+            out.put(ServerConfigLoader.BUDGET_CONFIRM_ABOVE_USD, c.confirmAboveUsd());
+        }
         return out;
     }
 

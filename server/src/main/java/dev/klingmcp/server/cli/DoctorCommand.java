@@ -25,7 +25,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
         name = "doctor",
         mixinStandardHelpOptions = true,
-        description = "Check Java, the fal key, whether fal answers, the ledger and output folders, the upload roots.",
+        description = "Check Java, the fal key, whether fal answers, ledger and output folders, upload roots.",
         footer = {"", "Exit codes: 0 every check passed, 1 a check failed, 2 the configuration is invalid."})
 final class DoctorCommand implements Callable<Integer> {
 
@@ -38,10 +38,19 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the checks as a JSON object on stdout.")
     boolean json;
 
+    @Option(names = "--json-schema", description = "Print the JSON Schema of the --json output and exit.")
+    boolean jsonSchema;
+
     private final ArrayNode checks = ToolJson.array();
 
     @Override
     public Integer call() {
+        PrintStream out = parent == null ? System.out : parent.protocolOut();
+        if (jsonSchema) {
+            out.println(CliSchemas.of("doctor").toPrettyString());
+            out.flush();
+            return 0;
+        }
         ServerConfig config;
         try {
             config = ServerConfigLoader.fromSystem()
@@ -76,7 +85,6 @@ final class DoctorCommand implements Callable<Integer> {
         for (var c : checks) {
             allOk &= c.path("ok").asBoolean();
         }
-        PrintStream out = parent == null ? System.out : parent.protocolOut();
         if (json) {
             ObjectNode report = ToolJson.object().put("ok", allOk);
             report.set("checks", checks);
