@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>The adapter rewrites every input schema before LangChain sees it (it lifts {@code if/then} branches into the root
  * and drops {@code anyOf} member types), and LangChain refuses a call that does not match the rewritten schema before
- * anything reaches the server. So a model whose dry run fails here cannot be used from LangChain.js at all.
+ * anything reaches the server. So a model whose dry run fails here cannot be used from LangChain.js at all: the
+ * server's default (portable) profile publishes nothing the adapter has to rewrite, and every model must pass.
  */
 abstract class AbstractLangChainJsTests extends AgentFrameworkSuite {
 
@@ -100,10 +100,6 @@ abstract class AbstractLangChainJsTests extends AgentFrameworkSuite {
     @Order(2)
     void dryRunOfEachModelPassesLangChainsSchemaCheckAndTheServer(String model) {
         JsonNode run = report().path("dryRuns").path(model);
-        Assumptions.assumeTrue(
-                model.equals(MODELS.get(0)) || SchemaProfiles.offered(),
-                "LangChain.js cannot call " + model + " while " + SchemaProfiles.NOT_YET
-                        + " (see referenceModelsAreRefusedByLangChainWhileGenerateHasIfThenBranches)");
         assertThat(run.path("ok").asBoolean())
                 .as("LangChain.js calling generate for %s: %s%s", model, run.path("error"), whyRefused(run))
                 .isTrue();
@@ -117,27 +113,6 @@ abstract class AbstractLangChainJsTests extends AgentFrameworkSuite {
         assertThat(answer.at("/estimate/usd_per_second").asDouble()).isEqualTo(rate);
         assertThat(answer.at("/estimate/usd").asDouble())
                 .isCloseTo(requestedSeconds(run.path("args")) * rate, within(0.006));
-    }
-
-    /**
-     * Today's failure, shown as long as the server publishes only the full composition: the adapter lifts the standard
-     * model's {@code if/then} branch of {@code generate} into the root, so {@code image_url} (a field only the standard
-     * model takes) becomes required for every model, and LangChain refuses the reference models' calls before anything
-     * reaches the server. Skipped once the server offers schema profiles; the dry runs above must then pass for all.
-     */
-    @Test
-    @Order(2)
-    void referenceModelsAreRefusedByLangChainWhileGenerateHasIfThenBranches() {
-        Assumptions.assumeFalse(SchemaProfiles.offered(), "the server offers schema profiles: nothing to show");
-        assertThat(report().at("/generateSchema/required").toString())
-                .as("required fields of the adapter's rewritten schema")
-                .contains("\"image_url\"");
-        for (String model : MODELS.subList(1, MODELS.size())) {
-            JsonNode run = report().path("dryRuns").path(model);
-            assertThat(run.path("ok").asBoolean()).as("%s: %s", model, run).isFalse();
-            assertThat(run.at("/error/message").asText()).contains("did not match expected schema");
-            assertThat(run.path("args").has("image_url")).isFalse();
-        }
     }
 
     /**

@@ -2,20 +2,22 @@ package dev.klingmcp.contract.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.FalEndpoints;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -23,22 +25,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every ready-to-use example the server offers an agent is one {@code generate} takes: each model's examples in
- * {@code describe_models}, and the whole-call {@code examples} of {@code generate}'s published input schema in both
- * profiles, each sent back as a dry run. Every model should have at least one; for 4k that is a known failure
- * ({@link #NO_4K_EXAMPLE}). Dry runs need no fal, so the servers point at
+ * {@code describe_models}, the whole-call examples of {@code generate}'s published input schema in both profiles
+ * ({@code examples} in the full profile; "Example: {…}" in the schema's description in the portable default, which
+ * has no {@code examples} keyword), each sent back as a dry run. Every model has at least one in each place, and an
+ * example whose prompt names {@code @ElementN} sends at least N elements. Dry runs need no fal, so the servers point at
  * a loopback address nothing listens on.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PublishedExamplesDryRunTests {
 
-    /**
-     * Known failure, kept visible: the server offers no 4k example generate accepts. Remove the {@code @Disabled}s
-     * naming it once it does.
-     */
-    static final String NO_4K_EXAMPLE = "no 4k example generate accepts yet: fal's published 4k example prompts"
-            + " @Element1/@Element2 but sends no elements, so generate refuses it and describe_models leaves 4k without"
-            + " an example";
+    private static final Pattern ELEMENT = Pattern.compile("@Element(\\d+)");
 
     private final List<StdioServer> servers = new ArrayList<>();
 
@@ -95,47 +92,84 @@ class PublishedExamplesDryRunTests {
     }
 
     @Test
-    @Disabled(NO_4K_EXAMPLE)
     void everyModelHasADescribeModelsExample() {
         for (FalEndpoint endpoint : FalEndpoints.load().all()) {
-            assertThat(describedExamples().getOrDefault(endpoint.shortName(), List.of()))
+            List<JsonNode> examples = describedExamples().getOrDefault(endpoint.shortName(), List.of());
+            assertThat(examples)
                     .as("describe_models examples of %s", endpoint.shortName())
                     .isNotEmpty();
+            examples.forEach(PublishedExamplesDryRunTests::assertSendsTheElementsItsPromptNames);
         }
     }
 
     @Test
-    void everyExampleOfGeneratesDefaultSchemaIsAccepted() {
-        // Today's default profile still publishes fal's 4k example, which generate refuses (see NO_4K_EXAMPLE); the
-        // portable profile states examples in descriptions instead.
-        Assumptions.assumeTrue(SchemaProfiles.offered(), SchemaProfiles.NOT_YET);
+    void everyExampleInTheDefaultSchemasDescriptionIsAcceptedAndEveryModelHasOne() {
         McpSession mcp = server("default-profile");
-        assertThat(schemaExamplesRefused(mcp)).isEmpty();
+        JsonNode schema = ToolCall.JSON.valueToTree(mcp.tool("generate").inputSchema());
+        assertThat(schema.has("examples"))
+                .as("the portable profile has no examples keyword")
+                .isFalse();
+        List<JsonNode> examples = examplesInText(schema.path("description").asText());
+        assertEveryModelHasOne(examples, "generate's description in the default profile");
+        assertThat(refused(mcp, "generate's description (default profile)", examples))
+                .isEmpty();
     }
 
     @Test
-    @Disabled(NO_4K_EXAMPLE)
     void everyExampleOfGeneratesFullSchemaIsAcceptedAndEveryModelHasOne() {
-        Assumptions.assumeTrue(SchemaProfiles.offered(), SchemaProfiles.NOT_YET);
         McpSession mcp = server("full-profile", "--set", SchemaProfiles.FULL);
-        assertThat(schemaExamplesRefused(mcp)).isEmpty();
+        JsonNode schema = ToolCall.JSON.valueToTree(mcp.tool("generate").inputSchema());
+        List<JsonNode> examples = new ArrayList<>();
+        schema.path("examples").forEach(examples::add);
+        assertEveryModelHasOne(examples, "generate's examples in the full profile");
+        assertThat(refused(mcp, "generate's inputSchema examples (full profile)", examples))
+                .isEmpty();
+    }
+
+    /** Every {@code Example: {…}} of a description, parsed as the JSON object an agent would copy. */
+    static List<JsonNode> examplesInText(String description) {
+        List<JsonNode> out = new ArrayList<>();
+        int at = description.indexOf("Example: {");
+        while (at >= 0) {
+            int start = at + "Example: ".length();
+            try (JsonParser parser = ToolCall.JSON.getFactory().createParser(description.substring(start))) {
+                out.add(parser.readValueAsTree());
+            } catch (IOException e) {
+                throw new AssertionError(
+                        "an example in the description is not JSON: " + description.substring(start), e);
+            }
+            at = description.indexOf("Example: {", start);
+        }
+        return out;
+    }
+
+    private static void assertEveryModelHasOne(List<JsonNode> examples, String where) {
         List<String> models = new ArrayList<>();
-        ToolCall.JSON
-                .<JsonNode>valueToTree(mcp.tool("generate").inputSchema())
-                .path("examples")
-                .forEach(e -> models.add(e.path("model").asText()));
+        examples.forEach(e -> models.add(e.path("model").asText()));
         assertThat(models)
-                .as("models with an example in the full schema")
+                .as("models with an example in %s", where)
                 .containsAll(FalEndpoints.load().all().stream()
                         .map(FalEndpoint::shortName)
                         .toList());
+        examples.forEach(PublishedExamplesDryRunTests::assertSendsTheElementsItsPromptNames);
     }
 
-    private List<String> schemaExamplesRefused(McpSession mcp) {
-        JsonNode schema = ToolCall.JSON.valueToTree(mcp.tool("generate").inputSchema());
+    /** An example prompting {@code @Element2} sends at least two elements. */
+    private static void assertSendsTheElementsItsPromptNames(JsonNode example) {
+        Matcher m = ELEMENT.matcher(example.path("prompt").asText(""));
+        int highest = 0;
+        while (m.find()) {
+            highest = Math.max(highest, Integer.parseInt(m.group(1)));
+        }
+        assertThat(example.path("elements").size())
+                .as("elements sent by %s", example)
+                .isGreaterThanOrEqualTo(highest);
+    }
+
+    private static List<String> refused(McpSession mcp, String source, List<JsonNode> examples) {
         List<String> refused = new ArrayList<>();
-        for (JsonNode example : schema.path("examples")) {
-            refused.addAll(dryRun(mcp, "generate's inputSchema", example));
+        for (JsonNode example : examples) {
+            refused.addAll(dryRun(mcp, source, example));
         }
         return refused;
     }

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -43,7 +42,6 @@ class PublishedSchemaSubsetTests {
     @BeforeAll
     void listTheDefaultProfile(@TempDir Path tempDir) {
         ServerCommand.assumeServerBuilt();
-        Assumptions.assumeTrue(SchemaProfiles.offered(), SchemaProfiles.NOT_YET);
         root = tempDir;
         published = inputSchemas("default");
         assertThat(published).as("tools in the default profile").containsKeys("generate", "describe_models");

@@ -118,12 +118,9 @@ public final class DescribeModelsTool extends AbstractTool {
                 .put("per_5s_of_video", e.timing().runSecondsPer5s())
                 .put("for_default_duration", Descriptions.total(e, defaultSeconds));
         ArrayNode ex = m.putArray("examples");
-        // Only examples that generate would accept: fal's own published 4k example mentions @Element1/@Element2 but
-        // sends
-        // no elements, and an agent copying a "ready-to-use" example must not get an error back.
-        dev.klingmcp.openapi.InputValidator validator = dev.klingmcp.openapi.InputValidator.forEndpoint(e, true);
+        // The derived schema carries only examples generate accepts (fal's, fixed where fal's own is refused).
         schema.path("examples").forEach(x -> {
-            if (x.isObject() && validator.validate(x).isEmpty()) {
+            if (x.isObject()) {
                 ObjectNode call = ToolJson.object().put("model", e.shortName());
                 call.setAll((ObjectNode) x);
                 ex.add(call);

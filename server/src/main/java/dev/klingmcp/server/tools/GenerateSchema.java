@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.FalEndpoints;
+import dev.klingmcp.openapi.ModelExamples;
 import dev.klingmcp.openapi.SchemaDeriver;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,7 +50,16 @@ public final class GenerateSchema {
 
     /** The cached derived schema itself: read it, never change it. */
     private static ObjectNode derived(FalEndpoint e) {
-        return DERIVED.computeIfAbsent(e.id() + " " + e.document(), k -> SchemaDeriver.inputSchema(e, true));
+        return DERIVED.computeIfAbsent(e.id() + " " + e.document(), k -> {
+            ObjectNode schema = SchemaDeriver.inputSchema(e, true);
+            // The examples an agent may copy are the ones generate accepts: fal's, fixed where fal's own is refused.
+            schema.remove("examples");
+            List<ObjectNode> examples = ModelExamples.of(e);
+            if (!examples.isEmpty()) {
+                schema.set("examples", ToolJson.MAPPER.valueToTree(examples));
+            }
+            return schema;
+        });
     }
 
     /** {@code $defs} key of a model's rules, e.g. {@code model_o3_pro_reference-to-video}. */

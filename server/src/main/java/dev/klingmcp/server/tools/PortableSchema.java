@@ -99,6 +99,9 @@ final class PortableSchema {
         JsonNode examples = schema.path("examples");
         if (examples.isArray() && !examples.isEmpty() && !examples.get(0).isContainerNode()) {
             notes.add("Example: " + ToolJson.compact(examples.get(0)) + ".");
+        } else if (examples.isArray()) {
+            // Whole-object examples (generate's: one call per model) are all kept, as JSON an agent can copy.
+            examples.forEach(x -> notes.add("Example: " + ToolJson.compact(x)));
         }
         if (!notes.isEmpty()) {
             String d = out.path("description").asText("").trim();

@@ -273,8 +273,11 @@ class ToolsOverMcpTest {
                 "describe_models",
                 ToolJson.object().put("model", "o3/4k/reference-to-video").put("include_schema", true));
         assertThat(one.at("/structuredContent/models")).hasSize(1);
-        // fal's published 4k example mentions @Element1/@Element2 without elements: not offered as ready to use
-        assertThat(one.at("/structuredContent/models/0/examples")).isEmpty();
+        // fal's published 4k example prompts @Element1/@Element2 without elements; the one offered sends both
+        JsonNode fourK = one.at("/structuredContent/models/0/examples/0");
+        assertThat(fourK.path("prompt").asText()).contains("@Element2");
+        assertThat(fourK.path("elements")).hasSize(2);
+        assertThat(fourK.has("multi_prompt")).as("null fields are left out").isFalse();
         assertThat(one.at("/structuredContent/models/0/input_schema/properties").has("elements"))
                 .isTrue();
 
