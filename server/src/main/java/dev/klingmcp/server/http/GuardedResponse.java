@@ -25,6 +25,9 @@ final class GuardedResponse extends HttpServletResponseWrapper {
 
     private PrintWriter heldWriter;
 
+    /** The real response's writer, once the SDK asked for it (then its output stream is off limits). */
+    private PrintWriter realWriter;
+
     GuardedResponse(HttpServletResponse response) {
         super(response);
     }
@@ -57,12 +60,14 @@ final class GuardedResponse extends HttpServletResponseWrapper {
             }
             return heldWriter;
         }
-        PrintWriter writer = super.getWriter();
+        if (realWriter == null) {
+            realWriter = new InterruptTolerantWriter(super.getWriter());
+        }
         String type = getContentType();
         if (type != null && type.startsWith("text/event-stream") && !isCommitted()) {
             flushBuffer();
         }
-        return writer;
+        return realWriter;
     }
 
     @Override
@@ -96,16 +101,23 @@ final class GuardedResponse extends HttpServletResponseWrapper {
         return held;
     }
 
-    /** Writes the held error body, cleaned, to the client (no-op when nothing was held). */
+    /**
+     * Writes the held error body, cleaned, to the client (no-op when nothing was held). An error the SDK reports after
+     * its event stream started (status line and events already sent) cannot replace what the client has: it is dropped,
+     * and the stream ends as it is.
+     */
     void finish(JsonNode requestId) throws IOException {
         if (held == null) {
+            return;
+        }
+        HttpServletResponse real = (HttpServletResponse) getResponse();
+        if (real.isCommitted() || realWriter != null) {
             return;
         }
         if (heldWriter != null) {
             heldWriter.flush();
         }
         byte[] clean = JsonErrors.sanitize(held.toByteArray(), status, requestId);
-        HttpServletResponse real = (HttpServletResponse) getResponse();
         real.setContentType("application/json");
         real.setCharacterEncoding(StandardCharsets.UTF_8.name());
         real.setContentLength(clean.length);
