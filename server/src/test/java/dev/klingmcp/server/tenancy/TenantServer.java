@@ -83,6 +83,11 @@ final class TenantServer implements AutoCloseable {
         return client;
     }
 
+    /** The MCP endpoint, for raw HTTP requests (the stateless 2026-07-28 lane needs no client session). */
+    String url() {
+        return "http://127.0.0.1:" + http.port() + StreamableHttpServer.ENDPOINT;
+    }
+
     static CallToolResult call(McpSyncClient client, String tool, Map<String, Object> args) {
         return client.callTool(CallToolRequest.builder(tool).arguments(args).build());
     }
