@@ -69,7 +69,7 @@ final class ConfigCommand implements Callable<Integer> {
         out.put(ServerConfigLoader.OUTPUT_DIR, c.outputDir().toString());
         var roots = out.putArray(ServerConfigLoader.UPLOAD_ROOTS);
         c.uploadRoots().forEach(r -> roots.add(r.toString()));
-        out.put(ServerConfigLoader.LEDGER_URL, c.ledgerUrl());
+        out.put(ServerConfigLoader.LEDGER_URL, dev.klingmcp.server.ledger.LedgerUrls.redact(c.ledgerUrl()));
         out.put(
                 ServerConfigLoader.PRICE_FILE,
                 c.priceFile() == null ? null : c.priceFile().toString());

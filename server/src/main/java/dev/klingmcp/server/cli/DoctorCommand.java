@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.server.config.ConfigException;
 import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.config.ServerConfigLoader;
+import dev.klingmcp.server.ledger.JdbcJobLedger;
+import dev.klingmcp.server.ledger.LedgerUrls;
 import dev.klingmcp.server.tools.ToolJson;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -71,8 +73,18 @@ final class DoctorCommand implements Callable<Integer> {
                         ? "FAL_KEY is set"
                         : "FAL_KEY is not set: real generate/upload/cancel are refused (set it in the server's env)");
         check("fal_reachable", reachable(config.queueUrl()), "fal's queue at " + config.queueUrl());
-        String ledger = config.ledgerUrl().substring("jdbc:sqlite:".length());
-        check("ledger_writable", writableFolder(Path.of(ledger).toAbsolutePath().getParent()), "job ledger " + ledger);
+        if (LedgerUrls.isSqlite(config.ledgerUrl())) {
+            String ledger = config.ledgerUrl().substring("jdbc:sqlite:".length());
+            check(
+                    "ledger_writable",
+                    writableFolder(Path.of(ledger).toAbsolutePath().getParent()),
+                    "job ledger " + ledger);
+        } else {
+            check(
+                    "ledger_reachable",
+                    ledgerOpens(config.ledgerUrl()),
+                    "job ledger " + LedgerUrls.redact(config.ledgerUrl()));
+        }
         check("output_writable", writableFolder(config.outputDir()), "videos saved to " + config.outputDir());
         boolean rootsOk = config.uploadRoots().stream().allMatch(Files::isDirectory);
         check(
@@ -131,6 +143,15 @@ final class DoctorCommand implements Callable<Integer> {
             Files.delete(probe);
             return true;
         } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Opens (and migrates) the shared ledger once: the database is up, the credentials work, the schema fits. */
+    private static boolean ledgerOpens(String url) {
+        try (JdbcJobLedger ledger = JdbcJobLedger.open(url, java.time.Clock.systemUTC())) {
+            return ledger != null;
+        } catch (RuntimeException e) {
             return false;
         }
     }

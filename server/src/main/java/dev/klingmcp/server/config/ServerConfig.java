@@ -244,7 +244,8 @@ public record ServerConfig(
     public String toString() {
         return "ServerConfig[falKey=" + falKey + ", queueUrl=" + queueUrl + ", restUrl=" + restUrl + ", outputDir="
                 + outputDir
-                + ", uploadRoots=" + uploadRoots + ", ledgerUrl=" + ledgerUrl + ", priceFile=" + priceFile
+                + ", uploadRoots=" + uploadRoots + ", ledgerUrl="
+                + dev.klingmcp.server.ledger.LedgerUrls.redact(ledgerUrl) + ", priceFile=" + priceFile
                 + ", timeouts=" + timeouts + ", retry=" + retry + ", timeScale=" + timeScale + ", confirmAboveUsd="
                 + confirmAboveUsd + "]";
     }

@@ -1,5 +1,6 @@
 package dev.klingmcp.server.config;
 
+import dev.klingmcp.server.ledger.LedgerUrls;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -35,6 +36,12 @@ public final class ServerConfigLoader {
     public static final String OUTPUT_DIR = "output.dir";
     public static final String UPLOAD_ROOTS = "upload.roots";
     public static final String LEDGER_URL = "ledger.url";
+    public static final String LEDGER_USER = "ledger.user";
+    public static final String LEDGER_PASSWORD = "ledger.password";
+    public static final String FOLLOW_ENABLED = "follow.enabled";
+    public static final String FOLLOW_INTERVAL = "follow.interval-seconds";
+    public static final String FOLLOW_LEASE = "follow.lease-seconds";
+    public static final String FOLLOW_DOWNLOAD = "follow.download";
     public static final String PRICE_FILE = "price.file";
     public static final String CONFIG_FILE = "config.file";
     public static final String TIMEOUT_CONNECT = "timeout.connect-seconds";
@@ -78,6 +85,12 @@ public final class ServerConfigLoader {
             OUTPUT_DIR,
             UPLOAD_ROOTS,
             LEDGER_URL,
+            LEDGER_USER,
+            LEDGER_PASSWORD,
+            FOLLOW_ENABLED,
+            FOLLOW_INTERVAL,
+            FOLLOW_LEASE,
+            FOLLOW_DOWNLOAD,
             PRICE_FILE,
             CONFIG_FILE,
             TIMEOUT_CONNECT,
@@ -185,10 +198,12 @@ public final class ServerConfigLoader {
         String ledger = s.get(LEDGER_URL);
         if (ledger == null) {
             ledger = "jdbc:sqlite:" + stateHome().resolve("kling-mcp").resolve("jobs.db");
-        } else if (!ledger.startsWith("jdbc:sqlite:")) {
-            throw new ConfigException(LEDGER_URL + " (" + envName(LEDGER_URL) + ") = '" + ledger
-                    + "' is not usable; allowed: a SQLite JDBC URL such as jdbc:sqlite:/path/to/jobs.db");
+        } else if (!LedgerUrls.supported(ledger)) {
+            throw new ConfigException(LEDGER_URL + " (" + envName(LEDGER_URL) + ") = '" + LedgerUrls.redact(ledger)
+                    + "' is not usable; allowed: a SQLite JDBC URL such as jdbc:sqlite:/path/to/jobs.db (one process),"
+                    + " or a PostgreSQL one such as jdbc:postgresql://db.example.com:5432/kling (several replicas)");
         }
+        ledger = withCredentials(ledger, s.get(LEDGER_USER), s.get(LEDGER_PASSWORD));
         String price = s.get(PRICE_FILE);
 
         ServerConfig.Timeouts d = ServerConfig.Timeouts.defaults();
@@ -274,6 +289,49 @@ public final class ServerConfigLoader {
                         (int) number(s, LIMIT_CONCURRENT_JOBS, 0, 0, 100_000),
                         decimal(s, LIMIT_DAILY_USD, 0, 0, 1_000_000)),
                 s.get(FAL_WEBHOOK_JWKS) == null ? null : url(FAL_WEBHOOK_JWKS, s.get(FAL_WEBHOOK_JWKS), null));
+    }
+
+    /** The background follower of {@code serve}. */
+    public FollowSettings loadFollow() {
+        checkKeys(overrides, "command-line option");
+        Source s = new Source(overrides, env, readFile());
+        FollowSettings d = FollowSettings.defaults();
+        return new FollowSettings(
+                flag(s, FOLLOW_ENABLED, d.enabled()),
+                seconds(s, FOLLOW_INTERVAL, d.interval()),
+                seconds(s, FOLLOW_LEASE, d.lease()),
+                flag(s, FOLLOW_DOWNLOAD, d.download()),
+                d.batch());
+    }
+
+    /** {@code ledger.user} / {@code ledger.password} as the PostgreSQL driver's URL parameters (SQLite has no users). */
+    private static String withCredentials(String url, String user, String password) {
+        if (LedgerUrls.isSqlite(url) || (user == null && password == null)) {
+            return url;
+        }
+        StringBuilder b = new StringBuilder(url);
+        for (String[] p : new String[][] {{"user", user}, {"password", password}}) {
+            if (p[1] != null) {
+                b.append(b.indexOf("?") < 0 ? '?' : '&')
+                        .append(p[0])
+                        .append('=')
+                        .append(java.net.URLEncoder.encode(p[1], java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return b.toString();
+    }
+
+    private static boolean flag(Source s, String key, boolean fallback) {
+        String v = s.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        return switch (v.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new ConfigException(
+                    key + " (" + envName(key) + ") = '" + v + "' is not usable; allowed: true or false");
+        };
     }
 
     private Path stateHome() {

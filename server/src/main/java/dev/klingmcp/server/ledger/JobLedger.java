@@ -46,6 +46,23 @@ public interface JobLedger extends AutoCloseable {
      */
     int recoverInterruptedSubmits(Duration olderThan);
 
+    /** History note of rows turned UNKNOWN by crash recovery; the service shows it as the job's error. */
+    String INTERRUPTED_NOTE = "the server stopped between the ledger write and fal's answer to the submit;"
+            + " fal may or may not have this job, so it is not resubmitted automatically";
+
+    /**
+     * Claims up to {@code max} unfinished jobs (fal knows them, they are not terminal) for {@code owner} until
+     * {@code until}: rows nobody holds, rows whose lease ran out (their holder died or stopped renewing), and rows
+     * {@code owner} already holds (renewed). A row is held by one owner at a time, whichever process asks. With
+     * {@code undownloaded}, succeeded jobs whose video was not saved yet count as unfinished too.
+     *
+     * @return the claimed rows, oldest first
+     */
+    List<JobRecord> claimUnfinished(String owner, java.time.Instant until, int max, boolean undownloaded);
+
+    /** Gives a lease up (job finished, or the owner shuts down); a lease held by someone else is left alone. */
+    void release(String id, String owner);
+
     @Override
     void close();
 }

@@ -2,13 +2,16 @@ package dev.klingmcp.server.ledger;
 
 import dev.klingmcp.server.jobs.JobState;
 import dev.klingmcp.server.jobs.StateChange;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Mapping between {@link JobRecord} and the {@code jobs} table columns (in the order of SqliteJobLedger's column list). */
+/** Mapping between {@link JobRecord} and the {@code jobs} table columns (in the order of JdbcJobLedger's column list). */
 final class JobRows {
 
     private JobRows() {}
@@ -87,5 +90,66 @@ final class JobRows {
     private static Instant instant(ResultSet rs, String col) throws SQLException {
         long v = rs.getLong(col);
         return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+    }
+
+    static void bindArgs(PreparedStatement ps, List<Object> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            Object v = args.get(i);
+            if (v == null) {
+                ps.setNull(i + 1, Types.NULL);
+            } else {
+                ps.setObject(i + 1, v);
+            }
+        }
+    }
+
+    static void setInteger(PreparedStatement ps, int i, Integer v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.INTEGER);
+        } else {
+            ps.setInt(i, v);
+        }
+    }
+
+    static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.DOUBLE);
+        } else {
+            ps.setDouble(i, v);
+        }
+    }
+
+    static void setInstant(PreparedStatement ps, int i, Instant v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.BIGINT);
+        } else {
+            ps.setLong(i, v.toEpochMilli());
+        }
+    }
+
+    /** WHERE clause for a {@link JobQuery}. */
+    record Where(String sql, List<Object> args) {
+        static Where of(JobQuery q) {
+            List<String> parts = new ArrayList<>();
+            List<Object> args = new ArrayList<>();
+            if (!q.states().isEmpty()) {
+                parts.add("state IN ("
+                        + String.join(",", q.states().stream().map(s -> "?").toList()) + ")");
+                q.states().stream().map(Enum::name).sorted().forEach(args::add);
+            }
+            if (q.model() != null) {
+                parts.add("model = ?");
+                args.add(q.model());
+            }
+            if (q.since() != null) {
+                parts.add("created_at >= ?");
+                args.add(q.since().toEpochMilli());
+            }
+            if (q.owner() != null) {
+                parts.add("owner = ?");
+                args.add(q.owner());
+            }
+            return new Where(parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts), args);
+        }
     }
 }

@@ -14,7 +14,7 @@ import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.fal.impl.HttpFalGateway;
 import dev.klingmcp.server.jobs.impl.DefaultJobService;
-import dev.klingmcp.server.ledger.SqliteJobLedger;
+import dev.klingmcp.server.ledger.JdbcJobLedger;
 import dev.klingmcp.server.testing.McpSession;
 import java.net.URI;
 import java.nio.file.Files;
@@ -97,7 +97,7 @@ class FaultMatrixTest {
                 .withRetry(new ServerConfig.Retry(3, Duration.ofMillis(50), Duration.ofMillis(200)));
         jobs = new DefaultJobService(
                 config,
-                SqliteJobLedger.open(config.ledgerUrl(), Clock.systemUTC()),
+                JdbcJobLedger.open(config.ledgerUrl(), Clock.systemUTC()),
                 new HttpFalGateway(config),
                 FalEndpoints.load(),
                 Clock.systemUTC());

@@ -14,7 +14,7 @@ import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.fal.impl.HttpFalGateway;
 import dev.klingmcp.server.jobs.impl.DefaultJobService;
-import dev.klingmcp.server.ledger.SqliteJobLedger;
+import dev.klingmcp.server.ledger.JdbcJobLedger;
 import dev.klingmcp.server.testing.McpSession;
 import java.net.URI;
 import java.nio.file.Files;
@@ -82,7 +82,7 @@ class FuzzedToolCallsTest {
                 .withRetry(new ServerConfig.Retry(1, Duration.ofMillis(1), Duration.ofMillis(1)));
         jobs = new DefaultJobService(
                 config,
-                SqliteJobLedger.open(config.ledgerUrl(), Clock.systemUTC()),
+                JdbcJobLedger.open(config.ledgerUrl(), Clock.systemUTC()),
                 new HttpFalGateway(config),
                 FalEndpoints.load(),
                 Clock.systemUTC());

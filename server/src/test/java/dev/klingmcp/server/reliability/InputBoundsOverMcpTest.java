@@ -13,7 +13,7 @@ import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.fal.impl.HttpFalGateway;
 import dev.klingmcp.server.jobs.impl.DefaultJobService;
-import dev.klingmcp.server.ledger.SqliteJobLedger;
+import dev.klingmcp.server.ledger.JdbcJobLedger;
 import dev.klingmcp.server.testing.McpSession;
 import java.net.URI;
 import java.nio.file.Files;
@@ -67,7 +67,7 @@ class InputBoundsOverMcpTest {
                 .withRetry(new ServerConfig.Retry(2, Duration.ofMillis(1), Duration.ofMillis(5)));
         jobs = new DefaultJobService(
                 config,
-                SqliteJobLedger.open(config.ledgerUrl(), Clock.systemUTC()),
+                JdbcJobLedger.open(config.ledgerUrl(), Clock.systemUTC()),
                 new HttpFalGateway(config),
                 FalEndpoints.load(),
                 Clock.systemUTC());

@@ -12,8 +12,8 @@ import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.ResultView;
 import dev.klingmcp.server.jobs.StatusListener;
 import dev.klingmcp.server.jobs.SubmitCommand;
+import dev.klingmcp.server.ledger.JdbcJobLedger;
 import dev.klingmcp.server.ledger.JobRecord;
-import dev.klingmcp.server.ledger.SqliteJobLedger;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,8 +61,7 @@ public final class JobServiceBenchmark {
     }
 
     private static void ledger(Path dir, int n) {
-        try (SqliteJobLedger ledger =
-                SqliteJobLedger.open("jdbc:sqlite:" + dir.resolve("bench.db"), Clock.systemUTC())) {
+        try (JdbcJobLedger ledger = JdbcJobLedger.open("jdbc:sqlite:" + dir.resolve("bench.db"), Clock.systemUTC())) {
             List<Double> insert = new ArrayList<>();
             List<Double> update = new ArrayList<>();
             for (int i = 0; i < n + 20; i++) {

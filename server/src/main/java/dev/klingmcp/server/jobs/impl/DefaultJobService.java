@@ -29,12 +29,12 @@ import dev.klingmcp.server.jobs.SubmitCommand;
 import dev.klingmcp.server.jobs.SubmitResult;
 import dev.klingmcp.server.jobs.UploadView;
 import dev.klingmcp.server.jobs.VideoFile;
+import dev.klingmcp.server.ledger.JdbcJobLedger;
 import dev.klingmcp.server.ledger.JobLedger;
 import dev.klingmcp.server.ledger.JobQuery;
 import dev.klingmcp.server.ledger.JobRecord;
 import dev.klingmcp.server.ledger.LedgerException;
 import dev.klingmcp.server.ledger.LedgerTotals;
-import dev.klingmcp.server.ledger.SqliteJobLedger;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -102,7 +102,7 @@ public final class DefaultJobService implements JobService {
 
     /** Opens the configured ledger and a gateway to the configured fal (or mock) URLs. */
     public static DefaultJobService open(ServerConfig config) {
-        JobLedger ledger = SqliteJobLedger.open(config.ledgerUrl(), Clock.systemUTC());
+        JobLedger ledger = JdbcJobLedger.open(config.ledgerUrl(), Clock.systemUTC());
         try {
             return new DefaultJobService(
                     config, ledger, new HttpFalGateway(config), FalEndpoints.load(), Clock.systemUTC());
@@ -540,7 +540,7 @@ public final class DefaultJobService implements JobService {
         return ledger.update(
                         r.localId(),
                         b -> b.state() == JobState.SUBMITTING ? b.state(JobState.UNKNOWN) : b,
-                        SqliteJobLedger.INTERRUPTED_NOTE)
+                        JobLedger.INTERRUPTED_NOTE)
                 .orElse(r);
     }
 

@@ -13,8 +13,8 @@ import dev.klingmcp.server.fal.impl.HttpFalGateway;
 import dev.klingmcp.server.jobs.JobService;
 import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.StatusListener;
+import dev.klingmcp.server.ledger.JdbcJobLedger;
 import dev.klingmcp.server.ledger.MutableClock;
-import dev.klingmcp.server.ledger.SqliteJobLedger;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +69,7 @@ final class JobServiceFixture implements AutoCloseable {
 
     DefaultJobService open(ServerConfig c) {
         return new DefaultJobService(
-                c, SqliteJobLedger.open(c.ledgerUrl(), clock), new HttpFalGateway(c), REGISTRY, clock);
+                c, JdbcJobLedger.open(c.ledgerUrl(), clock), new HttpFalGateway(c), REGISTRY, clock);
     }
 
     static ObjectNode standardInput(String prompt) {

@@ -15,8 +15,8 @@ import dev.klingmcp.server.jobs.JobState;
 import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.ResultView;
 import dev.klingmcp.server.jobs.SubmitCommand;
+import dev.klingmcp.server.ledger.JdbcJobLedger;
 import dev.klingmcp.server.ledger.JobRecord;
-import dev.klingmcp.server.ledger.SqliteJobLedger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +51,7 @@ class JobServiceRecoveryTest {
 
     @Test
     void aRowLeftSubmittingByACrashBecomesUnknownAndIsNeverResubmitted() {
-        try (SqliteJobLedger ledger = SqliteJobLedger.open(fx.config.ledgerUrl(), fx.clock)) {
+        try (JdbcJobLedger ledger = JdbcJobLedger.open(fx.config.ledgerUrl(), fx.clock)) {
             // exactly what submit writes before its POST; the process then "dies"
             ledger.insert(
                     JobRecord.submitting("local-crashed", STANDARD.id(), "{\"prompt\":\"lost?\"}"),
@@ -60,7 +60,7 @@ class JobServiceRecoveryTest {
                     JobRecord.submitting("local-young", STANDARD.id(), "{\"prompt\":\"in flight elsewhere\"}"), "n");
         }
         fx.clock.advance(fx.config.timeouts().submit().plusSeconds(1));
-        try (SqliteJobLedger ledger = SqliteJobLedger.open(fx.config.ledgerUrl(), fx.clock)) {
+        try (JdbcJobLedger ledger = JdbcJobLedger.open(fx.config.ledgerUrl(), fx.clock)) {
             ledger.update("local-young", b -> b, "n"); // still SUBMITTING
         }
         try (DefaultJobService jobs = fx.open()) {

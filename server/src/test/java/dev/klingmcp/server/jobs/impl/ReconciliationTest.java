@@ -12,8 +12,8 @@ import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.ResultView;
 import dev.klingmcp.server.jobs.SubmitCommand;
 import dev.klingmcp.server.jobs.SubmitResult;
+import dev.klingmcp.server.ledger.JdbcJobLedger;
 import dev.klingmcp.server.ledger.JobRecord;
-import dev.klingmcp.server.ledger.SqliteJobLedger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -86,7 +86,7 @@ class ReconciliationTest {
     void aCrashBetweenFalsAcceptAndTheLedgerUpdateIsRecoveredAtStart() throws Exception {
         String input = "{\"prompt\":\"crashed mid-submit\",\"image_url\":\"https://example.com/cat.png\","
                 + "\"duration\":\"3\"}";
-        try (SqliteJobLedger ledger = SqliteJobLedger.open(fx.config.ledgerUrl(), fx.clock)) {
+        try (JdbcJobLedger ledger = JdbcJobLedger.open(fx.config.ledgerUrl(), fx.clock)) {
             ledger.insert(JobRecord.submitting("local-crash-accepted", STANDARD.id(), input), "before submit");
         }
         // fal got the POST; the process died before it could record the answer.

@@ -1,0 +1,33 @@
+package dev.klingmcp.server.config;
+
+import java.time.Duration;
+
+/**
+ * The background follower of {@code serve}: it leases unfinished jobs through the ledger, follows each to its end and
+ * records (and, with {@code download}, saves) the result, so jobs finish even when no client waits for them. Every
+ * replica on one ledger runs one; the leases make sure each job is followed by one replica at a time, and a replica that
+ * died loses its leases when they run out.
+ *
+ * @param enabled   whether it runs at all
+ * @param interval  how often the ledger is asked for unfinished jobs (and each leased job's status read once)
+ * @param lease     how long a claim holds without renewal: how soon another replica takes over a dead one's jobs
+ * @param download  also save the video of every succeeded job into {@code output.dir}
+ * @param batch     most jobs one replica follows at once
+ */
+public record FollowSettings(boolean enabled, Duration interval, Duration lease, boolean download, int batch) {
+
+    public static FollowSettings defaults() {
+        return new FollowSettings(true, Duration.ofSeconds(5), Duration.ofSeconds(30), false, 64);
+    }
+
+    public static FollowSettings off() {
+        return new FollowSettings(false, Duration.ofSeconds(5), Duration.ofSeconds(30), false, 64);
+    }
+
+    public FollowSettings {
+        if (enabled && lease.compareTo(interval.multipliedBy(2)) < 0) {
+            throw new ConfigException("the follower's lease (" + lease.toSeconds() + " s) must be at least twice its"
+                    + " interval (" + interval.toSeconds() + " s): a live replica renews its leases every interval");
+        }
+    }
+}

@@ -1,0 +1,409 @@
+package dev.klingmcp.server.ledger;
+
+import dev.klingmcp.server.jobs.JobState;
+import dev.klingmcp.server.jobs.StateChange;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@link JobLedger} in SQL, on SQLite (one process, the default) or PostgreSQL (several replicas sharing one database).
+ * The statements are the same on both; {@link Dialect} holds what differs (row locks, insertion order). Every
+ * read-modify-write runs in one transaction, with the row locked first where the database needs it.
+ */
+public final class JdbcJobLedger implements JobLedger {
+
+    private static final String COLUMNS =
+            "local_id, request_id, model, input_json, options_json, estimate_json, estimate_usd,"
+                    + " idempotency_key, status_url, response_url, cancel_url, state, fal_status, queue_position, logs_json,"
+                    + " result_json, error_json, inference_seconds, local_path, sha256, created_at, updated_at, finished_at, owner";
+
+    private final LedgerDatabase db;
+    private final Dialect dialect;
+    private final Clock clock;
+    private final UnaryOperator<Connection> wrap;
+
+    private JdbcJobLedger(LedgerDatabase db, Clock clock, UnaryOperator<Connection> wrap) {
+        this.db = db;
+        this.dialect = db.dialect();
+        this.clock = clock;
+        this.wrap = wrap;
+    }
+
+    /**
+     * Opens the ledger at a JDBC URL and migrates its schema: {@code jdbc:sqlite:/path/jobs.db} (the file and its parent
+     * folders are created) or {@code jdbc:postgresql://host:5432/db?user=u&password=p}.
+     */
+    public static JdbcJobLedger open(String jdbcUrl, Clock clock) {
+        return open(jdbcUrl, clock, UnaryOperator.identity());
+    }
+
+    /** As {@link #open(String, Clock)}, with every connection passed through {@code wrap} (tests count statements). */
+    static JdbcJobLedger open(String jdbcUrl, Clock clock, UnaryOperator<Connection> wrap) {
+        String shown = LedgerUrls.redact(jdbcUrl);
+        LedgerDatabase db;
+        try {
+            if (jdbcUrl.startsWith(SqliteDatabase.PREFIX)) {
+                SqliteDatabase sqlite = SqliteDatabase.open(jdbcUrl);
+                db = sqlite;
+                try {
+                    LedgerMigrations.migrate(sqlite);
+                } catch (SQLException | RuntimeException e) {
+                    sqlite.close();
+                    throw e;
+                }
+            } else if (jdbcUrl.startsWith(PostgresDatabase.PREFIX)) {
+                PostgresDatabase pg = PostgresDatabase.open(jdbcUrl);
+                db = pg;
+                try {
+                    LedgerMigrations.migrate(pg);
+                } catch (RuntimeException e) {
+                    pg.close();
+                    throw e;
+                }
+            } else {
+                throw new LedgerException(
+                        "not a usable ledger URL: " + shown
+                                + " (expected jdbc:sqlite:<file> or jdbc:postgresql://<host>[:<port>]/<database>)",
+                        null);
+            }
+        } catch (LedgerException e) {
+            throw e;
+        } catch (SQLException | RuntimeException e) {
+            throw new LedgerException(
+                    "cannot open the job ledger at " + shown + ": " + LedgerUrls.redact(String.valueOf(e.getMessage())),
+                    e);
+        }
+        return new JdbcJobLedger(db, clock, wrap);
+    }
+
+    @Override
+    public JobRecord insert(JobRecord.Builder row, String note) {
+        return inTransaction(c -> {
+            JobRecord draft = row.build(null, null, null, List.of());
+            if (draft.idempotencyKey() != null) {
+                Optional<JobRecord> existing = selectOne(c, "idempotency_key = ?", draft.idempotencyKey());
+                if (existing.isPresent()) {
+                    return existing.get();
+                }
+            }
+            Instant now = clock.instant();
+            JobRecord stored = row.build(now, now, draft.state().isTerminal() ? now : null, List.of());
+            // A concurrent insert with the same key (another replica) wins the unique index; this one then returns it.
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (" + COLUMNS
+                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")) {
+                bindAll(ps, stored);
+                if (ps.executeUpdate() == 0 && draft.idempotencyKey() != null) {
+                    return selectOne(c, "idempotency_key = ?", draft.idempotencyKey())
+                            .orElseThrow(() -> new SQLException("insert refused and no row holds its idempotency key"));
+                }
+            }
+            appendState(c, stored.localId(), stored.state(), now, note);
+            return selectOne(c, "local_id = ?", stored.localId()).orElseThrow();
+        });
+    }
+
+    @Override
+    public Optional<JobRecord> find(String id) {
+        if (id == null || id.isBlank()) {
+            return Optional.empty();
+        }
+        return locked(c -> selectOne(c, "local_id = ? OR request_id = ?", id, id));
+    }
+
+    @Override
+    public Optional<JobRecord> findByIdempotencyKey(String key) {
+        return locked(c -> selectOne(c, "idempotency_key = ?", key));
+    }
+
+    @Override
+    public Optional<JobRecord> update(String id, UnaryOperator<JobRecord.Builder> change, String note) {
+        return inTransaction(c -> {
+            lockRow(c, id);
+            Optional<JobRecord> current = selectOne(c, "local_id = ? OR request_id = ?", id, id);
+            if (current.isEmpty()) {
+                return Optional.empty();
+            }
+            JobRecord before = current.get();
+            JobRecord.Builder builder = change.apply(before.toBuilder());
+            Instant now = clock.instant();
+            Instant finished = before.finishedAt() != null
+                    ? before.finishedAt()
+                    : builder.state().isTerminal() ? now : null;
+            JobRecord after = builder.build(before.createdAt(), now, finished, before.history());
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET request_id=?, options_json=?,"
+                    + " estimate_json=?, estimate_usd=?, idempotency_key=?, status_url=?, response_url=?, cancel_url=?,"
+                    + " state=?, fal_status=?, queue_position=?, logs_json=?, result_json=?, error_json=?,"
+                    + " inference_seconds=?, local_path=?, sha256=?, updated_at=?, finished_at=? WHERE local_id=?")) {
+                int i = 1;
+                ps.setString(i++, after.requestId());
+                ps.setString(i++, after.optionsJson());
+                ps.setString(i++, after.estimateJson());
+                ps.setDouble(i++, after.estimateUsd());
+                ps.setString(i++, after.idempotencyKey());
+                ps.setString(i++, after.statusUrl());
+                ps.setString(i++, after.responseUrl());
+                ps.setString(i++, after.cancelUrl());
+                ps.setString(i++, after.state().name());
+                ps.setString(i++, after.falStatus());
+                JobRows.setInteger(ps, i++, after.queuePosition());
+                ps.setString(i++, after.logsJson());
+                ps.setString(i++, after.resultJson());
+                ps.setString(i++, after.errorJson());
+                JobRows.setDouble(ps, i++, after.inferenceSeconds());
+                ps.setString(i++, after.localPath());
+                ps.setString(i++, after.sha256());
+                ps.setLong(i++, now.toEpochMilli());
+                JobRows.setInstant(ps, i++, after.finishedAt());
+                ps.setString(i, after.localId());
+                ps.executeUpdate();
+            }
+            if (after.state() != before.state()) {
+                appendState(c, after.localId(), after.state(), now, note);
+            }
+            return selectOne(c, "local_id = ?", after.localId());
+        });
+    }
+
+    @Override
+    public List<JobRecord> list(JobQuery query) {
+        return locked(c -> {
+            JobRows.Where where = JobRows.Where.of(query);
+            List<Object> args = new ArrayList<>(where.args());
+            args.add(Math.max(1, query.limit()));
+            return selectMany(
+                    c, where.sql() + " ORDER BY created_at DESC, " + dialect.insertionOrder + " DESC LIMIT ?", args);
+        });
+    }
+
+    @Override
+    public LedgerTotals totals(JobQuery query) {
+        return locked(c -> {
+            JobRows.Where where = JobRows.Where.of(query);
+            String sql = "SELECT COUNT(*), COALESCE(SUM(estimate_usd),0),"
+                    + " COALESCE(SUM(CASE WHEN state='SUCCEEDED' THEN estimate_usd END),0),"
+                    + " COALESCE(SUM(CASE WHEN state IN ('SUBMITTING','QUEUED','RUNNING','UNKNOWN') THEN estimate_usd END),0)"
+                    + " FROM jobs" + where.sql();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                JobRows.bindArgs(ps, where.args());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new LedgerTotals(rs.getInt(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4));
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<String> idsStartingWith(String prefix, int limit) {
+        return locked(c -> {
+            String p = (prefix == null ? "" : prefix)
+                            .replace("\\", "\\\\")
+                            .replace("%", "\\%")
+                            .replace("_", "\\_") + "%";
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(request_id, local_id) AS id FROM jobs"
+                    + " WHERE COALESCE(request_id, local_id) LIKE ? ESCAPE '\\' ORDER BY created_at DESC, "
+                    + dialect.insertionOrder + " DESC LIMIT ?")) {
+                ps.setString(1, p);
+                ps.setInt(2, Math.max(1, limit));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            return ids;
+        });
+    }
+
+    @Override
+    public int recoverInterruptedSubmits(Duration olderThan) {
+        long cutoff = clock.instant().minus(olderThan).toEpochMilli();
+        List<String> stale = locked(c -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT local_id FROM jobs WHERE state='SUBMITTING' AND created_at <= ?")) {
+                ps.setLong(1, cutoff);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            return ids;
+        });
+        int changed = 0;
+        for (String id : stale) {
+            // Re-checked inside the transaction: another process may have finished the submit meanwhile.
+            Optional<JobRecord> r =
+                    update(id, b -> b.state() == JobState.SUBMITTING ? b.state(JobState.UNKNOWN) : b, INTERRUPTED_NOTE);
+            if (r.isPresent() && r.get().state() == JobState.UNKNOWN) {
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    @Override
+    public List<JobRecord> claimUnfinished(String owner, Instant until, int max, boolean undownloaded) {
+        long now = clock.instant().toEpochMilli();
+        return inTransaction(c -> {
+            List<String> ids = new ArrayList<>();
+            // SKIP LOCKED (PostgreSQL): rows another replica is claiming or updating right now are left to it.
+            try (PreparedStatement ps = c.prepareStatement("SELECT local_id FROM jobs WHERE request_id IS NOT NULL"
+                    + " AND (state IN ('QUEUED','RUNNING')"
+                    + (undownloaded ? " OR (state = 'SUCCEEDED' AND local_path IS NULL)" : "")
+                    + ") AND (lease_owner IS NULL OR lease_until < ? OR lease_owner = ?)"
+                    + " ORDER BY created_at, " + dialect.insertionOrder + " LIMIT ?" + dialect.lockRowsSkipLocked)) {
+                ps.setLong(1, now);
+                ps.setString(2, owner);
+                ps.setInt(3, Math.max(1, max));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            if (ids.isEmpty()) {
+                return List.of();
+            }
+            String in = String.join(",", ids.stream().map(x -> "?").toList());
+            List<Object> args = new ArrayList<>();
+            args.add(owner);
+            args.add(until.toEpochMilli());
+            args.addAll(ids);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE jobs SET lease_owner = ?, lease_until = ? WHERE local_id IN (" + in + ")")) {
+                JobRows.bindArgs(ps, args);
+                ps.executeUpdate();
+            }
+            return selectMany(
+                    c,
+                    " WHERE local_id IN (" + in + ") ORDER BY created_at, " + dialect.insertionOrder,
+                    new ArrayList<>(ids));
+        });
+    }
+
+    @Override
+    public void release(String id, String owner) {
+        locked(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET lease_owner = NULL, lease_until = NULL"
+                    + " WHERE (local_id = ? OR request_id = ?) AND lease_owner = ?")) {
+                ps.setString(1, id);
+                ps.setString(2, id);
+                ps.setString(3, owner);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+
+    // ---- plumbing
+    // -------------------------------------------------------------------------------------------------------
+
+    private <T> T locked(LedgerDatabase.SqlWork<T> work) {
+        try {
+            return db.withConnection(c -> work.run(wrap.apply(c)));
+        } catch (SQLException e) {
+            throw new LedgerException("job ledger: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T inTransaction(LedgerDatabase.SqlWork<T> work) {
+        return locked(c -> {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        });
+    }
+
+    /** Locks the row (by local or request id) until the transaction ends, where the database does not already. */
+    private void lockRow(Connection c, String id) throws SQLException {
+        if (dialect.lockRows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT local_id FROM jobs WHERE local_id = ? OR request_id = ?" + dialect.lockRows)) {
+            ps.setString(1, id);
+            ps.setString(2, id);
+            ps.executeQuery().close();
+        }
+    }
+
+    private static void appendState(Connection c, String localId, JobState state, Instant at, String note)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO job_states (local_id, seq, state, at, note)"
+                + " VALUES (?, (SELECT COALESCE(MAX(seq),0)+1 FROM job_states WHERE local_id=?), ?, ?, ?)")) {
+            ps.setString(1, localId);
+            ps.setString(2, localId);
+            ps.setString(3, state.name());
+            ps.setLong(4, at.toEpochMilli());
+            ps.setString(5, note);
+            ps.executeUpdate();
+        }
+    }
+
+    private static Optional<JobRecord> selectOne(Connection c, String where, Object... args) throws SQLException {
+        return selectMany(c, " WHERE " + where + " LIMIT 1", List.of(args)).stream()
+                .findFirst();
+    }
+
+    /**
+     * The rows {@code tail} (a WHERE/ORDER/LIMIT clause over {@code jobs}) selects, each with its state history. Two
+     * statements whatever the row count: the histories of all selected rows are read at once, not one query per row.
+     */
+    private static List<JobRecord> selectMany(Connection c, String tail, List<Object> args) throws SQLException {
+        Map<String, List<StateChange>> histories = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT local_id, state, at, note FROM job_states"
+                + " WHERE local_id IN (SELECT local_id FROM jobs" + tail + ") ORDER BY local_id, seq")) {
+            JobRows.bindArgs(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    histories
+                            .computeIfAbsent(rs.getString(1), id -> new ArrayList<>())
+                            .add(new StateChange(
+                                    JobState.valueOf(rs.getString(2)),
+                                    Instant.ofEpochMilli(rs.getLong(3)),
+                                    rs.getString(4)));
+                }
+            }
+        }
+        List<JobRecord> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs" + tail)) {
+            JobRows.bindArgs(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(JobRows.read(rs, histories.getOrDefault(rs.getString("local_id"), List.of())));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static void bindAll(PreparedStatement ps, JobRecord r) throws SQLException {
+        JobRows.bindArgs(ps, JobRows.values(r));
+    }
+}

@@ -1,0 +1,21 @@
+package dev.klingmcp.server.ledger;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/** Where the ledger's SQL runs: one guarded SQLite connection, or a pool of PostgreSQL connections. */
+interface LedgerDatabase extends AutoCloseable {
+
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    Dialect dialect();
+
+    /** Runs {@code work} on a connection in auto-commit mode that no other thread uses meanwhile. */
+    <T> T withConnection(SqlWork<T> work) throws SQLException;
+
+    @Override
+    void close();
+}

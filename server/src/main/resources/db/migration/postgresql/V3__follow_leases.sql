@@ -1,0 +1,3 @@
+-- Which replica follows an unfinished job in the background, and until when (epoch millis) its claim holds.
+ALTER TABLE jobs ADD COLUMN lease_owner TEXT;
+ALTER TABLE jobs ADD COLUMN lease_until BIGINT;
