@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -286,5 +287,53 @@ abstract class AbstractJobFlowTests extends McpContractSuite {
 
     static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    /**
+     * Every tool answered at least one call of this suite successfully, each such answer holds what the tool's published
+     * outputSchema says a success always has, and the check bites: the same answer without any one of those fields (or
+     * of its job's) is refused by the independent validator.
+     */
+    @Test
+    @Order(LAST)
+    void everyToolsSuccessHoldsWhatItsOutputSchemaRequiresAndLosingOneFieldIsCaught() {
+        OutputSchemaCheck check = new OutputSchemaCheck(mcp.tools());
+        // The flows above never needed the model list; an agent's first call does.
+        assertThat(mcp.call("describe_models", Map.of()).isError()).isFalse();
+        Map<String, ToolCall> successes = new LinkedHashMap<>();
+        recorder.calls().forEach(c -> {
+            if (!c.isError() && c.structured().isObject()) {
+                successes.putIfAbsent(c.tool(), c);
+            }
+        });
+        assertThat(successes.keySet()).as("tools with a successful call").containsAll(TOOLS);
+        int removals = 0;
+        for (ToolCall call : successes.values()) {
+            assertThat(check.problems(call)).as("%s", call).isEmpty();
+            JsonNode schema = ToolCall.JSON.valueToTree(mcp.tool(call.tool()).outputSchema());
+            JsonNode required = schema.at("/anyOf/0/required");
+            assertThat(required.size())
+                    .as("%s: fields a success always has", call.tool())
+                    .isPositive();
+            for (JsonNode field : required) {
+                ObjectNode without = call.structured().deepCopy();
+                without.remove(field.asText());
+                assertThat(check.problems(new ToolCall(call.tool(), call.arguments(), call.result(), without)))
+                        .as("%s without %s", call.tool(), field)
+                        .isNotEmpty();
+                removals++;
+            }
+            if (call.structured().path("job").isObject()) {
+                for (JsonNode field : schema.at("/properties/job/required")) {
+                    ObjectNode without = call.structured().deepCopy();
+                    ((ObjectNode) without.get("job")).remove(field.asText());
+                    assertThat(check.problems(new ToolCall(call.tool(), call.arguments(), call.result(), without)))
+                            .as("%s without job.%s", call.tool(), field)
+                            .isNotEmpty();
+                    removals++;
+                }
+            }
+        }
+        assertThat(removals).isGreaterThan(TOOLS.size());
     }
 }

@@ -20,6 +20,12 @@ public final class CallDeadline {
 
     private volatile String jobId;
 
+    /** When the client cancelled the call ({@code notifications/cancelled}), else 0. */
+    private volatile long cancelledAtNanos;
+
+    /** What to stop when the client cancels (an open status stream); run once, on the cancelling thread. */
+    private final java.util.List<Runnable> onCancel = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private CallDeadline(long endNanos) {
         this.endNanos = endNanos;
     }
@@ -61,6 +67,49 @@ public final class CallDeadline {
         if (d != null) {
             d.jobId = id;
         }
+    }
+
+    /**
+     * The client cancelled the call: waits it started end now (the answer goes nowhere), work that records or pays for
+     * something (a ledger write, a submit, a download) is not interrupted.
+     */
+    public void cancel() {
+        if (cancelledAtNanos != 0) {
+            return;
+        }
+        cancelledAtNanos = System.nanoTime() | 1; // never 0
+        onCancel.forEach(Runnable::run);
+    }
+
+    public boolean isCancelled() {
+        return cancelledAtNanos != 0;
+    }
+
+    /** When {@link #cancel} was called ({@link System#nanoTime}), or 0. */
+    public long cancelledAtNanos() {
+        return cancelledAtNanos;
+    }
+
+    /** Whether the call running on this thread was cancelled by its client. */
+    public static boolean cancelledHere() {
+        CallDeadline d = CURRENT.get();
+        return d != null && d.isCancelled();
+    }
+
+    /**
+     * Runs {@code stop} when the call on this thread is cancelled (at once if it already is); the returned handle
+     * removes it again. A no-op on threads without a deadline.
+     */
+    public static Runnable whenCancelledHere(Runnable stop) {
+        CallDeadline d = CURRENT.get();
+        if (d == null) {
+            return () -> {};
+        }
+        d.onCancel.add(stop);
+        if (d.isCancelled()) {
+            stop.run();
+        }
+        return () -> d.onCancel.remove(stop);
     }
 
     /** The job the call noted, or null. */

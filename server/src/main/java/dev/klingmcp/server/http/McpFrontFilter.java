@@ -8,6 +8,8 @@ import dev.klingmcp.server.auth.Scopes;
 import dev.klingmcp.server.config.HttpSettings;
 import dev.klingmcp.server.modern.ModernProtocol;
 import dev.klingmcp.server.modern.ModernServer;
+import dev.klingmcp.server.requests.InFlightCalls;
+import dev.klingmcp.server.requests.UnknownTools;
 import dev.klingmcp.server.transport.StrictJsonRpc;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -66,6 +68,8 @@ public final class McpFrontFilter extends HttpFilter {
 
     private transient volatile BiConsumer<Principal, JsonNode> observer = (p, m) -> {};
 
+    private transient volatile UnknownTools unknownTools;
+
     /** Paths that authenticate their callers themselves (fal's signed webhooks): no bearer token, no scope. */
     private final transient Set<String> openPaths = ConcurrentHashMap.newKeySet();
 
@@ -111,6 +115,11 @@ public final class McpFrontFilter extends HttpFilter {
     /** Lets requests to {@code path} through without a bearer token; the servlet there must authenticate them. */
     public void allowWithoutToken(String path) {
         openPaths.add(path);
+    }
+
+    /** Answers a legacy {@code tools/call} of a tool not in {@code tools} itself, listing the tools there are. */
+    public void refuseUnknownTools(UnknownTools tools) {
+        this.unknownTools = tools;
     }
 
     /** Sees every JSON-RPC message that passed authorization, after it was served (e.g. to follow subscriptions). */
@@ -185,6 +194,27 @@ public final class McpFrontFilter extends HttpFilter {
                     id,
                     "too many open sessions (" + maxSessions + ", http.max-sessions); retry later");
             return;
+        }
+        if (!modern && message != null && message.isObject()) {
+            // The legacy (SDK) lane: cancellations and unknown tools are answered here, where the request id is known.
+            if (session != null && InFlightCalls.cancelled("http " + session, message)) {
+                response.setStatus(HttpServletResponse.SC_ACCEPTED);
+                return;
+            }
+            UnknownTools tools = unknownTools;
+            JsonNode refusal = tools == null ? null : tools.answer(message);
+            if (refusal != null) {
+                byte[] bytes = JsonErrors.JSON.writeValueAsBytes(refusal);
+                response.setContentType("application/json");
+                response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+                response.setContentLength(bytes.length);
+                response.getOutputStream().write(bytes);
+                return;
+            }
+            if (session != null && "tools/call".equals(message.path("method").asText())) {
+                InFlightCalls.mark("http " + session, message);
+                body = JsonErrors.JSON.writeValueAsBytes(message);
+            }
         }
         GuardedResponse guarded = new GuardedResponse(response);
         chain.doFilter(body == null ? request : new BufferedBodyRequest(request, body), guarded);

@@ -6,6 +6,7 @@ import dev.klingmcp.server.config.HttpSettings;
 import dev.klingmcp.server.config.ToolSchemaProfile;
 import dev.klingmcp.server.jobs.JobService;
 import dev.klingmcp.server.modern.ModernServer;
+import dev.klingmcp.server.requests.UnknownTools;
 import dev.klingmcp.server.tenancy.ScopedJobService;
 import dev.klingmcp.server.tools.KlingTools;
 import dev.klingmcp.server.tools.OutputSchemas;
@@ -107,6 +108,7 @@ public final class KlingMcpServer implements AutoCloseable {
                 guard);
         // Our stdio transport shows the client's inbound messages, so a job is followed only while subscribed.
         transport.observeInbound(watcher::onClientMessage);
+        transport.refuseUnknownTools(server.unknownTools());
         transport.serveModern(server.modern);
         return server;
     }
@@ -192,6 +194,7 @@ public final class KlingMcpServer implements AutoCloseable {
                 true,
                 profile,
                 guard);
+        http.refuseUnknownTools(server.unknownTools());
         http.serveModern(server.modern);
         // Only one's own jobs are followed for a subscription; anyone else's id is ignored like an unknown one.
         http.observeInbound((principal, message) -> watcher.onSubscription(
@@ -252,6 +255,12 @@ public final class KlingMcpServer implements AutoCloseable {
                 .build();
         watcher.attach(server);
         return new KlingMcpServer(server, features, new ModernServer(features, jobs, redactor));
+    }
+
+    /** The refusal of calls to tools this server does not have, naming the ones it has. */
+    private UnknownTools unknownTools() {
+        return new UnknownTools(
+                features.tools().stream().map(t -> t.tool().name()).toList());
     }
 
     public McpSyncServer server() {

@@ -107,8 +107,14 @@ final class ModernCalls {
         return features.tools().stream()
                 .filter(t -> t.tool().name().equals(name))
                 .findFirst()
-                .orElseThrow(() -> ModernError.invalidParams(
-                        "Unknown tool: " + name, ModernJson.object().put("name", name)));
+                .orElseThrow(() -> {
+                    List<String> names =
+                            features.tools().stream().map(t -> t.tool().name()).toList();
+                    ObjectNode data = ModernJson.object().put("name", name);
+                    names.forEach(data.putArray("tools")::add);
+                    return ModernError.invalidParams(
+                            "Unknown tool: " + name + ". This server's tools are: " + String.join(", ", names), data);
+                });
     }
 
     /** Runs a tool; {@code input_required} comes back as such, a bad {@code requestState} as -32602. */

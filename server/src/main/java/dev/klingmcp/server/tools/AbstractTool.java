@@ -55,11 +55,13 @@ abstract class AbstractTool implements KlingTool {
         this.ctx = ctx;
         this.arguments = SchemaCheck.of(checked);
         this.properties = checked.path("properties").deepCopy();
-        ObjectNode shown = ctx.profile() == ToolSchemaProfile.FULL ? published : PortableSchema.of(published);
+        boolean full = ctx.profile() == ToolSchemaProfile.FULL;
+        ObjectNode shown = full ? published : PortableSchema.of(published);
+        ObjectNode output = ctx.schemas().schema(name);
         this.tool = Tool.builder(name, ToolJson.toMap(shown))
                 .title(title)
                 .description(description)
-                .outputSchema(ctx.schemas().asMap(name))
+                .outputSchema(ToolJson.toMap(full ? output : PortableSchema.ofOutput(output)))
                 .annotations(hints.annotations(title))
                 .build();
     }
@@ -152,7 +154,7 @@ abstract class AbstractTool implements KlingTool {
             Duration usable = left.minus(ANSWER_MARGIN);
             wait = usable.compareTo(wait) < 0 ? (usable.isNegative() ? Duration.ZERO : usable) : wait;
         }
-        if (wait.isZero() || job.state().isTerminal()) {
+        if (wait.isZero() || job.state().isTerminal() || CallDeadline.cancelledHere()) {
             return job;
         }
         ProgressReporter progress =

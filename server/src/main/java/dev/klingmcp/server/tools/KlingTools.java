@@ -5,6 +5,7 @@ import dev.klingmcp.server.budget.InputRequiredException;
 import dev.klingmcp.server.budget.RequestStateException;
 import dev.klingmcp.server.fal.CallDeadline;
 import dev.klingmcp.server.jobs.JobView;
+import dev.klingmcp.server.requests.InFlightCalls;
 import dev.klingmcp.server.tenancy.CallerScope;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
@@ -65,12 +66,24 @@ public final class KlingTools {
                 .callHandler((exchange, request) -> {
                     Duration budget = ctx.jobs().toolCallDeadline();
                     CallDeadline deadline = CallDeadline.after(budget);
-                    Future<CallToolResult> call = CALLS.submit(() -> deadline.run(() -> safely(
-                            t,
-                            ctx,
-                            // The job service sees the caller's principal (its own jobs only) through this
-                            // scope, on the thread that does the work.
-                            () -> CallerScope.run(exchange, () -> t.call(exchange, request)))));
+                    Future<CallToolResult> call = CALLS.submit(() -> {
+                        // Reachable by the client's notifications/cancelled for as long as the work runs.
+                        try (AutoCloseable cancellable = InFlightCalls.attach(request.meta(), deadline)) {
+                            return deadline.run(() -> safely(
+                                    t,
+                                    ctx,
+                                    // The job service sees the caller's principal (its own jobs only) through this
+                                    // scope, on the thread that does the work.
+                                    () -> CallerScope.run(exchange, () -> t.call(exchange, request))));
+                        } finally {
+                            if (deadline.isCancelled()) {
+                                log.info(
+                                        "{} cancelled by the client: the call ended {} ms after the cancel",
+                                        t.tool().name(),
+                                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - deadline.cancelledAtNanos()));
+                            }
+                        }
+                    });
                     try {
                         return call.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
                     } catch (TimeoutException late) {

@@ -6,7 +6,6 @@ import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.openapi.OpenApiDocument;
 import dev.klingmcp.openapi.SchemaDeriver;
-import java.util.Map;
 
 /**
  * The tools' {@code outputSchema}s: one JSON file per tool under {@code kling-mcp/tool-schemas/}, plus the shared
@@ -78,10 +77,5 @@ public final class OutputSchemas {
             });
         }
         return schema;
-    }
-
-    /** As the SDK's {@code Tool.Builder.outputSchema} wants it. */
-    public Map<String, Object> asMap(String tool) {
-        return ToolJson.toMap(schema(tool));
     }
 }

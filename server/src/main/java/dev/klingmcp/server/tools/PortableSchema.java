@@ -51,6 +51,21 @@ final class PortableSchema {
         return convert(full, full.path("$defs"));
     }
 
+    /**
+     * The portable form of an {@code outputSchema}: as {@link #of}, except that the root's {@code anyOf} of
+     * {@code required} lists (what a success result always has, or {@code error}) stays, since clients validate error
+     * results against the same schema. Output schemas are read by MCP clients' validators, not by LLM providers.
+     */
+    static ObjectNode ofOutput(ObjectNode full) {
+        ObjectNode copy = full.deepCopy();
+        JsonNode branches = copy.remove("anyOf");
+        ObjectNode out = of(copy);
+        if (branches != null) {
+            out.set("anyOf", branches);
+        }
+        return out;
+    }
+
     private static ObjectNode convert(JsonNode node, JsonNode defs) {
         ObjectNode schema = resolve(node, defs);
         ObjectNode out = ToolJson.object();

@@ -1,5 +1,6 @@
 package dev.klingmcp.server.tools;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.Violation;
@@ -151,7 +152,38 @@ public final class ToolResults {
         return text.substring(0, MAX_TEXT) + "… (" + (text.length() - MAX_TEXT) + " more characters)";
     }
 
-    private ObjectNode redact(ObjectNode node) {
+    /** Fields whose value is kept exactly as it came (fal's error detail, the model input, a schema). */
+    private static final java.util.Set<String> VERBATIM = java.util.Set.of("detail", "input", "input_schema");
+
+    /**
+     * The result without its {@code null} fields, at any depth: a field with no value is left out, so every field of the
+     * output schemas has one type and "optional" means "not in {@code required}", the form every client's validator
+     * and every schema dialect reads the same way.
+     */
+    static ObjectNode withoutNulls(ObjectNode node) {
+        List<String> nulls = new java.util.ArrayList<>();
+        node.properties().forEach(f -> {
+            JsonNode v = f.getValue();
+            if (v.isNull()) {
+                nulls.add(f.getKey());
+            } else if (!VERBATIM.contains(f.getKey())) {
+                stripNested(v);
+            }
+        });
+        node.remove(nulls);
+        return node;
+    }
+
+    private static void stripNested(JsonNode v) {
+        if (v instanceof ObjectNode o) {
+            withoutNulls(o);
+        } else if (v instanceof ArrayNode a) {
+            a.forEach(ToolResults::stripNested);
+        }
+    }
+
+    private ObjectNode redact(ObjectNode raw) {
+        ObjectNode node = withoutNulls(raw.deepCopy());
         String json = ToolJson.compact(node);
         String clean = redactor.apply(json);
         if (clean.equals(json)) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.server.modern.ModernServer;
 import dev.klingmcp.server.modern.ModernStdio;
+import dev.klingmcp.server.requests.InFlightCalls;
+import dev.klingmcp.server.requests.UnknownTools;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -85,6 +87,11 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
 
     private volatile ModernStdio modern;
 
+    /** This connection in call tokens ({@link InFlightCalls}): stdio carries one session. */
+    private final String sessionKey = "stdio " + java.util.UUID.randomUUID();
+
+    private volatile UnknownTools unknownTools;
+
     /**
      * @param jsonMapper the SDK mapper used to (de)serialize JSON-RPC messages
      * @param in where requests arrive (stdin)
@@ -129,6 +136,11 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
      */
     public void serveModern(ModernServer server) {
         this.modernServer = java.util.Objects.requireNonNull(server, "server == null");
+    }
+
+    /** Answers a {@code tools/call} of a tool not in {@code tools} itself, listing the tools there are. */
+    public void refuseUnknownTools(UnknownTools tools) {
+        this.unknownTools = java.util.Objects.requireNonNull(tools, "tools == null");
     }
 
     @Override
@@ -216,6 +228,26 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
             Object id = node.hasNonNull("id") ? lineParser.convertValue(node.get("id"), Object.class) : null;
             writeError(id, refused.code(), refused.message());
             return;
+        }
+        if (era != Era.MODERN && !ModernServer.isModern(node)) {
+            // The legacy (SDK) lane: cancellations and unknown tools are answered here, where the request id is known.
+            if (InFlightCalls.cancelled(sessionKey, node)) {
+                return;
+            }
+            UnknownTools tools = unknownTools;
+            ObjectNode refusal = tools == null ? null : tools.answer(node);
+            if (refusal != null) {
+                writeNode(refusal);
+                return;
+            }
+            if ("tools/call".equals(node.path("method").asText())) {
+                InFlightCalls.mark(sessionKey, node);
+                try {
+                    text = lineParser.writeValueAsString(node);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
         }
         JSONRPCMessage message;
         try {

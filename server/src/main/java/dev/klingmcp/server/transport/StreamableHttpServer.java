@@ -238,6 +238,11 @@ public final class StreamableHttpServer implements AutoCloseable {
         front.observe(observer);
     }
 
+    /** Answers a legacy {@code tools/call} of a tool not in {@code tools} itself, listing the tools there are. */
+    public void refuseUnknownTools(dev.klingmcp.server.requests.UnknownTools tools) {
+        front.refuseUnknownTools(tools);
+    }
+
     public HttpServletStreamableServerTransportProvider transport() {
         return transport;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.klingmcp.server.config.ToolSchemaProfile;
 import dev.klingmcp.server.testing.FakeJobService;
 import dev.klingmcp.server.testing.McpSession;
 import io.modelcontextprotocol.json.McpJsonDefaults;
@@ -15,6 +16,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The check the SDK would run on every start ({@link PrecheckedSchemaValidator} skips it there): every tool's input and
@@ -31,21 +34,24 @@ class ToolSchemasConformTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void everyServedToolSchemaConformsToTheMetaSchema() {
+    @ParameterizedTest
+    @EnumSource(ToolSchemaProfile.class)
+    void everyServedToolSchemaConformsToTheMetaSchema(ToolSchemaProfile profile) {
         JsonSchemaValidator sdk = McpJsonDefaults.getSchemaValidator();
-        try (McpSession mcp = new McpSession(new FakeJobService(tmp), s -> s)) {
+        try (McpSession mcp = new McpSession(new FakeJobService(tmp), s -> s, profile)) {
             JsonNode tools = mcp.request("tools/list", null).at("/result/tools");
             assertThat(tools).hasSize(7);
             for (JsonNode tool : tools) {
                 for (String kind : new String[] {"inputSchema", "outputSchema"}) {
                     JsonNode schema = tool.get(kind);
                     assertThat(schema).as(tool.get("name") + " " + kind).isNotNull();
-                    // A schema naming another dialect would be waved through by the SDK's check: ours name 2020-12,
-                    // or (the portable input schemas, which leave $schema out) fall to the SDK's default, 2020-12.
+                    // A schema naming another dialect would be waved through by the SDK's check: the full profile's
+                    // name 2020-12, the portable ones leave $schema out and fall to the SDK's default, 2020-12.
                     assertThat(schema.path("$schema").asText())
                             .isEqualTo(
-                                    kind.equals("inputSchema") ? "" : "https://json-schema.org/draft/2020-12/schema");
+                                    profile == ToolSchemaProfile.FULL
+                                            ? "https://json-schema.org/draft/2020-12/schema"
+                                            : "");
                     ValidationResponse verdict = sdk.validateSchema(JSON.convertValue(schema, MAP));
                     assertThat(verdict.valid())
                             .as(tool.get("name") + " " + kind + ": " + verdict.errorMessage())

@@ -1,6 +1,7 @@
 package dev.klingmcp.server.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.klingmcp.server.config.ToolSchemaProfile;
 import dev.klingmcp.server.jobs.JobService;
 import dev.klingmcp.server.mcp.KlingMcpServer;
 import dev.klingmcp.server.transport.StdioTransportProvider;
@@ -21,6 +22,11 @@ public final class McpSession implements AutoCloseable {
     private final JsonRpcSession rpc;
 
     public McpSession(JobService jobs, UnaryOperator<String> redactor) {
+        this(jobs, redactor, ToolSchemaProfile.PORTABLE);
+    }
+
+    /** As {@link #McpSession(JobService, UnaryOperator)}, publishing the schemas of {@code profile}. */
+    public McpSession(JobService jobs, UnaryOperator<String> redactor, ToolSchemaProfile profile) {
         Pipe in = new Pipe();
         Pipe out = new Pipe();
         StdioTransportProvider transport = new StdioTransportProvider(
@@ -29,7 +35,7 @@ public final class McpSession implements AutoCloseable {
                 out.sink(),
                 StdioTransportProvider.DEFAULT_MAX_LINE_BYTES,
                 Duration.ofSeconds(10));
-        this.server = KlingMcpServer.start(transport, jobs, redactor, "test");
+        this.server = KlingMcpServer.start(transport, jobs, redactor, "test", profile);
         this.rpc = new JsonRpcSession(out.source(), in.sink(), Duration.ofSeconds(20));
         rpc.initialize("test");
     }

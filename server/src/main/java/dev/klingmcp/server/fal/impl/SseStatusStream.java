@@ -2,6 +2,7 @@ package dev.klingmcp.server.fal.impl;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.klingmcp.fal.client.model.QueueStatus;
+import dev.klingmcp.server.fal.CallDeadline;
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.fal.FalGateway.StreamEnd;
 import dev.klingmcp.server.fal.FalStatus;
@@ -65,7 +66,8 @@ final class SseStatusStream {
     StreamEnd follow(URI uri, Duration maxWait, Consumer<FalStatus> listener) {
         long deadline = System.nanoTime() + maxWait.toNanos();
         int emptyConnections = 0;
-        while (System.nanoTime() < deadline) {
+        // A wait the client cancelled (notifications/cancelled) ends like one that reached its deadline.
+        while (System.nanoTime() < deadline && !CallDeadline.cancelledHere()) {
             Connection c = retries.idempotent(() -> open(uri, deadline));
             if (c == null) {
                 break; // deadline passed while connecting
@@ -77,7 +79,7 @@ final class SseStatusStream {
             emptyConnections = o == Outcome.ENDED_WITH_EVENTS ? 0 : emptyConnections + 1;
             // A server that keeps closing the stream at once must not be hammered: back off up to ~8 × base.
             long pause = reconnectDelay.toNanos() * (1L << Math.min(emptyConnections, 3));
-            if (!sleepUntil(Math.min(deadline, System.nanoTime() + pause))) {
+            if (CallDeadline.cancelledHere() || !sleepUntil(Math.min(deadline, System.nanoTime() + pause))) {
                 break;
             }
         }
@@ -178,6 +180,7 @@ final class SseStatusStream {
     private final class Watchdog {
         private final InputStream body;
         private final ScheduledFuture<?> atDeadline;
+        private final Runnable unregister;
         private volatile ScheduledFuture<?> idle;
 
         Watchdog(InputStream body, long deadline) {
@@ -185,6 +188,7 @@ final class SseStatusStream {
             this.atDeadline =
                     timer.schedule(this::close, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             this.idle = timer.schedule(this::close, idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            this.unregister = CallDeadline.whenCancelledHere(this::close);
         }
 
         void lineSeen() {
@@ -193,6 +197,7 @@ final class SseStatusStream {
         }
 
         void stop() {
+            unregister.run();
             atDeadline.cancel(false);
             idle.cancel(false);
             close();
