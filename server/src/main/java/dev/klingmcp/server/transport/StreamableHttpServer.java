@@ -104,6 +104,7 @@ public final class StreamableHttpServer implements AutoCloseable {
                     + " without authorization: anyone who can reach it could spend money on fal. Configure "
                     + "auth.issuer (OAuth JWTs) or auth.tokens-file, or bind 127.0.0.1");
         }
+        TomcatLogging.routeToSlf4j();
         DefaultServerTransportSecurityValidator security = headerValidator(settings, authenticator != null);
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .jsonMapper(McpJsonDefaults.getMapper())
