@@ -39,6 +39,7 @@ public final class MockFalOptions {
     private boolean logRequests = true;
     private long maxRequestBodyBytes = 64L * 1024 * 1024;
     private ModelCatalog catalog;
+    private long outputVideoBytes;
 
     public MockFalOptions() {}
 
@@ -295,6 +296,28 @@ public final class MockFalOptions {
     /** Serve these endpoints instead of the openapi module's registry (null = the registry). */
     public MockFalOptions setCatalog(ModelCatalog catalog) {
         this.catalog = catalog;
+        return this;
+    }
+
+    public long getOutputVideoBytes() {
+        return outputVideoBytes;
+    }
+
+    /**
+     * Pads every output video to at least this many bytes (0, the default: the encoded clip as it is). The padding is
+     * an MP4 {@code free} box stored as a sparse file, so a 1 GiB output tests a client's download path without the
+     * mock holding or writing 1 GiB.
+     */
+    @Option(
+            names = "--output-video-bytes",
+            paramLabel = "BYTES",
+            description = "Pad every output video to this many bytes (sparse, still playable), e.g. 1073741824 to test"
+                    + " 1 GiB downloads (default: ${DEFAULT-VALUE} = no padding).")
+    public MockFalOptions setOutputVideoBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("output video bytes must be >= 0, got " + bytes);
+        }
+        this.outputVideoBytes = bytes;
         return this;
     }
 }

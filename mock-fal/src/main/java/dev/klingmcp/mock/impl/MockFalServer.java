@@ -112,7 +112,8 @@ public final class MockFalServer implements MockFal {
                         options.getConcurrency(), options.isForgetCancelledRequests(), options.getResultRetention()),
                 counters);
         FaultInjector faults = new FaultInjector(options.getSeed(), options.getFaults());
-        VideoLibrary videos = new VideoLibrary(storage.resolve("videos"), base::get);
+        VideoLibrary videos = new VideoLibrary(
+                storage.resolve("videos"), base::get, VideoLibrary.DEFAULT_FPS, options.getOutputVideoBytes());
         WebhookSigner signer = WebhookSigner.fromSeed(options.getSeed());
         WebhookDispatcher webhooks = new WebhookDispatcher(
                 vertx,

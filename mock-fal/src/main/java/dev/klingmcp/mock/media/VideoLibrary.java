@@ -46,6 +46,7 @@ public final class VideoLibrary implements AutoCloseable {
     private final Path cacheDir;
     private final Supplier<String> baseUrl;
     private final int fps;
+    private final long padToBytes;
     private final ExecutorService encoders;
     private final ConcurrentMap<String, CompletableFuture<Path>> clips = new ConcurrentHashMap<>();
     private final AtomicInteger encodeCount = new AtomicInteger();
@@ -56,12 +57,25 @@ public final class VideoLibrary implements AutoCloseable {
     }
 
     public VideoLibrary(Path cacheDir, Supplier<String> baseUrl, int fps) {
+        this(cacheDir, baseUrl, fps, 0);
+    }
+
+    /**
+     * A library whose clips are padded to at least {@code padToBytes} (0 = no padding): the encoded clip followed by one
+     * MP4 {@code free} box, which players skip, written as a sparse file. Lets clients be tested on large downloads
+     * (a 1 GiB output) without the mock encoding, storing or holding that much.
+     */
+    public VideoLibrary(Path cacheDir, Supplier<String> baseUrl, int fps, long padToBytes) {
         if (fps < 1 || fps > 30) {
             throw new IllegalArgumentException("fps must be 1..30, was " + fps);
+        }
+        if (padToBytes < 0) {
+            throw new IllegalArgumentException("padToBytes must be >= 0, was " + padToBytes);
         }
         this.cacheDir = cacheDir;
         this.baseUrl = baseUrl;
         this.fps = fps;
+        this.padToBytes = padToBytes;
         // Encoding is CPU-bound; two threads match the CI machine and keep distinct keys from queueing behind each
         // other.
         this.encoders = Executors.newFixedThreadPool(2, runnable -> {
@@ -148,6 +162,7 @@ public final class VideoLibrary implements AutoCloseable {
             Path partial = Files.createTempFile(cacheDir, key + "-", ".partial");
             try {
                 SyntheticVideoEncoder.encode(partial, seconds, ratio, fps);
+                FreeBoxPadding.padTo(partial, padToBytes);
                 Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(partial);
@@ -176,7 +191,8 @@ public final class VideoLibrary implements AutoCloseable {
     }
 
     private Path fileFor(String key) {
-        return cacheDir.resolve("kling-" + key + "-" + fps + "fps-" + RENDER_VERSION + ".mp4");
+        String padding = padToBytes > 0 ? "-pad" + padToBytes : "";
+        return cacheDir.resolve("kling-" + key + "-" + fps + "fps-" + RENDER_VERSION + padding + ".mp4");
     }
 
     private static boolean isUsable(Path file) {

@@ -127,4 +127,24 @@ class VideoLibraryTest {
             assertThat(library.cachedClip("5s-16x9")).as("not encoded yet").isEmpty();
         }
     }
+
+    @Test
+    void paddedClipsHaveTheRequestedSizeAndStayPlayable() throws Exception {
+        long eightMiB = 8L << 20;
+        try (VideoLibrary library = new VideoLibrary(cache, () -> "http://x", 4, eightMiB)) {
+            MediaFile media = library.videoFor(3, "16:9");
+
+            Path file = library.cachedClip("3s-16x9").orElseThrow();
+            assertThat(Files.size(file)).isEqualTo(eightMiB);
+            assertThat(media.fileSize()).isEqualTo(eightMiB);
+            Mp4Probe probe = Mp4Probe.of(file);
+            assertThat(probe.durationSeconds()).isCloseTo(3, within(0.01));
+            assertThat(probe.decodedFrames()).isEqualTo(3 * 4);
+        }
+        try (VideoLibrary plain = new VideoLibrary(cache, () -> "http://x", 4)) {
+            assertThat(plain.videoFor(3, "16:9").fileSize())
+                    .as("a padded clip is cached under its own name, never served as the plain one")
+                    .isLessThan(eightMiB);
+        }
+    }
 }

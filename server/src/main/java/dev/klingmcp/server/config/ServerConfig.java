@@ -23,6 +23,8 @@ import java.util.Objects;
  *                        stay honest in mock mode; ignored against fal's own hosts (see {@link #etaTimeScale()})
  * @param confirmAboveUsd jobs estimated above this many dollars are submitted only after the user confirmed the price;
  *                        null = never ask
+ * @param uploadMaxBytes  largest file {@code upload} sends, images and videos alike; null = fal's input limits for
+ *                        Kling (images 10 MiB, videos 200 MiB)
  */
 public record ServerConfig(
         FalKey falKey,
@@ -35,7 +37,8 @@ public record ServerConfig(
         Timeouts timeouts,
         Retry retry,
         double timeScale,
-        Double confirmAboveUsd) {
+        Double confirmAboveUsd,
+        Long uploadMaxBytes) {
 
     public static final URI FAL_QUEUE_URL = URI.create("https://queue.fal.run");
     public static final URI FAL_REST_URL = URI.create("https://rest.fal.ai");
@@ -53,6 +56,37 @@ public record ServerConfig(
         if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
             throw new IllegalArgumentException("timeScale must be a positive number, was " + timeScale);
         }
+        if (uploadMaxBytes != null && uploadMaxBytes < 1) {
+            throw new IllegalArgumentException("uploadMaxBytes must be positive, was " + uploadMaxBytes);
+        }
+    }
+
+    /** With fal's own upload limits. */
+    public ServerConfig(
+            FalKey falKey,
+            URI queueUrl,
+            URI restUrl,
+            Path outputDir,
+            List<Path> uploadRoots,
+            String ledgerUrl,
+            Path priceFile,
+            Timeouts timeouts,
+            Retry retry,
+            double timeScale,
+            Double confirmAboveUsd) {
+        this(
+                falKey,
+                queueUrl,
+                restUrl,
+                outputDir,
+                uploadRoots,
+                ledgerUrl,
+                priceFile,
+                timeouts,
+                retry,
+                timeScale,
+                confirmAboveUsd,
+                null);
     }
 
     /**
@@ -146,7 +180,8 @@ public record ServerConfig(
                 timeouts,
                 retry,
                 timeScale,
-                confirmAboveUsd);
+                confirmAboveUsd,
+                uploadMaxBytes);
     }
 
     public ServerConfig withFalKey(FalKey key) {
@@ -161,7 +196,8 @@ public record ServerConfig(
                 timeouts,
                 retry,
                 timeScale,
-                confirmAboveUsd);
+                confirmAboveUsd,
+                uploadMaxBytes);
     }
 
     public ServerConfig withLedgerUrl(String url) {
@@ -176,7 +212,8 @@ public record ServerConfig(
                 timeouts,
                 retry,
                 timeScale,
-                confirmAboveUsd);
+                confirmAboveUsd,
+                uploadMaxBytes);
     }
 
     public ServerConfig withOutputDir(Path dir) {
@@ -191,7 +228,8 @@ public record ServerConfig(
                 timeouts,
                 retry,
                 timeScale,
-                confirmAboveUsd);
+                confirmAboveUsd,
+                uploadMaxBytes);
     }
 
     public ServerConfig withUploadRoots(List<Path> roots) {
@@ -206,7 +244,8 @@ public record ServerConfig(
                 timeouts,
                 retry,
                 timeScale,
-                confirmAboveUsd);
+                confirmAboveUsd,
+                uploadMaxBytes);
     }
 
     public ServerConfig withTimeouts(Timeouts t) {
@@ -221,7 +260,8 @@ public record ServerConfig(
                 t,
                 retry,
                 timeScale,
-                confirmAboveUsd);
+                confirmAboveUsd,
+                uploadMaxBytes);
     }
 
     public ServerConfig withRetry(Retry r) {
@@ -236,7 +276,8 @@ public record ServerConfig(
                 timeouts,
                 r,
                 timeScale,
-                confirmAboveUsd);
+                confirmAboveUsd,
+                uploadMaxBytes);
     }
 
     /** Never prints the key (only whether one is set). */

@@ -35,6 +35,7 @@ public final class ServerConfigLoader {
     public static final String FAL_REST_URL = "fal.rest-url";
     public static final String OUTPUT_DIR = "output.dir";
     public static final String UPLOAD_ROOTS = "upload.roots";
+    public static final String UPLOAD_MAX_BYTES = "upload.max-bytes";
     public static final String LEDGER_URL = "ledger.url";
     public static final String LEDGER_USER = "ledger.user";
     public static final String LEDGER_PASSWORD = "ledger.password";
@@ -84,6 +85,7 @@ public final class ServerConfigLoader {
             FAL_REST_URL,
             OUTPUT_DIR,
             UPLOAD_ROOTS,
+            UPLOAD_MAX_BYTES,
             LEDGER_URL,
             LEDGER_USER,
             LEDGER_PASSWORD,
@@ -232,7 +234,8 @@ public final class ServerConfigLoader {
                 timeouts,
                 retry,
                 decimal(s, FAL_TIME_SCALE, 1.0, 0.001, 1_000_000),
-                s.get(BUDGET_CONFIRM_ABOVE_USD) == null ? null : decimal(s, BUDGET_CONFIRM_ABOVE_USD, 0, 0, 1_000_000));
+                s.get(BUDGET_CONFIRM_ABOVE_USD) == null ? null : decimal(s, BUDGET_CONFIRM_ABOVE_USD, 0, 0, 1_000_000),
+                s.get(UPLOAD_MAX_BYTES) == null ? null : number(s, UPLOAD_MAX_BYTES, 0, 1, 1L << 40));
     }
 
     /** Which input schemas {@code tools/list} publishes: {@code portable} (default) or {@code full}. */

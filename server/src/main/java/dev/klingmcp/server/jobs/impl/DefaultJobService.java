@@ -85,7 +85,7 @@ public final class DefaultJobService implements JobService {
         this.toolCallDeadline = config.timeouts().toolCall();
         this.views = new JobViews(clock, id -> registry.find(id).orElse(null), config.etaTimeScale());
         this.results = new ResultFetcher(gateway, ledger, config.outputDir());
-        this.uploads = new UploadPolicy(config.uploadRoots());
+        this.uploads = new UploadPolicy(config.uploadRoots(), config.uploadMaxBytes());
         this.urls = new UrlPolicy(trustedHosts(config));
         int recovered = ledger.recoverInterruptedSubmits(submitTimeout);
         if (recovered > 0) {

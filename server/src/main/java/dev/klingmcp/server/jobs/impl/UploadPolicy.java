@@ -42,8 +42,11 @@ final class UploadPolicy {
     record Accepted(Path path, String fileName, String contentType, long size) {}
 
     private final List<Path> roots;
+    private final Long maxBytes;
 
-    UploadPolicy(List<Path> roots) {
+    /** {@code maxBytes}: the largest file sent, whatever its type; null = fal's limits per type. */
+    UploadPolicy(List<Path> roots, Long maxBytes) {
+        this.maxBytes = maxBytes;
         List<Path> real = new ArrayList<>();
         for (Path r : roots) {
             try {
@@ -105,11 +108,15 @@ final class UploadPolicy {
             throw JobException.localIo("cannot read " + real + ": " + e.getMessage(), e);
         }
         boolean image = type.startsWith("image/");
-        long max = image ? MAX_IMAGE_BYTES : MAX_VIDEO_BYTES;
+        long max = maxBytes != null ? maxBytes : image ? MAX_IMAGE_BYTES : MAX_VIDEO_BYTES;
         if (size > max) {
             throw refuse(
-                    name + " is " + mib(size) + "; fal accepts " + (image ? "images" : "videos") + " up to " + mib(max),
-                    (image ? "images ≤ 10 MiB" : "videos ≤ 200 MiB"));
+                    maxBytes != null
+                            ? name + " is " + mib(size) + "; this server sends files up to " + mib(max)
+                                    + " (upload.max-bytes)"
+                            : name + " is " + mib(size) + "; fal accepts " + (image ? "images" : "videos") + " up to "
+                                    + mib(max),
+                    maxBytes != null ? "files ≤ " + mib(max) : image ? "images ≤ 10 MiB" : "videos ≤ 200 MiB");
         }
         if (size == 0) {
             throw refuse(name + " is empty", "a non-empty image or video");
