@@ -9,9 +9,11 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.ResourcesUpdatedNotification;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -26,21 +28,36 @@ import org.slf4j.LoggerFactory;
  * listens to would be waste against fal.
  *
  * <p>The SDK handles {@code resources/subscribe} itself and offers no hook, so the transport shows us the inbound
- * messages ({@link #onClientMessage}). Bounded: at most {@link #MAX_WATCHERS} jobs are followed at once (daemon
- * threads); beyond that a job's state is still correct on read, just not pushed.
+ * messages ({@link #onClientMessage}). Bounded whatever the number of subscriptions: {@link #MAX_WATCHERS} threads
+ * share the followed jobs (up to {@link #MAX_FOLLOWED}) from one queue. While there are no more jobs than threads,
+ * each job holds its stream for a long {@link #ROUND}; with more, each job gets a {@link #SHARED_ROUND} and goes to
+ * the back of the queue, so 1,000 followed jobs cost 16 threads and one status stream per job every few minutes, not
+ * a thread and a connection each. Beyond {@link #MAX_FOLLOWED} a job's state is still correct on read, just not pushed.
  */
 public final class JobWatcher implements JobEvents, AutoCloseable {
 
     public static final int MAX_WATCHERS = 16;
 
+    /** Jobs followed at once (queued or on a stream); each costs a queue entry, so this bounds memory, not threads. */
+    public static final int MAX_FOLLOWED = 10_000;
+
     /** One await per round, below the SSE idle limits of proxies. */
     private static final Duration ROUND = Duration.ofSeconds(50);
+
+    /** A job's turn on a stream while other followed jobs wait for a thread. */
+    static final Duration SHARED_ROUND = Duration.ofSeconds(5);
 
     private static final Logger log = LoggerFactory.getLogger(JobWatcher.class);
 
     private final JobService jobs;
 
+    /** Every followed job: waiting in {@link #queue} or on a stream now. */
     private final Set<String> watching = ConcurrentHashMap.newKeySet();
+
+    /** Followed jobs waiting for their next round. */
+    private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+
+    private final AtomicInteger workers = new AtomicInteger();
 
     private final Set<String> unsubscribed = ConcurrentHashMap.newKeySet();
 
@@ -130,29 +147,61 @@ public final class JobWatcher implements JobEvents, AutoCloseable {
 
     /** Follows a job in the background until it finishes (idempotent). */
     public void watch(String jobId) {
-        if (closed || jobId == null || watching.size() >= MAX_WATCHERS || !watching.add(jobId)) {
+        if (closed || jobId == null || watching.size() >= MAX_FOLLOWED || !watching.add(jobId)) {
             return;
         }
-        try {
-            pool.execute(() -> follow(jobId));
-        } catch (RejectedExecutionException e) {
-            watching.remove(jobId);
+        queue.add(jobId);
+        // Threads are started as work arrives, up to the bound; they stay for the server's lifetime.
+        int n = workers.get();
+        while (n < MAX_WATCHERS && n < watching.size()) {
+            if (workers.compareAndSet(n, n + 1)) {
+                try {
+                    pool.execute(this::work);
+                } catch (RejectedExecutionException e) {
+                    workers.decrementAndGet();
+                }
+                return;
+            }
+            n = workers.get();
         }
     }
 
-    private void follow(String jobId) {
+    /** How many jobs are followed now (queued or on a stream). */
+    public int following() {
+        return watching.size();
+    }
+
+    private void work() {
         try {
-            while (!closed && !unsubscribed.contains(jobId)) {
-                JobView view = jobs.await(jobId, ROUND, update -> changed(jobId));
-                if (view.state().isTerminal()) {
-                    changed(jobId);
-                    return;
+            while (!closed) {
+                String jobId = queue.take();
+                if (round(jobId)) {
+                    queue.add(jobId);
+                } else {
+                    watching.remove(jobId);
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One turn of a job on its status stream; true when it is to be followed further. */
+    private boolean round(String jobId) {
+        if (closed || unsubscribed.contains(jobId)) {
+            return false;
+        }
+        try {
+            Duration turn = watching.size() > MAX_WATCHERS ? SHARED_ROUND : ROUND;
+            JobView view = jobs.await(jobId, turn, update -> changed(jobId));
+            if (view.state().isTerminal()) {
+                changed(jobId);
+                return false;
+            }
+            return true;
         } catch (RuntimeException e) {
             log.debug("stopped following {}: {}", jobId, e.toString());
-        } finally {
-            watching.remove(jobId);
+            return false;
         }
     }
 
