@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,7 @@ class JobWatcherScaleTest {
         AtomicInteger mostAtOnce = new AtomicInteger();
         Map<String, AtomicInteger> rounds = new ConcurrentHashMap<>();
         Set<Duration> turns = ConcurrentHashMap.newKeySet();
+        CountDownLatch subscribed = new CountDownLatch(1);
         // A job finishes on its third round; each round blocks a little, like a stream that sees no event.
         JobService jobs = (JobService) Proxy.newProxyInstance(
                 JobService.class.getClassLoader(), new Class<?>[] {JobService.class}, (proxy, method, args) -> {
@@ -38,6 +41,8 @@ class JobWatcherScaleTest {
                     }
                     mostAtOnce.accumulateAndGet(inAwait.incrementAndGet(), Math::max);
                     try {
+                        // No job may finish before every subscription is in: the duplicate one must meet a follower.
+                        subscribed.await(30, TimeUnit.SECONDS);
                         turns.add((Duration) args[1]);
                         Thread.sleep(2);
                         int round = rounds.computeIfAbsent((String) args[0], id -> new AtomicInteger())
@@ -54,6 +59,7 @@ class JobWatcherScaleTest {
                 watcher.onSubscription("resources/subscribe", "kling://jobs/job-" + i, id -> true);
             }
             watcher.onSubscription("resources/subscribe", "kling://jobs/job-0", id -> true); // twice: one follower
+            subscribed.countDown();
 
             Awaitility.await("every job followed to its end")
                     .atMost(Duration.ofSeconds(60))
