@@ -94,6 +94,11 @@ final class ConfigCommand implements Callable<Integer> {
         } else {
             out.put(ServerConfigLoader.BUDGET_CONFIRM_ABOVE_USD, c.confirmAboveUsd());
         }
+        if (c.uploadMaxBytes() == null) {
+            out.putNull(ServerConfigLoader.UPLOAD_MAX_BYTES);
+        } else {
+            out.put(ServerConfigLoader.UPLOAD_MAX_BYTES, c.uploadMaxBytes());
+        }
         return out;
     }
 
