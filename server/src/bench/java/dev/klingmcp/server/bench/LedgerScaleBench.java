@@ -7,9 +7,10 @@ import dev.klingmcp.mock.MockFalOptions;
 import dev.klingmcp.server.jobs.CostEstimate;
 import dev.klingmcp.server.jobs.JobError;
 import dev.klingmcp.server.jobs.JobState;
+import dev.klingmcp.server.ledger.JdbcJobLedger;
 import dev.klingmcp.server.ledger.JobLedger;
 import dev.klingmcp.server.ledger.JobRecord;
-import dev.klingmcp.server.ledger.SqliteJobLedger;
+import dev.klingmcp.testing.postgres.TestPostgres;
 import io.modelcontextprotocol.spec.McpSchema.SubscribeRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,9 +37,9 @@ import java.util.UUID;
  * the MCP Java SDK client over stdio, cycling through the filters the tool offers, and reports p50/p99 per variant and
  * overall, the server's heap in use after a full GC ({@code jcmd}), its peak RSS, and that it is still alive.
  *
- * <p>Arguments: {@code [jobs (10000)] [unfinished (1000)] [list_jobs calls (1000)]}. The ledger is SQLite unless
- * {@code LEDGER_URL} names another JDBC URL the server supports (the rows are then written by the server's own ledger
- * for that URL, see {@link #openLedger}).
+ * <p>Arguments: {@code [jobs (10000)] [unfinished (1000)] [list_jobs calls (1000)]}. The ledger is a SQLite file;
+ * {@code LEDGER=postgresql} uses a database on the embedded PostgreSQL of the tests (127.0.0.1, fsync off), and
+ * {@code LEDGER_URL} any ledger URL the server accepts. The rows are written through the server's own ledger class.
  */
 public final class LedgerScaleBench {
 
@@ -65,7 +66,9 @@ public final class LedgerScaleBench {
         int unfinished = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         int calls = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
         Path work = Files.createTempDirectory("kling-p5-");
-        String ledgerUrl = System.getenv().getOrDefault("LEDGER_URL", "jdbc:sqlite:" + work.resolve("jobs.db"));
+        String ledgerUrl = "postgresql".equals(System.getenv("LEDGER"))
+                ? TestPostgres.shared().newDatabase()
+                : System.getenv().getOrDefault("LEDGER_URL", "jdbc:sqlite:" + work.resolve("jobs.db"));
         try (MockFal mock = MockFal.start(new MockFalOptions()
                 .setManualClock(true)
                 .setLogRequests(false)
@@ -139,12 +142,9 @@ public final class LedgerScaleBench {
         }
     }
 
-    /** The ledger for {@code url}: SQLite here; another URL needs that ledger's class on this class path. */
+    /** The server's own ledger for {@code url} (SQLite or PostgreSQL), on the seeding clock. */
     static JobLedger openLedger(String url, Clock clock) {
-        if (url.startsWith("jdbc:sqlite:")) {
-            return SqliteJobLedger.open(url, clock);
-        }
-        throw new IllegalArgumentException("no ledger for " + url);
+        return JdbcJobLedger.open(url, clock);
     }
 
     private static long rss(ChildServer server) {
