@@ -8,7 +8,7 @@ import dev.klingmcp.server.auth.Scopes;
 import dev.klingmcp.server.config.HttpSettings;
 import dev.klingmcp.server.modern.ModernProtocol;
 import dev.klingmcp.server.modern.ModernServer;
-import dev.klingmcp.server.requests.InFlightCalls;
+import dev.klingmcp.server.requests.LegacyFront;
 import dev.klingmcp.server.requests.UnknownTools;
 import dev.klingmcp.server.transport.StrictJsonRpc;
 import jakarta.servlet.AsyncEvent;
@@ -195,24 +195,21 @@ public final class McpFrontFilter extends HttpFilter {
                     "too many open sessions (" + maxSessions + ", http.max-sessions); retry later");
             return;
         }
-        if (!modern && message != null && message.isObject()) {
-            // The legacy (SDK) lane: cancellations and unknown tools are answered here, where the request id is known.
-            if (session != null && InFlightCalls.cancelled("http " + session, message)) {
-                response.setStatus(HttpServletResponse.SC_ACCEPTED);
-                return;
-            }
-            UnknownTools tools = unknownTools;
-            JsonNode refusal = tools == null ? null : tools.answer(message);
-            if (refusal != null) {
-                byte[] bytes = JsonErrors.JSON.writeValueAsBytes(refusal);
+        if (!modern && session != null) {
+            LegacyFront.Outcome front = LegacyFront.inspect("http " + session, message, unknownTools);
+            if (front.answer() != null) {
+                byte[] bytes = JsonErrors.JSON.writeValueAsBytes(front.answer());
                 response.setContentType("application/json");
                 response.setCharacterEncoding(StandardCharsets.UTF_8.name());
                 response.setContentLength(bytes.length);
                 response.getOutputStream().write(bytes);
+            } else if (front.consumed()) {
+                response.setStatus(HttpServletResponse.SC_ACCEPTED);
+            }
+            if (front.consumed()) {
                 return;
             }
-            if (session != null && "tools/call".equals(message.path("method").asText())) {
-                InFlightCalls.mark("http " + session, message);
+            if (front.marked()) {
                 body = JsonErrors.JSON.writeValueAsBytes(message);
             }
         }

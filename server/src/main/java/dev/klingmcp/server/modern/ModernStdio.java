@@ -2,6 +2,7 @@ package dev.klingmcp.server.modern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.klingmcp.server.requests.InFlightCalls;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -47,6 +48,9 @@ public final class ModernStdio {
         });
     }
 
+    /** This connection in call tokens ({@link InFlightCalls}). */
+    private final String sessionKey = "modern-stdio " + java.util.UUID.randomUUID();
+
     /** Handles one inbound message (called by the reader thread; never blocks on a request). */
     public void accept(JsonNode message) {
         if (!(message instanceof ObjectNode object) || !message.path("method").isTextual()) {
@@ -59,9 +63,12 @@ public final class ModernStdio {
                 if (c != null) {
                     c.closed = true;
                 }
+                // A tool call waiting on fal ends its wait too.
+                InFlightCalls.cancelled(sessionKey, object);
             }
             return;
         }
+        InFlightCalls.mark(sessionKey, object);
         Channel channel = new Channel();
         inFlight.put(id, channel);
         started.run();

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.server.modern.ModernServer;
 import dev.klingmcp.server.modern.ModernStdio;
-import dev.klingmcp.server.requests.InFlightCalls;
+import dev.klingmcp.server.requests.LegacyFront;
 import dev.klingmcp.server.requests.UnknownTools;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
@@ -87,7 +87,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
 
     private volatile ModernStdio modern;
 
-    /** This connection in call tokens ({@link InFlightCalls}): stdio carries one session. */
+    /** This connection in call tokens (see {@link LegacyFront}): stdio carries one session. */
     private final String sessionKey = "stdio " + java.util.UUID.randomUUID();
 
     private volatile UnknownTools unknownTools;
@@ -230,23 +230,15 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
             return;
         }
         if (era != Era.MODERN && !ModernServer.isModern(node)) {
-            // The legacy (SDK) lane: cancellations and unknown tools are answered here, where the request id is known.
-            if (InFlightCalls.cancelled(sessionKey, node)) {
+            LegacyFront.Outcome front = LegacyFront.inspect(sessionKey, node, unknownTools);
+            if (front.answer() != null) {
+                writeNode(front.answer());
+            }
+            if (front.consumed()) {
                 return;
             }
-            UnknownTools tools = unknownTools;
-            ObjectNode refusal = tools == null ? null : tools.answer(node);
-            if (refusal != null) {
-                writeNode(refusal);
-                return;
-            }
-            if ("tools/call".equals(node.path("method").asText())) {
-                InFlightCalls.mark(sessionKey, node);
-                try {
-                    text = lineParser.writeValueAsString(node);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
+            if (front.marked()) {
+                text = node.toString();
             }
         }
         JSONRPCMessage message;

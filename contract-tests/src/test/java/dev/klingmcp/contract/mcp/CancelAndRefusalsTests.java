@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a real client (the TypeScript MCP SDK v2, {@code js/legacy-requests.mjs}, in its default 2025-11-25 mode) gets
- * for the requests around tool calls, over stdio and Streamable HTTP:
+ * What a real client (the TypeScript MCP SDK v2, {@code js/cancel-and-refusals.mjs}) gets for the requests around tool
+ * calls, in its default 2025-11-25 mode over stdio and Streamable HTTP, and pinned to 2026-07-28 over stdio:
  * <ul>
  * <li>a call to a tool that does not exist is refused with an error naming the tools that do;</li>
  * <li>a {@code status} wait of 40 s, cancelled by the client's AbortSignal after 1.5 s (the SDK sends
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class LegacyRequestsTests {
+class CancelAndRefusalsTests {
 
     private static final Pattern ENDED = Pattern.compile("status cancelled by the client: the call ended (\\d+) ms");
 
@@ -75,6 +75,18 @@ class LegacyRequestsTests {
 
     @Test
     void overStdio() {
+        JsonNode report = run("stdio", "legacy", stdio());
+        assertAll(report, report.path("serverStderr").asText());
+    }
+
+    @Test
+    void overStdioIn2026Mode() {
+        JsonNode report = run("stdio-modern", "modern", stdio());
+        assertThat(report.path("protocolVersion").asText()).isEqualTo("2026-07-28");
+        assertAll(report, report.path("serverStderr").asText());
+    }
+
+    private ObjectNode stdio() {
         ServerCommand command = ServerCommand.of("serve");
         ObjectNode connection = ToolCall.JSON
                 .createObjectNode()
@@ -85,8 +97,7 @@ class LegacyRequestsTests {
         ObjectNode env = connection.putObject("env");
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         setup.environment().forEach(env::put);
-        JsonNode report = run("stdio", connection);
-        assertAll(report, report.path("serverStderr").asText());
+        return connection;
     }
 
     @Test
@@ -94,20 +105,22 @@ class LegacyRequestsTests {
         http = HttpServerProcess.start(setup, root.resolve("server").resolve("http-server-stderr.log"));
         JsonNode report = run(
                 "http",
+                "legacy",
                 ToolCall.JSON.createObjectNode().put("transport", "http").put("url", http.url()));
         assertAll(report, http.stderr());
     }
 
-    private JsonNode run(String name, ObjectNode connection) {
+    private JsonNode run(String name, String mode, ObjectNode connection) {
         ObjectNode config = ToolCall.JSON.createObjectNode();
         config.set("connection", connection);
+        config.put("mode", mode);
         config.set("generate", AgentFrameworkSuite.fullJobArguments());
         config.put("waitSeconds", 40);
         config.put("abortAfterMs", 1500);
         try {
             Path file = Files.createDirectories(root.resolve("client")).resolve(name + ".json");
             Files.writeString(file, config.toPrettyString());
-            return NodeScript.of("legacy-requests.mjs", file.toString())
+            return NodeScript.of("cancel-and-refusals.mjs", file.toString())
                     .timeout(Duration.ofMinutes(2))
                     .run();
         } catch (IOException e) {

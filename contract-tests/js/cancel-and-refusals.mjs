@@ -1,11 +1,12 @@
-// The TypeScript MCP SDK v2 client (@modelcontextprotocol/client, pinned) in its default 'legacy' mode (initialize,
-// 2025-11-25), doing three things agents do that are not tool calls proper:
+// The TypeScript MCP SDK v2 client (@modelcontextprotocol/client, pinned), in its default 'legacy' mode (initialize,
+// 2025-11-25) or pinned to 2026-07-28 (config.mode "modern"), doing three things agents do besides plain tool calls:
 //   1. calls a tool that does not exist (a guessed name) and keeps the error;
 //   2. starts a job, then cancels a long status wait with an AbortSignal: the SDK sends notifications/cancelled;
 //      then calls status again on the same connection (it must still work);
 //   3. asks for the prompt kling_reference_scene without its required argument and with a model it does not take.
-//   node legacy-requests.mjs <config.json>
+//   node cancel-and-refusals.mjs <config.json>
 //   config: { connection: { transport: "stdio", command, args, env, cwd } | { transport: "http", url },
+//             mode: "legacy" | "modern",
 //             generate: <generate arguments>, waitSeconds: <n>, abortAfterMs: <n> }
 // Prints ONE JSON line; on stdio it carries the server's stderr (the Java test reads the server's own log there).
 import { readFileSync } from "node:fs";
@@ -28,7 +29,12 @@ const errorOf = (e) => ({ name: e?.name, code: e?.code, message: String(e?.messa
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const t = transport();
-const client = new Client({ name: "kling-contract-legacy", version: "2.4.0" }, { capabilities: {} });
+const client = new Client(
+  { name: "kling-contract-cancel", version: "2.4.0" },
+  config.mode === "modern"
+    ? { capabilities: {}, versionNegotiation: { mode: { pin: "2026-07-28" }, probe: { timeoutMs: 20000 } } }
+    : { capabilities: {} },
+);
 try {
   await client.connect(t);
   out.protocolVersion = client.getNegotiatedProtocolVersion?.() ?? null;
