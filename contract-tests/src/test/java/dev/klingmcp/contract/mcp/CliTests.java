@@ -77,6 +77,21 @@ class CliTests {
             assertThat(status.at("/job/status").asText()).isEqualTo("SUCCEEDED");
             JsonNode result = ok(cli(env, work, "result", jobId, "--download", "--json"), "result", schemas, problems);
             assertThat(Path.of(result.at("/download/path").asText())).isRegularFile();
+            Path png = work.resolve("first-frame.png");
+            JsonNode previewed = ok(
+                    cli(env, work, "result", jobId, "--preview", png.toString(), "--json"),
+                    "result",
+                    schemas,
+                    problems);
+            java.awt.image.BufferedImage frame = javax.imageio.ImageIO.read(png.toFile());
+            assertThat(frame).as("result --preview writes a PNG").isNotNull();
+            assertThat(frame.getWidth())
+                    .isEqualTo(previewed.at("/preview/width").asInt());
+            assertThat((double) frame.getWidth() / frame.getHeight())
+                    .isCloseTo(
+                            previewed.at("/preview/video_width").asDouble()
+                                    / previewed.at("/preview/video_height").asDouble(),
+                            org.assertj.core.api.Assertions.within(0.02));
             ok(cli(env, work, "cancel", jobId, "--json"), "cancel", schemas, problems);
             JsonNode jobs = ok(cli(env, work, "jobs", "--json"), "list_jobs", schemas, problems);
             assertThat(jobs.path("jobs")).hasSize(1);

@@ -57,6 +57,7 @@ class DistributionTests {
                 "bin/kling-mcp.cmd",
                 "lib/kling-mcp.jar",
                 "lib/kling-mcp-mock.jar",
+                "lib/kling-mcp-preview.jar",
                 "README.md",
                 "LICENSE")) {
             assertThat(home.resolve(file)).as(file).isRegularFile();
@@ -70,6 +71,23 @@ class DistributionTests {
         Run help = launcher(List.of("--help"), Map.of(), 100);
         assertThat(help.exit()).as(help.stderr()).isZero();
         assertThat(help.stdout()).contains("FAL_KEY").contains("serve").contains("demo");
+    }
+
+    /** The unpacked archive finds its preview decoder in lib/: previews work out of the box. */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void doctorFindsThePreviewDecoderBesideTheServerJar() throws Exception {
+        Run doctor = launcher(List.of("doctor", "--json"), Map.of("KLING_MCP_CDS", "off"), 100);
+        JsonNode report = ToolCall.JSON.readTree(doctor.stdout());
+        JsonNode preview = null;
+        for (JsonNode check : report.path("checks")) {
+            if (check.path("name").asText().equals("preview_decoder")) {
+                preview = check;
+            }
+        }
+        assertThat(preview).as("doctor's checks: %s", doctor.stdout()).isNotNull();
+        assertThat(preview.path("ok").asBoolean()).isTrue();
+        assertThat(preview.path("detail").asText()).startsWith("JCodec");
     }
 
     @Test

@@ -14,6 +14,12 @@ public enum FaultKind {
     SERVICE_UNAVAILABLE("503"),
     /** 504 from the ingress, same shape as 502. */
     GATEWAY_TIMEOUT("504"),
+    /** 403 as a media CDN answers for a signed URL whose time is up (typically on the {@code storage} route). */
+    FORBIDDEN("403"),
+    /** 404: the object is gone, as a CDN answers once a media file was deleted. */
+    NOT_FOUND("404"),
+    /** 410 Gone: the URL has expired for good. */
+    GONE("410"),
     /** The connection is closed without any response. */
     CONNECTION_RESET("reset"),
     /** The normal answer, after a delay ({@code slow:<millis>}). */
@@ -53,6 +59,9 @@ public enum FaultKind {
             case BAD_GATEWAY -> 502;
             case SERVICE_UNAVAILABLE -> 503;
             case GATEWAY_TIMEOUT -> 504;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case GONE -> 410;
             default -> 0;
         };
     }

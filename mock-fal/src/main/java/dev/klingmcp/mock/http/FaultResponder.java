@@ -57,6 +57,12 @@ public final class FaultResponder {
                 RequestIdHeader.omit(ctx);
                 ingress(response, action.kind().httpStatus());
             }
+            case FORBIDDEN, NOT_FOUND, GONE -> FalJson.send(
+                    response,
+                    action.kind().httpStatus(),
+                    null,
+                    FalJson.detail("This URL has expired or the file was removed")
+                            .put("error_type", "expired"));
             case CONNECTION_RESET -> request.connection().close();
             case LOST -> {
                 // Closed on the event loop just before the headers go out: the work is done, the answer never sent.

@@ -7,6 +7,7 @@ import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.ledger.JdbcJobLedger;
 import dev.klingmcp.server.ledger.LedgerUrls;
+import dev.klingmcp.server.preview.FramePreviewers;
 import dev.klingmcp.server.tools.ToolJson;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,7 +28,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(
         name = "doctor",
         mixinStandardHelpOptions = true,
-        description = "Check Java, the fal key, whether fal answers, ledger and output folders, upload roots.",
+        description =
+                "Check Java, the fal key, whether fal answers, ledger and output folders, upload roots, previews.",
         footer = {"", "Exit codes: 0 every check passed, 1 a check failed, 2 the configuration is invalid."})
 final class DoctorCommand implements Callable<Integer> {
 
@@ -93,6 +95,7 @@ final class DoctorCommand implements Callable<Integer> {
                 config.uploadRoots().isEmpty()
                         ? "none: upload reads no file (set KLING_MCP_UPLOAD_ROOTS=/dir/a,/dir/b)"
                         : "upload may read " + config.uploadRoots() + (rootsOk ? "" : " (a folder is missing)"));
+        previewDecoder();
         boolean allOk = true;
         for (var c : checks) {
             allOk &= c.path("ok").asBoolean();
@@ -109,6 +112,22 @@ final class DoctorCommand implements Callable<Integer> {
         }
         out.flush();
         return allOk ? 0 : 1;
+    }
+
+    /** Optional: without it result answers with a note instead of a picture, so its absence fails nothing. */
+    private void previewDecoder() {
+        String detail;
+        boolean ok = true;
+        try {
+            detail = FramePreviewers.installed()
+                    .map(p -> p.decoder() + ": result can show the first frame (preview: true)")
+                    .orElse("not installed: result answers preview requests with a note (" + FramePreviewers.JAR
+                            + " was looked for in " + FramePreviewers.places() + ")");
+        } catch (IllegalStateException e) {
+            ok = false;
+            detail = FramePreviewers.JAR + " is there but unusable: " + e.getMessage();
+        }
+        check("preview_decoder", ok, detail);
     }
 
     private void check(String name, boolean ok, String detail) {

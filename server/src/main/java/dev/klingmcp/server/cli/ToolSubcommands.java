@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.server.tools.ToolJson;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.ImageContent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -139,9 +141,41 @@ final class ToolSubcommands {
         @Option(names = "--download", description = "Save the video locally (path and sha256 are printed).")
         boolean download;
 
+        @Option(
+                names = "--preview",
+                paramLabel = "FILE",
+                description =
+                        "Also write a PNG of the first frame (at most 320 px a side) to FILE; saves the video too.")
+        Path preview;
+
         @Override
         CallToolResult run(McpSyncClient client) {
-            return call(client, "result", ToolJson.object().put("job_id", jobId).put("download", download), false);
+            ObjectNode args = ToolJson.object().put("job_id", jobId).put("download", download);
+            if (preview != null) {
+                args.put("preview", true);
+            }
+            CallToolResult result = call(client, "result", args, false);
+            if (preview != null && !Boolean.TRUE.equals(result.isError())) {
+                writePreview(result);
+            }
+            return result;
+        }
+
+        /** The image content, decoded, to the file; why there is none otherwise (stderr: stdout may be --json). */
+        private void writePreview(CallToolResult result) {
+            for (var c : result.content()) {
+                if (c instanceof ImageContent image) {
+                    try {
+                        Files.write(preview, Base64.getDecoder().decode(image.data()));
+                        err.println("Preview (first frame, " + image.mimeType() + ") written to " + preview);
+                    } catch (IOException e) {
+                        err.println("kling-mcp: cannot write the preview to " + preview + ": " + e.getMessage());
+                    }
+                    return;
+                }
+            }
+            err.println("No preview written: "
+                    + structured(result).at("/preview/reason").asText("the job has no video yet"));
         }
     }
 

@@ -216,6 +216,7 @@ class FuzzedToolCallsTest {
             "status",
             "limit",
             "download",
+            "preview",
             "include_schema",
             "generate_audio",
             "aspect_ratio",

@@ -7,6 +7,7 @@ import dev.klingmcp.server.fal.FalOutput;
 import dev.klingmcp.server.jobs.JobException;
 import dev.klingmcp.server.jobs.JobState;
 import dev.klingmcp.server.jobs.ResultView;
+import dev.klingmcp.server.jobs.StateChange;
 import dev.klingmcp.server.jobs.VideoFile;
 import dev.klingmcp.server.ledger.JobLedger;
 import dev.klingmcp.server.ledger.JobRecord;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 
 /**
@@ -78,6 +80,10 @@ final class ResultFetcher {
         try {
             saved = gateway.download(video.url(), target);
         } catch (FalException e) {
+            if (expired(e)) {
+                throw JobException.falError(expiredMessage(r, e.status()), e.status(), e)
+                        .forJob(r.publicId());
+            }
             throw Failures.fromFal(
                             "downloading the video of " + r.publicId()
                                     + " failed (fal keeps outputs for a limited time)",
@@ -91,6 +97,44 @@ final class ResultFetcher {
         }
         ledger.update(r.localId(), b -> b.download(saved.path().toString(), saved.sha256()), "downloaded");
         return new ResultView.Download(saved.path().toString(), saved.size(), saved.sha256(), false);
+    }
+
+    /** How a media CDN answers for a URL whose time is up: forbidden (signature expired), not found, or gone. */
+    static boolean expired(FalException e) {
+        return e.kind() == FalException.Kind.HTTP && (e.status() == 403 || e.status() == 404 || e.status() == 410);
+    }
+
+    /** Says the URL has expired, when it was fetched, and which local copy (path + sha256) is the video now. */
+    static String expiredMessage(JobRecord r, int status) {
+        Instant fetched = r.history().stream()
+                .filter(c -> c.state() == JobState.SUCCEEDED)
+                .map(StateChange::at)
+                .findFirst()
+                .orElse(r.finishedAt());
+        StringBuilder m = new StringBuilder("the video URL of job ")
+                .append(r.publicId())
+                .append(" no longer answers (HTTP ")
+                .append(status)
+                .append("): fal's media URLs expire, and this one was fetched from fal at ")
+                .append(fetched)
+                .append(". ");
+        if (r.localPath() != null && r.sha256() != null) {
+            Path copy = Path.of(r.localPath());
+            m.append("The local copy is the one to use: ")
+                    .append(copy)
+                    .append(" (sha256 ")
+                    .append(r.sha256())
+                    .append(")");
+            m.append(
+                    Files.isRegularFile(copy)
+                            ? ", but that file has changed since it was saved: a file with that sha256 is the video."
+                            : ", but that file is no longer there: if it was moved, a file with that sha256 is the"
+                                    + " video.");
+        } else {
+            m.append("No local copy was saved, so this video cannot be downloaded any more; next time pass"
+                    + " download: true as soon as a job succeeds.");
+        }
+        return m.toString();
     }
 
     /** {@code <request id>-<fal's file name>}, reduced to characters safe in any file system. */
