@@ -125,7 +125,9 @@ public final class MockFalMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         CommandLine cli = commandLine(new MockFalMain());
-        cli.setErr(new java.io.PrintWriter(System.err, true));
+        // The platform charset on purpose: stderr is read on this machine's terminal.
+        cli.setErr(new java.io.PrintWriter(
+                new java.io.OutputStreamWriter(System.err, java.nio.charset.Charset.defaultCharset()), true));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("mock-fal: " + e.getMessage());
             return 2;

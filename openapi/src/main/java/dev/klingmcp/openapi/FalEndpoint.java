@@ -46,7 +46,7 @@ public record FalEndpoint(
 
     /** {@code kling-video}. */
     public String app() {
-        return id.split("/")[1];
+        return id.split("/", -1)[1];
     }
 
     /** {@code fal-ai/kling-video}: the prefix fal's status, result and cancel URLs use. */

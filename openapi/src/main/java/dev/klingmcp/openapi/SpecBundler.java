@@ -185,10 +185,10 @@ public final class SpecBundler {
         if (requests >= 0) {
             subject = subject.substring(0, requests);
         }
-        String[] segments = subject.replaceAll("^/+", "").split("/");
+        String[] segments = subject.replaceAll("^/+", "").split("/", 0); // 0: a trailing "/" adds no empty segment
         StringBuilder name = new StringBuilder(verb);
         for (int i = 1; i < segments.length; i++) { // drop the owner: fal's component names do the same
-            for (String word : segments[i].split("[-_.]")) {
+            for (String word : segments[i].split("[-_.]", 0)) {
                 if (!word.isEmpty() && !word.startsWith("{")) {
                     name.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
                 }
@@ -262,7 +262,7 @@ public final class SpecBundler {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         node.properties().forEach(e -> {
             // Inside "properties" the keys are field names, not keywords: keep them all.
-            if (propertyMap || !ANNOTATIONS.contains(e.getKey()) && !e.getKey().equals("operationId")) {
+            if (propertyMap || (!ANNOTATIONS.contains(e.getKey()) && !e.getKey().equals("operationId"))) {
                 out.set(e.getKey(), canonical(e.getValue(), document, e.getKey().equals("properties") && !propertyMap));
             }
         });

@@ -100,7 +100,7 @@ public final class NodeScript {
     }
 
     private static JsonNode lastJsonLine(String stdout) {
-        String[] lines = stdout.strip().split("\n");
+        String[] lines = stdout.strip().split("\n", -1);
         String last = lines[lines.length - 1];
         if (!last.startsWith("{")) {
             return null;

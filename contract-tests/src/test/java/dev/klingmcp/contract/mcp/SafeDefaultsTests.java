@@ -10,7 +10,6 @@ import io.modelcontextprotocol.client.transport.ServerParameters;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Implementation;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -52,7 +51,7 @@ class SafeDefaultsTests {
 
     @BeforeEach
     void startCountingFal() throws Exception {
-        fal = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        fal = HttpServer.create(dev.klingmcp.testing.http.Loopback.socket(0), 0);
         fal.createContext("/", exchange -> {
             falRequests.incrementAndGet();
             exchange.sendResponseHeaders(500, -1);

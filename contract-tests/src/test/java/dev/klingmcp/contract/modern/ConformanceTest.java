@@ -140,7 +140,7 @@ class ConformanceTest {
         if (!EXTENSION.equals(spec)) {
             args.addAll(List.of("--spec-version", spec));
         }
-        NodeRun.Result run = NodeRun.run(Duration.ofSeconds(120), CLI, args.toArray(String[]::new));
+        NodeRun.Result run = NodeRun.run(Duration.ofMinutes(2), CLI, args.toArray(String[]::new));
         JsonNode checks = checks(dir, run);
 
         List<String> passed = new ArrayList<>();

@@ -186,7 +186,7 @@ class CostConfirmationTest {
 
     /** Changes the price in the readable payload; the HMAC then no longer matches. */
     private static String tamper(String state) {
-        String[] parts = state.split("\\.");
+        String[] parts = state.split("\\.", -1);
         String payload =
                 new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8);
         String cheaper = payload.replace("\"usd\":0.84", "\"usd\":0.01");

@@ -22,6 +22,8 @@ final class NodeRun {
     private NodeRun() {}
 
     /**
+     * Runs a Node.js program under contract-tests/js.
+     *
      * @param program a path relative to {@code contract-tests/js}
      * @return exit code, stdout and stderr
      */
@@ -55,7 +57,7 @@ final class NodeRun {
     /** Runs {@code mcp-modern.mjs} with a config file and returns the JSON line it prints. */
     static JsonNode tsClient(Path config, Duration timeout) {
         Result r = run(timeout, "mcp-modern.mjs", config.toString());
-        String[] lines = r.stdout().strip().split("\n");
+        String[] lines = r.stdout().strip().split("\n", -1);
         try {
             JsonNode out = ModernFixture.JSON.readTree(lines[lines.length - 1]);
             if (!out.path("ok").asBoolean()) {

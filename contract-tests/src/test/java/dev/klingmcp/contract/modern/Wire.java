@@ -93,7 +93,7 @@ final class Wire {
             if (text.startsWith("{")) {
                 json = ModernFixture.JSON.readTree(text);
             } else {
-                for (String line : text.split("\n")) {
+                for (String line : text.split("\n", 0)) {
                     if (line.startsWith("data:")) {
                         JsonNode event =
                                 ModernFixture.JSON.readTree(line.substring(5).strip());

@@ -201,9 +201,9 @@ public final class OpenApiResponseValidator {
                 .path("application/json")
                 .path("schema");
         List<JsonNode> events = new ArrayList<>();
-        for (String block : exchange.bodyText().split("\n\n")) {
+        for (String block : exchange.bodyText().split("\n\n", 0)) {
             StringBuilder data = new StringBuilder();
-            for (String line : block.split("\n")) {
+            for (String line : block.split("\n", 0)) {
                 if (line.startsWith("data:")) {
                     data.append(line.substring(5).strip());
                 }

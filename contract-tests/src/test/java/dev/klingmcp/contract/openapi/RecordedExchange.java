@@ -13,6 +13,7 @@ import java.util.Map;
  * @param body        the body when it was JSON or an event stream; {@code null} for streamed binary bodies
  * @param bodyBytes   how many body bytes the client received
  */
+@SuppressWarnings("ArrayRecordComponent") // the bytes as received; exchanges are inspected, never compared
 public record RecordedExchange(
         String method, String path, int status, Map<String, String> headers, byte[] body, long bodyBytes) {
 

@@ -81,6 +81,7 @@ public final class RecordingProxy implements AutoCloseable {
     }
 
     /** The text each open event stream has forwarded so far. */
+    @SuppressWarnings("JdkObsolete") // StringBuffer on purpose: the relay appends while a test thread reads
     public List<String> liveStreams() {
         return liveStreams.values().stream().map(StringBuffer::toString).toList();
     }
@@ -140,6 +141,7 @@ public final class RecordingProxy implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("JdkObsolete") // StringBuffer on purpose: read by liveStreams() from another thread
     private void relayEventStream(HttpServerRequest request, HttpClientResponse response, HttpServerResponse out) {
         out.setChunked(true);
         StringBuilder pending = new StringBuilder();

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -102,7 +103,9 @@ class RecordingProxyTest {
             vertx.runOnContext(v -> upstreamStream
                     .write(": ping\n\n")
                     .compose(written -> upstreamStream.end("data: {\"status\":\"COMPLETED\"}\n\n")));
-            assertThat(new String(in.readAllBytes())).contains(": ping").contains("COMPLETED");
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .contains(": ping")
+                    .contains("COMPLETED");
         }
         assertThat(proxy.exchanges()).anySatisfy(exchange -> {
             assertThat(exchange.path()).isEqualTo("/sse");

@@ -140,7 +140,7 @@ public final class FaultPlan {
         if (spec == null || spec.isBlank()) {
             return plan;
         }
-        for (String raw : spec.split("[,;]")) {
+        for (String raw : spec.split("[,;]", -1)) {
             String item = raw.trim().toLowerCase(java.util.Locale.ROOT);
             if (item.isEmpty()) {
                 continue;

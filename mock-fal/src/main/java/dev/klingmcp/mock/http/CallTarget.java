@@ -55,7 +55,7 @@ public record CallTarget(String path, MultiMap query, boolean sync) {
         }
         MultiMap query = MultiMap.caseInsensitiveMultiMap();
         if (uri.getRawQuery() != null) {
-            for (String pair : uri.getRawQuery().split("&")) {
+            for (String pair : uri.getRawQuery().split("&", 0)) {
                 if (pair.isEmpty()) {
                     continue;
                 }

@@ -37,6 +37,8 @@ public record FalCall(Kind kind, ModelEndpoint endpoint, String appId, String re
     }
 
     /**
+     * Reads which model and queue operation a request path names.
+     *
      * @param path URL path as received (leading slash, percent-decoded by Vert.x)
      * @param sync true when the caller addressed fal.run (run and wait) instead of queue.fal.run
      */

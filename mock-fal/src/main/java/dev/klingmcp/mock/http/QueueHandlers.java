@@ -27,6 +27,8 @@ import java.util.Optional;
 public final class QueueHandlers {
 
     /**
+     * How strictly submits are checked and how often streams are pinged.
+     *
      * @param rejectAtSubmit strict mode: validate at submit and answer 422 at once, instead of fal's way (accept,
      *                       run, and fail at execution time)
      * @param pingInterval   SSE keep-alive period

@@ -23,6 +23,8 @@ public final class OpenApiModelCatalog implements ModelCatalog {
     }
 
     /**
+     * The catalog of every model in the endpoint registry, read from their OpenAPI documents.
+     *
      * @param strictSchema reject fields a model does not declare; fal itself ignores them, so the default is false
      */
     public static OpenApiModelCatalog load(boolean strictSchema) {

@@ -51,7 +51,7 @@ public final class FileResponder {
     private static void stream(
             RoutingContext ctx, HttpServerResponse response, String filename, long offset, long length) {
         response.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length));
-        if (ctx.request().method() == HttpMethod.HEAD) {
+        if (ctx.request().method().equals(HttpMethod.HEAD)) {
             response.end();
         } else if (length == 0) {
             response.end(); // sendFile rejects empty files on some platforms; an empty body is the right answer anyway

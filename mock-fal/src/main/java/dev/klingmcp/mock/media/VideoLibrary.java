@@ -144,7 +144,8 @@ public final class VideoLibrary implements AutoCloseable {
         CompletableFuture<Path> clip = clips.computeIfAbsent(
                 key, k -> CompletableFuture.supplyAsync(() -> encodeUnlessCached(k, seconds, ratio), encoders));
         // A failed encoding must not poison the key forever: forget it so the next caller retries.
-        clip.whenComplete((file, failure) -> {
+        // The callers get `clip` itself; the stage this returns only forgets a failed key, so nothing waits on it.
+        CompletableFuture<Path> unused = clip.whenComplete((file, failure) -> {
             if (failure != null) {
                 clips.remove(key, clip);
             }

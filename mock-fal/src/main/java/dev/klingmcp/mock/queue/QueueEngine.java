@@ -23,6 +23,8 @@ import java.util.function.Consumer;
 public final class QueueEngine {
 
     /**
+     * How the queue runs jobs.
+     *
      * @param concurrency     jobs that may be IN_PROGRESS at once (fal: 2 for new accounts); 0 = unlimited
      * @param forgetCancelled true: a cancelled job disappears (status/result answer 404); false: it stays COMPLETED
      *                        with {@code error_type: client_cancelled}. fal does not document which it does.

@@ -13,6 +13,8 @@ import dev.klingmcp.mock.fault.FaultPlan;
 public record Scenario(Clock clock, FaultPlan faults) {
 
     /**
+     * How simulated time runs.
+     *
      * @param manual true: time stands still until advanced by hand
      * @param speed  simulated seconds per real second when not manual
      */

@@ -136,7 +136,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         try {
             URI uri = new URI(url);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            if ((!scheme.equals("http") && !scheme.equals("https")) || uri.getHost() == null) {
                 return "webhook URL must be an absolute http(s) URL, was '" + url + "'";
             }
             return null;

@@ -77,7 +77,7 @@ public record WebhookOptions(
             return Duration.ZERO;
         }
         double realMillis = firstRetryDelay.toMillis() * Math.pow(backoffMultiplier, attempt - 2);
-        double capped = Math.min(realMillis, maxRetryDelay.toMillis());
+        double capped = Math.min(realMillis, (double) maxRetryDelay.toMillis());
         return Duration.ofMillis(Math.max(1, Math.round(capped / speed)));
     }
 }

@@ -219,8 +219,8 @@ class QueueHttpTest {
     @Test
     void aMalformedPathEscapeIsAJsonBadRequest() throws Exception {
         // java.net.URI refuses to build such a URL, so speak HTTP/1.1 by hand.
-        try (java.net.Socket socket =
-                new java.net.Socket("127.0.0.1", mock.fal().port())) {
+        try (java.net.Socket socket = new java.net.Socket(
+                dev.klingmcp.testing.http.Loopback.address(), mock.fal().port())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream()
                     .write(("GET /fal-ai/kling-video/requests/%ZZ/status HTTP/1.1\r\nHost: x\r\n"

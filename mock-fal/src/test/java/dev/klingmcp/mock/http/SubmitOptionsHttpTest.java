@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.klingmcp.mock.MockFalHarness;
 import dev.klingmcp.mock.MockFalHarness.Response;
-import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -101,7 +100,7 @@ class SubmitOptionsHttpTest {
     void theWebhookGetsTheSameOutputAsTheResultOrTheErrorBody() throws Exception {
         List<JsonNode> received = new CopyOnWriteArrayList<>();
         List<Map<String, List<String>>> headers = new CopyOnWriteArrayList<>();
-        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        HttpServer receiver = HttpServer.create(dev.klingmcp.testing.http.Loopback.socket(0), 0);
         receiver.createContext("/hook", exchange -> {
             received.add(new ObjectMapper().readTree(exchange.getRequestBody().readAllBytes()));
             headers.add(exchange.getRequestHeaders());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Vertx;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -81,7 +82,7 @@ class CdnRoutesTest {
 
         assertThat(response.statusCode()).isEqualTo(416);
         assertThat(response.headers().firstValue("Content-Range")).hasValue("bytes */" + clip.fileSize());
-        assertThat(new String(response.body()))
+        assertThat(new String(response.body(), StandardCharsets.UTF_8))
                 .contains("cannot be satisfied")
                 .contains(Long.toString(clip.fileSize()));
     }

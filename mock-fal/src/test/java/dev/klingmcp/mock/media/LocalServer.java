@@ -84,7 +84,7 @@ public final class LocalServer implements AutoCloseable {
     }
 
     public HttpResponse<Path> sendToFile(HttpRequest.Builder request, Path target) throws Exception {
-        return client.send(request.timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofFile(target));
+        return client.send(request.timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofFile(target));
     }
 
     public HttpRequest.Builder request(String pathOrUrl) {

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 
 /** Speaks the @fal-ai/client 1.10.1 storage protocol step by step, so tests can also break individual steps. */
 final class StorageClient {
@@ -26,7 +27,8 @@ final class StorageClient {
                         .toString(),
                 multipart);
         if (response.statusCode() != 200) {
-            throw new AssertionError("initiate answered " + response.statusCode() + ": " + new String(response.body()));
+            throw new AssertionError("initiate answered " + response.statusCode() + ": "
+                    + new String(response.body(), StandardCharsets.UTF_8));
         }
         return JSON.readTree(response.body());
     }

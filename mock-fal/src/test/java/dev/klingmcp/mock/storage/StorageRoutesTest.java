@@ -104,8 +104,10 @@ class StorageRoutesTest {
         String uploadUrl = ticket.get("upload_url").asText();
         assertThat(uploadUrl).startsWith(server.baseUrl() + "/cdn/multipart/");
 
-        JsonNode second = json(client.put(derive(uploadUrl, "2"), "world".getBytes(), "application/octet-stream"));
-        JsonNode first = json(client.put(derive(uploadUrl, "1"), "hello ".getBytes(), "application/octet-stream"));
+        JsonNode second = json(client.put(
+                derive(uploadUrl, "2"), "world".getBytes(StandardCharsets.UTF_8), "application/octet-stream"));
+        JsonNode first = json(client.put(
+                derive(uploadUrl, "1"), "hello ".getBytes(StandardCharsets.UTF_8), "application/octet-stream"));
         assertThat(first.get("partNumber").asInt()).isEqualTo(1);
         assertThat(first.get("etag").asText()).isEqualTo(md5Hex("hello "));
 
@@ -113,9 +115,11 @@ class StorageRoutesTest {
         assertThat(done.statusCode()).isEqualTo(200);
         assertThat(json(done).get("file_url").asText())
                 .isEqualTo(ticket.get("file_url").asText());
-        assertThat(new String(server.send(
-                                server.request(ticket.get("file_url").asText()).GET())
-                        .body()))
+        assertThat(new String(
+                        server.send(server.request(ticket.get("file_url").asText())
+                                        .GET())
+                                .body(),
+                        StandardCharsets.UTF_8))
                 .isEqualTo("hello world");
 
         HttpResponse<byte[]> again = client.complete(uploadUrl, "[" + first + "," + second + "]");
@@ -126,7 +130,7 @@ class StorageRoutesTest {
     void completeNamesTheMissingPartOrTheWrongEtag() throws Exception {
         String uploadUrl =
                 client.initiate("text/plain", "x.txt", true).get("upload_url").asText();
-        JsonNode first = json(client.put(derive(uploadUrl, "1"), "abc".getBytes(), "text/plain"));
+        JsonNode first = json(client.put(derive(uploadUrl, "1"), "abc".getBytes(StandardCharsets.UTF_8), "text/plain"));
 
         HttpResponse<byte[]> missing = client.complete(
                 uploadUrl,
@@ -158,12 +162,12 @@ class StorageRoutesTest {
                 client.initiate("text/plain", "x.txt", false).get("upload_url").asText();
         String unsigned = uploadUrl.substring(0, uploadUrl.indexOf('?'));
 
-        HttpResponse<byte[]> forbidden = client.put(unsigned, "x".getBytes(), "text/plain");
+        HttpResponse<byte[]> forbidden = client.put(unsigned, "x".getBytes(StandardCharsets.UTF_8), "text/plain");
         assertThat(forbidden.statusCode()).isEqualTo(403);
         assertThat(json(forbidden).get("detail").asText()).contains("signature");
 
-        HttpResponse<byte[]> unknown =
-                client.put(server.baseUrl() + "/cdn/upload/ffff?signature=x", "x".getBytes(), "text/plain");
+        HttpResponse<byte[]> unknown = client.put(
+                server.baseUrl() + "/cdn/upload/ffff?signature=x", "x".getBytes(StandardCharsets.UTF_8), "text/plain");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(json(unknown).get("detail").asText()).contains("No upload with id 'ffff'");
     }
@@ -173,10 +177,11 @@ class StorageRoutesTest {
         String uploadUrl =
                 client.initiate("text/plain", "x.txt", true).get("upload_url").asText();
 
-        assertThat(client.put(derive(uploadUrl, "0"), "x".getBytes(), "text/plain")
+        assertThat(client.put(derive(uploadUrl, "0"), "x".getBytes(StandardCharsets.UTF_8), "text/plain")
                         .statusCode())
                 .isEqualTo(400);
-        HttpResponse<byte[]> word = client.put(derive(uploadUrl, "first"), "x".getBytes(), "text/plain");
+        HttpResponse<byte[]> word =
+                client.put(derive(uploadUrl, "first"), "x".getBytes(StandardCharsets.UTF_8), "text/plain");
         assertThat(word.statusCode()).isEqualTo(400);
         assertThat(json(word).get("detail").asText()).contains("not an integer").contains("1..10000");
     }
@@ -242,7 +247,7 @@ class StorageRoutesTest {
                 .header("X-Fal-Object-Lifecycle", "{\"expiration_duration_seconds\":60}")
                 .POST(BodyPublishers.ofString("{\"content_type\":\"text/plain\",\"file_name\":\"t.txt\"}")));
         JsonNode ticket = json(initiated);
-        client.put(ticket.get("upload_url").asText(), "temp".getBytes(), "text/plain");
+        client.put(ticket.get("upload_url").asText(), "temp".getBytes(StandardCharsets.UTF_8), "text/plain");
         String fileUrl = ticket.get("file_url").asText();
         assertThat(server.send(server.request(fileUrl).GET()).statusCode()).isEqualTo(200);
 
@@ -254,7 +259,7 @@ class StorageRoutesTest {
     @Test
     void resetForgetsEverything() throws Exception {
         JsonNode ticket = client.initiate("text/plain", "x.txt", false);
-        client.put(ticket.get("upload_url").asText(), "x".getBytes(), "text/plain");
+        client.put(ticket.get("upload_url").asText(), "x".getBytes(StandardCharsets.UTF_8), "text/plain");
 
         storage.reset();
 

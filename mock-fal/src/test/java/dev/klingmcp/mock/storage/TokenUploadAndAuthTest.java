@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -76,7 +77,7 @@ class TokenUploadAndAuthTest {
 
         HttpResponse<byte[]> get = server.send(server.request(accessUrl).GET());
         assertThat(get.headers().firstValue("Content-Type")).hasValue("image/jpeg");
-        assertThat(new String(get.body())).isEqualTo("jpeg bytes");
+        assertThat(new String(get.body(), StandardCharsets.UTF_8)).isEqualTo("jpeg bytes");
     }
 
     @Test
@@ -105,7 +106,7 @@ class TokenUploadAndAuthTest {
 
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(json(refused).get("detail").asText()).isEqualTo("Invalid API key");
-        assertThat(new String(refused.body())).doesNotContain("leaked-secret-123");
+        assertThat(new String(refused.body(), StandardCharsets.UTF_8)).doesNotContain("leaked-secret-123");
         assertThat(server.send(server.request("/storage/auth/token").POST(BodyPublishers.ofString("{}")))
                         .statusCode())
                 .isEqualTo(401);

@@ -17,7 +17,7 @@ class WebhookOptionsTest {
         assertThat(options.delayBefore(1)).isZero();
         assertThat(options.delayBefore(2)).isEqualTo(Duration.ofSeconds(15));
         assertThat(options.delayBefore(3)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(options.delayBefore(10)).isEqualTo(Duration.ofSeconds(15 * 256));
+        assertThat(options.delayBefore(10)).isEqualTo(Duration.ofMinutes(64));
         long totalSeconds = IntStream.rangeClosed(2, 10)
                 .mapToLong(n -> options.delayBefore(n).toSeconds())
                 .sum();

@@ -82,7 +82,7 @@ public final class JwtVerifier implements TokenVerifier {
         Object scp = claims.getClaim("scp");
         for (Object value : new Object[] {scope, scp}) {
             if (value instanceof String text) {
-                for (String s : text.trim().split("\\s+")) {
+                for (String s : text.trim().split("\\s+", -1)) {
                     if (!s.isEmpty()) {
                         out.add(s);
                     }

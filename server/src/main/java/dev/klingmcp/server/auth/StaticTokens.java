@@ -29,6 +29,7 @@ import java.util.Set;
  */
 public final class StaticTokens implements TokenVerifier {
 
+    @SuppressWarnings("ArrayRecordComponent") // the digest is compared in constant time, never through equals
     private record Entry(byte[] digest, Principal principal) {}
 
     private final List<Entry> entries;
@@ -46,7 +47,7 @@ public final class StaticTokens implements TokenVerifier {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            String[] parts = line.split("\\s+");
+            String[] parts = line.split("\\s+", 0);
             if (parts.length != 3) {
                 throw new IOException(file + " line " + (i + 1)
                         + ": expected '<token> <subject> <scope>[,<scope>...]', e.g. 'sha256:<hex> alice video:read'");

@@ -6,6 +6,8 @@ import java.util.Optional;
 public interface TokenVerifier {
 
     /**
+     * Checks one bearer token.
+     *
      * @return the principal, or empty when this verifier does not know the token at all (another one may)
      * @throws InvalidTokenException when the token is of this verifier's kind but invalid (expired, wrong audience...)
      */

@@ -7,7 +7,7 @@ import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.server.jobs.CostEstimate;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.ClientCapabilities;
-import io.modelcontextprotocol.spec.McpSchema.ElicitRequest;
+import io.modelcontextprotocol.spec.McpSchema.ElicitFormRequest;
 import io.modelcontextprotocol.spec.McpSchema.ElicitResult;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -170,7 +170,8 @@ public final class CostGuard {
         @SuppressWarnings("unchecked")
         Map<String, Object> schema = JSON.convertValue(request.path("requestedSchema"), Map.class);
         ElicitResult answer = exchange.createElicitation(
-                ElicitRequest.builder(request.path("message").asText(), schema).build());
+                ElicitFormRequest.builder(request.path("message").asText(), schema)
+                        .build());
         boolean accepted = answer != null
                 && answer.action() == ElicitResult.Action.ACCEPT
                 && answer.content() != null

@@ -90,6 +90,8 @@ public record ServerConfig(
     }
 
     /**
+     * Network time limits.
+     *
      * @param connect     TCP connect
      * @param request     one request/response (status, result, cancel, submit, storage initiate)
      * @param submit      how long a SUBMITTING row may wait for fal's answer; rows older than this at start-up become UNKNOWN

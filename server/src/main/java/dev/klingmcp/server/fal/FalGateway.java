@@ -90,9 +90,20 @@ public interface FalGateway extends AutoCloseable {
         NOT_FOUND
     }
 
-    /** @param url public URL; @param parts 1 for a single PUT, else the multipart part count */
+    /**
+     * A file stored on fal.
+     *
+     * @param url   public URL
+     * @param parts 1 for a single PUT, else the multipart part count
+     */
     record UploadedFile(String url, int parts) {}
 
-    /** @param path where it is; @param size bytes; @param sha256 hex */
+    /**
+     * A file saved on this machine.
+     *
+     * @param path   where it is
+     * @param size   bytes
+     * @param sha256 hex digest
+     */
     record DownloadedFile(Path path, long size, String sha256) {}
 }

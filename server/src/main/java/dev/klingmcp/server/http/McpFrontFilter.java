@@ -94,6 +94,8 @@ public final class McpFrontFilter extends HttpFilter {
     }
 
     /**
+     * The filter in front of the MCP endpoint.
+     *
      * @param authenticator null when authorization is off (loopback only)
      * @param resourceUrl   the MCP endpoint's resource URL (known once the listener is bound)
      * @param openSessions  how many legacy sessions the transport holds now

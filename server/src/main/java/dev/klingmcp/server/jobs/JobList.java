@@ -3,6 +3,8 @@ package dev.klingmcp.server.jobs;
 import java.util.List;
 
 /**
+ * One page of jobs from the ledger, with cost totals.
+ *
  * @param jobs   newest first, at most the filter's limit
  * @param totals over every job matching the filter (not only the returned page)
  */

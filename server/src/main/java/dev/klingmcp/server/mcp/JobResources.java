@@ -27,6 +27,8 @@ public final class JobResources {
     private JobResources() {}
 
     /**
+     * The job resource template, read from the job service.
+     *
      * @param runningRead told the id when a job still running is read (transports that can't show us subscriptions
      *                    follow the job from then on, so a subscriber that read it first gets updates)
      */

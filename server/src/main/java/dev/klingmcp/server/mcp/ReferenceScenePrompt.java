@@ -120,7 +120,7 @@ public final class ReferenceScenePrompt {
                 throw new IllegalStateException("missing classpath resource " + TEMPLATE);
             }
             List<Section> out = new ArrayList<>();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n", 0)) {
                 int colon = line.indexOf(':');
                 if (colon > 0) {
                     String hint = line.substring(colon + 1).trim().replaceAll("^\\[|\\]$", "");

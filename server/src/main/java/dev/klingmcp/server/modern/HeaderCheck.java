@@ -50,7 +50,7 @@ final class HeaderCheck {
     private static String decode(String header, String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c < 0x20 && c != '\t' || c == 0x7f) {
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
                 throw ModernError.headerMismatch("the " + header + " header holds a control character");
             }
         }

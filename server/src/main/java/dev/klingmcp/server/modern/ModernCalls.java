@@ -92,8 +92,9 @@ final class ModernCalls {
         if (info == null || !info.isObject() || !info.path("name").isTextual()) {
             return null;
         }
-        return new Implementation(
-                info.path("name").asText(), info.path("version").asText(""));
+        return Implementation.builder(
+                        info.path("name").asText(), info.path("version").asText(""))
+                .build();
     }
 
     ObjectNode listTools() {
@@ -214,8 +215,7 @@ final class ModernCalls {
                 : ref.path("uri").asText();
         CompleteRequest complete = ModernJson.record(request.params(), CompleteRequest.class);
         for (SyncCompletionSpecification spec : features.completions()) {
-            if (spec.referenceKey().type().equals(type)
-                    && spec.referenceKey().identifier().equals(id)) {
+            if (spec.referenceKey().type().equals(type) && id.equals(referenceId(spec.referenceKey()))) {
                 return (ObjectNode) ModernJson.tree(spec.completionHandler().apply(exchange(request), complete));
             }
         }
@@ -227,5 +227,13 @@ final class ModernCalls {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> metaMap(ModernRequest request) {
         return ModernJson.MAPPER.convertValue(request.meta(), Map.class);
+    }
+
+    /** A prompt's name or a resource template's URI: what a completion reference names. */
+    private static String referenceId(McpSchema.CompleteReference ref) {
+        if (ref instanceof McpSchema.PromptReference prompt) {
+            return prompt.name();
+        }
+        return ref instanceof McpSchema.ResourceReference resource ? resource.uri() : null;
     }
 }

@@ -3,8 +3,9 @@ package dev.klingmcp.server.modern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.server.http.McpFrontFilter;
+import io.modelcontextprotocol.server.transport.HeaderAccessor;
+import io.modelcontextprotocol.server.transport.ServerHttpHeaderValidator;
 import io.modelcontextprotocol.server.transport.ServerTransportSecurityException;
-import io.modelcontextprotocol.server.transport.ServerTransportSecurityValidator;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -19,11 +20,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Sits in front of the SDK's Streamable HTTP servlet and takes the stateless requests: a POST whose
@@ -39,11 +37,11 @@ public final class ModernHttpFilter extends HttpFilter {
     /** One JSON-RPC message per POST; the SDK's stdio transport uses the same cap. */
     static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-    private final transient ServerTransportSecurityValidator security;
+    private final transient ServerHttpHeaderValidator security;
 
     private transient volatile ModernServer server;
 
-    public ModernHttpFilter(ServerTransportSecurityValidator security) {
+    public ModernHttpFilter(ServerHttpHeaderValidator security) {
         this.security = security;
     }
 
@@ -90,7 +88,7 @@ public final class ModernHttpFilter extends HttpFilter {
             return;
         }
         try {
-            security.validateHeaders(headers(request));
+            security.validate(headers(request));
         } catch (ServerTransportSecurityException e) {
             reply(
                     response,
@@ -136,12 +134,19 @@ public final class ModernHttpFilter extends HttpFilter {
         response.getOutputStream().write(bytes);
     }
 
-    private static Map<String, List<String>> headers(HttpServletRequest request) {
-        Map<String, List<String>> out = new HashMap<>();
-        for (String name : Collections.list(request.getHeaderNames())) {
-            out.put(name, new ArrayList<>(Collections.list(request.getHeaders(name))));
-        }
-        return out;
+    /** The request's headers as the SDK's validator reads them (the servlet API looks names up case-insensitively). */
+    private static HeaderAccessor headers(HttpServletRequest request) {
+        return new HeaderAccessor() {
+            @Override
+            public List<String> getHeader(String name) {
+                return Collections.list(request.getHeaders(name));
+            }
+
+            @Override
+            public List<String> getHeaderNames() {
+                return Collections.list(request.getHeaderNames());
+            }
+        };
     }
 
     /** The body, or null when it exceeds {@link #MAX_BODY_BYTES}. */

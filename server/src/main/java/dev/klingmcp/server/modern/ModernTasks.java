@@ -150,7 +150,9 @@ final class ModernTasks {
         task.putNull("ttlMs");
         task.put("pollIntervalMs", POLL_INTERVAL_MS);
         if ("completed".equals(status)) {
-            CallToolRequest call = new CallToolRequest(ResultTool.NAME, Map.of("job_id", job.jobId()));
+            CallToolRequest call = CallToolRequest.builder(ResultTool.NAME)
+                    .arguments(Map.of("job_id", job.jobId()))
+                    .build();
             task.set(
                     "result",
                     ModernJson.tree(calls.tool(ResultTool.NAME).callHandler().apply(exchange, call)));

@@ -47,6 +47,8 @@ public final class InputNormalizer {
     private InputNormalizer() {}
 
     /**
+     * Maps other providers' field names onto the model's, with a warning for each.
+     *
      * @param input       the model fields as the agent sent them (not modified)
      * @param modelFields the property names of the model's input schema
      */

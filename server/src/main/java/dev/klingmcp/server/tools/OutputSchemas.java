@@ -53,6 +53,7 @@ public final class OutputSchemas {
     }
 
     /** The standalone schema of one tool's structuredContent. */
+    @SuppressWarnings("ReferenceEquality") // see the loop: the $defs node itself is skipped, by identity
     public ObjectNode schema(String tool) {
         ObjectNode schema = ToolJson.object().put("$schema", SchemaDeriver.DIALECT);
         schema.setAll(ToolJson.resource(DIR + tool + ".json"));

@@ -54,7 +54,9 @@ final class ToolCall {
 
     boolean flag(String name) {
         JsonNode v = args.get(name);
-        return v != null && v.isBoolean() ? v.asBoolean() : schemaDefault(name).asBoolean(false);
+        return (v != null && v.isBoolean())
+                ? v.asBoolean()
+                : schemaDefault(name).asBoolean(false);
     }
 
     int number(String name) {

@@ -219,7 +219,7 @@ public final class StreamableHttpServer implements AutoCloseable {
             throw new IllegalStateException("fal webhooks need http.public-url: fal must be able to reach this server");
         }
         Tomcat.addServlet(context, "fal-webhook", servlet);
-        context.addServletMappingDecoded(FalWebhookServlet.PATH, "fal-webhook");
+        context.addServletMapping(FalWebhookServlet.PATH, "fal-webhook");
         front.allowWithoutToken(FalWebhookServlet.PATH);
         URI p = settings.publicUrl();
         falWebhookUrl = p.getScheme() + "://" + p.getRawAuthority() + FalWebhookServlet.PATH;

@@ -50,8 +50,8 @@ class CostGuardTest {
     @Test
     void modernRoundTripConfirmsOneSubmitOnly() {
         InputRequiredException asked = catchThrowableOfType(
-                () -> guard.check(modern(null, null, null), "generate", args, ENDPOINT, PRICE),
-                InputRequiredException.class);
+                InputRequiredException.class,
+                () -> guard.check(modern(null, null, null), "generate", args, ENDPOINT, PRICE));
         assertThat(asked.inputRequests()
                         .path("confirm_cost")
                         .path("params")
@@ -71,8 +71,8 @@ class CostGuardTest {
     @Test
     void modernStateIsBoundToArgumentsAndCaller() {
         String state = catchThrowableOfType(
-                        () -> guard.check(modern(null, null, "alice"), "generate", args, ENDPOINT, PRICE),
-                        InputRequiredException.class)
+                        InputRequiredException.class,
+                        () -> guard.check(modern(null, null, "alice"), "generate", args, ENDPOINT, PRICE))
                 .requestState();
         ObjectNode other = args.deepCopy().put("prompt", "something else");
         assertThatThrownBy(
@@ -88,12 +88,12 @@ class CostGuardTest {
     @Test
     void unansweredRetryAsksAgainWithTheSameState() {
         String state = catchThrowableOfType(
-                        () -> guard.check(modern(null, null, null), "generate", args, ENDPOINT, PRICE),
-                        InputRequiredException.class)
+                        InputRequiredException.class,
+                        () -> guard.check(modern(null, null, null), "generate", args, ENDPOINT, PRICE))
                 .requestState();
         InputRequiredException again = catchThrowableOfType(
-                () -> guard.check(modern(JSON.createObjectNode(), state, null), "generate", args, ENDPOINT, PRICE),
-                InputRequiredException.class);
+                InputRequiredException.class,
+                () -> guard.check(modern(JSON.createObjectNode(), state, null), "generate", args, ENDPOINT, PRICE));
         assertThat(again.requestState()).isEqualTo(state);
     }
 

@@ -35,7 +35,7 @@ class RequestStateCodecTest {
     void changedPayloadOrSignatureOrKeyIsRefused() {
         RequestStateCodec codec = new RequestStateCodec(KEY, now);
         String state = codec.seal(JSON.createObjectNode().put("usd", 0.84), 60);
-        String[] parts = state.split("\\.");
+        String[] parts = state.split("\\.", -1);
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
         String forged = parts[0] + "."
                 + Base64.getUrlEncoder()

@@ -136,7 +136,8 @@ class HttpHygieneTest {
                     .build());
             String jobId =
                     ((Map<?, ?>) generated.structuredContent()).get("job_id").toString();
-            client.subscribeResource(new SubscribeRequest("kling://jobs/" + jobId));
+            client.subscribeResource(
+                    SubscribeRequest.builder("kling://jobs/" + jobId).build());
             // The subscription alone (no resources/read) puts a background follower on the job...
             org.awaitility.Awaitility.await()
                     .atMost(Duration.ofSeconds(10))

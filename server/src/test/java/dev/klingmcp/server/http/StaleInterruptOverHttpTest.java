@@ -93,7 +93,8 @@ class StaleInterruptOverHttpTest {
     void answersWrittenFromAnInterruptedWorkerArriveWhole() {
         for (int i = 0; i < 20; i++) {
             String uri = "test://things/missing-" + i;
-            assertThatThrownBy(() -> client.readResource(new ReadResourceRequest(uri)))
+            assertThatThrownBy(() ->
+                            client.readResource(ReadResourceRequest.builder(uri).build()))
                     .as("read %d", i)
                     .isInstanceOf(McpError.class)
                     .hasMessageContaining("not found");

@@ -12,7 +12,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,7 +34,7 @@ final class TestIssuer implements AutoCloseable {
         key = new RSAKeyGenerator(2048).keyID("k1").generate();
         // same key id, different key: a token signed with it claims to be ours but the signature does not verify
         stranger = new RSAKeyGenerator(2048).keyID("k1").generate();
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = HttpServer.create(dev.klingmcp.testing.http.Loopback.socket(0), 0);
         byte[] jwks = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
         server.createContext("/jwks.json", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "application/json");

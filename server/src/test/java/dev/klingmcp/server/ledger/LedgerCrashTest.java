@@ -24,7 +24,7 @@ class LedgerCrashTest {
                 .redirectErrorStream(true)
                 .start();
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child exits").isTrue();
-        String output = new String(child.getInputStream().readAllBytes());
+        String output = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(child.exitValue()).as("halted, output: " + output).isEqualTo(CrashingWriter.EXIT_CODE);
 
         Clock restartTime = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(3));

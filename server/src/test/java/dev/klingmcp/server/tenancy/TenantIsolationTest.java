@@ -56,7 +56,8 @@ class TenantIsolationTest {
         assertThat(call(alice, "status", Map.of("job_id", jobId)).isError()).isFalse();
         assertThat(call(alice, "result", Map.of("job_id", jobId)).isError()).isFalse();
         assertThat(listedIds(alice)).contains(jobId);
-        assertThat(alice.readResource(new ReadResourceRequest("kling://jobs/" + jobId))
+        assertThat(alice.readResource(ReadResourceRequest.builder("kling://jobs/" + jobId)
+                                .build())
                         .contents())
                 .hasSize(1);
 
@@ -73,12 +74,14 @@ class TenantIsolationTest {
         assertThat(structured(cancel).toString()).contains("NOT_FOUND");
         assertThat(listedIds(bob)).doesNotContain(jobId);
         // Bob's read of Alice's job resource fails exactly as a read of a job that does not exist.
-        assertThatThrownBy(() -> bob.readResource(new ReadResourceRequest("kling://jobs/" + jobId)))
+        assertThatThrownBy(() -> bob.readResource(
+                        ReadResourceRequest.builder("kling://jobs/" + jobId).build()))
                 .isInstanceOf(McpError.class)
                 .hasMessageContaining("not found");
-        assertThat(bob.completeCompletion(new CompleteRequest(
-                                new ResourceReference("kling://jobs/{job_id}"),
-                                new CompleteRequest.CompleteArgument("job_id", "")))
+        assertThat(bob.completeCompletion(CompleteRequest.builder(
+                                        new ResourceReference("kling://jobs/{job_id}"),
+                                        new CompleteRequest.CompleteArgument("job_id", ""))
+                                .build())
                         .completion()
                         .values())
                 .doesNotContain(jobId);

@@ -131,7 +131,7 @@ public final class FakeJobService implements JobService {
                 now,
                 now,
                 Duration.ZERO,
-                Duration.ofSeconds(300),
+                Duration.ofMinutes(5),
                 List.of(new StateChange(JobState.QUEUED, now, "submit accepted")),
                 null,
                 null,
@@ -182,7 +182,7 @@ public final class FakeJobService implements JobService {
                 "COMPLETED",
                 null,
                 logs,
-                Duration.ofSeconds(240),
+                Duration.ofMinutes(4),
                 null);
         listener.onUpdate(new StatusUpdate(job, List.of(), ++seq));
         put(job);

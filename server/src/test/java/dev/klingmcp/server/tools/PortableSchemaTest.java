@@ -47,7 +47,7 @@ class PortableSchemaTest {
     private JsonNode schemaOf(ToolSchemaProfile profile, String name) {
         return tools(profile).stream()
                 .filter(t -> t.name().equals(name))
-                .map(t -> (JsonNode) ToolJson.MAPPER.valueToTree(t.inputSchema()))
+                .map(t -> ToolJson.MAPPER.<JsonNode>valueToTree(t.inputSchema()))
                 .findFirst()
                 .orElseThrow();
     }

@@ -59,7 +59,7 @@ class ProgressReporterTest {
         Runnable running = () -> {
             awaitQuietly(go);
             for (int i = 0; i < 500; i++) {
-                r.report(view(JobState.RUNNING, null, Duration.ofMillis(10 * i), Duration.ofSeconds(100)));
+                r.report(view(JobState.RUNNING, null, Duration.ofMillis(10L * i), Duration.ofSeconds(100)));
             }
         };
         Thread a = new Thread(queued);

@@ -75,7 +75,7 @@ public record Mp4Probe(
 
     /** {@code "16:9"} -> 1.777... */
     public static double aspectOf(String ratio) {
-        String[] parts = ratio.split(":");
+        String[] parts = ratio.split(":", -1);
         return Double.parseDouble(parts[0]) / Double.parseDouble(parts[1]);
     }
 }

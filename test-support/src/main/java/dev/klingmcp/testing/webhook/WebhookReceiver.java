@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -27,6 +26,7 @@ import java.util.concurrent.Executors;
 public final class WebhookReceiver implements AutoCloseable {
 
     /** One received POST; header names are lower-case. */
+    @SuppressWarnings("ArrayRecordComponent") // the exact bytes received; deliveries are inspected, never compared
     public record Delivery(String path, Map<String, String> headers, byte[] body) {
 
         /** The header's first value, looked up case-insensitively, or null. */
@@ -54,7 +54,7 @@ public final class WebhookReceiver implements AutoCloseable {
     /** Listens on an ephemeral port of 127.0.0.1 until {@link #close()}. */
     public static WebhookReceiver start() {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+            HttpServer server = HttpServer.create(dev.klingmcp.testing.http.Loopback.socket(0), 16);
             WebhookReceiver receiver = new WebhookReceiver(server);
             server.createContext("/", receiver::receive);
             server.setExecutor(receiver.executor);

@@ -451,7 +451,7 @@ public final class DefaultJobService implements JobService {
     public boolean recordCallback(String requestId, boolean ok, JsonNode payload, String error) {
         return guarded(() -> {
             Optional<JobRecord> row = ledger.find(requestId);
-            if (row.isEmpty() || row.get().state().isTerminal() && row.get().state() != JobState.UNKNOWN) {
+            if (row.isEmpty() || (row.get().state().isTerminal() && row.get().state() != JobState.UNKNOWN)) {
                 return false;
             }
             ledger.update(

@@ -80,7 +80,8 @@ final class Reconciler {
     /** Checks the open rows now (in the background) and then every {@link #PERIOD}, skipping what {@code skip} says. */
     void start(Predicate<JobRecord> skip) {
         this.skip = skip;
-        timer.scheduleWithFixedDelay(
+        // Stopped by shutting the timer down; each round catches its own failures, so the future has nothing to say.
+        java.util.concurrent.ScheduledFuture<?> unused = timer.scheduleWithFixedDelay(
                 () -> {
                     try {
                         int decided = reconcileAll(skip);

@@ -48,7 +48,7 @@ public final class UrlPolicy {
 
     private void walk(JsonNode node, String path, boolean urlField, List<Violation> out) {
         if (node.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            Iterator<Map.Entry<String, JsonNode>> fields = node.properties().iterator();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> f = fields.next();
                 String name = f.getKey();

@@ -174,7 +174,7 @@ class HttpFalGatewayStubTest {
                 (ex, n) -> StubServer.send(ex, 429, "{\"detail\":\"slow down\"}", "Retry-After", "120"));
         int before = fal.calls("GET " + STATUS_PATH);
         assertThatThrownBy(() -> gateway.status(PRO, REQ, true))
-                .satisfies(e -> assertThat(((FalException) e).retryAfter()).isEqualTo(Duration.ofSeconds(120)));
+                .satisfies(e -> assertThat(((FalException) e).retryAfter()).isEqualTo(Duration.ofMinutes(2)));
         assertThat(fal.calls("GET " + STATUS_PATH)).isEqualTo(before + 1);
     }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class StubServer implements AutoCloseable {
 
+    @SuppressWarnings("ArrayRecordComponent") // the bytes as received; requests are inspected, never compared
     record Recorded(String method, String path, String query, Map<String, List<String>> headers, byte[] body) {
         String header(String name) {
             return headers.entrySet().stream()
