@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * client saw "chunked transfer encoding" errors instead of "Resource not found"). Here every handler leaves the flag set
  * on purpose: every answer must still arrive whole, error answers included, and the session must stay usable.
  */
-@Timeout(60)
+@Timeout(180)
 class StaleInterruptOverHttpTest {
 
     private StreamableHttpServer http;
@@ -73,7 +73,7 @@ class StaleInterruptOverHttpTest {
         client = McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + http.port())
                         .endpoint(StreamableHttpServer.ENDPOINT)
                         .build())
-                .requestTimeout(Duration.ofSeconds(20))
+                .requestTimeout(Duration.ofSeconds(60))
                 .build();
         client.initialize();
     }
