@@ -68,8 +68,8 @@ final class ChildServer implements AutoCloseable {
         });
         McpSyncClient client = McpClient.sync(transport)
                 .clientInfo(Implementation.builder("kling-bench", "1.0.0").build())
-                .requestTimeout(Duration.ofSeconds(120))
-                .initializationTimeout(Duration.ofSeconds(120))
+                .requestTimeout(Duration.ofMinutes(2))
+                .initializationTimeout(Duration.ofMinutes(2))
                 .build();
         client.initialize();
         ProcessHandle child = ProcessHandle.current()

@@ -298,7 +298,7 @@ public final class StreamingBench {
 
     static String loadAverage() {
         try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ", -1);
             return f[0] + " " + f[1] + " " + f[2];
         } catch (IOException e) {
             return "?";

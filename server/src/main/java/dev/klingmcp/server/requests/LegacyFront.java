@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class LegacyFront {
 
     /**
+     * What to do with one incoming message.
+     *
      * @param consumed the SDK must not see the message
      * @param answer   the response to send instead (with {@code consumed}), or null
      * @param marked   the message was changed in place (re-serialize it before handing it on)
@@ -23,6 +25,8 @@ public final class LegacyFront {
     private LegacyFront() {}
 
     /**
+     * Looks at one incoming message before the SDK does: cancels, unknown tools, tool calls to mark.
+     *
      * @param session the connection (stdio) or session (HTTP) the message came on, as an opaque string
      * @param tools   the refusal of unknown tools, or null when the transport has none configured
      */

@@ -60,6 +60,8 @@ public final class KlingTools {
         return create(ctx).stream().map(t -> guarded(t, ctx)).toList();
     }
 
+    // "try": the attached call is only ever closed; being open is its whole job (it is found by the cancel notice).
+    @SuppressWarnings("try")
     static SyncToolSpecification guarded(KlingTool t, ToolContext ctx) {
         return SyncToolSpecification.builder()
                 .tool(t.tool())

@@ -51,9 +51,7 @@ class StaleInterruptOverHttpTest {
             throw McpError.RESOURCE_NOT_FOUND.apply(request.uri());
         });
         SyncToolSpecification echo = SyncToolSpecification.builder()
-                .tool(McpSchema.Tool.builder()
-                        .name("echo")
-                        .inputSchema(new McpSchema.JsonSchema("object", Map.of(), null, null, null, null))
+                .tool(McpSchema.Tool.builder("echo", Map.of("type", "object", "properties", Map.of()))
                         .build())
                 .callHandler((ex, request) -> {
                     Thread.currentThread().interrupt();
@@ -98,7 +96,8 @@ class StaleInterruptOverHttpTest {
                     .as("read %d", i)
                     .isInstanceOf(McpError.class)
                     .hasMessageContaining("not found");
-            CallToolResult result = client.callTool(new CallToolRequest("echo", Map.of()));
+            CallToolResult result = client.callTool(
+                    CallToolRequest.builder("echo").arguments(Map.of()).build());
             assertThat(((TextContent) result.content().get(0)).text())
                     .as("call %d", i)
                     .isEqualTo("ok");

@@ -26,7 +26,7 @@ class SqliteJobLedgerTest extends JobLedgerContract {
 
     @Override
     String newDatabaseUrl() {
-        return "jdbc:sqlite:" + dir.resolve("nested/state/jobs-" + (++files) + ".db");
+        return "jdbc:sqlite:" + dir.resolve("nested/state/jobs-" + ++files + ".db");
     }
 
     /** The schema kling-mcp's hand-written migrations created, version by version, exactly as they ran it. */

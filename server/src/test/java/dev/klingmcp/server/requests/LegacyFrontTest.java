@@ -45,6 +45,7 @@ class LegacyFrontTest {
         assertThat(out.answer().path("id").asInt()).isEqualTo(7);
     }
 
+    @SuppressWarnings("try") // the attached call only needs to be open while the body runs
     @Test
     void aKnownToolIsMarkedWithItsOwnTokenAndACancelStopsItsWait() throws Exception {
         ObjectNode request = call(8, "status");
@@ -68,6 +69,7 @@ class LegacyFrontTest {
         }
     }
 
+    @SuppressWarnings("try") // the attached call only needs to be open while the body runs
     @Test
     void aCancelThatArrivesBeforeTheHandlerStartedIsSeenWhenItAttaches() throws Exception {
         ObjectNode request = call(9, "status");

@@ -123,7 +123,7 @@ class TenantModernLaneTest {
             return JSON.readTree(text);
         }
         JsonNode answer = JSON.createObjectNode();
-        for (String line : text.split("\n")) {
+        for (String line : text.split("\n", 0)) {
             if (line.startsWith("data:")) {
                 JsonNode event = JSON.readTree(line.substring(5).strip());
                 if (!event.has("method")) {
