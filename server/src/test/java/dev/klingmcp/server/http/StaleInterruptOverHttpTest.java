@@ -71,7 +71,7 @@ class StaleInterruptOverHttpTest {
         client = McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + http.port())
                         .endpoint(StreamableHttpServer.ENDPOINT)
                         .build())
-                .requestTimeout(Duration.ofSeconds(60))
+                .requestTimeout(Duration.ofMinutes(1))
                 .build();
         client.initialize();
     }
