@@ -18,17 +18,33 @@ import java.util.Map;
  * @param outputDir   where {@code result(download: true)} saves videos
  * @param falBaseUrl  the mock-fal base URL (queue, storage and CDN on one origin)
  * @param falKey      the key the server sends to the mock
+ * @param settings    further {@code KLING_MCP_*} variables, e.g. a shorter tool-call deadline for one suite
  */
-record ServerSetup(Path root, Path workDir, Path ledger, Path outputDir, String falBaseUrl, String falKey) {
+record ServerSetup(
+        Path root,
+        Path workDir,
+        Path ledger,
+        Path outputDir,
+        String falBaseUrl,
+        String falKey,
+        Map<String, String> settings) {
 
     static ServerSetup under(Path root, String falBaseUrl, String falKey) {
         try {
             Path work = Files.createDirectories(root.resolve("work"));
             Path state = Files.createDirectories(root.resolve("state"));
-            return new ServerSetup(root, work, state.resolve("jobs.db"), root.resolve("videos"), falBaseUrl, falKey);
+            return new ServerSetup(
+                    root, work, state.resolve("jobs.db"), root.resolve("videos"), falBaseUrl, falKey, Map.of());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The same setup plus one more environment variable (later ones win). */
+    ServerSetup with(String variable, String value) {
+        Map<String, String> more = new LinkedHashMap<>(settings);
+        more.put(variable, value);
+        return new ServerSetup(root, workDir, ledger, outputDir, falBaseUrl, falKey, Map.copyOf(more));
     }
 
     /** Environment added to (and overriding) the inherited one. */
@@ -43,6 +59,7 @@ record ServerSetup(Path root, Path workDir, Path ledger, Path outputDir, String 
         env.put("KLING_MCP_TIMEOUT_CONNECT_SECONDS", "5");
         env.put("KLING_MCP_TIMEOUT_REQUEST_SECONDS", "20");
         env.putAll(isolatedHome(root));
+        env.putAll(settings);
         return env;
     }
 

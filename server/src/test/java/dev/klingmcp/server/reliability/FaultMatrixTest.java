@@ -16,6 +16,7 @@ import dev.klingmcp.server.fal.impl.HttpFalGateway;
 import dev.klingmcp.server.jobs.impl.DefaultJobService;
 import dev.klingmcp.server.ledger.JdbcJobLedger;
 import dev.klingmcp.server.testing.McpSession;
+import dev.klingmcp.testing.report.ReliabilityReport;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,6 +8,7 @@ import dev.klingmcp.server.mcp.KlingMcpServer;
 import dev.klingmcp.server.testing.FakeJobService;
 import dev.klingmcp.server.testing.Pipe;
 import dev.klingmcp.server.transport.StdioTransportProvider;
+import dev.klingmcp.testing.report.ReliabilityReport;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
