@@ -96,6 +96,11 @@ final class HttpServerProcess implements AutoCloseable {
         return url;
     }
 
+    /** The server's process id (its RSS and command line are read from /proc). */
+    long pid() {
+        return process.pid();
+    }
+
     String stderr() {
         return read(stderrFile);
     }

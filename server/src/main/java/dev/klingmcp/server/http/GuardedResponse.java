@@ -12,7 +12,11 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Two fixes around the SDK's servlet: an error body it writes itself (status ≥ 400, which for some refusals is its
+ * Three fixes around the SDK's servlet. Its {@code Connection: keep-alive} header is dropped: connection management
+ * is the container's, and when Tomcat closes a connection (every {@code maxKeepAliveRequests}-th response, or after an
+ * error) it adds {@code Connection: close}, so the response carried both and clients that read the first (the JDK's
+ * HttpClient) reused the closing connection and lost their next request ("header parser received no bytes"). An error
+ * body it writes itself (status ≥ 400, which for some refusals is its
  * exception serialized with the whole stack trace) is held back and replaced by a plain JSON-RPC error
  * ({@link #finish}); and an event stream sends its headers as soon as it opens, so a client waiting on a legacy GET
  * stream knows it is connected before the first event, possibly minutes later.
@@ -30,6 +34,25 @@ final class GuardedResponse extends HttpServletResponseWrapper {
 
     GuardedResponse(HttpServletResponse response) {
         super(response);
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+        if (!isConnection(name)) {
+            super.setHeader(name, value);
+        }
+    }
+
+    @Override
+    public void addHeader(String name, String value) {
+        if (!isConnection(name)) {
+            super.addHeader(name, value);
+        }
+    }
+
+    /** Hop-by-hop; never the application's to set. */
+    private static boolean isConnection(String name) {
+        return "connection".equalsIgnoreCase(name);
     }
 
     @Override

@@ -90,6 +90,34 @@ class HttpHygieneTest {
         assertThat(unknownSession.headers().firstValue("Server")).isEmpty();
     }
 
+    /**
+     * Tomcat closes a keep-alive connection after 100 requests with {@code Connection: close}; the SDK's own {@code
+     * Connection: keep-alive} in the same response made the JDK's client reuse the closing connection and lose its next
+     * request. 150 requests on one connection: the connection is handed over cleanly, and every response says one
+     * thing about it.
+     */
+    @Test
+    void aConnectionTomcatClosesSaysSoUnambiguously() throws Exception {
+        HttpResponse<String> init = send(post(HttpAuthorizationTest.INIT));
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        HttpClient oneConnection =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        int closes = 0;
+        for (int i = 0; i < 150; i++) {
+            HttpResponse<String> r = oneConnection.send(
+                    post("{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":\"tools/list\"}")
+                            .header("Mcp-Session-Id", session)
+                            .header("MCP-Protocol-Version", "2025-06-18")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as("request %s", i).isEqualTo(200);
+            List<String> connection = r.headers().allValues("Connection");
+            assertThat(connection).as("request %s", i).doesNotContain("keep-alive");
+            closes += connection.contains("close") ? 1 : 0;
+        }
+        assertThat(closes).as("Tomcat handed the connection over at least once").isPositive();
+    }
+
     @Test
     void sessionsBeyondTheCapAreRefusedWith503() throws Exception {
         for (int i = 0; i < 3; i++) {
