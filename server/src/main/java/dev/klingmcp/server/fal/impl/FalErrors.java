@@ -61,12 +61,15 @@ final class FalErrors {
                 kind, key.redact(operation + ": " + what + " (" + detail + ")"), 0, null, null, null, null, null, null);
     }
 
-    FalException http(String operation, int status, HttpHeaders headers, String bodyText) {
+    FalException http(String operation, int status, HttpHeaders headers, String rawBody) {
         HttpHeaders h = headers == null ? HttpHeaders.of(java.util.Map.of(), (a, b) -> true) : headers;
+        // Scrubbed before anything keeps it: a proxy or gateway may echo the Authorization header in its error body,
+        // and the parsed body goes on into the ledger (the job's error) and to the agent.
+        String bodyText = rawBody == null ? null : key.redact(rawBody);
         JsonNode body = parse(bodyText);
         String errorType = text(body, "error_type");
         if (errorType == null) {
-            errorType = h.firstValue("x-fal-error-type").orElse(null);
+            errorType = h.firstValue("x-fal-error-type").map(key::redact).orElse(null);
         }
         if (errorType == null
                 && body != null
