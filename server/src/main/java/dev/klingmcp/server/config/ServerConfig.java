@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -25,6 +26,9 @@ import java.util.Objects;
  *                        null = never ask
  * @param uploadMaxBytes  largest file {@code upload} sends, images and videos alike; null = fal's input limits for
  *                        Kling (images 10 MiB, videos 200 MiB)
+ * @param allowedHosts    host names or literal addresses (lower case) that media and webhook URLs may name although
+ *                        they are plain http or private/loopback ({@code inputs.allowed-hosts}), e.g. an operator's own
+ *                        media server that fal reaches over a private link; empty = https to public hosts only
  */
 public record ServerConfig(
         FalKey falKey,
@@ -38,7 +42,8 @@ public record ServerConfig(
         Retry retry,
         double timeScale,
         Double confirmAboveUsd,
-        Long uploadMaxBytes) {
+        Long uploadMaxBytes,
+        List<String> allowedHosts) {
 
     public static final URI FAL_QUEUE_URL = URI.create("https://queue.fal.run");
     public static final URI FAL_REST_URL = URI.create("https://rest.fal.ai");
@@ -59,9 +64,12 @@ public record ServerConfig(
         if (uploadMaxBytes != null && uploadMaxBytes < 1) {
             throw new IllegalArgumentException("uploadMaxBytes must be positive, was " + uploadMaxBytes);
         }
+        allowedHosts = allowedHosts == null
+                ? List.of()
+                : allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
     }
 
-    /** With fal's own upload limits. */
+    /** With fal's own upload limits, and media and webhook URLs on https to public hosts only. */
     public ServerConfig(
             FalKey falKey,
             URI queueUrl,
@@ -86,7 +94,8 @@ public record ServerConfig(
                 retry,
                 timeScale,
                 confirmAboveUsd,
-                null);
+                null,
+                List.of());
     }
 
     /**
@@ -183,7 +192,8 @@ public record ServerConfig(
                 retry,
                 timeScale,
                 confirmAboveUsd,
-                uploadMaxBytes);
+                uploadMaxBytes,
+                allowedHosts);
     }
 
     public ServerConfig withFalKey(FalKey key) {
@@ -199,7 +209,8 @@ public record ServerConfig(
                 retry,
                 timeScale,
                 confirmAboveUsd,
-                uploadMaxBytes);
+                uploadMaxBytes,
+                allowedHosts);
     }
 
     public ServerConfig withLedgerUrl(String url) {
@@ -215,7 +226,8 @@ public record ServerConfig(
                 retry,
                 timeScale,
                 confirmAboveUsd,
-                uploadMaxBytes);
+                uploadMaxBytes,
+                allowedHosts);
     }
 
     public ServerConfig withOutputDir(Path dir) {
@@ -231,7 +243,8 @@ public record ServerConfig(
                 retry,
                 timeScale,
                 confirmAboveUsd,
-                uploadMaxBytes);
+                uploadMaxBytes,
+                allowedHosts);
     }
 
     public ServerConfig withUploadRoots(List<Path> roots) {
@@ -247,7 +260,8 @@ public record ServerConfig(
                 retry,
                 timeScale,
                 confirmAboveUsd,
-                uploadMaxBytes);
+                uploadMaxBytes,
+                allowedHosts);
     }
 
     public ServerConfig withTimeouts(Timeouts t) {
@@ -263,7 +277,8 @@ public record ServerConfig(
                 retry,
                 timeScale,
                 confirmAboveUsd,
-                uploadMaxBytes);
+                uploadMaxBytes,
+                allowedHosts);
     }
 
     public ServerConfig withRetry(Retry r) {
@@ -279,7 +294,25 @@ public record ServerConfig(
                 r,
                 timeScale,
                 confirmAboveUsd,
-                uploadMaxBytes);
+                uploadMaxBytes,
+                allowedHosts);
+    }
+
+    public ServerConfig withAllowedHosts(List<String> hosts) {
+        return new ServerConfig(
+                falKey,
+                queueUrl,
+                restUrl,
+                outputDir,
+                uploadRoots,
+                ledgerUrl,
+                priceFile,
+                timeouts,
+                retry,
+                timeScale,
+                confirmAboveUsd,
+                uploadMaxBytes,
+                hosts);
     }
 
     /** Never prints the key (only whether one is set). */
@@ -290,6 +323,6 @@ public record ServerConfig(
                 + ", uploadRoots=" + uploadRoots + ", ledgerUrl="
                 + dev.klingmcp.server.ledger.LedgerUrls.redact(ledgerUrl) + ", priceFile=" + priceFile
                 + ", timeouts=" + timeouts + ", retry=" + retry + ", timeScale=" + timeScale + ", confirmAboveUsd="
-                + confirmAboveUsd + "]";
+                + confirmAboveUsd + ", allowedHosts=" + allowedHosts + "]";
     }
 }

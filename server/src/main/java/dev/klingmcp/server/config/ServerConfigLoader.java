@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.ToDoubleFunction;
+import java.util.regex.Pattern;
 
 /**
  * Resolves a {@link ServerConfig}. Every setting has a property key (used in the optional properties file and in
@@ -70,6 +71,7 @@ public final class ServerConfigLoader {
     public static final String TIMEOUT_TOOL_CALL = "timeout.tool-call-seconds";
     public static final String TIMEOUT_NOT_ACCEPTED = "timeout.not-accepted-after-seconds";
     public static final String BUDGET_CONFIRM_ABOVE_USD = "budget.confirm-above-usd";
+    public static final String INPUTS_ALLOWED_HOSTS = "inputs.allowed-hosts";
 
     /** The separator of {@code upload.roots}: one, the same on every OS (a comma is rare in folder names; ':' is not). */
     public static final String ROOT_SEPARATOR = ",";
@@ -119,7 +121,12 @@ public final class ServerConfigLoader {
             LIMIT_CONCURRENT_JOBS,
             LIMIT_DAILY_USD,
             FAL_WEBHOOK_JWKS,
-            BUDGET_CONFIRM_ABOVE_USD);
+            BUDGET_CONFIRM_ABOVE_USD,
+            INPUTS_ALLOWED_HOSTS);
+
+    /** A DNS name, a dotted IPv4 address or an IPv6 literal (brackets removed). */
+    private static final Pattern HOST =
+            Pattern.compile("[a-z0-9-]{1,63}(\\.[a-z0-9-]{1,63})*\\.?|[0-9a-f.]*:[0-9a-f.]*:[0-9a-f:.]*");
 
     private Map<String, String> env = Map.of();
     private Map<String, String> overrides = Map.of();
@@ -235,7 +242,37 @@ public final class ServerConfigLoader {
                 retry,
                 decimal(s, FAL_TIME_SCALE, 1.0, 0.001, 1_000_000),
                 s.get(BUDGET_CONFIRM_ABOVE_USD) == null ? null : decimal(s, BUDGET_CONFIRM_ABOVE_USD, 0, 0, 1_000_000),
-                s.get(UPLOAD_MAX_BYTES) == null ? null : number(s, UPLOAD_MAX_BYTES, 0, 1, 1L << 40));
+                s.get(UPLOAD_MAX_BYTES) == null ? null : number(s, UPLOAD_MAX_BYTES, 0, 1, 1L << 40),
+                hosts(s.get(INPUTS_ALLOWED_HOSTS)));
+    }
+
+    /**
+     * {@code inputs.allowed-hosts}: comma-separated host names or literal IP addresses (no scheme, port, path or
+     * wildcard), compared exactly with a URL's host. Anything else is refused rather than guessed at: a typo here would
+     * otherwise silently widen what URLs reach fal.
+     */
+    private static List<String> hosts(String list) {
+        List<String> hosts = new ArrayList<>();
+        if (list == null) {
+            return hosts;
+        }
+        for (String raw : list.split(",", -1)) {
+            String h = raw.strip().toLowerCase(Locale.ROOT);
+            if (h.startsWith("[") && h.endsWith("]")) {
+                h = h.substring(1, h.length() - 1);
+            }
+            if (h.isEmpty()) {
+                continue;
+            }
+            if (!HOST.matcher(h).matches()) {
+                throw new ConfigException(INPUTS_ALLOWED_HOSTS + " (" + envName(INPUTS_ALLOWED_HOSTS) + ") has '"
+                        + (raw.length() > 60 ? raw.substring(0, 60) + "…" : raw.strip())
+                        + "', which is not a host; allowed: comma-separated host names or IP addresses without scheme,"
+                        + " port or path, such as media.internal,10.0.0.5");
+            }
+            hosts.add(h);
+        }
+        return hosts;
     }
 
     /** Which input schemas {@code tools/list} publishes: {@code portable} (default) or {@code full}. */

@@ -86,6 +86,25 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void allowedHostsAreCommaSeparatedHostsOrAddresses() {
+        assertThat(loader(Map.of()).load().allowedHosts()).isEmpty();
+        assertThat(loader(Map.of("KLING_MCP_INPUTS_ALLOWED_HOSTS", " Media.Internal, 10.0.0.5,,[fd00::1] "))
+                        .load()
+                        .allowedHosts())
+                .containsExactly("media.internal", "10.0.0.5", "fd00::1");
+        for (String bad : List.of("http://media.internal", "media.internal:8080", "media.internal/videos", "*.corp")) {
+            assertThatThrownBy(() -> loader(Map.of())
+                            .overrides(Map.of("inputs.allowed-hosts", bad))
+                            .load())
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("inputs.allowed-hosts")
+                    .hasMessageContaining("KLING_MCP_INPUTS_ALLOWED_HOSTS")
+                    .hasMessageContaining("without scheme, port or path");
+        }
+    }
+
+    @Test
     void theKeyComesFromTheEnvironmentOnly() throws Exception {
         assertThatThrownBy(() -> loader(Map.of())
                         .overrides(Map.of("fal.key", "id:secret"))
