@@ -8,20 +8,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.mock.MockFal;
 import dev.klingmcp.mock.MockFalOptions;
-import dev.klingmcp.openapi.FalEndpoints;
-import dev.klingmcp.server.config.FalKey;
-import dev.klingmcp.server.config.ServerConfig;
-import dev.klingmcp.server.config.ServerConfigLoader;
-import dev.klingmcp.server.fal.impl.HttpFalGateway;
-import dev.klingmcp.server.jobs.impl.DefaultJobService;
-import dev.klingmcp.server.ledger.JdbcJobLedger;
-import dev.klingmcp.server.testing.McpSession;
+import dev.klingmcp.testing.mcp.JsonRpcSession;
 import dev.klingmcp.testing.report.ReliabilityReport;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -50,14 +40,18 @@ class FuzzedToolCallsTest {
     private static final List<String> TOOLS =
             List.of("generate", "status", "result", "cancel", "list_jobs", "upload", "describe_models");
 
+    /** Calls from another seed before the baseline: the server's code paths are loaded and its heap has grown. */
+    static final int WARM_UP = 500;
+
     static Path dir;
     static MockFal mock;
-    static DefaultJobService jobs;
-    static McpSession mcp;
+    static ChildServer server;
+    static JsonRpcSession mcp;
     static final AtomicInteger calls = new AtomicInteger();
     static final AtomicInteger errors = new AtomicInteger();
     static final AtomicLong maxResponse = new AtomicLong();
     static final AtomicLong maxMillis = new AtomicLong();
+    static long rssAtStart;
     static long heapBefore;
     static long rssBefore;
 
@@ -70,46 +64,49 @@ class FuzzedToolCallsTest {
                 .setStorageDir(Files.createDirectories(dir.resolve("mock-storage")))
                 .addApiKey(KEY));
         Files.createDirectories(dir.resolve("uploads"));
-        ServerConfig config = new ServerConfigLoader()
-                .env(Map.of())
-                .workingDir(dir)
-                .home(dir)
-                .load()
-                .withFalBaseUrl(URI.create(mock.baseUrl()))
-                .withFalKey(FalKey.of(KEY))
-                .withLedgerUrl("jdbc:sqlite:" + dir.resolve("jobs.db"))
-                .withOutputDir(dir.resolve("videos"))
-                .withUploadRoots(List.of(dir.resolve("uploads")))
-                .withRetry(new ServerConfig.Retry(1, Duration.ofMillis(1), Duration.ofMillis(1)));
-        jobs = new DefaultJobService(
-                config,
-                JdbcJobLedger.open(config.ledgerUrl(), Clock.systemUTC()),
-                new HttpFalGateway(config),
-                FalEndpoints.load(),
-                Clock.systemUTC());
-        mcp = new McpSession(jobs, text -> text.replace(KEY, "***"));
-        for (int i = 0; i < 50; i++) { // warm up before the baseline
-            mcp.callTool("describe_models", F.objectNode(), null);
+        server = ChildServer.start(
+                dir,
+                Map.of(
+                        "FAL_KEY",
+                        KEY,
+                        "KLING_MCP_FAL_BASE_URL",
+                        mock.baseUrl(),
+                        "KLING_MCP_LEDGER_URL",
+                        "jdbc:sqlite:" + dir.resolve("jobs.db"),
+                        "KLING_MCP_OUTPUT_DIR",
+                        dir.resolve("videos").toString(),
+                        "KLING_MCP_UPLOAD_ROOTS",
+                        dir.resolve("uploads").toString(),
+                        "KLING_MCP_RETRY_MAX_ATTEMPTS",
+                        "1"));
+        mcp = server.session();
+        rssAtStart = server.rssBytes();
+        SplittableRandom warmUp = new SplittableRandom(SEED + 1);
+        for (int i = 0; i < WARM_UP; i++) {
+            mcp.request("tools/call", call(warmUp));
         }
-        heapBefore = heapAfterGc();
-        rssBefore = ReliabilityReport.rssBytes();
+        heapBefore = server.heapAfterGcBytes();
+        rssBefore = server.rssBytes();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        long heapAfter = heapAfterGc();
-        long rssAfter = ReliabilityReport.rssBytes();
+        long heapAfter = server.heapAfterGcBytes();
+        long rssAfter = server.rssBytes();
         long submits = mock.control().submits().values().stream()
                 .mapToLong(c -> c.attempts())
                 .sum();
-        mcp.close();
-        jobs.close();
+        String stderr = server.stderr();
+        server.close();
         mock.close();
         ReliabilityReport.section(
                 "fuzz",
                 "## Fuzz (tool calls)\n\n"
                         + "Command: `mvn -B -pl server -am test -Dtest=FuzzedToolCallsTest -Dsurefire.failIfNoSpecifiedTests=false`"
-                        + " (seed " + SEED + ", " + TRIES + " calls)\n\n"
+                        + " (seed " + SEED + ", " + TRIES + " calls after " + WARM_UP + " warm-up calls of seed "
+                        + (SEED + 1) + "). The server runs in its own JVM (`kling-mcp serve` over stdio, "
+                        + ChildServer.HEAP + ") against mock-fal; memory is the server process's: RSS from"
+                        + " /proc/<pid>/status, heap after a full GC from `jcmd <pid> GC.run` + `GC.heap_info`.\n\n"
                         + "| measure | value |\n|---|---|\n"
                         + "| tool calls | " + calls.get() + " |\n"
                         + "| structured answers | " + calls.get() + " (100 %) |\n"
@@ -117,10 +114,14 @@ class FuzzedToolCallsTest {
                         + "| submits reaching mock-fal | " + submits + " |\n"
                         + "| largest answer | " + maxResponse.get() + " bytes |\n"
                         + "| slowest call | " + maxMillis.get() + " ms |\n"
-                        + "| heap after GC before / after | " + mib(heapBefore) + " / " + mib(heapAfter) + " |\n"
-                        + "| process RSS before / after | " + mib(rssBefore) + " / " + mib(rssAfter) + " |\n");
+                        + "| server heap after GC, after warm-up / after the run | " + mib(heapBefore) + " / "
+                        + mib(heapAfter) + " |\n"
+                        + "| server RSS at start / after warm-up / after the run | " + mib(rssAtStart) + " / "
+                        + mib(rssBefore) + " / " + mib(rssAfter) + " (asserted: after ≤ 2 × after warm-up) |\n");
         assertThat(submits).as("submits reaching fal").isZero();
-        assertThat(heapAfter).as("heap after the run").isLessThan(Math.max(2 * heapBefore, 64L << 20));
+        assertThat(stderr).as("the key on the server's stderr").doesNotContain("fuzz-test-secret-97");
+        assertThat(heapAfter).as("server heap after the run").isLessThan(Math.max(2 * heapBefore, 64L << 20));
+        assertThat(rssAfter).as("server RSS after the run").isPositive().isLessThanOrEqualTo(2 * rssBefore);
     }
 
     @Test
@@ -304,14 +305,6 @@ class FuzzedToolCallsTest {
 
     private static String shorten(String text) {
         return text.length() > 300 ? text.substring(0, 300) + "…" : text;
-    }
-
-    private static long heapAfterGc() {
-        Runtime rt = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return rt.totalMemory() - rt.freeMemory();
     }
 
     private static String mib(long bytes) {
