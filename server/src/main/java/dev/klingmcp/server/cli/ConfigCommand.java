@@ -99,6 +99,8 @@ final class ConfigCommand implements Callable<Integer> {
         } else {
             out.put(ServerConfigLoader.UPLOAD_MAX_BYTES, c.uploadMaxBytes());
         }
+        var hosts = out.putArray(ServerConfigLoader.INPUTS_ALLOWED_HOSTS);
+        c.allowedHosts().forEach(hosts::add);
         return out;
     }
 
