@@ -1,5 +1,7 @@
 package dev.klingmcp.contract.mcp;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -121,7 +123,17 @@ final class ServerCommand {
                 .filter(p -> p.info()
                         .arguments()
                         .map(a -> List.of(a).contains(marker))
-                        .orElse(false))
+                        .orElseGet(() -> commandLineHas(p, marker)))
                 .findFirst();
+    }
+
+    /** The JDK gives no arguments for a very long command line (the class path form): read the kernel's copy. */
+    private static boolean commandLineHas(ProcessHandle p, String marker) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline"));
+            return List.of(new String(raw, StandardCharsets.UTF_8).split("\0")).contains(marker);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 }
