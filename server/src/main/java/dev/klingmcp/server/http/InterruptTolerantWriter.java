@@ -1,14 +1,19 @@
 package dev.klingmcp.server.http;
 
 import java.io.PrintWriter;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * The writer the SDK streams a response through, made deaf to a stale interrupt. The SDK writes an answer on the Reactor
- * worker thread that ran the handler, and Reactor interrupts its workers when it disposes a task that may already have
- * finished, so the flag can still be set when the next answer is written. Tomcat's NIO channel refuses any write from an
- * interrupted thread ("The current thread was interrupted"): the SDK then took the client for gone, completed the
- * request twice, and the connection was dropped mid-body. Each write here runs with the flag cleared and restores it
- * afterwards, so whoever meant to see the interrupt still does.
+ * The writer the SDK streams a response through, kept away from Reactor's interrupts. The SDK writes an answer on the
+ * Reactor worker that ran the handler, and Reactor interrupts a worker when it disposes the task it runs — also from
+ * another thread, at any moment, when the task's future is handed over after the task already started. Tomcat's NIO
+ * channel refuses any socket write from an interrupted thread ("The current thread was interrupted"): the SDK then took
+ * the client for gone, completed the request twice and the connection was dropped mid-body. So every operation that
+ * may reach the socket runs on a writer thread nobody interrupts, while the caller waits for it; the caller's own
+ * interrupt status is left as it was.
  */
 final class InterruptTolerantWriter extends PrintWriter {
 
@@ -51,10 +56,29 @@ final class InterruptTolerantWriter extends PrintWriter {
         uninterrupted(target::close);
     }
 
+    private static final ExecutorService WRITERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "mcp-http-writer");
+        t.setDaemon(true);
+        return t;
+    });
+
     private static void uninterrupted(Runnable io) {
-        boolean interrupted = Thread.interrupted();
+        Future<?> done = WRITERS.submit(io);
+        boolean interrupted = false;
         try {
-            io.run();
+            while (true) {
+                try {
+                    done.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the write goes on regardless; the flag is restored below
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();

@@ -89,7 +89,7 @@ class StaleInterruptOverHttpTest {
 
     @Test
     void answersWrittenFromAnInterruptedWorkerArriveWhole() {
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < Integer.getInteger("stale.rounds", 20); i++) {
             String uri = "test://things/missing-" + i;
             assertThatThrownBy(() ->
                             client.readResource(ReadResourceRequest.builder(uri).build()))
