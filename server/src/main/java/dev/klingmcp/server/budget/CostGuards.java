@@ -1,13 +1,20 @@
 package dev.klingmcp.server.budget;
 
 import dev.klingmcp.server.config.ServerConfig;
+import dev.klingmcp.server.ledger.JdbcJobLedger;
 import java.nio.file.Path;
 
 /** Builds the {@link CostGuard} a configuration asks for. */
 public final class CostGuards {
 
-    /** The install's secret lives next to the job ledger: every process sharing the ledger shares it. */
+    /**
+     * The install's secret lives next to the job ledger (SQLite) or in it (PostgreSQL): every process sharing the ledger
+     * shares it.
+     */
     static final String SECRET_FILE = "request-state.key";
+
+    /** Its name among a shared (PostgreSQL) ledger's install secrets. */
+    static final String SECRET_NAME = "request-state-key";
 
     private CostGuards() {}
 
@@ -31,6 +38,16 @@ public final class CostGuards {
                 if (parent != null) {
                     return RequestStateCodec.fromFile(parent.resolve(SECRET_FILE));
                 }
+            }
+        }
+        if (ledgerUrl.startsWith("jdbc:postgresql:")) {
+            // Replicas on one database: a state signed by one must verify on any other, so the key lives in the ledger.
+            byte[] fresh = new byte[32];
+            new java.security.SecureRandom().nextBytes(fresh);
+            try (JdbcJobLedger ledger = JdbcJobLedger.open(ledgerUrl, java.time.Clock.systemUTC())) {
+                String key = ledger.sharedSecret(
+                        SECRET_NAME, java.util.Base64.getEncoder().encodeToString(fresh));
+                return new RequestStateCodec(java.util.Base64.getDecoder().decode(key), java.time.Clock.systemUTC());
             }
         }
         // An in-memory ledger forgets its jobs at exit; a state that does the same is consistent with it.

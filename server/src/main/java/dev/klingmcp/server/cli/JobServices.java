@@ -1,6 +1,7 @@
 package dev.klingmcp.server.cli;
 
 import dev.klingmcp.openapi.FalEndpoints;
+import dev.klingmcp.server.config.FollowSettings;
 import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.jobs.JobService;
 import dev.klingmcp.server.jobs.impl.DefaultJobService;
@@ -9,7 +10,7 @@ import dev.klingmcp.server.jobs.impl.FalKeyRequiredJobService;
 import dev.klingmcp.server.jobs.impl.PriceTable;
 import java.time.Duration;
 
-/** The one place the CLI names the production {@link JobService} (SQLite ledger + fal gateway). */
+/** The one place the CLI names the production {@link JobService} (ledger + fal gateway). */
 final class JobServices {
 
     /**
@@ -25,15 +26,16 @@ final class JobServices {
      * server answers {@code initialize} and {@code tools/list}. The price table is loaded here, so a bad price file still
      * stops the server at start, as before.
      *
+     * @param follow the background follower of unfinished jobs
      * @param first runs first on the opening thread (start-up work that need not delay the MCP client, e.g. slow log lines)
      */
-    static JobService open(ServerConfig config, Runnable first) {
+    static JobService open(ServerConfig config, FollowSettings follow, Runnable first) {
         PriceTable prices = PriceTable.load(FalEndpoints.load(), config.priceFile());
         return new FalKeyRequiredJobService(
                 DeferredJobService.openInBackground(
                         () -> {
                             first.run();
-                            return DefaultJobService.open(config);
+                            return DefaultJobService.open(config).startFollowing(follow);
                         },
                         prices,
                         OPEN_WAIT,

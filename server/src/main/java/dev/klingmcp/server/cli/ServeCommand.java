@@ -5,6 +5,7 @@ import dev.klingmcp.server.auth.Authenticator;
 import dev.klingmcp.server.budget.CostGuards;
 import dev.klingmcp.server.config.ConfigException;
 import dev.klingmcp.server.config.FalKey;
+import dev.klingmcp.server.config.FollowSettings;
 import dev.klingmcp.server.config.HttpSettings;
 import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.config.ServerConfigLoader;
@@ -44,6 +45,9 @@ public final class ServeCommand implements Callable<Integer> {
     /** The key the embedded mock accepts when the environment has none (it is not a fal key). */
     static final String MOCK_KEY = "mock-key-id:mock-key-secret";
 
+    /** With fal webhooks, a job without news for this long is asked about (a callback may have been lost). */
+    static final java.time.Duration WEBHOOK_QUIET = java.time.Duration.ofMinutes(2);
+
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
     @ParentCommand
@@ -68,11 +72,13 @@ public final class ServeCommand implements Callable<Integer> {
         }
         ServerConfig config;
         ToolSchemaProfile profile;
+        FollowSettings follow;
         StreamableHttpServer http = null;
         try {
             ServerConfigLoader loader = ServerConfigLoader.fromSystem().overrides(options.overrides());
             config = loader.load();
             profile = loader.loadToolSchemaProfile();
+            follow = loader.loadFollow();
             if (options.http) {
                 HttpSettings settings = loader.loadHttp();
                 if (!settings.uploadRootsConfigured()) {
@@ -80,6 +86,10 @@ public final class ServeCommand implements Callable<Integer> {
                     config = config.withUploadRoots(List.of());
                 }
                 http = openHttp(settings);
+                if (settings.publicUrl() != null) {
+                    // fal calls back when a job ends: the follower only asks about jobs that went quiet.
+                    follow = follow.onlyStragglers(WEBHOOK_QUIET);
+                }
             }
         } catch (ConfigException | IllegalStateException e) {
             System.err.println("kling-mcp: " + e.getMessage());
@@ -120,7 +130,7 @@ public final class ServeCommand implements Callable<Integer> {
                 log.info("upload roots: {}", settings.uploadRoots());
             }
         };
-        try (JobService jobs = JobServices.open(config, announce)) {
+        try (JobService jobs = JobServices.open(config, follow, announce)) {
             if (http != null) {
                 return serveHttp(http, jobs, config, profile);
             } else {

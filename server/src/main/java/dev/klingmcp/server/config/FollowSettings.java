@@ -13,15 +13,19 @@ import java.time.Duration;
  * @param lease     how long a claim holds without renewal: how soon another replica takes over a dead one's jobs
  * @param download  also save the video of every succeeded job into {@code output.dir}
  * @param batch     most jobs one replica follows at once
+ * @param quietFor  a job whose ledger row changed more recently than this is not asked about (zero = every round);
+ *                  with fal webhooks, fal tells us when a job ends, and only stragglers need a status read
  */
-public record FollowSettings(boolean enabled, Duration interval, Duration lease, boolean download, int batch) {
+public record FollowSettings(
+        boolean enabled, Duration interval, Duration lease, boolean download, int batch, Duration quietFor) {
 
     public static FollowSettings defaults() {
-        return new FollowSettings(true, Duration.ofSeconds(5), Duration.ofSeconds(30), false, 64);
+        return new FollowSettings(true, Duration.ofSeconds(5), Duration.ofSeconds(30), false, 64, Duration.ZERO);
     }
 
-    public static FollowSettings off() {
-        return new FollowSettings(false, Duration.ofSeconds(5), Duration.ofSeconds(30), false, 64);
+    /** With fal webhooks: a job is asked about only after this long without news. */
+    public FollowSettings onlyStragglers(Duration quiet) {
+        return new FollowSettings(enabled, interval, lease, download, batch, quiet);
     }
 
     public FollowSettings {

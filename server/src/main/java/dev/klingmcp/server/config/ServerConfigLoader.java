@@ -341,7 +341,8 @@ public final class ServerConfigLoader {
                 seconds(s, FOLLOW_INTERVAL, d.interval()),
                 seconds(s, FOLLOW_LEASE, d.lease()),
                 flag(s, FOLLOW_DOWNLOAD, d.download()),
-                d.batch());
+                d.batch(),
+                d.quietFor());
     }
 
     /** {@code ledger.user} / {@code ledger.password} as the PostgreSQL driver's URL parameters (SQLite has no users). */

@@ -308,6 +308,28 @@ public final class JdbcJobLedger implements JobLedger {
         });
     }
 
+    /**
+     * The secret stored under {@code name}, storing {@code candidate} first when there is none: every process sharing
+     * this ledger gets the same value, whichever asked first.
+     */
+    public String sharedSecret(String name, String candidate) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO install_secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+                ps.setString(1, name);
+                ps.setString(2, candidate);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT value FROM install_secrets WHERE name = ?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            }
+        });
+    }
+
     @Override
     public void close() {
         db.close();

@@ -408,6 +408,15 @@ abstract class JobLedgerContract {
         }
     }
 
+    @Test
+    void everyProcessOnOneLedgerGetsTheSecretTheFirstOneStored() {
+        try (JdbcJobLedger other = JdbcJobLedger.open(url, clock)) {
+            assertThat(ledger.sharedSecret("k", "first")).isEqualTo("first");
+            assertThat(other.sharedSecret("k", "second")).isEqualTo("first");
+            assertThat(other.sharedSecret("other", "x")).isEqualTo("x");
+        }
+    }
+
     /** The connection with every prepareStatement/createStatement call counted. */
     private static Connection counting(Connection real, AtomicInteger prepared) {
         return (Connection) Proxy.newProxyInstance(

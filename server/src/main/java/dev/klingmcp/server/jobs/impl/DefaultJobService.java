@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.FalEndpoints;
+import dev.klingmcp.server.config.FollowSettings;
 import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.fal.FalGateway;
@@ -41,8 +42,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The production {@link JobService}: SQLite ledger + fal gateway. Every fal exchange is bracketed by ledger writes, the
- * first of them (SUBMITTING) before the submit POST, so no job can be lost to a crash or a client that gave up waiting.
+ * The production {@link JobService}: the ledger (SQLite or PostgreSQL) + fal gateway. Every fal exchange is
+ * bracketed by ledger writes, the first of them (SUBMITTING) before the submit POST, so no job can be lost to a crash or a client that gave up waiting.
  * The work is split by operation: {@link JobSubmitter} (the only path to fal's submit), {@link JobRefresher} (status,
  * waits, verdicts for lost submit answers), {@link JobCanceller}; this class wires them and answers the read-only calls.
  */
@@ -62,10 +63,15 @@ public final class DefaultJobService implements JobService {
     private final JobSubmitter submitter;
     private final JobRefresher refresher;
     private final JobCanceller canceller;
+    /** Follows unfinished jobs nobody waits for; null until {@link #startFollowing} (only a serving process runs one). */
+    private volatile BackgroundFollower follower;
+
+    private final Clock clock;
 
     public DefaultJobService(
             ServerConfig config, JobLedger ledger, FalGateway gateway, FalEndpoints registry, Clock clock) {
         this.ledger = ledger;
+        this.clock = clock;
         this.gateway = gateway;
         this.prices = PriceTable.load(registry, config.priceFile());
         Duration submitTimeout = config.timeouts().submit();
@@ -101,6 +107,25 @@ public final class DefaultJobService implements JobService {
             ledger.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts following every unfinished job in the background (leased through the ledger, so replicas share the work);
+     * returns this service. Does nothing when the settings turn it off.
+     */
+    public DefaultJobService startFollowing(FollowSettings settings) {
+        if (settings.enabled() && follower == null) {
+            BackgroundFollower f = new BackgroundFollower(
+                    ledger,
+                    settings,
+                    clock,
+                    r -> settings.download()
+                            ? result(r.localId(), true).job().state()
+                            : status(r.localId()).state());
+            follower = f;
+            f.start();
+        }
+        return this;
     }
 
     @Override
@@ -243,6 +268,10 @@ public final class DefaultJobService implements JobService {
 
     @Override
     public void close() {
+        BackgroundFollower f = follower;
+        if (f != null) {
+            f.close();
+        }
         reconciler.close();
         try {
             gateway.close();

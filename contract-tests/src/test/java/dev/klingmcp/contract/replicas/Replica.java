@@ -1,0 +1,230 @@
+package dev.klingmcp.contract.replicas;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One replica: {@code java -jar kling-mcp.jar serve --http --port 0} as its own process with the given environment, and
+ * an MCP Java SDK client connected to it over Streamable HTTP (a session of its own, as a client behind a proxy with
+ * session affinity would have). Stderr goes to a file; the endpoint is read from it.
+ */
+final class Replica implements AutoCloseable {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private static final Pattern ENDPOINT = Pattern.compile("MCP endpoint (http://\\S+)");
+
+    final String name;
+    private final Process process;
+    private final Path stderr;
+    private final String url;
+    private final List<McpSyncClient> clients = new ArrayList<>();
+    /** URIs of every {@code notifications/resources/updated} this replica's clients received. */
+    final List<String> resourceUpdates = new CopyOnWriteArrayList<>();
+
+    private Replica(String name, Process process, Path stderr, String url) {
+        this.name = name;
+        this.process = process;
+        this.stderr = stderr;
+        this.url = url;
+    }
+
+    static Replica start(String name, Path jar, Path workDir, Map<String, String> env) {
+        Path err = workDir.resolve(name + "-stderr.log");
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                jar.toString(),
+                "serve",
+                "--http",
+                "--port",
+                "0");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectError(err.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start replica " + name, e);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            Matcher m = ENDPOINT.matcher(read(err));
+            if (m.find()) {
+                return new Replica(name, process, err, m.group(1));
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("replica " + name + " exited " + process.exitValue() + ":\n" + read(err));
+            }
+            sleep(100);
+        }
+        process.destroyForcibly();
+        throw new AssertionError("replica " + name + " printed no endpoint within 90 s:\n" + read(err));
+    }
+
+    /** The MCP endpoint, {@code http://127.0.0.1:<port>/mcp}. */
+    String url() {
+        return url;
+    }
+
+    /**
+     * {@code tasks/get} as a stateless (protocol 2026-07-28) client sends it: one POST, no session, the routing headers;
+     * returns the JSON-RPC answer's {@code result}.
+     */
+    JsonNode taskGet(String taskId) throws IOException, InterruptedException {
+        com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode()
+                .put("jsonrpc", "2.0")
+                .put("id", "task-" + taskId)
+                .put("method", "tasks/get");
+        com.fasterxml.jackson.databind.node.ObjectNode params =
+                body.putObject("params").put("taskId", taskId);
+        com.fasterxml.jackson.databind.node.ObjectNode meta = params.putObject("_meta");
+        meta.put("io.modelcontextprotocol/protocolVersion", "2026-07-28");
+        meta.putObject("io.modelcontextprotocol/clientCapabilities")
+                .putObject("extensions")
+                .putObject("io.modelcontextprotocol/tasks");
+        meta.putObject("io.modelcontextprotocol/clientInfo")
+                .put("name", "replica-test")
+                .put("version", "1");
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("MCP-Protocol-Version", "2026-07-28")
+                .header("Mcp-Method", "tasks/get")
+                .header("Mcp-Name", taskId)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
+        {
+            String text = HTTP.send(request, java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+            JsonNode answer = null;
+            if (text.startsWith("{")) {
+                answer = JSON.readTree(text);
+            } else {
+                for (String line : text.split("\n")) {
+                    if (line.startsWith("data:")
+                            && !JSON.readTree(line.substring(5).strip()).has("method")) {
+                        answer = JSON.readTree(line.substring(5).strip());
+                    }
+                }
+            }
+            if (answer == null || !answer.has("result")) {
+                throw new AssertionError("tasks/get " + taskId + " on " + name + ": " + text);
+            }
+            return answer.get("result");
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    String stderr() {
+        return read(stderr);
+    }
+
+    /** A new MCP session on this replica (initialized), recording resource updates. */
+    McpSyncClient client() {
+        int slash = url.indexOf('/', "http://".length());
+        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(url.substring(0, slash))
+                        .endpoint(url.substring(slash))
+                        .build())
+                .clientInfo(McpSchema.Implementation.builder("replica-test-" + name, "1.0.0")
+                        .build())
+                .requestTimeout(Duration.ofSeconds(70))
+                .resourcesUpdateConsumer(contents -> contents.forEach(c -> resourceUpdates.add(c.uri())))
+                .build();
+        client.initialize();
+        clients.add(client);
+        return client;
+    }
+
+    /** Calls a tool and returns its structured content; a tool error fails the test with the answer. */
+    static JsonNode call(McpSyncClient client, String tool, Map<String, Object> args) {
+        McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest(tool, args));
+        JsonNode structured =
+                r.structuredContent() == null ? JSON.missingNode() : JSON.valueToTree(r.structuredContent());
+        if (Boolean.TRUE.equals(r.isError())) {
+            throw new AssertionError(tool + " " + args + " answered an error: " + structured + " " + r.content());
+        }
+        return structured;
+    }
+
+    /** SIGKILL: no shutdown hook runs, no lease is given back, nothing is flushed. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (McpSyncClient c : clients) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                // closing anyway
+            }
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return "<unreadable: " + e + ">";
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}

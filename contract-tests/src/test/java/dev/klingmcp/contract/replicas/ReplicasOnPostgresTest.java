@@ -1,0 +1,298 @@
+package dev.klingmcp.contract.replicas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.klingmcp.mock.MockFal;
+import dev.klingmcp.mock.MockFalOptions;
+import dev.klingmcp.mock.queue.JobSnapshot;
+import dev.klingmcp.testing.postgres.TestPostgres;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two replicas of the real server (separate processes, {@code serve --http}) on one PostgreSQL ledger, one mock-fal
+ * whose clock the test moves: any replica answers for any job, a subscriber on one replica hears about a job submitted
+ * on the other, and the jobs of a replica killed with SIGKILL are finished (and their videos saved) by the other one.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 240)
+class ReplicasOnPostgresTest {
+
+    private static final String FAL_KEY = "replica-contract-key-id:replica-contract-key-secret";
+
+    @TempDir
+    Path root;
+
+    MockFal mock;
+    String ledgerUrl;
+    Path videos;
+    Replica a;
+    Replica b;
+
+    @BeforeAll
+    void start() throws IOException {
+        Path jar = Path.of(System.getProperty("contract.serverJar", "../server/target/kling-mcp.jar"))
+                .toAbsolutePath()
+                .normalize();
+        Assumptions.assumeTrue(Files.isRegularFile(jar), "the server jar is not built: " + jar);
+        mock = MockFal.start(new MockFalOptions()
+                .setManualClock(true)
+                .addApiKey(FAL_KEY)
+                .setSeed(23)
+                .setLogRequests(false)
+                .setStorageDir(Path.of(System.getProperty("contract.mockStorageDir", "target/mcp-mock-fal"))
+                        .toAbsolutePath()));
+        ledgerUrl = TestPostgres.shared().newDatabase();
+        videos = root.resolve("videos");
+        Path work = Files.createDirectories(root.resolve("work"));
+        // A follows every second; B every 3 s: A, up first, normally holds the leases of the jobs submitted on it.
+        a = Replica.start("A", jar, work, environment("1"));
+        b = Replica.start("B", jar, work, environment("3"));
+    }
+
+    private Map<String, String> environment(String followEverySeconds) throws IOException {
+        Path home = Files.createDirectories(root.resolve("home"));
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        env.put("HOME", home.toString());
+        env.put("XDG_CONFIG_HOME", home.resolve(".config").toString());
+        env.put("FAL_KEY", FAL_KEY);
+        env.put("KLING_MCP_FAL_BASE_URL", mock.baseUrl());
+        env.put("KLING_MCP_LEDGER_URL", ledgerUrl);
+        env.put("KLING_MCP_OUTPUT_DIR", videos.toString());
+        env.put("KLING_MCP_FOLLOW_INTERVAL_SECONDS", followEverySeconds);
+        env.put("KLING_MCP_FOLLOW_LEASE_SECONDS", "6");
+        env.put("KLING_MCP_FOLLOW_DOWNLOAD", "true");
+        env.put("KLING_MCP_TIMEOUT_CONNECT_SECONDS", "5");
+        env.put("KLING_MCP_TIMEOUT_REQUEST_SECONDS", "20");
+        return env;
+    }
+
+    @AfterAll
+    void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {a, b}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // best effort
+            }
+        }
+        if (mock != null) {
+            mock.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aJobSubmittedOnOneReplicaIsReadResultedAndCancelledOnTheOther() throws Exception {
+        McpSyncClient onA = a.client();
+        McpSyncClient onB = b.client();
+
+        String done = generate(onA, "replica read test");
+        JsonNode status = Replica.call(onB, "status", Map.of("job_id", done));
+        assertThat(status.at("/job/job_id").asText()).isEqualTo(done);
+        assertThat(status.at("/job/status").asText()).isIn("QUEUED", "RUNNING");
+        complete(done);
+        assertThat(Replica.call(onB, "status", Map.of("job_id", done))
+                        .at("/job/status")
+                        .asText())
+                .isEqualTo("SUCCEEDED");
+        JsonNode result = Replica.call(onB, "result", Map.of("job_id", done, "download", true));
+        assertThat(result.at("/outcome").asText()).as("%s", result).isEqualTo("READY");
+        assertThat(Path.of(result.at("/download/path").asText())).isRegularFile();
+
+        String queued = generate(onA, "replica cancel test");
+        assertThat(mockJob(queued).status().name()).isEqualTo("IN_QUEUE");
+        JsonNode cancel = Replica.call(onB, "cancel", Map.of("job_id", queued));
+        assertThat(cancel.at("/outcome").asText()).as("%s", cancel).isEqualTo("CANCELLATION_REQUESTED");
+        assertThat(mockJob(queued).cancelled())
+                .as("mock-fal received the cancel")
+                .isTrue();
+        assertThat(Replica.call(onA, "status", Map.of("job_id", queued))
+                        .at("/job/status")
+                        .asText())
+                .isEqualTo("CANCELLED");
+
+        // the stateless lane: tasks/get for jobs submitted on A, asked of B without any session
+        assertThat(b.taskGet(done).path("status").asText()).isEqualTo("completed");
+        assertThat(b.taskGet(queued).path("status").asText()).isEqualTo("cancelled");
+
+        JsonNode listedOnB = Replica.call(onB, "list_jobs", Map.of());
+        assertThat(listedOnB.at("/jobs").findValuesAsText("job_id")).contains(done, queued);
+    }
+
+    @Test
+    @Order(2)
+    void aSubscriberOnOneReplicaHearsAboutAJobSubmittedOnTheOther() {
+        McpSyncClient onA = a.client();
+        McpSyncClient onB = b.client();
+        String job = generate(onA, "replica subscription test");
+        String uri = "kling://jobs/" + job;
+        onB.subscribeResource(new McpSchema.SubscribeRequest(uri));
+        b.resourceUpdates.clear();
+        waitFor(Duration.ofSeconds(90), () -> {
+            mock.control().advanceClock(Duration.ofSeconds(5));
+            return b.resourceUpdates.contains(uri)
+                    && mockJob(job).status().name().equals("COMPLETED");
+        });
+        assertThat(b.resourceUpdates)
+                .as("resources/updated on B for the job submitted on A")
+                .contains(uri);
+        // after the job ended, B's subscriber reads the finished state
+        waitFor(Duration.ofSeconds(30), () -> {
+            McpSchema.ReadResourceResult read = onB.readResource(new McpSchema.ReadResourceRequest(uri));
+            return ((McpSchema.TextResourceContents) read.contents().get(0))
+                    .text()
+                    .contains("SUCCEEDED");
+        });
+    }
+
+    @Test
+    @Order(3)
+    void whenAReplicaIsKilledWithJobsRunningTheOtherFinishesAndSavesThemAll() throws Exception {
+        McpSyncClient onA = a.client();
+        List<String> jobs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            jobs.add(generate(onA, "replica kill test " + i));
+        }
+        mock.control().advanceClock(Duration.ofSeconds(3));
+        // every job is leased before the kill; A (following every second, up first) normally holds most of them
+        waitFor(Duration.ofSeconds(60), () -> leases(jobs).values().stream().allMatch(o -> o != null));
+        Map<String, String> before = leases(jobs);
+        long heldByA = before.values().stream()
+                .filter(o -> o.contains("/" + a.pid() + "/"))
+                .count();
+        assertThat(heldByA).as("leases held by A at the kill: %s", before).isPositive();
+        assertThat(jobs).allSatisfy(j -> assertThat(mockJob(j).status().name()).isNotEqualTo("COMPLETED"));
+
+        a.kill();
+        assertThat(a.alive()).isFalse();
+
+        waitFor(Duration.ofSeconds(150), () -> {
+            mock.control().advanceClock(Duration.ofSeconds(5));
+            return finishedAndSaved(jobs) == jobs.size();
+        });
+        Map<String, String> rows = states(jobs);
+        assertThat(rows).as("ledger rows after the kill").allSatisfy((id, state) -> assertThat(state)
+                .startsWith("SUCCEEDED "));
+        for (String state : rows.values()) {
+            assertThat(Path.of(state.substring("SUCCEEDED ".length()))).isRegularFile();
+        }
+        assertThat(b.stderr()).doesNotContain("Exception in thread");
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------
+
+    private static String generate(McpSyncClient client, String prompt) {
+        Map<String, Object> args = seedArguments();
+        args.put("prompt", prompt);
+        return Replica.call(client, "generate", args).at("/job_id").asText();
+    }
+
+    /** fal's own example for standard image-to-video (test-support's seed 002), as generate arguments. */
+    private static Map<String, Object> seedArguments() {
+        String seed = "/dev/klingmcp/testing/seed/examples/002-standard-input-example.json";
+        try (InputStream in = ReplicasOnPostgresTest.class.getResourceAsStream(seed)) {
+            ObjectNode example = (ObjectNode) Replica.JSON.readTree(in);
+            Map<String, Object> args = new LinkedHashMap<>();
+            args.put("model", example.path("model").asText());
+            args.putAll(Replica.JSON.convertValue(example.get("input"), new TypeReference<Map<String, Object>>() {}));
+            return args;
+        } catch (IOException | RuntimeException e) {
+            throw new AssertionError("cannot read " + seed, e);
+        }
+    }
+
+    private JobSnapshot mockJob(String requestId) {
+        return mock.control().job(requestId).orElseThrow(() -> new AssertionError("mock-fal has no job " + requestId));
+    }
+
+    private void complete(String requestId) {
+        waitFor(Duration.ofSeconds(60), () -> {
+            mock.control().advanceClock(Duration.ofSeconds(10));
+            return mockJob(requestId).status().name().equals("COMPLETED");
+        });
+    }
+
+    /** request id → lease owner (null when none), read from the shared ledger. */
+    private Map<String, String> leases(List<String> ids) {
+        return query(ids, "lease_owner");
+    }
+
+    /** request id → "STATE local_path". */
+    private Map<String, String> states(List<String> ids) {
+        return query(ids, "state || ' ' || COALESCE(local_path, '')");
+    }
+
+    private long finishedAndSaved(List<String> ids) {
+        return states(ids).values().stream()
+                .filter(s -> s.startsWith("SUCCEEDED ") && s.length() > "SUCCEEDED ".length())
+                .count();
+    }
+
+    private Map<String, String> query(List<String> ids, String column) {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (Connection c = DriverManager.getConnection(ledgerUrl);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT request_id, " + column + " FROM jobs")) {
+            while (rs.next()) {
+                if (ids.contains(rs.getString(1))) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError("reading the shared ledger: " + e.getMessage(), e);
+        }
+        for (String id : ids) {
+            out.putIfAbsent(id, null);
+        }
+        return out;
+    }
+
+    /** Polls {@code done} every 300 ms until it holds; fails with both replicas' stderr when {@code max} passes. */
+    private void waitFor(Duration max, BooleanSupplier done) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (done.getAsBoolean()) {
+                return;
+            }
+            Replica.sleep(300);
+        }
+        throw new AssertionError(
+                "not reached within " + max + "\n--- A:\n" + tail(a.stderr()) + "\n--- B:\n" + tail(b.stderr()));
+    }
+
+    private static String tail(String text) {
+        return text.length() > 4000 ? text.substring(text.length() - 4000) : text;
+    }
+}
