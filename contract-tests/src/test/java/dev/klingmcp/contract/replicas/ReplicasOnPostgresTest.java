@@ -48,8 +48,9 @@ class ReplicasOnPostgresTest {
 
     private static final String FAL_KEY = "replica-contract-key-id:replica-contract-key-secret";
 
+    /** Static: a per-class instance gets its @TempDir fields only after @BeforeAll has run. */
     @TempDir
-    Path root;
+    static Path root;
 
     MockFal mock;
     String ledgerUrl;
@@ -197,11 +198,15 @@ class ReplicasOnPostgresTest {
 
         a.kill();
         assertThat(a.alive()).isFalse();
+        long killed = System.nanoTime();
 
         waitFor(Duration.ofSeconds(150), () -> {
             mock.control().advanceClock(Duration.ofSeconds(5));
             return finishedAndSaved(jobs) == jobs.size();
         });
+        System.out.printf(
+                "replicas: %d of %d leases held by A at SIGKILL; B finished and saved all %d in %.1f s (lease 6 s)%n",
+                heldByA, jobs.size(), jobs.size(), (System.nanoTime() - killed) / 1e9);
         Map<String, String> rows = states(jobs);
         assertThat(rows).as("ledger rows after the kill").allSatisfy((id, state) -> assertThat(state)
                 .startsWith("SUCCEEDED "));
