@@ -172,7 +172,8 @@ final class Replica implements AutoCloseable {
 
     /** Calls a tool and returns its structured content; a tool error fails the test with the answer. */
     static JsonNode call(McpSyncClient client, String tool, Map<String, Object> args) {
-        McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest(tool, args));
+        McpSchema.CallToolResult r = client.callTool(
+                McpSchema.CallToolRequest.builder(tool).arguments(args).build());
         JsonNode structured =
                 r.structuredContent() == null ? JSON.missingNode() : JSON.valueToTree(r.structuredContent());
         if (Boolean.TRUE.equals(r.isError())) {

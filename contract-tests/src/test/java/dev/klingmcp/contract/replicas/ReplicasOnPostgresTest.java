@@ -159,7 +159,7 @@ class ReplicasOnPostgresTest {
         McpSyncClient onB = b.client();
         String job = generate(onA, "replica subscription test");
         String uri = "kling://jobs/" + job;
-        onB.subscribeResource(new McpSchema.SubscribeRequest(uri));
+        onB.subscribeResource(McpSchema.SubscribeRequest.builder(uri).build());
         b.resourceUpdates.clear();
         waitFor(Duration.ofSeconds(90), () -> {
             mock.control().advanceClock(Duration.ofSeconds(5));
@@ -171,7 +171,8 @@ class ReplicasOnPostgresTest {
                 .contains(uri);
         // after the job ended, B's subscriber reads the finished state
         waitFor(Duration.ofSeconds(30), () -> {
-            McpSchema.ReadResourceResult read = onB.readResource(new McpSchema.ReadResourceRequest(uri));
+            McpSchema.ReadResourceResult read =
+                    onB.readResource(McpSchema.ReadResourceRequest.builder(uri).build());
             return ((McpSchema.TextResourceContents) read.contents().get(0))
                     .text()
                     .contains("SUCCEEDED");
