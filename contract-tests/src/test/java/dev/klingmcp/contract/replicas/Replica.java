@@ -128,7 +128,7 @@ final class Replica implements AutoCloseable {
             if (text.startsWith("{")) {
                 answer = JSON.readTree(text);
             } else {
-                for (String line : text.split("\n")) {
+                for (String line : text.split("\n", -1)) {
                     if (line.startsWith("data:")
                             && !JSON.readTree(line.substring(5).strip()).has("method")) {
                         answer = JSON.readTree(line.substring(5).strip());

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -48,6 +49,8 @@ final class BackgroundFollower implements AutoCloseable {
     private final Set<String> held = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
     private final ExecutorService workers;
+    /** The scheduled rounds; cancelled by {@link #close()} (a round never throws, see {@link #round()}). */
+    private volatile ScheduledFuture<?> rounds;
 
     /**
      * @param step reads one job's status (and downloads it if wanted) through the service; returns its state after
@@ -70,7 +73,7 @@ final class BackgroundFollower implements AutoCloseable {
 
     void start() {
         long every = settings.interval().toMillis();
-        timer.scheduleWithFixedDelay(this::round, every, every, TimeUnit.MILLISECONDS);
+        rounds = timer.scheduleWithFixedDelay(this::round, every, every, TimeUnit.MILLISECONDS);
         LOG.info(
                 "following unfinished jobs in the background as {} (every {} s, lease {} s{})",
                 owner,
@@ -130,6 +133,10 @@ final class BackgroundFollower implements AutoCloseable {
     /** Stops following; leases of jobs still unfinished are given back so another replica takes them over at once. */
     @Override
     public void close() {
+        ScheduledFuture<?> r = rounds;
+        if (r != null) {
+            r.cancel(false);
+        }
         timer.shutdownNow();
         workers.shutdownNow();
         for (String id : held) {
