@@ -13,6 +13,8 @@ Rows (every round runs each row once, in turn, so load drift on a shared machine
   launcher, 1st run     the launcher (dist/src/bin/kling-mcp, or $LAUNCHER) with an empty cache dir: trains the class
                         archive (AOT cache on JDK 25, AppCDS on JDK 17), then starts with it
   launcher, cached      the launcher again with the archive from an earlier run: what every later start costs
+  ... (baseline)         with BASELINE_JAR=/path/to/an-older/kling-mcp.jar: `java -jar` and the cached launcher again with
+                        that jar, in the same rounds, so a change's effect is measured side by side
 After the rounds, the launcher's cache is checked to be rebuilt once the jar changes (its debug line on stderr).
 No fal key, no network; each server gets a fresh SQLite ledger in a temporary folder.
 """
@@ -24,6 +26,7 @@ JAR = os.path.join(ROOT, "server", "target", "kling-mcp.jar")
 NODE_DIR = os.path.join(ROOT, "bench", "node-reference")
 NODE = os.path.join(NODE_DIR, "node_modules", ".bin", "node")
 LAUNCHER = os.environ.get("LAUNCHER") or os.path.join(ROOT, "dist", "src", "bin", "kling-mcp")
+BASELINE_JAR = os.environ.get("BASELINE_JAR")
 JDKS = [("JDK 17", os.environ.get("JDK17_HOME", "/usr/lib/jvm/java-17-openjdk-amd64")),
         ("JDK 25", os.environ.get("JDK25_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"))]
 C1_SERIAL = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
@@ -63,13 +66,13 @@ def ensure_node():
                        stdout=sys.stderr)
 
 
-def app_layout(tmp, jdk_home):
+def app_layout(tmp, jdk_home, jar=JAR, suffix=""):
     """An unpacked distribution (bin/kling-mcp, lib/kling-mcp.jar) per JDK, as a user installs it."""
-    app = os.path.join(tmp, "app-" + os.path.basename(jdk_home))
+    app = os.path.join(tmp, "app-" + os.path.basename(jdk_home) + suffix)
     os.makedirs(os.path.join(app, "bin"))
     os.makedirs(os.path.join(app, "lib"))
     shutil.copy(LAUNCHER, os.path.join(app, "bin", "kling-mcp"))
-    shutil.copy(JAR, os.path.join(app, "lib", "kling-mcp.jar"))
+    shutil.copy(jar, os.path.join(app, "lib", "kling-mcp.jar"))
     return os.path.join(app, "bin", "kling-mcp")
 
 
@@ -108,6 +111,13 @@ def main():
                     return runner([launcher], {"JAVA_HOME": home, "XDG_CACHE_HOME": fresh})(round_)
                 rows.append((f"{name} launcher, 1st run", first))
                 rows.append((f"{name} launcher, cached", runner([launcher], shared)))
+            if BASELINE_JAR:
+                rows.append((f"{name} java -jar (baseline)", runner([java, "-jar", BASELINE_JAR])))
+                if has_launcher:
+                    old = app_layout(tmp, home, BASELINE_JAR, "-baseline")
+                    cache = os.path.join(tmp, "cache-" + os.path.basename(home) + "-baseline")
+                    rows.append((f"{name} launcher, cached (baseline)",
+                                 runner([old], {"JAVA_HOME": home, "XDG_CACHE_HOME": cache})))
         # warm-up round, not counted: page cache, sqlite's native library, the shared launcher cache's training run
         for _, run in rows:
             run(-1)
@@ -136,10 +146,10 @@ def main():
     node = statistics.median(times["node 22 reference"])
     print(f"cold start, spawn -> tools/list answered ({len(tools)} tools), median of {RUNS} (+1 warm-up round), "
           f"load average {load_start[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end, {os.cpu_count()} cores")
-    print(f"{'row':28} {'median ms':>9} {'÷ node':>7}   runs (ms)")
+    print(f"{'row':38} {'median ms':>9} {'÷ node':>7}   runs (ms)")
     for label, values in times.items():
         med = statistics.median(values)
-        print(f"{label:28} {med * 1000:9.0f} {med / node:6.2f}×   {', '.join(f'{v * 1000:.0f}' for v in values)}")
+        print(f"{label:38} {med * 1000:9.0f} {med / node:6.2f}×   {', '.join(f'{v * 1000:.0f}' for v in values)}")
     if not has_launcher:
         print(f"(no launcher rows: {LAUNCHER} not found)")
     for c in checks:

@@ -1,6 +1,7 @@
 package dev.klingmcp.server;
 
 import dev.klingmcp.server.cli.KlingMcpCommand;
+import dev.klingmcp.server.cli.StdioFastStart;
 import java.io.PrintStream;
 import picocli.CommandLine;
 
@@ -30,6 +31,14 @@ public final class KlingMcp {
         }
         PrintStream stdout = System.out;
         System.setOut(System.err);
+        if (StdioFastStart.applies(args)) {
+            // The way MCP clients start us: answered before any command-line model or server is built.
+            Integer code = StdioFastStart.serve(stdout);
+            if (code != null) {
+                stdout.flush();
+                System.exit(code);
+            }
+        }
         CommandLine cli = new CommandLine(new KlingMcpCommand(stdout));
         cli.setOut(new java.io.PrintWriter(
                 new java.io.OutputStreamWriter(stdout, java.nio.charset.StandardCharsets.UTF_8), true));

@@ -14,12 +14,15 @@ import dev.klingmcp.server.jobs.JobService;
 import dev.klingmcp.server.mcp.KlingMcpServer;
 import dev.klingmcp.server.mockfal.EmbeddedMockFal;
 import dev.klingmcp.server.mockfal.EmbeddedMockFals;
+import dev.klingmcp.server.transport.StdioFrontDoor;
 import dev.klingmcp.server.transport.StdioTransportProvider;
 import dev.klingmcp.server.transport.StreamableHttpServer;
 import dev.klingmcp.server.webhook.FalWebhookServlet;
 import dev.klingmcp.server.webhook.FalWebhookVerifier;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -108,20 +111,37 @@ public final class ServeCommand implements Callable<Integer> {
             mock = embedded.start(new EmbeddedMockFal.Settings(options.mockSpeed(), key.reveal(), null, true));
             config = config.withFalBaseUrl(URI.create(mock.baseUrl())).withFalKey(key);
             log.info("--mock: fal is an embedded mock at {} (speed x{})", mock.baseUrl(), options.mockSpeed());
-        } else if (!config.falKey().isPresent()) {
+        } else {
+            warnIfNoKey(config);
+        }
+        try {
+            if (http != null) {
+                try (JobService jobs = JobServices.open(config, follow, announce(config, "HTTP"))) {
+                    return serveHttp(http, jobs, config, profile);
+                }
+            }
+            return serveStdio(config, profile, follow, System.in, parent.protocolOut(), null);
+        } finally {
+            if (mock != null) {
+                mock.close();
+            }
+        }
+    }
+
+    static void warnIfNoKey(ServerConfig config) {
+        if (!config.falKey().isPresent()) {
             log.warn(
                     "FAL_KEY is not set: tools that call fal will fail (describe_models, dry runs and list_jobs work)");
         }
-        ServerConfig settings = config;
-        // Logged by the thread that opens the ledger: the config record's toString() costs ~80 ms of method-handle
-        // set-up
-        // on a cold JVM, time the MCP client would otherwise wait for its initialize answer.
-        Runnable announce = () -> {
-            log.info(
-                    "kling-mcp {} serving MCP on {}; {}",
-                    KlingMcp.version(),
-                    options.http ? "HTTP" : "stdio",
-                    settings);
+    }
+
+    /**
+     * Logged by the thread that opens the ledger: the config record's toString() costs ~80 ms of method-handle set-up
+     * on a cold JVM, time the MCP client would otherwise wait for its initialize answer.
+     */
+    static Runnable announce(ServerConfig settings, String transport) {
+        return () -> {
+            log.info("kling-mcp {} serving MCP on {}; {}", KlingMcp.version(), transport, settings);
             log.info("videos are saved to {}", settings.outputDir());
             if (settings.uploadRoots().isEmpty()) {
                 log.info(
@@ -130,22 +150,29 @@ public final class ServeCommand implements Callable<Integer> {
                 log.info("upload roots: {}", settings.uploadRoots());
             }
         };
-        try (JobService jobs = JobServices.open(config, follow, announce)) {
-            if (http != null) {
-                return serveHttp(http, jobs, config, profile);
-            } else {
-                StdioTransportProvider transport =
-                        new StdioTransportProvider(McpJsonDefaults.getMapper(), System.in, parent.protocolOut());
-                KlingMcpServer server = KlingMcpServer.start(
-                        transport, jobs, config.falKey()::redact, KlingMcp.version(), profile, CostGuards.from(config));
-                transport.terminated().join();
-                log.info("stdin closed and in-flight requests answered; shutting down");
-                server.close();
-            }
-        } finally {
-            if (mock != null) {
-                mock.close();
-            }
+    }
+
+    /**
+     * MCP over stdio until the input ends and what was read is answered.
+     *
+     * @param door the front door that has been reading since the process started, or null to read {@code in} here
+     */
+    static int serveStdio(
+            ServerConfig config,
+            ToolSchemaProfile profile,
+            FollowSettings follow,
+            InputStream in,
+            OutputStream out,
+            StdioFrontDoor door) {
+        try (JobService jobs = JobServices.open(config, follow, announce(config, "stdio"))) {
+            StdioTransportProvider transport = door != null
+                    ? new StdioTransportProvider(McpJsonDefaults.getMapper(), door)
+                    : new StdioTransportProvider(McpJsonDefaults.getMapper(), in, out);
+            KlingMcpServer server = KlingMcpServer.start(
+                    transport, jobs, config.falKey()::redact, KlingMcp.version(), profile, CostGuards.from(config));
+            transport.terminated().join();
+            log.info("stdin closed and in-flight requests answered; shutting down");
+            server.close();
         }
         return 0;
     }

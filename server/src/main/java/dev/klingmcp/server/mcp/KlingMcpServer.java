@@ -110,6 +110,8 @@ public final class KlingMcpServer implements AutoCloseable {
         transport.observeInbound(watcher::onClientMessage);
         transport.refuseUnknownTools(server.unknownTools());
         transport.serveModern(server.modern);
+        // Only now may lines reach the session: a front door's queued lines need the observers above.
+        transport.ready();
         return server;
     }
 

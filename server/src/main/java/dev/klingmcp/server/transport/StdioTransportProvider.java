@@ -17,7 +17,6 @@ import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -74,6 +73,9 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
 
     private volatile java.util.function.Consumer<JSONRPCMessage> inboundObserver = message -> {};
 
+    /** Null when this transport reads its input itself; else the front door that read it from the start. */
+    private final StdioFrontDoor door;
+
     /** Which protocol era this connection speaks; pinned by its first request. */
     private enum Era {
         UNDECIDED,
@@ -109,6 +111,20 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         }
         this.maxLineBytes = maxLineBytes;
         this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout == null");
+        this.door = null;
+    }
+
+    /**
+     * A transport behind a {@link StdioFrontDoor} that has been reading (and answering) since the process started: the
+     * door's lines reach the session once {@link #ready()} is called, and both write through the door.
+     */
+    public StdioTransportProvider(McpJsonMapper jsonMapper, StdioFrontDoor door) {
+        this.jsonMapper = Objects.requireNonNull(jsonMapper, "jsonMapper == null");
+        this.door = Objects.requireNonNull(door, "door == null");
+        this.in = InputStream.nullInputStream();
+        this.out = OutputStream.nullOutputStream();
+        this.maxLineBytes = DEFAULT_MAX_LINE_BYTES;
+        this.drainTimeout = Duration.ofSeconds(60);
     }
 
     public StdioTransportProvider(McpJsonMapper jsonMapper, InputStream in, OutputStream out) {
@@ -146,9 +162,38 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     @Override
     public void setSessionFactory(McpServerSession.Factory sessionFactory) {
         this.session = sessionFactory.create(new SessionTransport());
+        if (door != null) {
+            return; // lines flow once the server around the session is complete: see ready()
+        }
         Thread reader = new Thread(this::readLoop, "stdio-reader");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /**
+     * Called once the server is fully assembled (observers set): a front door hands over what it answered and queued,
+     * then every later line. Without a door the transport has been reading since the session was created.
+     */
+    public void ready() {
+        if (door == null) {
+            return;
+        }
+        door.attach(new StdioFrontDoor.Feed() {
+            @Override
+            public void line(String text) {
+                accept(text);
+            }
+
+            @Override
+            public void tooLong() {
+                writeTooLong();
+            }
+
+            @Override
+            public void closed() {
+                drainThenTerminate();
+            }
+        });
     }
 
     @Override
@@ -182,25 +227,17 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     }
 
     private void readLoop() {
-        LineReader lines = new LineReader(in, maxLineBytes);
+        StdioLineReader lines = new StdioLineReader(in, maxLineBytes);
         try {
             while (!closing.get()) {
-                LineReader.Line line = lines.next();
+                StdioLineReader.Line line = lines.next();
                 if (line == null) {
                     break;
                 }
                 if (line.tooLong()) {
-                    writeError(
-                            null,
-                            McpSchema.ErrorCodes.INVALID_REQUEST,
-                            "Message longer than " + maxLineBytes + " bytes; it was skipped");
-                    continue;
-                }
-                try {
-                    dispatch(line.text());
-                } catch (RuntimeException e) {
-                    // Whatever one line does, the reader keeps serving the next ones.
-                    log.warn("Input line could not be handled: {}", e.toString());
+                    writeTooLong();
+                } else {
+                    accept(line.text());
                 }
             }
         } catch (IOException e) {
@@ -209,6 +246,22 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
             }
         }
         drainThenTerminate();
+    }
+
+    private void writeTooLong() {
+        writeError(
+                null,
+                McpSchema.ErrorCodes.INVALID_REQUEST,
+                "Message longer than " + maxLineBytes + " bytes; it was skipped");
+    }
+
+    private void accept(String text) {
+        try {
+            dispatch(text);
+        } catch (RuntimeException e) {
+            // Whatever one line does, the reader keeps serving the next ones.
+            log.warn("Input line could not be handled: {}", e.toString());
+        }
     }
 
     private void dispatch(String text) {
@@ -341,6 +394,13 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     }
 
     private void write(JSONRPCMessage message) {
+        if (door != null && message instanceof McpSchema.JSONRPCResponse r && StdioFrontDoor.REPLAY_ID.equals(r.id())) {
+            // The front door answered this initialize already; the session only had to learn the client.
+            if (r.error() != null) {
+                log.warn("The replayed initialize was refused: {}", r.error().message());
+            }
+            return;
+        }
         try {
             // Jackson never emits raw newlines inside strings (they are escaped), so one message is one line.
             writeLine(jsonMapper.writeValueAsBytes(message));
@@ -352,6 +412,10 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     }
 
     private void writeLine(byte[] json) throws IOException {
+        if (door != null) {
+            door.writeLine(json);
+            return;
+        }
         synchronized (writeLock) {
             out.write(json);
             out.write('\n');
@@ -380,72 +444,6 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         @Override
         public void close() {
             closing.set(true);
-        }
-    }
-
-    /** Reads '\n'-terminated UTF-8 lines (a trailing '\r' is dropped) with a size cap that skips, not buffers, excess. */
-    static final class LineReader {
-
-        record Line(String text, boolean tooLong) {}
-
-        private final InputStream in;
-
-        private final int max;
-
-        private final byte[] buf = new byte[8192];
-
-        private int pos;
-
-        private int len;
-
-        LineReader(InputStream in, int max) {
-            this.in = in;
-            this.max = max;
-        }
-
-        Line next() throws IOException {
-            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
-            boolean tooLong = false;
-            boolean sawAny = false;
-            while (true) {
-                if (pos == len) {
-                    len = in.read(buf);
-                    pos = 0;
-                    if (len <= 0) {
-                        len = 0;
-                        return sawAny ? finish(line, tooLong) : null;
-                    }
-                }
-                sawAny = true;
-                int start = pos;
-                while (pos < len && buf[pos] != '\n') {
-                    pos++;
-                }
-                int n = pos - start;
-                if (!tooLong) {
-                    if (line.size() + n > max) {
-                        tooLong = true;
-                        line.reset();
-                    } else {
-                        line.write(buf, start, n);
-                    }
-                }
-                if (pos < len) {
-                    pos++; // consume '\n'
-                    return finish(line, tooLong);
-                }
-            }
-        }
-
-        private static Line finish(java.io.ByteArrayOutputStream line, boolean tooLong) {
-            if (tooLong) {
-                return new Line("", true);
-            }
-            String text = line.toString(StandardCharsets.UTF_8);
-            if (text.endsWith("\r")) {
-                text = text.substring(0, text.length() - 1);
-            }
-            return new Line(text, false);
         }
     }
 }

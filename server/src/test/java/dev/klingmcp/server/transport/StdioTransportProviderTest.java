@@ -141,7 +141,7 @@ class StdioTransportProviderTest {
     @Test
     void lineReaderSplitsOnNewlinesAndDropsCarriageReturns() throws IOException {
         var in = new java.io.ByteArrayInputStream("a\r\nbb\n\nlast".getBytes(StandardCharsets.UTF_8));
-        var reader = new StdioTransportProvider.LineReader(in, 10);
+        var reader = new StdioLineReader(in, 10);
         assertThat(reader.next().text()).isEqualTo("a");
         assertThat(reader.next().text()).isEqualTo("bb");
         assertThat(reader.next().text()).isEmpty();

@@ -88,6 +88,18 @@ public final class DeferredJobService implements JobService {
         return new DeferredJobService(opening, prices, maxWait, toolCallDeadline);
     }
 
+    /**
+     * A service whose ledger is never opened: enough to describe the tools (their prices), never to run them; every
+     * operation but {@link #estimate} answers that the job service is not open. For rendering the published tool list
+     * where no ledger may be touched (the build).
+     */
+    public static DeferredJobService describingOnly(PriceTable prices) {
+        CompletableFuture<JobService> never = new CompletableFuture<>();
+        never.completeExceptionally(
+                JobException.localIo("this job service only describes the tools; it has no ledger", null));
+        return new DeferredJobService(never, prices, Duration.ZERO, ServerConfig.Timeouts.DEFAULT_TOOL_CALL);
+    }
+
     /** The opened service; waits for it. */
     private JobService jobs() {
         if (opening.isDone() && !opening.isCompletedExceptionally()) {
