@@ -128,6 +128,65 @@ class DistributionTests {
         assertThat(off.stderr()).doesNotContain("class archive");
     }
 
+    /**
+     * The archive is not only kept but used: on every JDK 17+ on this machine, a start after the one that built it loads
+     * the default launch's classes (ours included) from it, as the JVM's own class-loading log says. The JVM would
+     * silently run without an archive it rejects, which no debug line of the launcher's can show.
+     */
+    @Test
+    @Timeout(value = 900, unit = TimeUnit.SECONDS)
+    void everyJdkStartsFromTheArchiveBuiltForThisJar() throws Exception {
+        for (Path jdk : jdks()) {
+            Path cache = Files.createDirectories(root.resolve("cache-" + jdk.getFileName()));
+            Map<String, String> env = new HashMap<>(Map.of(
+                    "JAVA_HOME", jdk.toString(),
+                    "XDG_CACHE_HOME", cache.toString(),
+                    "KLING_MCP_LAUNCHER_DEBUG", "1"));
+            Run first = launcher(List.of("--version"), env, 400);
+            assertThat(first.exit()).as("%s: %s", jdk, tail(first.stderr())).isZero();
+            assertThat(first.stderr()).as(jdk.toString()).contains("class archive built");
+
+            env.put("KLING_MCP_JAVA_OPTS", "-Xlog:class+load=info:stderr");
+            Run serve = launcher(List.of(), env, 120); // the default launch; its input ends at once
+            assertThat(serve.exit()).as("%s: %s", jdk, tail(serve.stderr())).isZero();
+            assertThat(serve.stdout()).as("stdout is the protocol's").isEmpty();
+            assertThat(serve.stderr()).as(jdk.toString()).contains("class archive reused");
+            for (String cls : List.of(
+                    "dev.klingmcp.server.KlingMcp",
+                    "dev.klingmcp.server.cli.StdioFastStart",
+                    "dev.klingmcp.server.transport.PublishedAnswers",
+                    "dev.klingmcp.server.transport.StdioFrontDoor")) {
+                assertThat(serve.stderr())
+                        .as("%s loads %s from the archive", jdk, cls)
+                        .containsPattern(java.util.regex.Pattern.quote(cls) + " source: shared objects file");
+            }
+        }
+    }
+
+    /** The JDK running the tests and every other JDK 17+ installed beside it (each once). */
+    private static List<Path> jdks() throws IOException {
+        List<Path> found = new ArrayList<>();
+        found.add(Path.of(System.getProperty("java.home")).toRealPath());
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (Files.isDirectory(jvms)) {
+            try (Stream<Path> dirs = Files.list(jvms)) {
+                for (Path dir : dirs.sorted().toList()) {
+                    Path release = dir.resolve("release");
+                    if (!Files.isExecutable(dir.resolve("bin/java")) || !Files.isRegularFile(release)) {
+                        continue;
+                    }
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+)")
+                            .matcher(Files.readString(release));
+                    Path real = dir.toRealPath();
+                    if (m.find() && Integer.parseInt(m.group(1)) >= 17 && !found.contains(real)) {
+                        found.add(real);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void withoutASuitableJavaTheLauncherSaysWhichVersionItNeeds() throws Exception {
