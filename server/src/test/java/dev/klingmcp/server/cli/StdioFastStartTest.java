@@ -145,7 +145,7 @@ class StdioFastStartTest {
                 loader(Map.of(ServerConfigLoader.envName(ServerConfigLoader.PRICE_FILE), prices.toString()));
         // A setting that is not usable: the ordinary serve reports it.
         ServerConfigLoader broken =
-                loader(Map.of(ServerConfigLoader.envName(ServerConfigLoader.LEDGER_URL), "jdbc:postgresql://x/y"));
+                loader(Map.of(ServerConfigLoader.envName(ServerConfigLoader.TOOLS_SCHEMA_PROFILE), "no-such-profile"));
         try (LineClient client = new LineClient()) {
             assertThat(StdioFastStart.serve(client.serverIn(), client.serverOut(), withPrices))
                     .isNull();
