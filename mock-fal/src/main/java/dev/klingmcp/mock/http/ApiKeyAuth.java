@@ -1,7 +1,6 @@
 package dev.klingmcp.mock.http;
 
 import io.vertx.core.http.HttpServerRequest;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -34,7 +33,7 @@ public final class ApiKeyAuth {
                     : Optional.of("Missing credentials: send the header 'Authorization: Key <your fal key>'");
         }
         String trimmed = header.trim();
-        if (!trimmed.toLowerCase(Locale.ROOT).startsWith("key ")) {
+        if (!trimmed.regionMatches(true, 0, "key ", 0, 4)) {
             return Optional.of("Unsupported authorization scheme: expected 'Authorization: Key <your fal key>'");
         }
         String key = trimmed.substring(4).trim();

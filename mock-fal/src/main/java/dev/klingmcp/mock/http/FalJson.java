@@ -34,11 +34,22 @@ public final class FalJson {
         if (response.ended() || response.closed()) {
             return;
         }
-        byte[] bytes;
+        sendBytes(response, status, requestId, bytes(body));
+    }
+
+    /** {@code body} as JSON bytes. */
+    public static byte[] bytes(Object body) {
         try {
-            bytes = MAPPER.writeValueAsBytes(body);
+            return MAPPER.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a mock answer", e);
+        }
+    }
+
+    /** As {@link #send}, with the JSON already rendered. */
+    public static void sendBytes(HttpServerResponse response, int status, String requestId, byte[] bytes) {
+        if (response.ended() || response.closed()) {
+            return;
         }
         response.setStatusCode(status)
                 .putHeader("Content-Type", "application/json")

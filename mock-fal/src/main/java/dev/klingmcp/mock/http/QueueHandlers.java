@@ -41,6 +41,7 @@ public final class QueueHandlers {
     private final StatusBodies bodies;
     private final ResultWriter results;
     private final Settings settings;
+    private final StatusCache statusCache;
 
     public QueueHandlers(
             Vertx vertx,
@@ -55,6 +56,7 @@ public final class QueueHandlers {
         this.bodies = bodies;
         this.results = results;
         this.settings = settings;
+        this.statusCache = new StatusCache(bodies);
     }
 
     void submit(RoutingContext ctx, FalCall call, CallTarget target, Buffer body) {
@@ -149,11 +151,11 @@ public final class QueueHandlers {
         }
         owned(call)
                 .ifPresentOrElse(
-                        job -> FalJson.send(
+                        job -> FalJson.sendBytes(
                                 ctx.response(),
                                 job.completed() ? 200 : 202,
                                 job.requestId(),
-                                bodies.status(job, logs.get(), 0)),
+                                statusCache.status(job, logs.get())),
                         () -> notFound(ctx, call));
     }
 

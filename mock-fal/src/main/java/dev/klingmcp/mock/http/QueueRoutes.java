@@ -25,6 +25,13 @@ public final class QueueRoutes {
 
     public static final String PROXY_PATH = "/api/fal/proxy";
 
+    /**
+     * {@code /<owner>/<app>[/...]/requests/<id>/status[/stream]}, outside the mock's own and the storage prefixes. No
+     * capturing groups: Vert.x would add each as a request parameter (param0...), which the query check reports.
+     */
+    static final String STATUS_PATHS =
+            "^/(?!_mock/|cdn/|storage/)[^/]+/[^/]+(?:/[^/]+)*/requests/[^/]+/status(?:/stream)?/?$";
+
     private final ModelCatalog catalog;
     private final SubmitCounters counters;
     private final FaultInjector faults;
@@ -32,6 +39,14 @@ public final class QueueRoutes {
     private final ApiKeyAuth auth;
     private final QueueHandlers handlers;
     private final long maxBodyBytes;
+
+    /**
+     * Paths already understood (a polling client sends the same one again and again); the catalog never changes, so
+     * neither does the answer. Bounded: past {@link #MAX_PARSED} entries it starts over.
+     */
+    private final java.util.Map<String, FalCall> parsed = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final int MAX_PARSED = 4096;
 
     public QueueRoutes(
             ModelCatalog catalog,
@@ -56,6 +71,11 @@ public final class QueueRoutes {
     }
 
     public void mountQueue(Router router) {
+        // Status reads and streams are what clients send most (polling), and their paths belong to no other route (the
+        // control, storage and CDN prefixes are excluded): they go straight to the queue instead of past every route.
+        router.routeWithRegex(HttpMethod.GET, STATUS_PATHS)
+                .order(-500)
+                .handler(ctx -> handle(ctx, CallTarget.of(ctx.request())));
         router.route().handler(ctx -> handle(ctx, CallTarget.of(ctx.request())));
     }
 
@@ -105,7 +125,7 @@ public final class QueueRoutes {
 
     private void handle(RoutingContext ctx, CallTarget target) {
         HttpServerRequest request = ctx.request();
-        FalCall call = FalCall.parse(target.path(), target.sync(), catalog);
+        FalCall call = parse(target);
         ctx.put(FalCall.CONTEXT_KEY, call);
         ctx.put(CallTarget.CONTEXT_KEY, target);
         if (call.kind() == FalCall.Kind.NOT_FOUND) {
@@ -138,6 +158,19 @@ public final class QueueRoutes {
         } else {
             faultsThenAuth(ctx, call, target, null);
         }
+    }
+
+    private FalCall parse(CallTarget target) {
+        String key = (target.sync() ? "S" : "Q") + target.path();
+        FalCall call = parsed.get(key);
+        if (call == null) {
+            call = FalCall.parse(target.path(), target.sync(), catalog);
+            if (parsed.size() >= MAX_PARSED) {
+                parsed.clear();
+            }
+            parsed.put(key, call);
+        }
+        return call;
     }
 
     private void faultsThenAuth(RoutingContext ctx, FalCall call, CallTarget target, Buffer body) {

@@ -60,6 +60,11 @@ public final class StatusBodies {
         return body;
     }
 
+    /** The mock's base URL, as the bodies' URLs start. */
+    public String baseUrl() {
+        return baseUrl.get();
+    }
+
     public String responseUrl(JobSnapshot job) {
         return baseUrl.get() + "/" + job.appId() + "/requests/" + job.requestId();
     }

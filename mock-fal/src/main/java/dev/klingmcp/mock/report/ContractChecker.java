@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -31,8 +32,24 @@ public final class ContractChecker {
 
     private static final String REQUEST_PATH = "/requests/{request_id}";
 
+    /** Entries kept by each memo below; past that it starts over. */
+    private static final int MAX_MEMO = 4096;
+
+    private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
+    private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?");
+
     private final FalEndpoints registry;
     private final Map<String, OpenApiDocument> documents = new ConcurrentHashMap<>();
+    private final Map<String, Optional<FalEndpoint>> endpoints = new ConcurrentHashMap<>();
+
+    /** Names of the header parameters an operation declares, by method, kind and endpoint (or app). */
+    private final Map<String, List<String>> headerParameters = new ConcurrentHashMap<>();
+
+    /**
+     * The findings for requests without a body, by everything the check reads of them: a client polling a status asks
+     * the same thing many times a second, and the answer depends only on these.
+     */
+    private final Map<String, List<ContractViolation>> bodiless = new ConcurrentHashMap<>();
 
     public ContractChecker(FalEndpoints registry) {
         this.registry = registry;
@@ -49,6 +66,66 @@ public final class ContractChecker {
      * @param body the request body as received (null when none was read)
      */
     public List<ContractViolation> check(
+            String method, String urlPath, FalCall call, MultiMap headers, MultiMap query, Buffer body) {
+        if (body == null && call.kind() != FalCall.Kind.NOT_FOUND) {
+            Optional<FalEndpoint> endpoint = endpointOf(call);
+            if (endpoint.isPresent()) {
+                String key = bodilessKey(method, call, endpoint.get(), headers, query);
+                List<ContractViolation> known = bodiless.get(key);
+                if (known != null) {
+                    return new ArrayList<>(known);
+                }
+                List<ContractViolation> found = checkOnce(method, urlPath, call, headers, query, null);
+                if (bodiless.size() >= MAX_MEMO) {
+                    bodiless.clear();
+                }
+                bodiless.put(key, List.copyOf(found));
+                return found;
+            }
+        }
+        return checkOnce(method, urlPath, call, headers, query, body);
+    }
+
+    /**
+     * Everything {@link #checkOnce} reads of a request without a body: the operation (method, kind, endpoint or app), the
+     * API key header's shape (not the key), every query parameter, and the operation's declared header parameters.
+     */
+    private String bodilessKey(String method, FalCall call, FalEndpoint endpoint, MultiMap headers, MultiMap query) {
+        String operation = method
+                + '\u0000'
+                + call.kind()
+                + '\u0000'
+                + (call.endpoint() != null ? "E" + endpoint.id() : "A" + call.appId());
+        List<String> declared = headerParameters.computeIfAbsent(operation, k -> {
+            String template = template(call, endpoint);
+            List<String> names = new ArrayList<>();
+            JsonNode op = document(endpoint).root().path("paths").path(template).path(method.toLowerCase(Locale.ROOT));
+            for (JsonNode parameter : op.path("parameters")) {
+                if (parameter.path("in").asText().equals("header")) {
+                    names.add(parameter.path("name").asText());
+                }
+            }
+            return List.copyOf(names);
+        });
+        StringBuilder key = new StringBuilder(128).append(operation).append('\u0000');
+        String auth = headers.get("Authorization");
+        if (auth == null || auth.isBlank()) {
+            key.append('-');
+        } else if (auth.regionMatches(true, 0, "Key ", 0, 4)) {
+            key.append('K');
+        } else {
+            key.append("S").append(auth.split(" ", 2)[0]);
+        }
+        for (Map.Entry<String, String> q : query.entries()) {
+            key.append('\u0000').append(q.getKey()).append('=').append(q.getValue());
+        }
+        for (String name : declared) {
+            key.append('\u0001').append(name).append('=').append(headers.get(name));
+        }
+        return key.toString();
+    }
+
+    private List<ContractViolation> checkOnce(
             String method, String urlPath, FalCall call, MultiMap headers, MultiMap query, Buffer body) {
         List<ContractViolation> out = new ArrayList<>();
         if (call.kind() == FalCall.Kind.NOT_FOUND) {
@@ -164,7 +241,7 @@ public final class ContractChecker {
         }
         switch (type) {
             case "integer":
-                return v.matches("-?\\d{1,18}")
+                return INTEGER.matcher(v).matches()
                         ? Optional.empty()
                         : Optional.of(
                                 new String[] {"must be a whole number, got '" + value + "'", "an integer", "int_parsing"
@@ -174,8 +251,7 @@ public final class ContractChecker {
                 boolean booleanAllowed = (parameter.path("description").asText()
                                 + schema.path("description").asText())
                         .contains("`true`/`false`");
-                if (v.matches("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?")
-                        || (booleanAllowed && (v.equals("true") || v.equals("false")))) {
+                if (NUMBER.matcher(v).matches() || (booleanAllowed && (v.equals("true") || v.equals("false")))) {
                     return Optional.empty();
                 }
                 return Optional.of(new String[] {
@@ -230,14 +306,23 @@ public final class ContractChecker {
     }
 
     private Optional<FalEndpoint> endpointOf(FalCall call) {
-        if (call.endpoint() != null) {
-            return registry.all().stream()
-                    .filter(e -> e.id().equals(call.endpoint().id()))
-                    .findFirst();
+        String key = call.endpoint() != null ? "E" + call.endpoint().id() : "A" + call.appId();
+        Optional<FalEndpoint> known = endpoints.get(key);
+        if (known != null) {
+            return known;
         }
-        return registry.all().stream()
-                .filter(e -> e.appId().equals(call.appId()))
-                .findFirst();
+        Optional<FalEndpoint> found = call.endpoint() != null
+                ? registry.all().stream()
+                        .filter(e -> e.id().equals(call.endpoint().id()))
+                        .findFirst()
+                : registry.all().stream()
+                        .filter(e -> e.appId().equals(call.appId()))
+                        .findFirst();
+        if (endpoints.size() >= MAX_MEMO) {
+            endpoints.clear();
+        }
+        endpoints.put(key, found);
+        return found;
     }
 
     private static String template(FalCall call, FalEndpoint endpoint) {
