@@ -85,7 +85,7 @@ final class JsonRpcOverHttp {
                 return JSON.readTree(text);
             }
             JsonNode last = null;
-            for (String line : text.split("\n")) {
+            for (String line : text.lines().toList()) {
                 if (line.startsWith("data:")) {
                     JsonNode n = JSON.readTree(line.substring(5).strip());
                     if (n.has("id")) {

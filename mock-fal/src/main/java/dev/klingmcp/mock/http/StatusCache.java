@@ -19,6 +19,8 @@ final class StatusCache {
 
     private record Key(String requestId, boolean logs) {}
 
+    // The array is the cached answer itself, served as it is; entries are never compared with equals.
+    @SuppressWarnings("ArrayRecordComponent")
     private record Entry(
             JobStatus status,
             int queuePosition,

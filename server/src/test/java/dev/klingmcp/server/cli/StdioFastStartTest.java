@@ -42,13 +42,16 @@ class StdioFastStartTest {
 
     private ServerConfigLoader loader(Map<String, String> settings) {
         Map<String, String> env = new HashMap<>(settings);
+        servers++;
         env.putIfAbsent(
                 ServerConfigLoader.envName(ServerConfigLoader.LEDGER_URL),
-                "jdbc:sqlite:" + tmp.resolve("jobs-" + (++servers) + ".db"));
+                "jdbc:sqlite:" + tmp.resolve("jobs-" + servers + ".db"));
         return new ServerConfigLoader().env(env).home(tmp).workingDir(tmp);
     }
 
     /** initialize (at {@code version}) + tools/list against the fast start or the plain serve; both results. */
+    // The client is closed inside its try on purpose: that EOF on the server's stdin is what ends the serve.
+    @SuppressWarnings("try")
     private List<JsonNode> ask(boolean fast, Map<String, String> settings, String version) throws Exception {
         ServerConfigLoader loader = loader(settings);
         try (LineClient client = new LineClient()) {
@@ -105,6 +108,7 @@ class StdioFastStartTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closing the client early is the EOF that ends the serve
     void aToolCallRightAfterInitializeIsAnsweredByTheServerBehind() throws Exception {
         ServerConfigLoader loader = loader(Map.of());
         try (LineClient client = new LineClient()) {
