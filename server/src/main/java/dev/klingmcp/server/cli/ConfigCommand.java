@@ -1,16 +1,13 @@
 package dev.klingmcp.server.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.klingmcp.server.config.ConfigException;
 import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.tools.ToolJson;
-import java.io.PrintStream;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code config}: the settings serve would use, resolved the same way, with the key masked. */
@@ -27,37 +24,20 @@ final class ConfigCommand implements Callable<Integer> {
     @Mixin
     ServeOptions options = new ServeOptions();
 
-    @Option(names = "--json", description = "Print it as a JSON object on stdout.")
-    boolean json;
-
-    @Option(names = "--json-schema", description = "Print the JSON Schema of the --json output and exit.")
-    boolean jsonSchema;
+    @Mixin
+    SettingsReport report = new SettingsReport();
 
     @Override
     public Integer call() {
-        PrintStream stdout = parent == null ? System.out : parent.protocolOut();
-        if (jsonSchema) {
-            stdout.println(CliSchemas.of("config").toPrettyString());
-            stdout.flush();
+        return report.run(parent, options, "config", (config, stdout) -> {
+            ObjectNode out = describe(config);
+            if (report.json) {
+                stdout.println(out.toPrettyString());
+            } else {
+                out.properties().forEach(e -> stdout.println(e.getKey() + " = " + text(e.getValue())));
+            }
             return 0;
-        }
-        ServerConfig config;
-        try {
-            config = ServerConfigLoader.fromSystem()
-                    .overrides(options.overrides())
-                    .load();
-        } catch (ConfigException e) {
-            System.err.println("kling-mcp: " + e.getMessage());
-            return 2;
-        }
-        ObjectNode out = describe(config);
-        if (json) {
-            stdout.println(out.toPrettyString());
-        } else {
-            out.properties().forEach(e -> stdout.println(e.getKey() + " = " + text(e.getValue())));
-        }
-        stdout.flush();
-        return 0;
+        });
     }
 
     /** Every setting by its key; the fal key only as "set (***)" or "not set". */

@@ -2,9 +2,7 @@ package dev.klingmcp.server.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.klingmcp.server.config.ConfigException;
 import dev.klingmcp.server.config.ServerConfig;
-import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.ledger.JdbcJobLedger;
 import dev.klingmcp.server.ledger.LedgerUrls;
 import dev.klingmcp.server.preview.FramePreviewers;
@@ -21,7 +19,6 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code doctor}: what would stop the server from working here, checked one by one, without spending anything. */
@@ -39,31 +36,17 @@ final class DoctorCommand implements Callable<Integer> {
     @Mixin
     ServeOptions options = new ServeOptions();
 
-    @Option(names = "--json", description = "Print the checks as a JSON object on stdout.")
-    boolean json;
-
-    @Option(names = "--json-schema", description = "Print the JSON Schema of the --json output and exit.")
-    boolean jsonSchema;
+    @Mixin
+    SettingsReport report = new SettingsReport();
 
     private final ArrayNode checks = ToolJson.array();
 
     @Override
     public Integer call() {
-        PrintStream out = parent == null ? System.out : parent.protocolOut();
-        if (jsonSchema) {
-            out.println(CliSchemas.of("doctor").toPrettyString());
-            out.flush();
-            return 0;
-        }
-        ServerConfig config;
-        try {
-            config = ServerConfigLoader.fromSystem()
-                    .overrides(options.overrides())
-                    .load();
-        } catch (ConfigException e) {
-            System.err.println("kling-mcp: " + e.getMessage());
-            return 2;
-        }
+        return report.run(parent, options, "doctor", this::checkAll);
+    }
+
+    private int checkAll(ServerConfig config, PrintStream out) {
         check(
                 "java",
                 Runtime.version().feature() >= 17,
@@ -100,17 +83,16 @@ final class DoctorCommand implements Callable<Integer> {
         for (var c : checks) {
             allOk &= c.path("ok").asBoolean();
         }
-        if (json) {
-            ObjectNode report = ToolJson.object().put("ok", allOk);
-            report.set("checks", checks);
-            out.println(report.toPrettyString());
+        if (report.json) {
+            ObjectNode summary = ToolJson.object().put("ok", allOk);
+            summary.set("checks", checks);
+            out.println(summary.toPrettyString());
         } else {
             for (var c : checks) {
                 out.println((c.path("ok").asBoolean() ? "ok    " : "FAIL  ")
                         + c.path("name").asText() + ": " + c.path("detail").asText());
             }
         }
-        out.flush();
         return allOk ? 0 : 1;
     }
 

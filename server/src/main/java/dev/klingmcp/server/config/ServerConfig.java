@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Everything the server core needs to run, resolved once at start-up by {@link ServerConfigLoader} from (highest first)
@@ -180,139 +181,95 @@ public record ServerConfig(
 
     /** A copy with every fal URL pointing at {@code baseUrl} (used by {@code --mock} with the embedded mock-fal). */
     public ServerConfig withFalBaseUrl(URI baseUrl) {
-        return new ServerConfig(
-                falKey,
-                baseUrl,
-                baseUrl,
-                outputDir,
-                uploadRoots,
-                ledgerUrl,
-                priceFile,
-                timeouts,
-                retry,
-                timeScale,
-                confirmAboveUsd,
-                uploadMaxBytes,
-                allowedHosts);
+        return with(c -> {
+            c.queueUrl = baseUrl;
+            c.restUrl = baseUrl;
+        });
     }
 
     public ServerConfig withFalKey(FalKey key) {
-        return new ServerConfig(
-                key,
-                queueUrl,
-                restUrl,
-                outputDir,
-                uploadRoots,
-                ledgerUrl,
-                priceFile,
-                timeouts,
-                retry,
-                timeScale,
-                confirmAboveUsd,
-                uploadMaxBytes,
-                allowedHosts);
+        return with(c -> c.falKey = key);
     }
 
     public ServerConfig withLedgerUrl(String url) {
-        return new ServerConfig(
-                falKey,
-                queueUrl,
-                restUrl,
-                outputDir,
-                uploadRoots,
-                url,
-                priceFile,
-                timeouts,
-                retry,
-                timeScale,
-                confirmAboveUsd,
-                uploadMaxBytes,
-                allowedHosts);
+        return with(c -> c.ledgerUrl = url);
     }
 
     public ServerConfig withOutputDir(Path dir) {
-        return new ServerConfig(
-                falKey,
-                queueUrl,
-                restUrl,
-                dir,
-                uploadRoots,
-                ledgerUrl,
-                priceFile,
-                timeouts,
-                retry,
-                timeScale,
-                confirmAboveUsd,
-                uploadMaxBytes,
-                allowedHosts);
+        return with(c -> c.outputDir = dir);
     }
 
     public ServerConfig withUploadRoots(List<Path> roots) {
-        return new ServerConfig(
-                falKey,
-                queueUrl,
-                restUrl,
-                outputDir,
-                roots,
-                ledgerUrl,
-                priceFile,
-                timeouts,
-                retry,
-                timeScale,
-                confirmAboveUsd,
-                uploadMaxBytes,
-                allowedHosts);
+        return with(c -> c.uploadRoots = roots);
     }
 
     public ServerConfig withTimeouts(Timeouts t) {
-        return new ServerConfig(
-                falKey,
-                queueUrl,
-                restUrl,
-                outputDir,
-                uploadRoots,
-                ledgerUrl,
-                priceFile,
-                t,
-                retry,
-                timeScale,
-                confirmAboveUsd,
-                uploadMaxBytes,
-                allowedHosts);
+        return with(c -> c.timeouts = t);
     }
 
     public ServerConfig withRetry(Retry r) {
-        return new ServerConfig(
-                falKey,
-                queueUrl,
-                restUrl,
-                outputDir,
-                uploadRoots,
-                ledgerUrl,
-                priceFile,
-                timeouts,
-                r,
-                timeScale,
-                confirmAboveUsd,
-                uploadMaxBytes,
-                allowedHosts);
+        return with(c -> c.retry = r);
     }
 
     public ServerConfig withAllowedHosts(List<String> hosts) {
-        return new ServerConfig(
-                falKey,
-                queueUrl,
-                restUrl,
-                outputDir,
-                uploadRoots,
-                ledgerUrl,
-                priceFile,
-                timeouts,
-                retry,
-                timeScale,
-                confirmAboveUsd,
-                uploadMaxBytes,
-                hosts);
+        return with(c -> c.allowedHosts = hosts);
+    }
+
+    /** One copy-with-changes for every wither, so a new setting is added in one place (the copy below). */
+    private ServerConfig with(Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return copy.build();
+    }
+
+    /** The record's components as mutable fields; {@link #build()} runs the record's checks again. */
+    private static final class Copy {
+        private FalKey falKey;
+        private URI queueUrl;
+        private URI restUrl;
+        private Path outputDir;
+        private List<Path> uploadRoots;
+        private String ledgerUrl;
+        private final Path priceFile;
+        private Timeouts timeouts;
+        private Retry retry;
+        private final double timeScale;
+        private final Double confirmAboveUsd;
+        private final Long uploadMaxBytes;
+        private List<String> allowedHosts;
+
+        private Copy(ServerConfig c) {
+            falKey = c.falKey;
+            queueUrl = c.queueUrl;
+            restUrl = c.restUrl;
+            outputDir = c.outputDir;
+            uploadRoots = c.uploadRoots;
+            ledgerUrl = c.ledgerUrl;
+            priceFile = c.priceFile;
+            timeouts = c.timeouts;
+            retry = c.retry;
+            timeScale = c.timeScale;
+            confirmAboveUsd = c.confirmAboveUsd;
+            uploadMaxBytes = c.uploadMaxBytes;
+            allowedHosts = c.allowedHosts;
+        }
+
+        private ServerConfig build() {
+            return new ServerConfig(
+                    falKey,
+                    queueUrl,
+                    restUrl,
+                    outputDir,
+                    uploadRoots,
+                    ledgerUrl,
+                    priceFile,
+                    timeouts,
+                    retry,
+                    timeScale,
+                    confirmAboveUsd,
+                    uploadMaxBytes,
+                    allowedHosts);
+        }
     }
 
     /** Never prints the key (only whether one is set). */

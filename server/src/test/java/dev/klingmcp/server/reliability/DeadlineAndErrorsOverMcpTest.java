@@ -6,20 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.mock.MockFal;
-import dev.klingmcp.mock.MockFalOptions;
 import dev.klingmcp.mock.fault.FaultPlan;
-import dev.klingmcp.openapi.FalEndpoints;
-import dev.klingmcp.server.config.FalKey;
 import dev.klingmcp.server.config.ServerConfig;
-import dev.klingmcp.server.config.ServerConfigLoader;
-import dev.klingmcp.server.fal.impl.HttpFalGateway;
-import dev.klingmcp.server.jobs.impl.DefaultJobService;
-import dev.klingmcp.server.ledger.JdbcJobLedger;
+import dev.klingmcp.server.testing.McpOverMockFal;
 import dev.klingmcp.server.testing.McpSession;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,44 +35,25 @@ class DeadlineAndErrorsOverMcpTest {
     @TempDir
     Path dir;
 
+    private McpOverMockFal env;
     private MockFal mock;
-    private DefaultJobService jobs;
     private McpSession mcp;
 
     @BeforeEach
     void start() throws Exception {
-        mock = MockFal.start(new MockFalOptions()
-                .setManualClock(true)
-                .setLogRequests(false)
-                .setStorageDir(Files.createDirectories(dir.resolve("mock-storage")))
-                .addApiKey(KEY));
-        ServerConfig base = new ServerConfigLoader()
-                .env(Map.of())
-                .overrides(Map.of("timeout.tool-call-seconds", "5", "timeout.request-seconds", "8"))
-                .workingDir(dir)
-                .home(dir)
-                .load();
-        ServerConfig config = base.withFalBaseUrl(URI.create(mock.baseUrl()))
-                .withFalKey(FalKey.of(KEY))
-                .withLedgerUrl("jdbc:sqlite:" + dir.resolve("jobs.db"))
-                .withOutputDir(dir.resolve("videos"))
-                .withUploadRoots(List.of(dir))
+        env = new McpOverMockFal(
+                dir,
+                KEY,
+                Map.of("timeout.tool-call-seconds", "5", "timeout.request-seconds", "8"),
                 // Many slow attempts: without a deadline a call would take minutes.
-                .withRetry(new ServerConfig.Retry(8, Duration.ofSeconds(2), Duration.ofSeconds(3)));
-        jobs = new DefaultJobService(
-                config,
-                JdbcJobLedger.open(config.ledgerUrl(), Clock.systemUTC()),
-                new HttpFalGateway(config),
-                FalEndpoints.load(),
-                Clock.systemUTC());
-        mcp = new McpSession(jobs, text -> text.replace(KEY, "***"));
+                new ServerConfig.Retry(8, Duration.ofSeconds(2), Duration.ofSeconds(3)));
+        mock = env.mock;
+        mcp = env.mcp;
     }
 
     @AfterEach
     void stop() {
-        mcp.close();
-        jobs.close();
-        mock.close();
+        env.close();
     }
 
     private String submitted() {

@@ -6,21 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.mock.MockFal;
-import dev.klingmcp.mock.MockFalOptions;
 import dev.klingmcp.mock.fault.FaultPlan;
-import dev.klingmcp.openapi.FalEndpoints;
-import dev.klingmcp.server.config.FalKey;
 import dev.klingmcp.server.config.ServerConfig;
-import dev.klingmcp.server.config.ServerConfigLoader;
-import dev.klingmcp.server.fal.impl.HttpFalGateway;
-import dev.klingmcp.server.jobs.impl.DefaultJobService;
-import dev.klingmcp.server.ledger.JdbcJobLedger;
+import dev.klingmcp.server.testing.McpOverMockFal;
 import dev.klingmcp.server.testing.McpSession;
 import dev.klingmcp.testing.report.ReliabilityReport;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,49 +59,29 @@ class FaultMatrixTest {
     @TempDir
     static Path dir;
 
+    private static McpOverMockFal env;
     static MockFal mock;
-    static DefaultJobService jobs;
     static McpSession mcp;
 
     @BeforeAll
     static void start() throws Exception {
-        mock = MockFal.start(new MockFalOptions()
-                .setManualClock(true)
-                .setLogRequests(false)
-                .setStorageDir(Files.createDirectories(dir.resolve("mock-storage")))
-                .addApiKey(KEY));
-        Files.createDirectories(dir.resolve("uploads"));
-        Files.write(dir.resolve("uploads/face.png"), new byte[2048]);
-        ServerConfig config = new ServerConfigLoader()
-                .env(Map.of())
-                .overrides(Map.of(
+        env = new McpOverMockFal(
+                dir,
+                KEY,
+                Map.of(
                         "timeout.tool-call-seconds", "5",
                         "timeout.request-seconds", "3",
                         "timeout.stream-idle-seconds", "3",
-                        "timeout.transfer-seconds", "4"))
-                .workingDir(dir)
-                .home(dir)
-                .load()
-                .withFalBaseUrl(URI.create(mock.baseUrl()))
-                .withFalKey(FalKey.of(KEY))
-                .withLedgerUrl("jdbc:sqlite:" + dir.resolve("jobs.db"))
-                .withOutputDir(dir.resolve("videos"))
-                .withUploadRoots(List.of(dir.resolve("uploads")))
-                .withRetry(new ServerConfig.Retry(3, Duration.ofMillis(50), Duration.ofMillis(200)));
-        jobs = new DefaultJobService(
-                config,
-                JdbcJobLedger.open(config.ledgerUrl(), Clock.systemUTC()),
-                new HttpFalGateway(config),
-                FalEndpoints.load(),
-                Clock.systemUTC());
-        mcp = new McpSession(jobs, text -> text.replace(KEY, "***"));
+                        "timeout.transfer-seconds", "4"),
+                new ServerConfig.Retry(3, Duration.ofMillis(50), Duration.ofMillis(200)));
+        Files.write(dir.resolve("uploads/face.png"), new byte[2048]);
+        mock = env.mock;
+        mcp = env.mcp;
     }
 
     @AfterAll
     static void stop() {
-        mcp.close();
-        jobs.close();
-        mock.close();
+        env.close();
     }
 
     record Cell(String route, String fault, String answer, String after, long millis, long accepted, boolean ok) {}

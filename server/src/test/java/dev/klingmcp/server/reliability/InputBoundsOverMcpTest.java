@@ -6,19 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.mock.MockFal;
-import dev.klingmcp.mock.MockFalOptions;
-import dev.klingmcp.openapi.FalEndpoints;
-import dev.klingmcp.server.config.FalKey;
 import dev.klingmcp.server.config.ServerConfig;
-import dev.klingmcp.server.config.ServerConfigLoader;
-import dev.klingmcp.server.fal.impl.HttpFalGateway;
 import dev.klingmcp.server.jobs.impl.DefaultJobService;
-import dev.klingmcp.server.ledger.JdbcJobLedger;
+import dev.klingmcp.server.testing.McpOverMockFal;
 import dev.klingmcp.server.testing.McpSession;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,43 +34,23 @@ class InputBoundsOverMcpTest {
     @TempDir
     Path dir;
 
+    private McpOverMockFal env;
     private MockFal mock;
     private DefaultJobService jobs;
     private McpSession mcp;
 
     @BeforeEach
     void start() throws Exception {
-        mock = MockFal.start(new MockFalOptions()
-                .setManualClock(true)
-                .setLogRequests(false)
-                .setStorageDir(Files.createDirectories(dir.resolve("mock-storage")))
-                .addApiKey(KEY));
-        Files.createDirectories(dir.resolve("uploads"));
-        ServerConfig config = new ServerConfigLoader()
-                .env(Map.of())
-                .workingDir(dir)
-                .home(dir)
-                .load()
-                .withFalBaseUrl(URI.create(mock.baseUrl()))
-                .withFalKey(FalKey.of(KEY))
-                .withLedgerUrl("jdbc:sqlite:" + dir.resolve("jobs.db"))
-                .withOutputDir(dir.resolve("videos"))
-                .withUploadRoots(List.of(dir.resolve("uploads")))
-                .withRetry(new ServerConfig.Retry(2, Duration.ofMillis(1), Duration.ofMillis(5)));
-        jobs = new DefaultJobService(
-                config,
-                JdbcJobLedger.open(config.ledgerUrl(), Clock.systemUTC()),
-                new HttpFalGateway(config),
-                FalEndpoints.load(),
-                Clock.systemUTC());
-        mcp = new McpSession(jobs, text -> text.replace(KEY, "***"));
+        env = new McpOverMockFal(
+                dir, KEY, Map.of(), new ServerConfig.Retry(2, Duration.ofMillis(1), Duration.ofMillis(5)));
+        mock = env.mock;
+        jobs = env.jobs;
+        mcp = env.mcp;
     }
 
     @AfterEach
     void stop() {
-        mcp.close();
-        jobs.close();
-        mock.close();
+        env.close();
     }
 
     private long submitAttempts() {
