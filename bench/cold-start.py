@@ -9,12 +9,14 @@ Rows (every round runs each row once, in turn, so load drift on a shared machine
                         bench/node-reference/package.json; installed here into bench/node-reference/node_modules) serving
                         the very tool list kling-mcp serves (captured from it at the start of the run)
   java -jar             `java -jar kling-mcp.jar`: the plain launch
-  C1 + SerialGC         the launcher's JVM flags alone (-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
+  C1 + SerialGC         -XX:TieredStopAtLevel=1 -XX:+UseSerialGC (the launcher's flags until it kept C2 for hashing)
   launcher, 1st run     the launcher (dist/src/bin/kling-mcp, or $LAUNCHER) with an empty cache dir: trains the class
                         archive (AOT cache on JDK 25, AppCDS on JDK 17), then starts with it
   launcher, cached      the launcher again with the archive from an earlier run: what every later start costs
   ... (baseline)         with BASELINE_JAR=/path/to/an-older/kling-mcp.jar: `java -jar` and the cached launcher again with
                         that jar, in the same rounds, so a change's effect is measured side by side
+  ... (baseline launcher) with BASELINE_LAUNCHER=/path/to/an-older/bin/kling-mcp: the cached launcher row again with that
+                        script (same jar), so a change of the launcher's flags is measured side by side
 After the rounds, the launcher's cache is checked to be rebuilt once the jar changes (its debug line on stderr).
 No fal key, no network; each server gets a fresh SQLite ledger in a temporary folder.
 """
@@ -27,6 +29,7 @@ NODE_DIR = os.path.join(ROOT, "bench", "node-reference")
 NODE = os.path.join(NODE_DIR, "node_modules", ".bin", "node")
 LAUNCHER = os.environ.get("LAUNCHER") or os.path.join(ROOT, "dist", "src", "bin", "kling-mcp")
 BASELINE_JAR = os.environ.get("BASELINE_JAR")
+BASELINE_LAUNCHER = os.environ.get("BASELINE_LAUNCHER")
 JDKS = [("JDK 17", os.environ.get("JDK17_HOME", "/usr/lib/jvm/java-17-openjdk-amd64")),
         ("JDK 25", os.environ.get("JDK25_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"))]
 C1_SERIAL = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
@@ -66,12 +69,12 @@ def ensure_node():
                        stdout=sys.stderr)
 
 
-def app_layout(tmp, jdk_home, jar=JAR, suffix=""):
+def app_layout(tmp, jdk_home, jar=JAR, suffix="", launcher=LAUNCHER):
     """An unpacked distribution (bin/kling-mcp, lib/kling-mcp.jar) per JDK, as a user installs it."""
     app = os.path.join(tmp, "app-" + os.path.basename(jdk_home) + suffix)
     os.makedirs(os.path.join(app, "bin"))
     os.makedirs(os.path.join(app, "lib"))
-    shutil.copy(LAUNCHER, os.path.join(app, "bin", "kling-mcp"))
+    shutil.copy(launcher, os.path.join(app, "bin", "kling-mcp"))
     shutil.copy(jar, os.path.join(app, "lib", "kling-mcp.jar"))
     return os.path.join(app, "bin", "kling-mcp")
 
@@ -112,6 +115,11 @@ def main():
                 if os.environ.get("FIRST_RUN", "1") != "0":  # FIRST_RUN=0 leaves out the (slow) training rows
                     rows.append((f"{name} launcher, 1st run", first))
                 rows.append((f"{name} launcher, cached", runner([launcher], shared)))
+                if BASELINE_LAUNCHER:
+                    other = app_layout(tmp, home, JAR, "-baseline-launcher", BASELINE_LAUNCHER)
+                    cache = os.path.join(tmp, "cache-" + os.path.basename(home) + "-baseline-launcher")
+                    rows.append((f"{name} launcher, cached (baseline launcher)",
+                                 runner([other], {"JAVA_HOME": home, "XDG_CACHE_HOME": cache})))
             if BASELINE_JAR:
                 rows.append((f"{name} java -jar (baseline)", runner([java, "-jar", BASELINE_JAR])))
                 if has_launcher:

@@ -48,7 +48,7 @@ set CDS=-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=%LOCALAPPDATA%\kling
 
 :run
 if "%KLING_MCP_LAUNCHER_DEBUG%"=="1" >&2 echo kling-mcp: Java %MAJOR% at "%JAVA%", class archive options: [%CDS%]
-"%JAVA%" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:disable -Xlog:all=warning:stderr %CDS% %KLING_MCP_JAVA_OPTS% -cp "%JAR%" dev.klingmcp.server.KlingMcp %*
+"%JAVA%" -XX:+UseSerialGC -Xlog:disable -Xlog:all=warning:stderr %CDS% %KLING_MCP_JAVA_OPTS% -cp "%JAR%" dev.klingmcp.server.KlingMcp %*
 exit /b %ERRORLEVEL%
 
 :noJar

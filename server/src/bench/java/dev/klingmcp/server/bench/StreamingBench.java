@@ -269,7 +269,7 @@ public final class StreamingBench {
         String opts = System.getenv("SERVER_JAVA_OPTS");
         if (opts == null || opts.isBlank()) {
             // The launcher's (dist/src/bin/kling-mcp) flags: what a user's MCP client starts.
-            return List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+            return List.of("-XX:+UseSerialGC");
         }
         return List.of(opts.trim().split("\\s+"));
     }

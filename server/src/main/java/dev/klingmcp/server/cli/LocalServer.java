@@ -37,7 +37,7 @@ final class LocalServer {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> args = new ArrayList<>(List.of(
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-XX:TieredStopAtLevel=1",
+                // The launcher's flags: C2 stays on (downloads hash with SHA-256, which C1-only code does slowly).
                 "-XX:+UseSerialGC",
                 "-cp",
                 System.getProperty("java.class.path"),

@@ -50,6 +50,11 @@ public final class CallDeadline {
         }
     }
 
+    /** The deadline in force on this thread, or null: work handed to other threads carries it along with {@link #run}. */
+    public static CallDeadline current() {
+        return CURRENT.get();
+    }
+
     /** Time left (never negative). */
     public Duration remaining() {
         return Duration.ofNanos(Math.max(0, endNanos - System.nanoTime()));

@@ -55,8 +55,13 @@ public final class HttpFalGateway implements FalGateway {
      *
      * @param multipartThreshold files above this size go multipart
      * @param partSize           multipart chunk size
+     * @param partsInFlight      multipart parts sent at once
      */
-    public record Tuning(long multipartThreshold, long partSize) {
+    public record Tuning(long multipartThreshold, long partSize, int partsInFlight) {
+        public Tuning(long multipartThreshold, long partSize) {
+            this(multipartThreshold, partSize, StorageUploader.PARTS_IN_FLIGHT);
+        }
+
         public static Tuning defaults() {
             return new Tuning(StorageUploader.MULTIPART_THRESHOLD, StorageUploader.PART_SIZE);
         }
@@ -102,7 +107,15 @@ public final class HttpFalGateway implements FalGateway {
                 t.streamIdle(),
                 config.retry().baseDelay());
         this.uploader = new StorageUploader(
-                storage, raw, errors, retries, mapper, t.transfer(), tuning.multipartThreshold(), tuning.partSize());
+                storage,
+                raw,
+                errors,
+                retries,
+                mapper,
+                t.transfer(),
+                tuning.multipartThreshold(),
+                tuning.partSize(),
+                tuning.partsInFlight());
         this.downloader = new OutputDownloader(raw, errors, retries, t.transfer());
     }
 

@@ -2,27 +2,28 @@ package dev.klingmcp.server.fal.impl;
 
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.fal.FalGateway.DownloadedFile;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 
 /**
- * Streams an output video to disk: into a temporary file beside the target, hashing on the way, then moved into place,
+ * Streams an output video to disk: into a temporary file beside the target ({@link DownloadSink}: written as it
+ * arrives, hashed on a second thread), then moved into place,
  * so a crash or a broken connection never leaves a half file under the final name. No key is sent: output URLs live on
  * fal's CDN, not on the API hosts.
  */
@@ -67,39 +68,92 @@ final class OutputDownloader {
 
     private DownloadedFile once(URI uri, Path target) {
         Path tmp = null;
+        DownloadSink[] sink = new DownloadSink[1];
         try {
-            tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".download-", ".part");
-            HttpResponse<InputStream> r = http.send(
-                    HttpRequest.newBuilder(uri).GET().timeout(transferTimeout).build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
+            Path file = Files.createTempFile(target.toAbsolutePath().getParent(), ".download-", ".part");
+            tmp = file;
+            HttpResponse<Answer> r = http.send(
+                    HttpRequest.newBuilder(uri).GET().timeout(transferTimeout).build(), info -> {
+                        if (info.statusCode() / 100 != 2) {
+                            return HttpResponse.BodySubscribers.mapping(new ErrorText(), t -> new Answer(null, t));
+                        }
+                        try {
+                            sink[0] = new DownloadSink(file);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException("cannot write " + file, e);
+                        }
+                        return HttpResponse.BodySubscribers.mapping(sink[0], saved -> new Answer(saved, null));
+                    });
             if (r.statusCode() / 100 != 2) {
-                String text;
-                try (InputStream in = r.body()) {
-                    text = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
-                }
-                throw errors.http("download", r.statusCode(), r.headers(), text);
+                throw errors.http(
+                        "download", r.statusCode(), r.headers(), r.body().errorText());
             }
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            long size;
-            try (InputStream in = r.body();
-                    OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), sha)) {
-                size = in.transferTo(out);
-            }
-            long expected = r.headers().firstValueAsLong("content-length").orElse(size);
-            if (expected != size) {
-                throw errors.transport("download", new IOException("got " + size + " of " + expected + " bytes"));
+            DownloadSink.Saved saved = r.body().saved();
+            long expected = r.headers().firstValueAsLong("content-length").orElse(saved.size());
+            if (expected != saved.size()) {
+                throw errors.transport(
+                        "download", new IOException("got " + saved.size() + " of " + expected + " bytes"));
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
-            return new DownloadedFile(target, size, HexFormat.of().formatHex(sha.digest()));
+            return new DownloadedFile(target, saved.size(), saved.sha256());
         } catch (IOException | InterruptedException e) {
             throw errors.transport("download", e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         } finally {
+            if (sink[0] != null) {
+                sink[0].abandon();
+            }
             if (tmp != null) {
                 deleteQuietly(tmp);
             }
+        }
+    }
+
+    /** What a response carried: the saved file (2xx) or the start of an error body. */
+    private record Answer(DownloadSink.Saved saved, String errorText) {}
+
+    /** The first {@link #LIMIT} bytes of an error body as text; the rest is not read (a CDN error page can be big). */
+    private static final class ErrorText implements HttpResponse.BodySubscriber<String> {
+        private static final int LIMIT = 4096;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final CompletableFuture<String> text = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        @Override
+        public CompletionStage<String> getBody() {
+            return text;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(List<java.nio.ByteBuffer> buffers) {
+            for (ByteBuffer b : buffers) {
+                int n = Math.min(b.remaining(), LIMIT - bytes.size());
+                byte[] part = new byte[n];
+                b.get(part);
+                bytes.write(part, 0, n);
+            }
+            if (bytes.size() >= LIMIT) {
+                subscription.cancel();
+                onComplete();
+            } else {
+                subscription.request(1);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            onComplete(); // the status code is the error; a cut-off body still says what it said so far
+        }
+
+        @Override
+        public void onComplete() {
+            text.complete(bytes.toString(StandardCharsets.UTF_8));
         }
     }
 

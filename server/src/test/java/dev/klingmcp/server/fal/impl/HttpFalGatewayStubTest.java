@@ -3,6 +3,7 @@ package dev.klingmcp.server.fal.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
@@ -317,9 +318,10 @@ class HttpFalGatewayStubTest {
         assertThat(up).isEqualTo(new FalGateway.UploadedFile("https://cdn.example/abc/clip.mp4", 6));
         List<StubServer.Recorded> parts =
                 fal.requests.stream().filter(r -> r.method().equals("PUT")).toList();
+        // Parts travel several at a time, so they may arrive in any order; fal joins them by number.
         assertThat(parts)
                 .extracting(StubServer.Recorded::path)
-                .containsExactly(
+                .containsExactlyInAnyOrder(
                         "/_upload/multi/abc/1",
                         "/_upload/multi/abc/2",
                         "/_upload/multi/abc/3",
@@ -328,18 +330,23 @@ class HttpFalGatewayStubTest {
                         "/_upload/multi/abc/6");
         assertThat(parts).allMatch(r -> "sig=xyz".equals(r.query()) && r.header("Authorization") == null);
         java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
-        for (StubServer.Recorded p : parts) {
-            joined.write(p.body());
+        for (int n = 1; n <= 6; n++) {
+            String path = "/_upload/multi/abc/" + n;
+            joined.write(parts.stream()
+                    .filter(r -> r.path().equals(path))
+                    .findFirst()
+                    .orElseThrow()
+                    .body());
         }
         assertThat(joined.toByteArray()).isEqualTo(content);
         StubServer.Recorded complete = fal.requests.get(fal.requests.size() - 1);
         assertThat(complete.path()).isEqualTo("/_upload/multi/abc/complete");
-        assertThat(json.readTree(complete.body())
-                        .path("parts")
-                        .get(5)
-                        .path("etag")
-                        .asText())
-                .isEqualTo("etag-6");
+        JsonNode listed = json.readTree(complete.body()).path("parts");
+        assertThat(listed).hasSize(6);
+        for (int n = 1; n <= 6; n++) {
+            assertThat(listed.get(n - 1).path("partNumber").asInt()).isEqualTo(n);
+            assertThat(listed.get(n - 1).path("etag").asText()).isEqualTo("etag-" + n);
+        }
         assertThat(fal.requests.get(0).header("Authorization")).isEqualTo("Key " + KEY);
     }
 
