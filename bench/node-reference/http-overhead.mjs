@@ -1,10 +1,17 @@
-// What kling-mcp adds to a status read: an MCP `status` tool call over Streamable HTTP (kling-mcp reads the status from
-// mock-fal on every call) against a direct GET of the same status from mock-fal, with the same HTTP client (Node's
-// fetch), the same number of concurrent callers, alternating phases so load drift weighs on both alike.
+// What kling-mcp adds to a status read: an MCP `status` tool call over Streamable HTTP against a direct GET of the same
+// status from mock-fal, with the same HTTP client (Node's fetch), the same number of concurrent callers, in alternating
+// phases so load drift weighs on every lane alike. Both protocol eras are loaded: the legacy session lane (initialize,
+// Mcp-Session-Id; served by the MCP Java SDK) and the stateless 2026-07-28 lane (every request carries its _meta and
+// routing headers; served by kling-mcp itself). Two transport-only rows say what the lanes cost without a tool:
+// `ping` in the session (answered by the SDK alone) and `server/discover` on the stateless lane.
 //
 // usage: node http-overhead.mjs <kling-mcp.jar> <mock-fal.jar> [callers=32] [seconds per phase=5] [rounds=3]
+// env:   SERVER_JAVA_OPTS  extra JVM flags for kling-mcp (e.g. -XX:StartFlightRecording=filename=/tmp/p2.jfr)
+//        LANES             comma-separated subset of direct,legacy,legacy-ping,stateless,stateless-discover
+// prints one JSON line per lane: requests, p50/p99 in ms, requests/s, CPU time per call of mock-fal, kling-mcp and the
+// client (µs), and for MCP lanes what they add to the direct GET.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -19,12 +26,25 @@ const mockBase = `http://127.0.0.1:${mockPort}`;
 const mcpUrl = `http://127.0.0.1:${mcpPort}/mcp`;
 const work = mkdtempSync(join(tmpdir(), "http-overhead-"));
 const children = [];
+const LEGACY = "2025-06-18";
+const MODERN = "2026-07-28";
+const callTimeoutMs = 30_000;
+
+// The whole run is bounded: phases, two warm-ups and start-up (≤ 180 s), plus a margin.
+const phaseCount = 5;
+const budgetMs = 240_000 + (rounds + 2) * phaseCount * phaseMs;
+const watchdog = setTimeout(() => {
+  console.error(`http-overhead: gave up after ${budgetMs / 1000} s`);
+  for (const c of children) c.kill("SIGKILL");
+  process.exit(3);
+}, budgetMs);
+watchdog.unref();
 
 async function waitFor(url, init) {
   const deadline = Date.now() + 180_000;
   for (;;) {
     try {
-      const r = await fetch(url, init);
+      const r = await fetch(url, { ...init, signal: AbortSignal.timeout(5_000) });
       await r.arrayBuffer();
       return;
     } catch { /* not listening yet */ }
@@ -33,26 +53,63 @@ async function waitFor(url, init) {
   }
 }
 
+/** The JSON-RPC answer in a JSON or SSE body. */
+function answer(r, text) {
+  return r.headers.get("content-type")?.includes("text/event-stream")
+    ? JSON.parse(text.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5)).find((d) => d.includes('"id"')))
+    : JSON.parse(text);
+}
+
 let session = null;
 let nextId = 1;
-async function rpc(method, params, notification = false) {
+async function legacy(method, params, notification = false) {
   const headers = { "content-type": "application/json", accept: "application/json, text/event-stream",
-    "mcp-protocol-version": "2025-06-18" };
+    "mcp-protocol-version": LEGACY };
   if (session) headers["mcp-session-id"] = session;
   const body = notification ? { jsonrpc: "2.0", method, params } : { jsonrpc: "2.0", id: nextId++, method, params };
-  const r = await fetch(mcpUrl, { method: "POST", headers, body: JSON.stringify(body) });
+  const r = await fetch(mcpUrl, { method: "POST", headers, body: JSON.stringify(body),
+    signal: AbortSignal.timeout(callTimeoutMs) });
   session ??= r.headers.get("mcp-session-id");
   const text = await r.text();
   if (notification) return null;
-  const json = r.headers.get("content-type")?.includes("text/event-stream")
-    ? JSON.parse(text.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5)).find((d) => d.includes('"id"')))
-    : JSON.parse(text);
+  const json = answer(r, text);
   if (json.error || json.result?.isError) throw new Error(`${method}: ${JSON.stringify(json.error ?? json.result.content)}`);
   return json.result;
 }
 
-async function phase(call) {
+// A stateless request: its context in params._meta, the routing headers a conforming client sends.
+const meta = { "io.modelcontextprotocol/protocolVersion": MODERN, "io.modelcontextprotocol/clientCapabilities": {},
+  "io.modelcontextprotocol/clientInfo": { name: "bench", version: "1" } };
+async function stateless(method, params, name) {
+  const headers = { "content-type": "application/json", accept: "application/json, text/event-stream",
+    "mcp-protocol-version": MODERN, "mcp-method": method };
+  if (name) headers["mcp-name"] = name;
+  const body = { jsonrpc: "2.0", id: nextId++, method, params: { ...params, _meta: meta } };
+  const r = await fetch(mcpUrl, { method: "POST", headers, body: JSON.stringify(body),
+    signal: AbortSignal.timeout(callTimeoutMs) });
+  const json = answer(r, await r.text());
+  if (json.error || json.result?.isError || json.result?.resultType !== "complete") {
+    throw new Error(`${method} (${MODERN}): ${r.status} ${JSON.stringify(json.error ?? json.result)}`);
+  }
+  return json.result;
+}
+
+// CPU time (user + system, ms) a process has used so far: what each request costs the server and the mock, which a
+// shared, loaded machine distorts far less than latency.
+const ticksPerMs = 100 / 1000; // Linux USER_HZ
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+  } catch {
+    return NaN;
+  }
+}
+
+async function phase(call, cpu) {
   const latencies = [];
+  const before = children.map((c) => cpuMs(c.pid));
+  const client = process.cpuUsage();
   const end = Date.now() + phaseMs;
   await Promise.all(Array.from({ length: callers }, async () => {
     while (Date.now() < end) {
@@ -61,6 +118,11 @@ async function phase(call) {
       latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
   }));
+  if (cpu) {
+    children.forEach((c, i) => { cpu[i] += cpuMs(c.pid) - before[i]; });
+    const used = process.cpuUsage(client);
+    cpu[2] += (used.user + used.system) / 1000;
+  }
   return latencies;
 }
 
@@ -72,16 +134,17 @@ const pct = (values, p) => {
 try {
   children.push(spawn("java", ["-jar", mockJar, "--port", String(mockPort), "--manual-clock", "--quiet",
     "--api-key", key], { stdio: ["ignore", "ignore", "ignore"] }));
-  children.push(spawn("java", ["-jar", serverJar, "serve", "--http", "--port", String(mcpPort)], {
-    stdio: ["ignore", "ignore", "ignore"],
+  const serverOpts = (process.env.SERVER_JAVA_OPTS ?? "").split(/\s+/).filter(Boolean);
+  children.push(spawn("java", [...serverOpts, "-jar", serverJar, "serve", "--http", "--port", String(mcpPort)], {
+    stdio: ["ignore", "ignore", process.env.SERVER_STDERR ? "inherit" : "ignore"],
     env: { ...process.env, FAL_KEY: key, KLING_MCP_FAL_BASE_URL: mockBase,
       KLING_MCP_LEDGER_URL: `jdbc:sqlite:${join(work, "jobs.db")}`, KLING_MCP_OUTPUT_DIR: join(work, "out") },
   }));
   await waitFor(`${mockBase}/_mock/clock`);
   await waitFor(mcpUrl, { method: "GET" });
-  await rpc("initialize", { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "1" } });
-  await rpc("notifications/initialized", {}, true);
-  const generated = await rpc("tools/call", { name: "generate",
+  await legacy("initialize", { protocolVersion: LEGACY, capabilities: {}, clientInfo: { name: "bench", version: "1" } });
+  await legacy("notifications/initialized", {}, true);
+  const generated = await legacy("tools/call", { name: "generate",
     arguments: { model: "o3/pro/reference-to-video", prompt: "bench", duration: "5" } });
   const jobId = generated.structuredContent.job.job_id;
   // 15 s queue + 80 % of the run: IN_PROGRESS with log lines, and it stays there (manual clock).
@@ -89,25 +152,48 @@ try {
   const report = await (await fetch(`${mockBase}/_mock/requests`)).json();
   const requestId = report.requests.find((r) => r.call === "submit").request_id;
   const statusUrl = `${mockBase}/fal-ai/kling-video/requests/${requestId}/status?logs=1`;
-  const direct = async () => {
-    const r = await fetch(statusUrl, { headers: { authorization: `Key ${key}` } });
-    await r.arrayBuffer();
-    if (r.status !== 202) throw new Error(`direct status ${r.status}`);
+  const lanes = {
+    direct: async () => {
+      const r = await fetch(statusUrl, { headers: { authorization: `Key ${key}` }, signal: AbortSignal.timeout(callTimeoutMs) });
+      await r.arrayBuffer();
+      if (r.status !== 202) throw new Error(`direct status ${r.status}`);
+    },
+    legacy: () => legacy("tools/call", { name: "status", arguments: { job_id: jobId } }),
+    stateless: () => stateless("tools/call", { name: "status", arguments: { job_id: jobId } }, "status"),
+    "legacy-ping": () => legacy("ping", {}),
+    "stateless-discover": () => stateless("server/discover", {}),
   };
-  const viaMcp = () => rpc("tools/call", { name: "status", arguments: { job_id: jobId } });
-  await phase(direct); // warm-up, not counted
-  await phase(viaMcp);
-  const all = { direct: [], mcp: [] };
+  const labels = {
+    direct: "direct GET from mock-fal",
+    legacy: `MCP status, session lane ${LEGACY} (MCP Java SDK)`,
+    stateless: `MCP status, stateless lane ${MODERN}`,
+    "legacy-ping": `MCP ping, session lane ${LEGACY} (SDK transport alone, no upstream)`,
+    "stateless-discover": `MCP server/discover, stateless lane ${MODERN} (transport alone, no upstream)`,
+  };
+  const chosen = (process.env.LANES ?? Object.keys(lanes).join(",")).split(",").filter((l) => lanes[l]);
+  if (!chosen.includes("direct")) chosen.unshift("direct");
+  for (const l of chosen) await phase(lanes[l]); // warm-up, not counted
+  const all = Object.fromEntries(chosen.map((l) => [l, []]));
+  const cpu = Object.fromEntries(chosen.map((l) => [l, [0, 0, 0]])); // [mock, kling-mcp, client] CPU ms
   for (let i = 0; i < rounds; i++) {
-    all.direct.push(...(await phase(direct)));
-    all.mcp.push(...(await phase(viaMcp)));
+    // Rotate the order each round so no lane always follows the same neighbour.
+    const order = chosen.map((_, j) => chosen[(i + j) % chosen.length]);
+    for (const l of order) all[l].push(...(await phase(lanes[l], cpu[l])));
   }
   const seconds = (rounds * phaseMs) / 1000;
   const row = (v) => ({ n: v.length, p50: +pct(v, 50).toFixed(2), p99: +pct(v, 99).toFixed(2), rps: Math.round(v.length / seconds) });
   const d = row(all.direct);
-  const m = row(all.mcp);
-  console.log(JSON.stringify({ callers, seconds, direct: d, mcpStatus: m,
-    addedP50: +(m.p50 - d.p50).toFixed(2), addedP99: +(m.p99 - d.p99).toFixed(2) }));
+  for (const l of chosen) {
+    const r = row(all[l]);
+    const perCall = (ms) => +((ms * 1000) / Math.max(1, r.n)).toFixed(0);
+    const line = { lane: l, what: labels[l], callers, seconds, ...r,
+      mockCpuUsPerCall: perCall(cpu[l][0]), serverCpuUsPerCall: perCall(cpu[l][1]), clientCpuUsPerCall: perCall(cpu[l][2]) };
+    if (l !== "direct") {
+      Object.assign(line, { addedP50: +(r.p50 - d.p50).toFixed(2), addedP99: +(r.p99 - d.p99).toFixed(2),
+        rpsVsDirect: +(r.rps / d.rps).toFixed(3) });
+    }
+    console.log(JSON.stringify(line));
+  }
 } finally {
   for (const c of children) c.kill();
   rmSync(work, { recursive: true, force: true });

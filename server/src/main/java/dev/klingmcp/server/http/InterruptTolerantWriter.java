@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.tomcat.util.threads.TaskThread;
 
 /**
  * The writer the SDK streams a response through, kept away from Reactor's interrupts. The SDK writes an answer on the
@@ -12,8 +13,8 @@ import java.util.concurrent.Future;
  * another thread, at any moment, when the task's future is handed over after the task already started. Tomcat's NIO
  * channel refuses any socket write from an interrupted thread ("The current thread was interrupted"): the SDK then took
  * the client for gone, completed the request twice and the connection was dropped mid-body. So every operation that
- * may reach the socket runs on a writer thread nobody interrupts, while the caller waits for it; the caller's own
- * interrupt status is left as it was.
+ * may reach the socket from such a worker runs on a writer thread nobody interrupts, while the caller waits for it;
+ * the caller's own interrupt status is left as it was.
  */
 final class InterruptTolerantWriter extends PrintWriter {
 
@@ -63,6 +64,13 @@ final class InterruptTolerantWriter extends PrintWriter {
     });
 
     private static void uninterrupted(Runnable io) {
+        Thread current = Thread.currentThread();
+        if (current instanceof TaskThread && !current.isInterrupted()) {
+            // Tomcat's own request threads are no Reactor workers, so nothing disposes a task on them: the answer of a
+            // handler run on the request thread is written there, without a hand-over per write.
+            io.run();
+            return;
+        }
         Future<?> done = WRITERS.submit(io);
         boolean interrupted = false;
         try {

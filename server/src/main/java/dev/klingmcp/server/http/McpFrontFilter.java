@@ -48,6 +48,12 @@ public final class McpFrontFilter extends HttpFilter {
     /** Request attribute and MCP transport-context key holding the {@link Principal}. */
     public static final String PRINCIPAL = Principal.CONTEXT_KEY;
 
+    /** Request attribute holding a POST's body (byte[]) as read here, so filters behind this one need not read it. */
+    public static final String BODY = "dev.klingmcp.http.body";
+
+    /** Request attribute holding the POST body parsed as JSON ({@link JsonNode}), when it is JSON at all. */
+    public static final String MESSAGE = "dev.klingmcp.http.message";
+
     private static final long serialVersionUID = 1L;
 
     private static final Logger log = LoggerFactory.getLogger(McpFrontFilter.class);
@@ -213,6 +219,12 @@ public final class McpFrontFilter extends HttpFilter {
             }
             if (front.marked()) {
                 body = JsonErrors.JSON.writeValueAsBytes(message);
+            }
+        }
+        if (body != null) {
+            request.setAttribute(BODY, body);
+            if (message != null) {
+                request.setAttribute(MESSAGE, message);
             }
         }
         GuardedResponse guarded = new GuardedResponse(response);

@@ -140,6 +140,12 @@ public final class JdbcJobLedger implements JobLedger {
             Instant finished = before.finishedAt() != null
                     ? before.finishedAt()
                     : builder.state().isTerminal() ? now : null;
+            if (builder.build(before.createdAt(), before.updatedAt(), finished, before.history())
+                    .equals(before)) {
+                // Nothing to record (a status read that found the job where it was): no write, so readers and other
+                // writers are not held up by it, and updated_at stays the time of the row's last change.
+                return current;
+            }
             JobRecord after = builder.build(before.createdAt(), now, finished, before.history());
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET request_id=?, options_json=?,"
                     + " estimate_json=?, estimate_usd=?, idempotency_key=?, status_url=?, response_url=?, cancel_url=?,"

@@ -186,7 +186,10 @@ public final class KlingMcpServer implements AutoCloseable {
             CostGuard guard) {
         JobWatcher watcher = new JobWatcher(jobs);
         KlingMcpServer server = build(
-                McpServer.sync(http.transport()),
+                // The servlet transport blocks the request thread until the answer is written anyway, so handlers run
+                // on it rather than on a Reactor worker as well (each tool call still moves to its own thread to keep
+                // its deadline).
+                McpServer.sync(http.transport()).immediateExecution(true),
                 jobs,
                 http.settings().limits(),
                 http.falWebhookUrl(),

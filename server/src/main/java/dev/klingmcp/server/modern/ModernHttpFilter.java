@@ -71,20 +71,25 @@ public final class ModernHttpFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        byte[] body = read(request.getInputStream());
-        if (body == null) {
+        // The front filter has read and parsed the body already (and handed the request on with its body readable
+        // again); only without it is the body read here.
+        boolean readAhead = request.getAttribute(McpFrontFilter.BODY) instanceof byte[];
+        byte[] body = readAhead ? (byte[]) request.getAttribute(McpFrontFilter.BODY) : read(request.getInputStream());
+        if (body == null || body.length > MAX_BODY_BYTES) {
             reply(response, 413, ModernServer.error(null, ModernProtocol.INVALID_REQUEST, "message too large", null));
             return;
         }
-        JsonNode message = null;
-        try {
-            message = ModernJson.MAPPER.readTree(body);
-        } catch (IOException e) {
-            // handled below
+        JsonNode message = request.getAttribute(McpFrontFilter.MESSAGE) instanceof JsonNode parsed ? parsed : null;
+        if (message == null) {
+            try {
+                message = ModernJson.MAPPER.readTree(body);
+            } catch (IOException e) {
+                // handled below
+            }
         }
         boolean isModern = modernHeader || (message != null && message.isObject() && ModernServer.isModern(message));
         if (!isModern) {
-            chain.doFilter(new Replay(request, body), response);
+            chain.doFilter(readAhead ? request : new Replay(request, body), response);
             return;
         }
         try {

@@ -290,6 +290,32 @@ abstract class JobLedgerContract {
     }
 
     @Test
+    void anUpdateThatChangesNothingWritesNothingAndKeepsTheTimeOfTheLastChange() {
+        List<String> statements = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (JdbcJobLedger counted = JdbcJobLedger.open(url, clock, c -> recording(c, statements))) {
+            counted.insert(JobRecord.submitting("same", "m", "{}").estimate("{}", 1), "write before submit");
+            counted.update(
+                    "same", b -> b.requestId("req-same").state(JobState.RUNNING).falStatus("IN_PROGRESS"), "run");
+            JobRecord changed = counted.find("same").orElseThrow();
+            clock.advance(Duration.ofSeconds(5));
+            statements.clear();
+
+            JobRecord again = counted.update(
+                            "same", b -> b.state(JobState.RUNNING).falStatus("IN_PROGRESS"), "poll")
+                    .orElseThrow();
+
+            assertThat(again).isEqualTo(changed);
+            assertThat(statements).noneMatch(sql -> sql.startsWith("UPDATE") || sql.startsWith("INSERT"));
+            clock.advance(Duration.ofSeconds(5));
+            JobRecord moved =
+                    counted.update("same", b -> b.logs("[\"step\"]"), "log").orElseThrow();
+            assertThat(moved.updatedAt()).isEqualTo(clock.instant());
+            assertThat(moved.history()).hasSize(2);
+            assertThat(statements).anyMatch(sql -> sql.startsWith("UPDATE jobs"));
+        }
+    }
+
+    @Test
     void rowsCreatedInTheSameMillisecondListInInsertionOrderNewestFirst() {
         for (int i = 0; i < 5; i++) {
             insert("same-" + i, "m/a/x", 0);
@@ -418,6 +444,20 @@ abstract class JobLedgerContract {
     }
 
     /** The connection with every prepareStatement/createStatement call counted. */
+    private static Connection recording(Connection real, List<String> statements) {
+        return (Connection) Proxy.newProxyInstance(
+                Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("prepareStatement")) {
+                        statements.add(((String) args[0]).strip());
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
     private static Connection counting(Connection real, AtomicInteger prepared) {
         return (Connection) Proxy.newProxyInstance(
                 Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
