@@ -145,6 +145,13 @@ class TsClientFlowTest {
         return file;
     }
 
+    /** The {@code name} of each element (a tool listing's names, not the names nested in its schemas). */
+    static List<String> names(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.path("name").asText()));
+        return out;
+    }
+
     static List<String> strings(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));

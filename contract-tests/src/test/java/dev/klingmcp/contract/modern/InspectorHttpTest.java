@@ -1,0 +1,105 @@
+package dev.klingmcp.contract.modern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The MCP Inspector's CLI ({@code @modelcontextprotocol/inspector} 0.15.0, pinned in {@code js/package.json}) against
+ * {@code serve --http} over Streamable HTTP, as a developer checks a running server: {@code tools/list}, a
+ * {@code describe_models} call and a refused generate. (DistributionTests drives the same CLI over stdio.)
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class InspectorHttpTest {
+
+    private static final String CLI = "node_modules/@modelcontextprotocol/inspector/cli/build/cli.js";
+
+    private ModernFixture fixture;
+
+    private ServerProcess http;
+
+    @BeforeAll
+    void start(@TempDir Path root) {
+        fixture = new ModernFixture(root, 300);
+        http = ServerProcess.http(fixture, "inspector-http");
+    }
+
+    @AfterAll
+    void stop() {
+        if (http != null) {
+            http.close();
+        }
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void listsTheSevenToolsWithTheirSchemas() throws IOException {
+        JsonNode tools = inspector("--method", "tools/list").path("tools");
+        assertThat(TsClientFlowTest.names(tools)).containsExactlyElementsOf(TsClientFlowTest.TOOLS);
+        for (JsonNode tool : tools) {
+            assertThat(tool.at("/inputSchema/type").asText())
+                    .as("%s", tool.path("name"))
+                    .isEqualTo("object");
+        }
+        JsonNode generate = tools.get(TsClientFlowTest.TOOLS.indexOf("generate"));
+        assertThat(generate.at("/inputSchema/properties").has("model")).isTrue();
+        assertThat(generate.at("/inputSchema/properties").has("dry_run")).isTrue();
+    }
+
+    @Test
+    void callsDescribeModels() throws IOException {
+        JsonNode result = inspector("--method", "tools/call", "--tool-name", "describe_models");
+        assertThat(result.path("isError").asBoolean(false)).as("%s", result).isFalse();
+        assertThat(result.path("structuredContent").toString())
+                .contains("o3/standard/image-to-video", "o3/pro/reference-to-video");
+    }
+
+    @Test
+    void aRefusedGenerateNamesTheFieldAndSubmitsNothing() throws IOException {
+        long before = fixture.accepted();
+        JsonNode result = inspector(
+                "--method",
+                "tools/call",
+                "--tool-name",
+                "generate",
+                "--tool-arg",
+                "model=o3/standard/image-to-video",
+                "prompt=a paper boat drifting on a calm lake",
+                "image_url=https://example.com/start.png",
+                "duration=20");
+        assertThat(result.path("isError").asBoolean()).as("%s", result).isTrue();
+        assertThat(result.at("/structuredContent/error/problems").findValuesAsText("path"))
+                .as("%s", result)
+                .contains("/duration");
+        assertThat(result.path("content").toString())
+                .as("the text a model reads")
+                .contains("duration");
+        assertThat(fixture.accepted()).as("nothing submitted").isEqualTo(before);
+    }
+
+    /** Runs the Inspector CLI against the server's URL and parses the JSON it prints. */
+    private JsonNode inspector(String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of("--cli", http.url(), "--transport", "http"));
+        all.addAll(List.of(args));
+        NodeRun.Result r = NodeRun.run(Duration.ofSeconds(90), CLI, all.toArray(String[]::new));
+        assertThat(r.exitCode())
+                .as("inspector %s; stderr:%n%s", all, r.stderr())
+                .isZero();
+        return ModernFixture.JSON.readTree(r.stdout());
+    }
+}
