@@ -19,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The MCP Inspector's CLI ({@code @modelcontextprotocol/inspector} 0.15.0, pinned in {@code js/package.json}) against
  * {@code serve --http} over Streamable HTTP, as a developer checks a running server: {@code tools/list}, a
- * {@code describe_models} call and a refused generate. (DistributionTests drives the same CLI over stdio.)
+ * {@code describe_models} call and a refused generate. (DistributionTests drives the same CLI over stdio.) 0.15.0 is
+ * the release the launcher test already pins: its CLI speaks Streamable HTTP ({@code --transport http}) and runs on
+ * Node 20 as well as the provisioned Node 22, where the 2.x line needs Node 22.19 or newer.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
