@@ -139,7 +139,8 @@ public final class McpFrontFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String path = request.getRequestURI();
-        if (metadata.get().matches(path)) {
+        // Built per use (its URL is known once the listener is bound): only for a path that can be the document.
+        if (path.startsWith(ResourceMetadata.WELL_KNOWN) && metadata.get().matches(path)) {
             serveMetadata(request, response);
             return;
         }
@@ -311,8 +312,8 @@ public final class McpFrontFilter extends HttpFilter {
 
     private Principal authenticate(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String header = request.getHeader("Authorization");
-        ResourceMetadata md = metadata.get();
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+            ResourceMetadata md = metadata.get();
             response.setHeader("WWW-Authenticate", "Bearer resource_metadata=\"" + md.url() + "\"");
             JsonErrors.send(
                     response,
@@ -325,6 +326,7 @@ public final class McpFrontFilter extends HttpFilter {
             return authenticator.authenticate(header.substring(7).strip());
         } catch (InvalidTokenException e) {
             String reason = e.getMessage().replace('"', '\'');
+            ResourceMetadata md = metadata.get();
             response.setHeader(
                     "WWW-Authenticate",
                     "Bearer error=\"invalid_token\", error_description=\"" + reason + "\", resource_metadata=\""
