@@ -40,6 +40,9 @@ final class DownloadSink implements HttpResponse.BodySubscriber<DownloadSink.Sav
     private final Thread hasher;
     private volatile boolean finished;
     private volatile boolean aborted;
+    /** Set by the hasher before it sleeps: the writer wakes it only then (a wake-up per buffer costs a system call). */
+    private volatile boolean hasherWaiting;
+
     private Flow.Subscription subscription;
 
     DownloadSink(Path file) throws IOException {
@@ -79,7 +82,7 @@ final class DownloadSink implements HttpResponse.BodySubscriber<DownloadSink.Sav
             fail(e);
             return;
         }
-        LockSupport.unpark(hasher);
+        wakeHasher();
         subscription.request(1);
     }
 
@@ -105,6 +108,12 @@ final class DownloadSink implements HttpResponse.BodySubscriber<DownloadSink.Sav
                 result.complete(new Saved(written.get(), sha));
             }
         });
+    }
+
+    private void wakeHasher() {
+        if (hasherWaiting) {
+            LockSupport.unpark(hasher);
+        }
     }
 
     /** Stops the hashing thread and closes the file if the body never finished (the request failed or was stopped). */
@@ -146,8 +155,12 @@ final class DownloadSink implements HttpResponse.BodySubscriber<DownloadSink.Sav
                     digest.complete(HexFormat.of().formatHex(sha.digest()));
                     return;
                 } else {
-                    // Woken by the writer after each write; the timeout only bounds a missed wake-up.
-                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(50));
+                    hasherWaiting = true;
+                    // Checked again after saying so: the writer either saw the flag or wrote before this read.
+                    if (written.get() == available && !finished && !aborted) {
+                        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(50));
+                    }
+                    hasherWaiting = false;
                 }
             }
             digest.completeExceptionally(new IOException("download aborted"));
