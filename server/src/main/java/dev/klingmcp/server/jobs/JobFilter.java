@@ -12,16 +12,26 @@ import java.util.Set;
  * @param since  created at or after
  * @param limit  max rows (≤ 0 = default 50)
  * @param owner  only this principal's jobs (null = every job; set by the tenant scope, never by a client)
+ * @param cursor the {@link JobList#nextCursor()} of the previous page, or null for the newest jobs
  */
-public record JobFilter(Set<JobState> states, FalEndpoint model, Instant since, int limit, String owner) {
+public record JobFilter(
+        Set<JobState> states, FalEndpoint model, Instant since, int limit, String owner, String cursor) {
     public static final int DEFAULT_LIMIT = 50;
 
+    public JobFilter(Set<JobState> states, FalEndpoint model, Instant since, int limit, String owner) {
+        this(states, model, since, limit, owner, null);
+    }
+
     public JobFilter(Set<JobState> states, FalEndpoint model, Instant since, int limit) {
-        this(states, model, since, limit, null);
+        this(states, model, since, limit, null, null);
     }
 
     public JobFilter withOwner(String subject) {
-        return new JobFilter(states, model, since, limit, subject);
+        return new JobFilter(states, model, since, limit, subject, cursor);
+    }
+
+    public JobFilter withCursor(String next) {
+        return new JobFilter(states, model, since, limit, owner, next);
     }
 
     public static JobFilter all() {

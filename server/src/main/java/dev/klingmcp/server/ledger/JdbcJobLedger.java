@@ -1,5 +1,6 @@
 package dev.klingmcp.server.ledger;
 
+import dev.klingmcp.server.jobs.JobCursor;
 import dev.klingmcp.server.jobs.JobState;
 import dev.klingmcp.server.jobs.StateChange;
 import java.sql.Connection;
@@ -27,6 +28,9 @@ public final class JdbcJobLedger implements JobLedger {
             "local_id, request_id, model, input_json, options_json, estimate_json, estimate_usd,"
                     + " idempotency_key, status_url, response_url, cancel_url, state, fal_status, queue_position, logs_json,"
                     + " result_json, error_json, inference_seconds, local_path, sha256, created_at, updated_at, finished_at, owner";
+
+    /** Histories read per statement: bounded, so that a claim of thousands of rows stays under any parameter limit. */
+    private static final int HISTORY_BATCH = 500;
 
     private final LedgerDatabase db;
     private final Dialect dialect;
@@ -183,31 +187,53 @@ public final class JdbcJobLedger implements JobLedger {
 
     @Override
     public List<JobRecord> list(JobQuery query) {
-        return locked(c -> {
-            JobRows.Where where = JobRows.Where.of(query);
-            List<Object> args = new ArrayList<>(where.args());
-            args.add(Math.max(1, query.limit()));
-            return selectMany(
-                    c, where.sql() + " ORDER BY created_at DESC, " + dialect.insertionOrder + " DESC LIMIT ?", args);
-        });
+        return locked(c -> selectPage(c, query, Math.max(1, query.limit())).records());
     }
 
     @Override
     public LedgerTotals totals(JobQuery query) {
+        return locked(c -> totals(c, query));
+    }
+
+    @Override
+    public LedgerPage page(JobQuery query) {
+        int limit = Math.max(1, query.limit());
         return locked(c -> {
-            JobRows.Where where = JobRows.Where.of(query);
-            String sql = "SELECT COUNT(*), COALESCE(SUM(estimate_usd),0),"
-                    + " COALESCE(SUM(CASE WHEN state='SUCCEEDED' THEN estimate_usd END),0),"
-                    + " COALESCE(SUM(CASE WHEN state IN ('SUBMITTING','QUEUED','RUNNING','UNKNOWN') THEN estimate_usd END),0)"
-                    + " FROM jobs" + where.sql();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                JobRows.bindArgs(ps, where.args());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return new LedgerTotals(rs.getInt(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4));
-                }
+            // One row more than asked tells whether a next page exists without a second query.
+            Rows rows = selectPage(c, query, limit + 1);
+            List<JobRecord> shown =
+                    rows.records().subList(0, Math.min(limit, rows.records().size()));
+            JobCursor next = null;
+            if (rows.records().size() > limit) {
+                JobRecord last = shown.get(limit - 1);
+                next = new JobCursor(
+                        last.createdAt().toEpochMilli(), rows.order().get(limit - 1));
             }
+            return new LedgerPage(shown, totals(c, query), next);
         });
+    }
+
+    private Rows selectPage(Connection c, JobQuery query, int limit) throws SQLException {
+        JobRows.Where where = JobRows.Where.page(query, dialect.insertionOrder);
+        List<Object> args = new ArrayList<>(where.args());
+        args.add(limit);
+        return selectRows(
+                c, where.sql() + " ORDER BY created_at DESC, " + dialect.insertionOrder + " DESC LIMIT ?", args);
+    }
+
+    private static LedgerTotals totals(Connection c, JobQuery query) throws SQLException {
+        JobRows.Where where = JobRows.Where.of(query);
+        String sql = "SELECT COUNT(*), COALESCE(SUM(estimate_usd),0),"
+                + " COALESCE(SUM(CASE WHEN state='SUCCEEDED' THEN estimate_usd END),0),"
+                + " COALESCE(SUM(CASE WHEN state IN ('SUBMITTING','QUEUED','RUNNING','UNKNOWN') THEN estimate_usd END),0)"
+                + " FROM jobs" + where.sql();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            JobRows.bindArgs(ps, where.args());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new LedgerTotals(rs.getInt(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4));
+            }
+        }
     }
 
     @Override
@@ -394,41 +420,72 @@ public final class JdbcJobLedger implements JobLedger {
         }
     }
 
-    private static Optional<JobRecord> selectOne(Connection c, String where, Object... args) throws SQLException {
+    private Optional<JobRecord> selectOne(Connection c, String where, Object... args) throws SQLException {
         return selectMany(c, " WHERE " + where + " LIMIT 1", List.of(args)).stream()
                 .findFirst();
     }
 
+    private List<JobRecord> selectMany(Connection c, String tail, List<Object> args) throws SQLException {
+        return selectRows(c, tail, args).records();
+    }
+
+    /** Rows as read, and each one's insertion order (for cursors). */
+    private record Rows(List<JobRecord> records, List<Long> order) {}
+
     /**
      * The rows {@code tail} (a WHERE/ORDER/LIMIT clause over {@code jobs}) selects, each with its state history. Two
-     * statements whatever the row count: the histories of all selected rows are read at once, not one query per row.
+     * statements whatever the row count: the rows, then the histories of exactly those rows by primary key (asking
+     * for them through the rows' own WHERE clause instead made PostgreSQL hash-join the whole history table).
      */
-    private static List<JobRecord> selectMany(Connection c, String tail, List<Object> args) throws SQLException {
-        Map<String, List<StateChange>> histories = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT local_id, state, at, note FROM job_states"
-                + " WHERE local_id IN (SELECT local_id FROM jobs" + tail + ") ORDER BY local_id, seq")) {
-            JobRows.bindArgs(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    histories
-                            .computeIfAbsent(rs.getString(1), id -> new ArrayList<>())
-                            .add(new StateChange(
-                                    JobState.valueOf(rs.getString(2)),
-                                    Instant.ofEpochMilli(rs.getLong(3)),
-                                    rs.getString(4)));
-                }
-            }
-        }
+    private Rows selectRows(Connection c, String tail, List<Object> args) throws SQLException {
         List<JobRecord> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs" + tail)) {
+        List<Long> order = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + COLUMNS + ", " + dialect.insertionOrder + " AS insertion_order FROM jobs" + tail)) {
             JobRows.bindArgs(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(JobRows.read(rs, histories.getOrDefault(rs.getString("local_id"), List.of())));
+                    rows.add(JobRows.read(rs, List.of()));
+                    order.add(rs.getLong("insertion_order"));
                 }
             }
         }
-        return rows;
+        if (rows.isEmpty()) {
+            return new Rows(rows, order);
+        }
+        Map<String, List<StateChange>> histories = histories(c, rows);
+        List<JobRecord> out = new ArrayList<>(rows.size());
+        for (JobRecord r : rows) {
+            List<StateChange> h = histories.get(r.localId());
+            out.add(h == null ? r : r.toBuilder().build(r.createdAt(), r.updatedAt(), r.finishedAt(), h));
+        }
+        return new Rows(out, order);
+    }
+
+    /** The state histories of {@code rows}, oldest change first, read by primary key in batches. */
+    private static Map<String, List<StateChange>> histories(Connection c, List<JobRecord> rows) throws SQLException {
+        Map<String, List<StateChange>> histories = new HashMap<>();
+        for (int from = 0; from < rows.size(); from += HISTORY_BATCH) {
+            List<Object> ids = rows.subList(from, Math.min(rows.size(), from + HISTORY_BATCH)).stream()
+                    .<Object>map(JobRecord::localId)
+                    .toList();
+            String in = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+            try (PreparedStatement ps = c.prepareStatement("SELECT local_id, state, at, note FROM job_states"
+                    + " WHERE local_id IN (" + in + ") ORDER BY local_id, seq")) {
+                JobRows.bindArgs(ps, ids);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        histories
+                                .computeIfAbsent(rs.getString(1), id -> new ArrayList<>())
+                                .add(new StateChange(
+                                        JobState.valueOf(rs.getString(2)),
+                                        Instant.ofEpochMilli(rs.getLong(3)),
+                                        rs.getString(4)));
+                    }
+                }
+            }
+        }
+        return histories;
     }
 
     private static void bindAll(PreparedStatement ps, JobRecord r) throws SQLException {

@@ -30,8 +30,14 @@ public interface JobLedger extends AutoCloseable {
      */
     Optional<JobRecord> update(String id, UnaryOperator<JobRecord.Builder> change, String note);
 
-    /** Newest first, at most {@code query.limit()} rows. */
+    /** Newest first, at most {@code query.limit()} rows (after {@code query.after()} when set). */
     List<JobRecord> list(JobQuery query);
+
+    /**
+     * {@link #list} and {@link #totals} of one query read together (one connection, one round of statements), plus the
+     * cursor of the following page when more rows match.
+     */
+    LedgerPage page(JobQuery query);
 
     /** Totals over every row matching the query (the limit is ignored). */
     LedgerTotals totals(JobQuery query);

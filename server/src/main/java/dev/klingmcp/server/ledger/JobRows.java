@@ -1,5 +1,6 @@
 package dev.klingmcp.server.ledger;
 
+import dev.klingmcp.server.jobs.JobCursor;
 import dev.klingmcp.server.jobs.JobState;
 import dev.klingmcp.server.jobs.StateChange;
 import java.sql.PreparedStatement;
@@ -129,6 +130,26 @@ final class JobRows {
 
     /** WHERE clause for a {@link JobQuery}. */
     record Where(String sql, List<Object> args) {
+
+        /**
+         * The filters and the cursor: rows strictly after it in the order {@code created_at DESC, <insertion> DESC}.
+         * The redundant {@code created_at <= ?} lets the database start its index walk at the cursor.
+         */
+        static Where page(JobQuery q, String insertionOrder) {
+            Where filters = of(q);
+            JobCursor after = q.after();
+            if (after == null) {
+                return filters;
+            }
+            List<Object> args = new ArrayList<>(filters.args());
+            args.add(after.createdAtMillis());
+            args.add(after.createdAtMillis());
+            args.add(after.insertionOrder());
+            String cursor = "created_at <= ? AND (created_at < ? OR " + insertionOrder + " < ?)";
+            return new Where(filters.sql().isEmpty() ? " WHERE " + cursor : filters.sql() + " AND " + cursor, args);
+        }
+
+        /** The filters alone (what totals count). */
         static Where of(JobQuery q) {
             List<String> parts = new ArrayList<>();
             List<Object> args = new ArrayList<>();

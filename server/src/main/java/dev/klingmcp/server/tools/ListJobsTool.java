@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.Violation;
+import dev.klingmcp.server.jobs.JobCursor;
 import dev.klingmcp.server.jobs.JobFilter;
 import dev.klingmcp.server.jobs.JobList;
 import dev.klingmcp.server.jobs.JobState;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -31,8 +33,8 @@ public final class ListJobsTool extends AbstractTool {
                 NAME,
                 "List jobs",
                 "Free, local. Jobs this server has recorded (they survive restarts), newest first, with estimated cost "
-                        + "totals (all, succeeded = likely billed, pending). Filter by status, model and since. Use it to find a "
-                        + "job_id again instead of generating a new video.",
+                        + "totals (all, succeeded = likely billed, pending). Filter by status, model and since; next_cursor pages "
+                        + "through older jobs. Use it to find a job_id again instead of generating a new video.",
                 ToolSchemas.input(properties(ctx)),
                 ToolHints.local().readOnly().idempotent());
     }
@@ -69,26 +71,45 @@ public final class ListJobsTool extends AbstractTool {
                                 .put(
                                         "description",
                                         "Only jobs created at or after this ISO-8601 instant (2026-11-21T10:00:00Z) or date (2026-11-21, UTC)."))
-                .set(
+                .<ObjectNode>set(
                         "limit",
                         ToolJson.object()
                                 .put("type", "integer")
                                 .put("minimum", 1)
                                 .put("maximum", MAX_LIMIT)
                                 .put("default", 20)
-                                .put("description", "At most this many jobs, newest first (totals count them all)."));
+                                .put("description", "At most this many jobs, newest first (totals count them all)."))
+                .set(
+                        "cursor",
+                        ToolJson.object()
+                                .put("type", "string")
+                                .put("maxLength", JobCursor.MAX_LENGTH)
+                                .put(
+                                        "description",
+                                        "The next_cursor of the previous answer: the following page of the same filters"
+                                                + " (older jobs). Omit it for the newest jobs."));
     }
 
     @Override
     protected List<Violation> rules(ToolCall call) {
+        List<Violation> problems = new ArrayList<>();
         String since = call.text("since");
-        return since == null || since(since) != null
-                ? List.of()
-                : List.of(Violation.of(
-                        "/since",
-                        "datetime_parsing",
-                        "not a date or instant: " + since,
-                        "2026-11-21T10:00:00Z or 2026-11-21"));
+        if (since != null && since(since) == null) {
+            problems.add(Violation.of(
+                    "/since",
+                    "datetime_parsing",
+                    "not a date or instant: " + since,
+                    "2026-11-21T10:00:00Z or 2026-11-21"));
+        }
+        String cursor = call.text("cursor");
+        if (cursor != null && JobCursor.decode(cursor).isEmpty()) {
+            problems.add(Violation.of(
+                    "/cursor",
+                    "value_error",
+                    "not a cursor this server gave out: " + cursor,
+                    "the next_cursor of a previous list_jobs answer, passed back unchanged"));
+        }
+        return problems;
     }
 
     @Override
@@ -98,7 +119,8 @@ public final class ListJobsTool extends AbstractTool {
         String sinceText = call.text("since");
         Instant since = sinceText == null ? null : since(sinceText);
         int limit = call.number("limit");
-        JobList list = ctx.jobs().list(new JobFilter(states, model, since, limit));
+        String cursor = call.text("cursor");
+        JobList list = ctx.jobs().list(new JobFilter(states, model, since, limit, null, cursor));
         ObjectNode out = ToolJson.object();
         ArrayNode jobs = out.putArray("jobs");
         StringBuilder text = new StringBuilder();
@@ -135,12 +157,20 @@ public final class ListJobsTool extends AbstractTool {
         filters.put("model", model == null ? null : model.id());
         filters.put("since", since == null ? null : since.toString());
         filters.put("limit", limit);
+        filters.put("cursor", cursor);
+        out.put("next_cursor", list.nextCursor());
+        String shown = cursor != null
+                ? "; showing " + list.jobs().size() + " after the cursor"
+                : list.jobs().size() < t.count()
+                        ? "; showing the newest " + list.jobs().size()
+                        : "";
         String head = t.count() + " job(s); estimated total " + GenerateTool.usd(t.estimatedUsd()) + " (succeeded "
                 + GenerateTool.usd(t.succeededUsd()) + ", pending " + GenerateTool.usd(t.pendingUsd()) + ")"
-                + (list.jobs().size() < t.count()
-                        ? "; showing the newest " + list.jobs().size()
-                        : "") + ":";
-        return ctx.results().ok(out, head + text);
+                + shown + ":";
+        String more = list.nextCursor() == null
+                ? ""
+                : "\nOlder jobs: call list_jobs again with the same filters and cursor " + list.nextCursor();
+        return ctx.results().ok(out, head + text + more);
     }
 
     /** The states named by {@code status} (one name or a list; the schema has checked the names). */

@@ -3,6 +3,7 @@ package dev.klingmcp.server.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.klingmcp.server.jobs.JobCursor;
 import dev.klingmcp.server.jobs.JobState;
 import dev.klingmcp.server.jobs.StateChange;
 import java.lang.reflect.InvocationTargetException;
@@ -167,6 +168,58 @@ abstract class JobLedgerContract {
         assertThat(ledger.list(new JobQuery(Set.of(), null, Instant.parse("2026-11-21T10:00:01Z"), 10)))
                 .extracting(JobRecord::localId)
                 .containsExactly("c", "b");
+    }
+
+    @Test
+    void pagesWalkEveryMatchingRowExactlyOnceNewestFirstEvenWhileRowsAreAdded() {
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 57; i++) {
+            if (i % 3 == 0) {
+                clock.advance(Duration.ofSeconds(1)); // rows come in threes sharing one millisecond
+            }
+            boolean pro = i % 3 != 1; // two of each three: pages of 5 split such pairs
+            insert("row-" + i, pro ? "m/pro" : "m/std", 1.0);
+            if (pro) {
+                expected.add(0, "row-" + i);
+            }
+        }
+        JobQuery pro = new JobQuery(Set.of(), "m/pro", null, 5);
+        List<String> seen = new ArrayList<>();
+        LedgerPage page = ledger.page(pro);
+        int matching = expected.size();
+        int pages = 1;
+        while (true) {
+            seen.addAll(page.rows().stream().map(JobRecord::localId).toList());
+            assertThat(page.totals().count()).as("totals ignore the cursor").isEqualTo(matching);
+            if (page.next() == null) {
+                break;
+            }
+            assertThat(page.rows()).hasSize(5);
+            if (pages == 2) {
+                clock.advance(Duration.ofSeconds(1));
+                insert("newer", "m/pro", 1.0); // lands before the first page: the walk neither sees nor repeats it
+                matching++;
+            }
+            JobCursor cursor = JobCursor.decode(page.next().encode()).orElseThrow();
+            page = ledger.page(pro.startingAfter(cursor));
+            pages++;
+            assertThat(pages).as("a walk of %s rows ends", expected.size()).isLessThan(12);
+        }
+        assertThat(seen).containsExactlyElementsOf(expected);
+        assertThat(pages).isEqualTo(8); // 38 rows: 7 pages of 5, then 3
+        assertThat(ledger.list(pro.startingAfter(new JobCursor(0, 0)))).isEmpty();
+    }
+
+    @Test
+    void aPageEndingExactlyAtTheLastRowHasNoNextCursor() {
+        for (int i = 0; i < 4; i++) {
+            insert("r" + i, "m/a", 1.0);
+        }
+        LedgerPage page = ledger.page(new JobQuery(Set.of(), null, null, 4));
+        assertThat(page.rows()).extracting(JobRecord::localId).containsExactly("r3", "r2", "r1", "r0");
+        assertThat(page.rows().get(0).history()).extracting(StateChange::state).containsExactly(JobState.SUBMITTING);
+        assertThat(page.next()).isNull();
+        assertThat(ledger.page(new JobQuery(Set.of(), null, null, 3)).next()).isNotNull();
     }
 
     @Test

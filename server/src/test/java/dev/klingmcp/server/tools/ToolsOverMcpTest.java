@@ -260,6 +260,12 @@ class ToolsOverMcpTest {
                         .put("x", 1));
         assertThat(bad.at("/structuredContent/error/problems").findValuesAsText("path"))
                 .containsExactlyInAnyOrder("/status", "/since", "/x");
+        JsonNode badCursor = call("list_jobs", ToolJson.object().put("cursor", "page-2"));
+        assertThat(badCursor.path("isError").asBoolean()).isTrue();
+        assertThat(badCursor.at("/structuredContent/error/problems").findValuesAsText("path"))
+                .containsExactly("/cursor");
+        assertThat(badCursor.at("/structuredContent/error/problems/0/allowed").asText())
+                .contains("next_cursor");
     }
 
     @Test

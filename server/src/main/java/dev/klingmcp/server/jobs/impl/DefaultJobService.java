@@ -11,6 +11,7 @@ import dev.klingmcp.server.fal.FalGateway;
 import dev.klingmcp.server.fal.impl.HttpFalGateway;
 import dev.klingmcp.server.jobs.CancelView;
 import dev.klingmcp.server.jobs.CostEstimate;
+import dev.klingmcp.server.jobs.JobCursor;
 import dev.klingmcp.server.jobs.JobError;
 import dev.klingmcp.server.jobs.JobException;
 import dev.klingmcp.server.jobs.JobFilter;
@@ -29,6 +30,7 @@ import dev.klingmcp.server.ledger.JobLedger;
 import dev.klingmcp.server.ledger.JobQuery;
 import dev.klingmcp.server.ledger.JobRecord;
 import dev.klingmcp.server.ledger.LedgerException;
+import dev.klingmcp.server.ledger.LedgerPage;
 import dev.klingmcp.server.ledger.LedgerTotals;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -193,14 +195,24 @@ public final class DefaultJobService implements JobService {
     public JobList list(JobFilter filter) {
         return guarded(() -> {
             String model = filter.model() == null ? null : filter.model().id();
-            JobQuery q = new JobQuery(filter.states(), model, filter.since(), filter.effectiveLimit(), filter.owner());
+            JobCursor after = filter.cursor() == null
+                    ? null
+                    : JobCursor.decode(filter.cursor())
+                            .orElseThrow(() -> JobException.invalidInput(
+                                    "/cursor",
+                                    "not a cursor this server gave out",
+                                    "the next_cursor of a previous list_jobs answer, unchanged"));
+            JobQuery q = new JobQuery(
+                    filter.states(), model, filter.since(), filter.effectiveLimit(), filter.owner(), after);
+            LedgerPage page = ledger.page(q);
             List<JobView> jobs =
-                    ledger.list(q).stream().map(rows::unstuck).map(views::view).toList();
-            LedgerTotals t = ledger.totals(q);
+                    page.rows().stream().map(rows::unstuck).map(views::view).toList();
+            LedgerTotals t = page.totals();
             return new JobList(
                     jobs,
                     new JobList.CostTotals(
-                            t.count(), round(t.estimatedUsd()), round(t.succeededUsd()), round(t.pendingUsd())));
+                            t.count(), round(t.estimatedUsd()), round(t.succeededUsd()), round(t.pendingUsd())),
+                    page.next() == null ? null : page.next().encode());
         });
     }
 
