@@ -1,14 +1,16 @@
 // Upstream requests per job, counted at the mock: one simulated Kling job followed by an agent through kling-mcp (MCP
-// client from the TS SDK -> kling-mcp over stdio -> mock-fal), and the same job followed by fal's own JS client with
+// client from the TS SDK -> kling-mcp over stdio -> mock-fal), the same through kling-mcp serving Streamable HTTP with
+// fal webhooks (a public URL: fal calls back when the job ends), and the same job followed by fal's own JS client with
 // its defaults (fal.subscribe, polling every 500 ms), side by side on the same mock at the same clock speed.
 //
 // usage: node upstream-requests.mjs <kling-mcp.jar> <mock-fal.jar> [speed]      (bench/run upstream-requests)
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { createFalClient } from "@fal-ai/client";
 
 const [serverJar, mockJar, speedArg] = process.argv.slice(2);
@@ -31,15 +33,33 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 250));
 }
 
-async function viaKlingMcp() {
+const serverEnv = (dir) => ({ ...process.env, FAL_KEY: key, KLING_MCP_FAL_BASE_URL: base,
+  KLING_MCP_FAL_TIME_SCALE: String(speed), KLING_MCP_LEDGER_URL: `jdbc:sqlite:${join(work, dir, "jobs.db")}`,
+  KLING_MCP_OUTPUT_DIR: join(work, dir, "out") });
+
+// kling-mcp over Streamable HTTP with a public URL (here loopback, where the mock can call it): jobs are submitted with
+// its /fal/webhook, and mock-fal delivers a signed webhook when the job ends, as fal does.
+let httpServer;
+async function startHttpServer() {
+  const httpPort = port + 1000;
+  mkdirSync(join(work, "http"), { recursive: true });
+  httpServer = spawn("java", ["-jar", serverJar, "serve", "--http", "--port", String(httpPort),
+    "--public-url", `http://127.0.0.1:${httpPort}/mcp`], { stdio: ["ignore", "ignore", "ignore"], env: serverEnv("http") });
+  const url = `http://127.0.0.1:${httpPort}/mcp`;
+  const until = Date.now() + 120_000;
+  for (;;) {
+    try {
+      await fetch(url, { method: "GET" });
+      return url;
+    } catch { /* not listening yet */ }
+    if (Date.now() > until) throw new Error("kling-mcp serve --http did not start in 120 s");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function viaKlingMcp(transport) {
   const client = new Client({ name: "bench-agent", version: "1" });
-  await client.connect(new StdioClientTransport({
-    command: "java",
-    args: ["-jar", serverJar],
-    env: { ...process.env, FAL_KEY: key, KLING_MCP_FAL_BASE_URL: base, KLING_MCP_FAL_TIME_SCALE: String(speed),
-      KLING_MCP_LEDGER_URL: `jdbc:sqlite:${join(work, "jobs.db")}`, KLING_MCP_OUTPUT_DIR: join(work, "out") },
-    stderr: "ignore",
-  }));
+  await client.connect(transport);
   const call = async (name, args) => {
     const r = await client.callTool({ name, arguments: args }, undefined, { timeout: 120_000 });
     if (r.isError) throw new Error(`${name}: ${JSON.stringify(r.content)}`);
@@ -54,7 +74,7 @@ async function viaKlingMcp() {
   }
   await call("result", { job_id: jobId });
   await client.close();
-  return { requestId: started.job?.request_id, toolCalls: calls + 1, jobId };
+  return { requestId: started.job?.request_id ?? jobId, toolCalls: calls + 1, jobId };
 }
 
 async function viaFalClient() {
@@ -71,8 +91,12 @@ async function viaFalClient() {
 }
 
 try {
+  mkdirSync(join(work, "stdio"), { recursive: true });
+  const stdio = new StdioClientTransport({ command: "java", args: ["-jar", serverJar], env: serverEnv("stdio"),
+    stderr: "ignore" });
+  const http = new StreamableHTTPClientTransport(new URL(await startHttpServer()));
   const t0 = Date.now();
-  const [mcp, js] = await Promise.all([viaKlingMcp(), viaFalClient()]);
+  const [mcp, hooked, js] = await Promise.all([viaKlingMcp(stdio), viaKlingMcp(http), viaFalClient()]);
   const seconds = (Date.now() - t0) / 1000;
   const report = await (await fetch(`${base}/_mock/requests`)).json();
   const count = (id) => {
@@ -82,12 +106,16 @@ try {
     return { total: mine.length, by };
   };
   const jobs = await (await fetch(`${base}/_mock/jobs`)).json().catch(() => null);
-  const mcpId = mcp.requestId ?? report.requests.find((r) => r.call === "submit" && r.request_id !== js.requestId)?.request_id;
-  const a = count(mcpId);
+  const a = count(mcp.requestId);
+  const w = count(hooked.requestId);
   const b = count(js.requestId);
+  const webhooks = await (await fetch(`${base}/_mock/webhooks`)).json().catch(() => null);
   console.log(JSON.stringify({ speed, wallSeconds: seconds, klingMcp: { ...a, toolCalls: mcp.toolCalls },
-    falClient: b, jobs: jobs?.jobs?.map((j) => ({ id: j.request_id, status: j.status })) }));
+    klingMcpWebhooks: { ...w, toolCalls: hooked.toolCalls, webhooksDelivered: Array.isArray(webhooks)
+      ? webhooks.filter((d) => d.request_id === hooked.requestId).length : null }, falClient: b,
+    jobs: jobs?.jobs?.map((j) => ({ id: j.request_id, status: j.status })) }));
 } finally {
   mock.kill();
+  httpServer?.kill();
   rmSync(work, { recursive: true, force: true });
 }

@@ -130,7 +130,8 @@ public final class LedgerScaleBench {
                         Locale.ROOT,
                         "server alive: %s; heap used after full GC: %.1f MiB (max 256 MiB); RSS now %d MiB, peak"
                                 + " (VmHWM) %d MiB; threads %d; status streams opened meanwhile: %d (distinct jobs"
-                                + " streamed so far: %d of %d); load average %s%n",
+                                + " streamed so far: %d of %d; followed upstream at all, stream or status read: %d);"
+                                + " load average %s%n",
                         server.alive(),
                         heap / 1024.0,
                         rss(server),
@@ -139,6 +140,7 @@ public final class LedgerScaleBench {
                         streamsAfter - streamsBefore,
                         distinctStreamed(mock),
                         followed.size(),
+                        distinctFollowed(mock),
                         StreamingBench.loadAverage());
                 System.out.println("mock queue calls by kind: " + mock.control().queueCalls());
                 System.out.printf(
@@ -391,6 +393,18 @@ public final class LedgerScaleBench {
         return mock.control().requests().stream()
                 .filter(r -> r.path().endsWith("/status/stream"))
                 .map(r -> r.path())
+                .distinct()
+                .count();
+    }
+
+    /**
+     * Jobs fal was asked about at all, on a stream or by a status read (the followers read the jobs beyond their
+     * stream budget in turns).
+     */
+    private static long distinctFollowed(MockFal mock) {
+        return mock.control().requests().stream()
+                .filter(r -> "stream".equals(r.call()) || "status".equals(r.call()))
+                .map(r -> r.requestId())
                 .distinct()
                 .count();
     }

@@ -32,7 +32,22 @@ public interface FalGateway extends AutoCloseable {
      * the stream stalls or ends early. Returns {@link StreamEnd#COMPLETED} after the COMPLETED event, else
      * {@link StreamEnd#DEADLINE}.
      */
-    StreamEnd streamStatus(FalEndpoint endpoint, String requestId, Duration maxWait, Consumer<FalStatus> listener);
+    default StreamEnd streamStatus(
+            FalEndpoint endpoint, String requestId, Duration maxWait, Consumer<FalStatus> listener) {
+        return streamStatus(endpoint, requestId, maxWait, listener, () -> false);
+    }
+
+    /**
+     * As {@link #streamStatus(FalEndpoint, String, Duration, Consumer)}, and also ends (with {@link StreamEnd#DEADLINE},
+     * within about a second) once {@code stop} says so: for a follower that outlives any one caller and stops when
+     * nobody waits any more.
+     */
+    StreamEnd streamStatus(
+            FalEndpoint endpoint,
+            String requestId,
+            Duration maxWait,
+            Consumer<FalStatus> listener,
+            java.util.function.BooleanSupplier stop);
 
     /** The output of a completed request; a model error (e.g. 422 {@code detail}) is a {@link FalException}. */
     FalOutput result(FalEndpoint endpoint, String requestId);

@@ -41,6 +41,17 @@ public interface JobService extends AutoCloseable {
     JobView await(String jobId, Duration max, StatusListener listener);
 
     /**
+     * Follows the job in the background until it finishes or the returned handle is run: {@code listener} hears every
+     * change (on a follower's thread; keep it quick), {@code ended} runs once when following stops for good (the job
+     * finished, or it can no longer be followed). Costs no thread per job: one shared follower per job, on fal's status
+     * stream or, beyond a bound, one status read per turn. Empty when this service cannot follow without a waiting
+     * caller, or the job is finished or not at fal: then wait with {@link #await}.
+     */
+    default Optional<Runnable> follow(String jobId, StatusListener listener, Runnable ended) {
+        return Optional.empty();
+    }
+
+    /**
      * The job's output. Not-finished, failed and cancelled jobs come back as views with the matching {@link ResultView.Outcome}
      * (a failed job carries fal's error detail). With {@code download}, the video is streamed into the output folder, its
      * sha256 recorded in the ledger; a second call reuses the file already saved. Works after a server restart.

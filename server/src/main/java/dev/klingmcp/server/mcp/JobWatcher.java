@@ -21,11 +21,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps {@code kling://jobs/{job_id}} subscribers informed. A job a client subscribed to is followed on fal's status
- * stream in the background until it finishes (or the client unsubscribes), and each event becomes a
- * {@code notifications/resources/updated} (the SDK sends it only to sessions subscribed to that URI). Changes the
- * tools see while they wait are relayed too. Only subscribed jobs are followed: an SSE connection per job that nobody
- * listens to would be waste against fal.
+ * Keeps {@code kling://jobs/{job_id}} subscribers informed. A job a client subscribed to is followed in the background
+ * until it finishes (or the client unsubscribes), and each change becomes a {@code notifications/resources/updated}
+ * (the SDK sends it only to sessions subscribed to that URI). Changes the tools see while they wait are relayed too.
+ *
+ * <p>Following is the job service's ({@link JobService#follow}): the one follower per job that tool calls waiting on
+ * it and the background follower share, with no thread here per job, a bounded number of status streams and a status
+ * read per turn for the jobs beyond them. The thread pool below is only for a service that cannot follow on its own.
  *
  * <p>The SDK handles {@code resources/subscribe} itself and offers no hook, so the transport shows us the inbound
  * messages ({@link #onClientMessage}). Bounded whatever the number of subscriptions: {@link #MAX_WATCHERS} threads
@@ -62,6 +64,9 @@ public final class JobWatcher implements JobEvents, AutoCloseable {
     private final Set<String> unsubscribed = ConcurrentHashMap.newKeySet();
 
     private final Set<Consumer<String>> listeners = ConcurrentHashMap.newKeySet();
+
+    /** Jobs the service follows for us, and how to stop that. */
+    private final java.util.Map<String, Runnable> followed = new ConcurrentHashMap<>();
 
     private final ExecutorService pool;
 
@@ -142,12 +147,34 @@ public final class JobWatcher implements JobEvents, AutoCloseable {
             watch(jobId);
         } else if (McpSchema.METHOD_RESOURCES_UNSUBSCRIBE.equals(method)) {
             unsubscribed.add(jobId);
+            Runnable stop = followed.remove(jobId);
+            if (stop != null) {
+                watching.remove(jobId);
+                stop.run();
+            }
         }
     }
 
     /** Follows a job in the background until it finishes (idempotent). */
     public void watch(String jobId) {
         if (closed || jobId == null || watching.size() >= MAX_FOLLOWED || !watching.add(jobId)) {
+            return;
+        }
+        java.util.Optional<Runnable> handle;
+        try {
+            handle = jobs.follow(jobId, update -> changed(jobId), () -> {
+                followed.remove(jobId);
+                watching.remove(jobId);
+            });
+        } catch (RuntimeException e) {
+            log.debug("job service cannot follow {}: {}", jobId, e.toString());
+            handle = java.util.Optional.empty();
+        }
+        if (handle.isPresent()) {
+            followed.put(jobId, handle.get());
+            if (!watching.contains(jobId)) {
+                followed.remove(jobId, handle.get()); // it ended already
+            }
             return;
         }
         queue.add(jobId);
@@ -208,6 +235,8 @@ public final class JobWatcher implements JobEvents, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        followed.values().forEach(Runnable::run);
+        followed.clear();
         pool.shutdownNow();
     }
 }

@@ -140,6 +140,12 @@ public final class ScopedJobService implements JobService {
     }
 
     @Override
+    public java.util.Optional<Runnable> follow(String jobId, StatusListener listener, Runnable ended) {
+        requireVisible(jobId);
+        return jobs.follow(jobId, listener, ended);
+    }
+
+    @Override
     public JobView await(String jobId, Duration max, StatusListener listener) {
         requireVisible(jobId);
         return jobs.await(jobId, max, listener);

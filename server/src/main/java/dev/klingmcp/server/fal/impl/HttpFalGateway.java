@@ -155,11 +155,15 @@ public final class HttpFalGateway implements FalGateway {
 
     @Override
     public StreamEnd streamStatus(
-            FalEndpoint endpoint, String requestId, Duration maxWait, Consumer<FalStatus> listener) {
+            FalEndpoint endpoint,
+            String requestId,
+            Duration maxWait,
+            Consumer<FalStatus> listener,
+            java.util.function.BooleanSupplier stop) {
         checkApp(endpoint);
         URI uri = URI.create(
                 queueUrl + "/" + endpoint.appId() + "/requests/" + urlSegment(requestId) + "/status/stream?logs=1");
-        return stream.follow(uri, maxWait, listener);
+        return stream.follow(uri, maxWait, listener, stop);
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -29,8 +30,15 @@ import java.util.function.Consumer;
  * <p>Bounded in time twice: a deadline ({@code maxWait}) after which the stream is closed and {@link StreamEnd#DEADLINE}
  * returned, and an idle timeout (no line at all, not even a ping) after which the connection is dropped and reopened.
  * A stream that ends without COMPLETED is reopened too, with backoff, until the deadline.
+ *
+ * <p>Closing the body from another thread does not wake a read blocked on it in every JDK (17's response stream waits
+ * for data that a cancelled subscription never delivers), so the watchdog also interrupts the reading thread, and the
+ * reader clears that interrupt of ours afterwards.
  */
 final class SseStatusStream {
+
+    /** How often a stream checks whether its follower asked it to stop. */
+    private static final long STOP_CHECK_MILLIS = 500;
 
     private final HttpClient http;
     private final FalAuth auth;
@@ -63,23 +71,25 @@ final class SseStatusStream {
         this.reconnectDelay = reconnectDelay;
     }
 
-    StreamEnd follow(URI uri, Duration maxWait, Consumer<FalStatus> listener) {
+    StreamEnd follow(URI uri, Duration maxWait, Consumer<FalStatus> listener, BooleanSupplier stop) {
         long deadline = System.nanoTime() + maxWait.toNanos();
         int emptyConnections = 0;
         // A wait the client cancelled (notifications/cancelled) ends like one that reached its deadline.
-        while (System.nanoTime() < deadline && !CallDeadline.cancelledHere()) {
+        while (System.nanoTime() < deadline && !CallDeadline.cancelledHere() && !stop.getAsBoolean()) {
             Connection c = retries.idempotent(() -> open(uri, deadline));
             if (c == null) {
                 break; // deadline passed while connecting
             }
-            Outcome o = read(c, deadline, listener);
+            Outcome o = read(c, deadline, listener, stop);
             if (o == Outcome.COMPLETED) {
                 return StreamEnd.COMPLETED;
             }
             emptyConnections = o == Outcome.ENDED_WITH_EVENTS ? 0 : emptyConnections + 1;
             // A server that keeps closing the stream at once must not be hammered: back off up to ~8 × base.
             long pause = reconnectDelay.toNanos() * (1L << Math.min(emptyConnections, 3));
-            if (CallDeadline.cancelledHere() || !sleepUntil(Math.min(deadline, System.nanoTime() + pause))) {
+            if (CallDeadline.cancelledHere()
+                    || stop.getAsBoolean()
+                    || !sleepUntil(Math.min(deadline, System.nanoTime() + pause))) {
                 break;
             }
         }
@@ -122,13 +132,13 @@ final class SseStatusStream {
         return new Connection(r.body());
     }
 
-    private Outcome read(Connection c, long deadline, Consumer<FalStatus> listener) {
-        Watchdog dog = new Watchdog(c.body(), deadline);
+    private Outcome read(Connection c, long deadline, Consumer<FalStatus> listener, BooleanSupplier stop) {
+        Watchdog dog = new Watchdog(c.body(), deadline, stop);
         boolean sawEvent = false;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(c.body(), StandardCharsets.UTF_8))) {
             StringBuilder data = new StringBuilder();
             String line;
-            while ((line = in.readLine()) != null) {
+            while ((line = dog.readLine(in)) != null) {
                 dog.lineSeen();
                 if (line.isEmpty()) {
                     if (data.length() > 0) {
@@ -176,19 +186,58 @@ final class SseStatusStream {
         }
     }
 
-    /** Closes the body when the deadline passes or no line arrived for the idle timeout (re-armed on every line). */
+    /**
+     * Closes the body (and wakes the reading thread) when the deadline passes, the follower asks to stop, or no line
+     * arrived for the idle timeout (re-armed on every line).
+     */
     private final class Watchdog {
         private final InputStream body;
+        private final Thread reader = Thread.currentThread();
         private final ScheduledFuture<?> atDeadline;
+        private final ScheduledFuture<?> stopCheck;
         private final Runnable unregister;
         private volatile ScheduledFuture<?> idle;
+        /** Guarded by this: the read is over (no more interrupts), whether we interrupted the reader, and whether it is
+         * blocked in a read now (only then is it interrupted: a listener's ledger write must not be). */
+        private boolean done;
 
-        Watchdog(InputStream body, long deadline) {
+        private boolean woke;
+
+        private boolean inRead;
+
+        private boolean closed;
+
+        Watchdog(InputStream body, long deadline, BooleanSupplier stop) {
             this.body = body;
             this.atDeadline =
                     timer.schedule(this::close, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             this.idle = timer.schedule(this::close, idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            this.stopCheck = timer.scheduleWithFixedDelay(
+                    () -> {
+                        if (stop.getAsBoolean()) {
+                            close();
+                        }
+                    },
+                    STOP_CHECK_MILLIS,
+                    STOP_CHECK_MILLIS,
+                    TimeUnit.MILLISECONDS);
             this.unregister = CallDeadline.whenCancelledHere(this::close);
+        }
+
+        String readLine(BufferedReader in) throws IOException {
+            synchronized (this) {
+                if (closed) {
+                    return null;
+                }
+                inRead = true;
+            }
+            try {
+                return in.readLine();
+            } finally {
+                synchronized (this) {
+                    inRead = false;
+                }
+            }
         }
 
         void lineSeen() {
@@ -198,12 +247,32 @@ final class SseStatusStream {
 
         void stop() {
             unregister.run();
+            stopCheck.cancel(false);
             atDeadline.cancel(false);
             idle.cancel(false);
-            close();
+            boolean clearInterrupt;
+            synchronized (this) {
+                done = true;
+                clearInterrupt = woke;
+            }
+            if (clearInterrupt) {
+                Thread.interrupted(); // ours, sent to end the read; not a request to stop the thread
+            }
+            closeBody();
         }
 
         private void close() {
+            closeBody();
+            synchronized (this) {
+                closed = true;
+                if (!done && !woke && inRead) {
+                    woke = true;
+                    reader.interrupt();
+                }
+            }
+        }
+
+        private void closeBody() {
             try {
                 body.close();
             } catch (IOException ignored) {

@@ -23,8 +23,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows every unfinished job to its end, whether or not a client waits for it: each round it claims (or renews) a
- * lease on up to {@link FollowSettings#batch()} unfinished jobs in the ledger and reads each one's status once; the
- * service records what fal says and, with downloads on, saves the video of a succeeded job.
+ * lease on up to {@link FollowSettings#batch()} unfinished jobs in the ledger and hands each to the service's step,
+ * which keeps the job's shared follower going for another lease (one fal status stream for the job's life, the same
+ * one waiting tool calls and subscriptions use; a round itself asks fal nothing), settles a finished job and, with
+ * downloads on, saves the video of a succeeded one.
+ *
+ * <p>The lease decides which replica follows a job in the background. A tool call waiting on a job another replica
+ * holds still follows it here while it waits (and a short while after): its client wants each event as it happens,
+ * and another process's stream cannot tell it; that costs one more stream per job per replica with waiters, never a
+ * poll per call.
  *
  * <p>The lease lives in the ledger, so replicas sharing one PostgreSQL database split the jobs between them (the claim
  * skips rows another replica holds) and a replica that dies simply stops renewing: its leases run out and another replica

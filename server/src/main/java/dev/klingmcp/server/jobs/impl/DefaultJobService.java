@@ -72,6 +72,17 @@ public final class DefaultJobService implements JobService {
 
     public DefaultJobService(
             ServerConfig config, JobLedger ledger, FalGateway gateway, FalEndpoints registry, Clock clock) {
+        this(config, ledger, gateway, registry, clock, JobFollowers.Limits.DEFAULT);
+    }
+
+    /** As the public constructor, with the followers' stream budget and turns chosen (tests). */
+    DefaultJobService(
+            ServerConfig config,
+            JobLedger ledger,
+            FalGateway gateway,
+            FalEndpoints registry,
+            Clock clock,
+            JobFollowers.Limits follow) {
         this.ledger = ledger;
         this.clock = clock;
         this.gateway = gateway;
@@ -93,7 +104,7 @@ public final class DefaultJobService implements JobService {
                 ledger, gateway, registry, clock, config.timeouts().notAcceptedAfter());
         this.submitter =
                 new JobSubmitter(rows, ledger, gateway, prices, new UrlPolicy(trustedHosts(config)), reconciler, views);
-        this.refresher = new JobRefresher(rows, ledger, gateway, reconciler, results, views);
+        this.refresher = new JobRefresher(rows, ledger, gateway, reconciler, results, views, follow);
         this.canceller = new JobCanceller(rows, ledger, gateway, refresher, views, clock);
         // Rows whose submit runs in this process are fal's answer away from a verdict: never judged meanwhile.
         reconciler.start(r -> rows.inFlight(r.localId()));
@@ -116,18 +127,31 @@ public final class DefaultJobService implements JobService {
      * returns this service. Does nothing when the settings turn it off.
      */
     public DefaultJobService startFollowing(FollowSettings settings) {
+        refresher.expectWebhooks(settings.quietFor(), clock);
         if (settings.enabled() && follower == null) {
-            BackgroundFollower f = new BackgroundFollower(
-                    ledger,
-                    settings,
-                    clock,
-                    r -> settings.download()
-                            ? result(r.localId(), true).job().state()
-                            : status(r.localId()).state());
+            BackgroundFollower f =
+                    new BackgroundFollower(ledger, settings, clock, r -> followLeased(r.localId(), settings));
             follower = f;
             f.start();
         }
         return this;
+    }
+
+    /**
+     * One round of the background follower for a job this replica holds the lease of: the job's shared follower is
+     * kept going for another lease period (one stream for the job's life, or a status read per turn beyond the stream
+     * budget), so a round asks fal nothing itself; a finished job is settled (and downloaded when wanted) from here.
+     */
+    private JobState followLeased(String localId, FollowSettings settings) {
+        return guarded(() -> {
+            JobRecord now = rows.unstuck(rows.require(localId));
+            if (refresher.keep(now, settings.lease())) {
+                return now.state();
+            }
+            return settings.download()
+                    ? result(localId, true).job().state()
+                    : status(localId).state();
+        });
     }
 
     @Override
@@ -142,7 +166,19 @@ public final class DefaultJobService implements JobService {
 
     @Override
     public JobView status(String jobId) {
-        return guarded(() -> views.view(refresher.refresh(rows.require(jobId))));
+        return guarded(() -> {
+            JobRecord r = rows.require(jobId);
+            if (!r.state().isTerminal() && r.requestId() != null && refresher.freshWithoutAsking(r)) {
+                // The job's shared stream (or fal's webhook) keeps this row up to date: no request needed.
+                return views.view(rows.unstuck(r));
+            }
+            return views.view(refresher.refresh(r));
+        });
+    }
+
+    @Override
+    public Optional<Runnable> follow(String jobId, StatusListener listener, Runnable ended) {
+        return guarded(() -> Optional.ofNullable(refresher.watch(jobId, listener, ended)));
     }
 
     @Override
@@ -246,6 +282,7 @@ public final class DefaultJobService implements JobService {
                                         error == null ? "fal reported the job failed" : error, null, 0, detail)));
                     },
                     "fal webhook: " + (ok ? "OK" : "ERROR"));
+            ledger.find(row.get().localId()).ifPresent(refresher.followers()::changed);
             return true;
         });
     }
@@ -284,6 +321,7 @@ public final class DefaultJobService implements JobService {
         if (f != null) {
             f.close();
         }
+        refresher.followers().close();
         reconciler.close();
         try {
             gateway.close();

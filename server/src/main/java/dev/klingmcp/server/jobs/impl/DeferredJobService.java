@@ -148,6 +148,11 @@ public final class DeferredJobService implements JobService {
     }
 
     @Override
+    public java.util.Optional<Runnable> follow(String jobId, StatusListener listener, Runnable ended) {
+        return jobs().follow(jobId, listener, ended);
+    }
+
+    @Override
     public JobView await(String jobId, Duration max, StatusListener listener) {
         return jobs().await(jobId, max, listener);
     }

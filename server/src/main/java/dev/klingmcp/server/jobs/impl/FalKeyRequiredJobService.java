@@ -69,6 +69,11 @@ public final class FalKeyRequiredJobService implements JobService {
     }
 
     @Override
+    public java.util.Optional<Runnable> follow(String jobId, StatusListener listener, Runnable ended) {
+        return delegate.follow(jobId, listener, ended);
+    }
+
+    @Override
     public JobView await(String jobId, Duration max, StatusListener listener) {
         return delegate.await(jobId, max, listener);
     }

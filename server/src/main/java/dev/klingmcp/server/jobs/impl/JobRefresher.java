@@ -13,6 +13,7 @@ import dev.klingmcp.server.jobs.StatusUpdate;
 import dev.klingmcp.server.ledger.JobLedger;
 import dev.klingmcp.server.ledger.JobRecord;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,11 +24,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brings a ledger row up to date with fal: a verdict for a row whose submit answer was lost, one status read (or a
- * status stream while a client waits) for an unfinished job, and the result fetched once fal completed it.
+ * status stream while a client waits) for an unfinished job, and the result fetched once fal completed it. Waits,
+ * watches and background following of one job share one {@link JobFollowers follower}.
  */
 final class JobRefresher {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRefresher.class);
+
+    /**
+     * How long a job's shared follower stays after its last waiter left: longer than an agent takes between two
+     * {@code status} calls of a polling loop, so a long job keeps one stream across them.
+     */
+    static final Duration FOLLOW_LINGER = Duration.ofSeconds(90);
+
+    /** The longest one stream connection is held before it is reopened (a Kling job takes minutes). */
+    static final Duration FOLLOW_MAX = Duration.ofMinutes(30);
 
     private final JobRows rows;
     private final JobLedger ledger;
@@ -35,6 +46,8 @@ final class JobRefresher {
     private final Reconciler reconciler;
     private final ResultFetcher results;
     private final JobViews views;
+    private final JobFollowers followers;
+    private final FollowerHooks hooks = new FollowerHooks();
 
     JobRefresher(
             JobRows rows,
@@ -42,13 +55,15 @@ final class JobRefresher {
             FalGateway gateway,
             Reconciler reconciler,
             ResultFetcher results,
-            JobViews views) {
+            JobViews views,
+            JobFollowers.Limits limits) {
         this.rows = rows;
         this.ledger = ledger;
         this.gateway = gateway;
         this.reconciler = reconciler;
         this.results = results;
         this.views = views;
+        this.followers = new JobFollowers(gateway, hooks, FOLLOW_LINGER, FOLLOW_MAX, limits);
     }
 
     /** A row without fal's request id and not being submitted here is looked for in fal's history first. */
@@ -101,7 +116,10 @@ final class JobRefresher {
                 .retryable(false);
     }
 
-    /** Follows fal's status stream for up to {@code max}, recording and reporting every change. */
+    /**
+     * Waits up to {@code max} for changes, reporting every one: on the job's shared follower when it can have a
+     * stream, else on a stream of its own.
+     */
     JobView await(String jobId, Duration max, StatusListener listener) {
         JobRecord r = rows.unstuck(rows.require(jobId));
         if (r.state().isTerminal() || r.requestId() == null || "COMPLETED".equals(r.falStatus())) {
@@ -109,15 +127,70 @@ final class JobRefresher {
         }
         FalEndpoint e = rows.endpoint(r);
         String localId = r.localId();
+        Set<LogLine> seen = Collections.synchronizedSet(new HashSet<>(LedgerJson.logs(r.logsJson())));
+        AtomicInteger sequence = new AtomicInteger();
+        JobFollowers.End end = followers.await(r, e, max, (after, event) -> {
+            List<LogLine> lines = event != null ? FalStatusMapping.logs(event) : LedgerJson.logs(after.logsJson());
+            List<LogLine> fresh = lines.stream().filter(seen::add).toList();
+            notify(listener, new StatusUpdate(views.view(after), fresh, sequence.incrementAndGet()));
+        });
+        return switch (end) {
+            case COMPLETED, TIME_UP -> views.view(rows.require(localId));
+            case STREAM_ENDED -> views.view(refresh(rows.require(localId)));
+            case UNAVAILABLE -> awaitAlone(r, e, max, listener);
+        };
+    }
+
+    /**
+     * Follows the job until it finishes or the returned handle is run, reporting every change (sequence numbers per
+     * watch) and running {@code ended} once when following stops; null when the job is finished or not followable.
+     */
+    Runnable watch(String jobId, StatusListener listener, Runnable ended) {
+        JobRecord r = rows.unstuck(rows.require(jobId));
+        if (r.state().isTerminal() || r.requestId() == null) {
+            return null;
+        }
+        Set<LogLine> seen = Collections.synchronizedSet(new HashSet<>(LedgerJson.logs(r.logsJson())));
+        AtomicInteger sequence = new AtomicInteger();
+        return followers.watch(
+                r,
+                rows.endpoint(r),
+                (after, event) -> {
+                    List<LogLine> lines =
+                            event != null ? FalStatusMapping.logs(event) : LedgerJson.logs(after.logsJson());
+                    List<LogLine> fresh = lines.stream().filter(seen::add).toList();
+                    notify(listener, new StatusUpdate(views.view(after), fresh, sequence.incrementAndGet()));
+                },
+                ended);
+    }
+
+    /** Keeps the job followed for at least {@code howLong}, whether or not anyone waits; false when it cannot be. */
+    boolean keep(JobRecord r, Duration howLong) {
+        return !r.state().isTerminal() && r.requestId() != null && followers.keep(r, rows.endpoint(r), howLong);
+    }
+
+    /**
+     * Whether the ledger row is as fresh as asking fal would make it: a stream follows the job now, or fal is to call
+     * back when the job ends (a webhook) and has not been silent for long.
+     */
+    boolean freshWithoutAsking(JobRecord r) {
+        return followers.streaming(r.localId()) || !hooks.quietFor(r).isZero();
+    }
+
+    JobFollowers followers() {
+        return followers;
+    }
+
+    /** A wait on a stream of its own: when every stream of the shared followers is taken. */
+    private JobView awaitAlone(JobRecord r, FalEndpoint e, Duration max, StatusListener listener) {
+        String localId = r.localId();
         Set<LogLine> seen = new HashSet<>(LedgerJson.logs(r.logsJson()));
         AtomicInteger sequence = new AtomicInteger();
         AtomicReference<FalStatus> last = new AtomicReference<>();
         try {
             gateway.streamStatus(e, r.requestId(), max, s -> {
                 last.set(s);
-                JobRecord after = ledger.update(
-                                localId, b -> FalStatusMapping.apply(b, s), "fal status " + s.rawStatus())
-                        .orElseThrow();
+                JobRecord after = applyEvent(localId, s);
                 List<LogLine> fresh =
                         FalStatusMapping.logs(s).stream().filter(seen::add).toList();
                 notify(listener, new StatusUpdate(views.view(after), fresh, sequence.incrementAndGet()));
@@ -131,6 +204,59 @@ final class JobRefresher {
         }
         JobRecord now = rows.require(localId);
         return views.view(last.get() != null && last.get().completedWithoutError() ? results.settle(now, e) : now);
+    }
+
+    /** One event of fal's status stream, recorded. */
+    private JobRecord applyEvent(String localId, FalStatus s) {
+        return ledger.update(localId, b -> FalStatusMapping.apply(b, s), "fal status " + s.rawStatus())
+                .orElseThrow();
+    }
+
+    /** How the shared followers record what they learn. */
+    private final class FollowerHooks implements JobFollowers.Hooks {
+        @Override
+        public JobRecord apply(String localId, FalStatus event) {
+            return applyEvent(localId, event);
+        }
+
+        @Override
+        public JobRecord completed(String localId, FalStatus last) {
+            JobRecord now = rows.require(localId);
+            return last != null && last.completedWithoutError() ? results.settle(now, rows.endpoint(now)) : now;
+        }
+
+        @Override
+        public JobRecord poll(String localId) {
+            return refresh(rows.require(localId));
+        }
+
+        @Override
+        public JobRecord read(String localId) {
+            return rows.require(localId);
+        }
+
+        @Override
+        public Duration quietFor(JobRecord r) {
+            Quiet q = quiet;
+            if (q == null
+                    || LedgerJson.options(r.optionsJson()).path("webhook_url").isMissingNode()
+                    || LedgerJson.options(r.optionsJson()).path("webhook_url").isNull()) {
+                return Duration.ZERO;
+            }
+            java.time.Instant since = r.updatedAt() != null ? r.updatedAt() : r.createdAt();
+            Duration left = Duration.between(q.clock().instant(), since.plus(q.period()));
+            return left.isNegative() ? Duration.ZERO : left;
+        }
+    }
+
+    /** fal calls back when a job with a webhook ends: such a job is not asked about until {@code period} of silence. */
+    private record Quiet(Duration period, java.time.Clock clock) {}
+
+    private volatile Quiet quiet;
+
+    /** This process receives fal's webhooks: jobs submitted with one are followed upstream only after long silence. */
+    void expectWebhooks(Duration period, java.time.Clock clock) {
+        quiet = period.isZero() ? null : new Quiet(period, clock);
     }
 
     private static void notify(StatusListener listener, StatusUpdate update) {

@@ -72,6 +72,17 @@ final class JobServiceFixture implements AutoCloseable {
                 c, JdbcJobLedger.open(c.ledgerUrl(), clock), new HttpFalGateway(c), REGISTRY, clock);
     }
 
+    /** A service whose shared followers have these limits (stream budget, status-read turns). */
+    DefaultJobService open(JobFollowers.Limits follow) {
+        return new DefaultJobService(
+                config,
+                JdbcJobLedger.open(config.ledgerUrl(), clock),
+                new HttpFalGateway(config),
+                REGISTRY,
+                clock,
+                follow);
+    }
+
     static ObjectNode standardInput(String prompt) {
         ObjectNode in = JSON.createObjectNode();
         in.put("prompt", prompt);
