@@ -245,6 +245,11 @@ final class JobRefresher {
             }
             java.time.Instant since = r.updatedAt() != null ? r.updatedAt() : r.createdAt();
             Duration left = Duration.between(q.clock().instant(), since.plus(q.period()));
+            // A Kling job runs for minutes: silence is only suspicious once its typical time is over, plus the period.
+            Duration eta = views.view(r).eta();
+            if (eta != null && eta.plus(q.period()).compareTo(left) > 0) {
+                left = eta.plus(q.period());
+            }
             return left.isNegative() ? Duration.ZERO : left;
         }
     }

@@ -128,4 +128,35 @@ class SharedStatusStreamTest {
                 .as("submit, one stream, one result: %s", calls)
                 .isEqualTo(3);
     }
+
+    @Test
+    void withWebhooksWaitsAndReadsAskFalNothingAndTheWebhookEndsTheWait() throws Exception {
+        // This process receives fal's webhooks (the follower's straggler period is set): a job submitted with one is
+        // not asked about while fal is expected to call back.
+        jobs.startFollowing(new dev.klingmcp.server.config.FollowSettings(
+                false, Duration.ofSeconds(5), Duration.ofSeconds(30), false, 64, Duration.ofMinutes(2)));
+        String hook = fx.mock.baseUrl() + "/_test/hook";
+        JobView job = jobs.submit(
+                        new SubmitCommand(STANDARD, standardInput("a heron waits for a call"), hook, false, null))
+                .job();
+        String id = job.jobId();
+        for (int i = 0; i < 2; i++) {
+            assertThat(jobs.await(id, Duration.ofMillis(700), u -> {}).state()).isEqualTo(JobState.QUEUED);
+        }
+        assertThat(jobs.status(id).state()).isEqualTo(JobState.QUEUED);
+        Future<JobView> waiting;
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            waiting = pool.submit(() -> jobs.await(id, Duration.ofSeconds(30), u -> {}));
+            Thread.sleep(300);
+            com.fasterxml.jackson.databind.node.ObjectNode output = JobServiceFixture.JSON.createObjectNode();
+            output.putObject("video").put("url", fx.mock.baseUrl() + "/video.mp4");
+            assertThat(jobs.recordCallback(id, true, output, null)).isTrue();
+            assertThat(waiting.get(10, TimeUnit.SECONDS).state()).isEqualTo(JobState.SUCCEEDED);
+        } finally {
+            pool.shutdownNow();
+        }
+        Map<String, Integer> calls = upstream(id);
+        assertThat(calls).as("only the submit reached fal: %s", calls).containsOnlyKeys("submit");
+    }
 }
