@@ -91,7 +91,7 @@ public final class ServeCommand implements Callable<Integer> {
                 http = openHttp(settings);
                 if (settings.publicUrl() != null) {
                     // fal calls back when a job ends: the follower only asks about jobs that went quiet.
-                    follow = follow.onlyStragglers(WEBHOOK_QUIET);
+                    follow = follow.onlyStragglers(WEBHOOK_QUIET, FalWebhookServlet.urlFor(settings.publicUrl()));
                 }
             }
         } catch (ConfigException | IllegalStateException e) {

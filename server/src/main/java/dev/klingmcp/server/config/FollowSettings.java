@@ -15,17 +15,26 @@ import java.time.Duration;
  * @param batch     most jobs one replica follows at once
  * @param quietFor  a job whose ledger row changed more recently than this is not asked about (zero = every round);
  *                  with fal webhooks, fal tells us when a job ends, and only stragglers need a status read
+ * @param webhookUrl where fal calls this server back when a job ends, or null: only a job submitted with exactly this
+ *                  URL may go without status reads while it is quiet (fal calls an agent's own {@code webhook_url}, not
+ *                  us, so such a job is followed like any other)
  */
 public record FollowSettings(
-        boolean enabled, Duration interval, Duration lease, boolean download, int batch, Duration quietFor) {
+        boolean enabled,
+        Duration interval,
+        Duration lease,
+        boolean download,
+        int batch,
+        Duration quietFor,
+        String webhookUrl) {
 
     public static FollowSettings defaults() {
-        return new FollowSettings(true, Duration.ofSeconds(5), Duration.ofSeconds(30), false, 64, Duration.ZERO);
+        return new FollowSettings(true, Duration.ofSeconds(5), Duration.ofSeconds(30), false, 64, Duration.ZERO, null);
     }
 
-    /** With fal webhooks: a job is asked about only after this long without news. */
-    public FollowSettings onlyStragglers(Duration quiet) {
-        return new FollowSettings(enabled, interval, lease, download, batch, quiet);
+    /** With fal webhooks to {@code ownWebhookUrl}: a job is asked about only after {@code quiet} without news. */
+    public FollowSettings onlyStragglers(Duration quiet, String ownWebhookUrl) {
+        return new FollowSettings(enabled, interval, lease, download, batch, quiet, ownWebhookUrl);
     }
 
     public FollowSettings {

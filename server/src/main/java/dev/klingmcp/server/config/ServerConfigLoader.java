@@ -342,7 +342,8 @@ public final class ServerConfigLoader {
                 seconds(s, FOLLOW_LEASE, d.lease()),
                 flag(s, FOLLOW_DOWNLOAD, d.download()),
                 d.batch(),
-                d.quietFor());
+                d.quietFor(),
+                d.webhookUrl());
     }
 
     /** {@code ledger.user} / {@code ledger.password} as the PostgreSQL driver's URL parameters (SQLite has no users). */

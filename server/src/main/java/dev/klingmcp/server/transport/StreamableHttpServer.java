@@ -221,8 +221,7 @@ public final class StreamableHttpServer implements AutoCloseable {
         Tomcat.addServlet(context, "fal-webhook", servlet);
         context.addServletMapping(FalWebhookServlet.PATH, "fal-webhook");
         front.allowWithoutToken(FalWebhookServlet.PATH);
-        URI p = settings.publicUrl();
-        falWebhookUrl = p.getScheme() + "://" + p.getRawAuthority() + FalWebhookServlet.PATH;
+        falWebhookUrl = FalWebhookServlet.urlFor(settings.publicUrl());
     }
 
     /** Where fal should send completion webhooks, or null when they are not received here. */

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,11 @@ import org.slf4j.LoggerFactory;
 public final class FalWebhookServlet extends HttpServlet {
 
     public static final String PATH = "/fal/webhook";
+
+    /** The URL fal calls back at, on the origin clients reach this server at ({@code http.public-url}). */
+    public static String urlFor(URI publicUrl) {
+        return publicUrl.getScheme() + "://" + publicUrl.getRawAuthority() + PATH;
+    }
 
     private static final long serialVersionUID = 1L;
 

@@ -127,7 +127,7 @@ public final class DefaultJobService implements JobService {
      * returns this service. Does nothing when the settings turn it off.
      */
     public DefaultJobService startFollowing(FollowSettings settings) {
-        refresher.expectWebhooks(settings.quietFor(), clock);
+        refresher.expectWebhooks(settings.quietFor(), settings.webhookUrl(), clock);
         if (settings.enabled() && follower == null) {
             BackgroundFollower f =
                     new BackgroundFollower(ledger, settings, clock, r -> followLeased(r.localId(), settings));

@@ -239,8 +239,11 @@ final class JobRefresher {
         public Duration quietFor(JobRecord r) {
             Quiet q = quiet;
             if (q == null
-                    || LedgerJson.options(r.optionsJson()).path("webhook_url").isMissingNode()
-                    || LedgerJson.options(r.optionsJson()).path("webhook_url").isNull()) {
+                    || !q.webhookUrl()
+                            .equals(LedgerJson.options(r.optionsJson())
+                                    .path("webhook_url")
+                                    .asText(null))) {
+                // No webhook, or the agent's own: fal calls back somebody else, so only asking fal tells us news.
                 return Duration.ZERO;
             }
             java.time.Instant since = r.updatedAt() != null ? r.updatedAt() : r.createdAt();
@@ -254,14 +257,20 @@ final class JobRefresher {
         }
     }
 
-    /** fal calls back when a job with a webhook ends: such a job is not asked about until {@code period} of silence. */
-    private record Quiet(Duration period, java.time.Clock clock) {}
+    /**
+     * fal calls {@code webhookUrl} back when a job submitted with it ends: such a job is not asked about until
+     * {@code period} of silence.
+     */
+    private record Quiet(Duration period, String webhookUrl, java.time.Clock clock) {}
 
     private volatile Quiet quiet;
 
-    /** This process receives fal's webhooks: jobs submitted with one are followed upstream only after long silence. */
-    void expectWebhooks(Duration period, java.time.Clock clock) {
-        quiet = period.isZero() ? null : new Quiet(period, clock);
+    /**
+     * This process receives fal's webhooks at {@code webhookUrl}: jobs submitted with that URL are followed upstream
+     * only after long silence.
+     */
+    void expectWebhooks(Duration period, String webhookUrl, java.time.Clock clock) {
+        quiet = period.isZero() || webhookUrl == null ? null : new Quiet(period, webhookUrl, clock);
     }
 
     private static void notify(StatusListener listener, StatusUpdate update) {

@@ -33,7 +33,7 @@ class BackgroundFollowerTest {
     @Test
     void followersOnTwoReplicasFinishAndSaveEveryJobNobodyWaitsFor() throws Exception {
         FollowSettings follow =
-                new FollowSettings(true, Duration.ofMillis(300), Duration.ofSeconds(3), true, 64, Duration.ZERO);
+                new FollowSettings(true, Duration.ofMillis(300), Duration.ofSeconds(3), true, 64, Duration.ZERO, null);
         try (JobServiceFixture fx = new JobServiceFixture(dir)) {
             ServerConfig config = fx.config.withLedgerUrl(TestPostgres.shared().newDatabase());
             List<String> ids = new ArrayList<>();

@@ -133,9 +133,9 @@ class SharedStatusStreamTest {
     void withWebhooksWaitsAndReadsAskFalNothingAndTheWebhookEndsTheWait() throws Exception {
         // This process receives fal's webhooks (the follower's straggler period is set): a job submitted with one is
         // not asked about while fal is expected to call back.
-        jobs.startFollowing(new dev.klingmcp.server.config.FollowSettings(
-                false, Duration.ofSeconds(5), Duration.ofSeconds(30), false, 64, Duration.ofMinutes(2)));
         String hook = fx.mock.baseUrl() + "/_test/hook";
+        jobs.startFollowing(new dev.klingmcp.server.config.FollowSettings(
+                false, Duration.ofSeconds(5), Duration.ofSeconds(30), false, 64, Duration.ofMinutes(2), hook));
         JobView job = jobs.submit(
                         new SubmitCommand(STANDARD, standardInput("a heron waits for a call"), hook, false, null))
                 .job();
@@ -158,5 +158,36 @@ class SharedStatusStreamTest {
         }
         Map<String, Integer> calls = upstream(id);
         assertThat(calls).as("only the submit reached fal: %s", calls).containsOnlyKeys("submit");
+    }
+
+    @Test
+    void aJobWithTheAgentsOwnWebhookIsFollowedLikeAnyOther() throws Exception {
+        // This process receives fal's webhooks at its own URL; the agent gave fal another one, which fal calls instead
+        // of us: going quiet would leave the job's state stale until the straggler period ran out.
+        jobs.startFollowing(new dev.klingmcp.server.config.FollowSettings(
+                false,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                false,
+                64,
+                Duration.ofMinutes(2),
+                fx.mock.baseUrl() + "/fal/webhook"));
+        String agentsHook = fx.mock.baseUrl() + "/_test/agents-own-hook";
+        String id = jobs.submit(new SubmitCommand(
+                        STANDARD, standardInput("a heron with its own phone"), agentsHook, false, null))
+                .job()
+                .jobId();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<JobView> waiting = pool.submit(() -> jobs.await(id, Duration.ofSeconds(60), u -> {}));
+            for (int i = 0; i < 400 && !waiting.isDone(); i++) {
+                Thread.sleep(15);
+                fx.mock.control().advanceClock(Duration.ofSeconds(5));
+            }
+            assertThat(waiting.get(30, TimeUnit.SECONDS).state()).isEqualTo(JobState.SUCCEEDED);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(upstream(id)).as("fal was asked: its stream told the wait").containsKey("stream");
     }
 }
