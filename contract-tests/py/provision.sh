@@ -25,11 +25,14 @@ else
   rm -rf "$venv"
   python3 -m venv "$venv" || fail "python3 -m venv failed (Debian: apt-get install python3-venv)."
   index=()
+  mirror_env=()
   if [ -z "${PIP_INDEX_URL:-}" ] && [ -d /opt/pypi/simple ]; then
     index=(--index-url file:///opt/pypi/simple)
+    # The mirror alone: the machine's pip.conf may add extra indexes that lack these packages (one warning each).
+    mirror_env=(PIP_CONFIG_FILE=/dev/null)
   fi
   # A mirror that lacks a pinned version falls back to the default index once before giving up.
-  if ! "$python_bin" -m pip install -q --disable-pip-version-check --no-input "${index[@]}" -r "$here/requirements.txt" >&2; then
+  if ! env "${mirror_env[@]}" "$python_bin" -m pip install -q --disable-pip-version-check --no-input "${index[@]}" -r "$here/requirements.txt" >&2; then
     [ ${#index[@]} -gt 0 ] || fail "pip could not install requirements.txt"
     echo "contract-tests/py: the local mirror could not serve requirements.txt; trying the default index" >&2
     "$python_bin" -m pip install -q --disable-pip-version-check --no-input -r "$here/requirements.txt" >&2 \

@@ -101,7 +101,8 @@ final class DownloadSink implements HttpResponse.BodySubscriber<DownloadSink.Sav
         }
         finished = true;
         LockSupport.unpark(hasher);
-        digest.whenComplete((sha, error) -> {
+        // The returned stage is not needed: the callback itself completes the result, also on failure.
+        var unused = digest.whenComplete((sha, error) -> {
             if (error != null) {
                 result.completeExceptionally(error);
             } else {

@@ -242,7 +242,8 @@ final class JobFollower {
 
     private void schedule(Runnable task, long delayNanos) {
         try {
-            owner.pollThreads.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+            // Nothing waits for the turn's outcome: each task handles its own failures and schedules the next turn.
+            var unused = owner.pollThreads.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closing) {
             end(JobFollowers.End.STREAM_ENDED);
         }
