@@ -24,6 +24,6 @@ if START not in readme or END not in readme:
 head, rest = readme.split(START, 1)
 _, tail = rest.split(END, 1)
 note = (f"From [BENCHMARKS.md](BENCHMARKS.md) ({title}; each ratio against a baseline measured in the same run, "
-        "on a heavily loaded machine, see there):")
+        "with the load and the commands there):")
 open(readme_path, "w", encoding="utf-8").write(f"{head}{START}\n{note}\n\n{table}\n{END}{tail}")
 print(f"README.md: {table.count(chr(10)) + 1} table lines written")
