@@ -2,7 +2,8 @@
 // 2025-11-25) or pinned to 2026-07-28 (config.mode "modern"), doing three things agents do besides plain tool calls:
 //   1. calls a tool that does not exist (a guessed name) and keeps the error;
 //   2. starts a job, then cancels a long status wait with an AbortSignal: the SDK sends notifications/cancelled;
-//      then calls status again on the same connection (it must still work);
+//      then calls status again on the same connection (it must still work); whatever the client reports through
+//      onerror is kept (the server must not answer the cancelled request);
 //   3. asks for the prompt kling_reference_scene without its required argument and with a model it does not take.
 //   node cancel-and-refusals.mjs <config.json>
 //   config: { connection: { transport: "stdio", command, args, env, cwd } | { transport: "http", url },
@@ -35,6 +36,10 @@ const client = new Client(
     ? { capabilities: {}, versionNegotiation: { mode: { pin: "2026-07-28" }, probe: { timeoutMs: 20000 } } }
     : { capabilities: {} },
 );
+// What the client reports besides call results: a late answer to a cancelled request shows up here
+// ("Received a response for an unknown message ID").
+out.clientErrors = [];
+client.onerror = (e) => out.clientErrors.push(String(e?.message ?? e));
 try {
   await client.connect(t);
   out.protocolVersion = client.getNegotiatedProtocolVersion?.() ?? null;

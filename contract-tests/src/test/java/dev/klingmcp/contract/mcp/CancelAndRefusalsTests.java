@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <li>a {@code status} wait of 40 s, cancelled by the client's AbortSignal after 1.5 s (the SDK sends
  * {@code notifications/cancelled}), ends on the server too: the server logs how long after the cancel its call ended
  * (it would otherwise wait on fal's status stream for the whole 40 s; the mock's clock is manual, so the job never
- * finishes by itself), logs no warning about the notification, and serves the next call on the same connection;</li>
+ * finishes by itself), logs no warning about the notification, sends no answer to the cancelled request (the client
+ * would report it as an answer to an unknown request) and serves the next call on the same connection;</li>
  * <li>{@code prompts/get kling_reference_scene} without {@code scene}, or with a model that takes no references, is
  * refused with an error naming the argument.</li>
  * </ul>
@@ -157,6 +158,9 @@ class CancelAndRefusalsTests {
                 .as("ms between the cancel and the end of the server's wait (it asked for 40 s)")
                 .isLessThan(PROMPT_MS);
         assertThat(serverStderr).doesNotContain("No handler registered").doesNotContain("notifications/cancelled");
+        assertThat(report.path("clientErrors").toString())
+                .as("a cancelled request gets no answer; what the client reported: %s", report.path("clientErrors"))
+                .doesNotContain("unknown message ID");
         assertThat(report.at("/statusAfterCancel/isError").asBoolean()).isFalse();
         assertThat(report.at("/statusAfterCancel/state").asText()).isIn("QUEUED", "RUNNING");
 

@@ -32,8 +32,19 @@ final class GuardedResponse extends HttpServletResponseWrapper {
     /** The real response's writer, once the SDK asked for it (then its output stream is off limits). */
     private PrintWriter realWriter;
 
+    /** The call token's session and request id when this answers a cancellable request, else null. */
+    private String cancellableSession;
+
+    private JsonNode cancellableId;
+
     GuardedResponse(HttpServletResponse response) {
         super(response);
+    }
+
+    /** This response streams the answer to request {@code id} of {@code session}: withhold it if the client cancels. */
+    void withholdIfCancelled(String session, JsonNode id) {
+        this.cancellableSession = session;
+        this.cancellableId = id;
     }
 
     @Override
@@ -84,7 +95,9 @@ final class GuardedResponse extends HttpServletResponseWrapper {
             return heldWriter;
         }
         if (realWriter == null) {
-            realWriter = new InterruptTolerantWriter(super.getWriter());
+            PrintWriter real = new InterruptTolerantWriter(super.getWriter());
+            realWriter =
+                    cancellableSession == null ? real : new WithholdingWriter(real, cancellableSession, cancellableId);
         }
         String type = getContentType();
         if (type != null && type.startsWith("text/event-stream") && !isCommitted()) {

@@ -204,6 +204,7 @@ public final class McpFrontFilter extends HttpFilter {
                     "too many open sessions (" + maxSessions + ", http.max-sessions); retry later");
             return;
         }
+        boolean cancellable = false;
         if (!modern && session != null) {
             LegacyFront.Outcome front = LegacyFront.inspect("http " + session, message, unknownTools);
             if (front.answer() != null) {
@@ -220,6 +221,7 @@ public final class McpFrontFilter extends HttpFilter {
             }
             if (front.marked()) {
                 body = JsonErrors.JSON.writeValueAsBytes(message);
+                cancellable = true;
             }
         }
         if (body != null) {
@@ -229,6 +231,9 @@ public final class McpFrontFilter extends HttpFilter {
             }
         }
         GuardedResponse guarded = new GuardedResponse(response);
+        if (cancellable) {
+            guarded.withholdIfCancelled("http " + session, message.get("id"));
+        }
         chain.doFilter(body == null ? request : new BufferedBodyRequest(request, body), guarded);
         guarded.finish(id);
         String opened = response.getHeader(SESSION_HEADER);

@@ -33,6 +33,16 @@ public final class InFlightCalls {
     /** Token -> when its cancellation arrived (nanoTime), for handlers that had not attached yet. */
     private static final Map<String, Long> EARLY = new ConcurrentHashMap<>();
 
+    /**
+     * Token -> when its cancellation arrived (nanoTime), for every cancelled request whose answer has not gone out:
+     * the transport withholds that answer ({@link #withdrawn}). Kept longer than any call runs (the tool-call deadline
+     * plus a download), so an answer is withheld however late it comes, yet a cancel of a request that was answered
+     * already (a race the client cannot avoid) does not stay forever.
+     */
+    private static final Map<String, Long> WITHHELD = new ConcurrentHashMap<>();
+
+    static final long WITHHELD_TTL_SECONDS = 180;
+
     private InFlightCalls() {}
 
     /** The token of request {@code id} of {@code session} (an opaque per-connection or per-session string). */
@@ -71,6 +81,9 @@ public final class InFlightCalls {
             return true;
         }
         String token = token(session, requestId);
+        long cancelledAt = System.nanoTime();
+        WITHHELD.values().removeIf(t -> cancelledAt - t > TimeUnit.SECONDS.toNanos(WITHHELD_TTL_SECONDS));
+        WITHHELD.put(token, cancelledAt);
         CallDeadline call = ATTACHED.get(token);
         String reason = message.path("params").path("reason").asText("no reason given");
         if (call != null) {
@@ -84,6 +97,20 @@ public final class InFlightCalls {
             log.debug("request {} cancelled by the client ({}) while not running", requestId, reason);
         }
         return true;
+    }
+
+    /**
+     * Whether the answer to request {@code id} of {@code session} must not be sent because the client cancelled the
+     * request (its receiver should not answer a cancelled request). Consumes the record: it is asked once, when the
+     * answer is about to go out.
+     */
+    public static boolean withdrawn(String session, JsonNode id) {
+        return id != null && !WITHHELD.isEmpty() && WITHHELD.remove(token(session, id)) != null;
+    }
+
+    /** Like {@link #withdrawn} without consuming the record: for a transport that decides before it has the answer. */
+    public static boolean isWithdrawn(String session, JsonNode id) {
+        return id != null && !WITHHELD.isEmpty() && WITHHELD.containsKey(token(session, id));
     }
 
     /**

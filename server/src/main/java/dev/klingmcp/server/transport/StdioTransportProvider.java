@@ -2,7 +2,6 @@ package dev.klingmcp.server.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.server.modern.ModernServer;
 import dev.klingmcp.server.modern.ModernStdio;
 import dev.klingmcp.server.requests.LegacyFront;
@@ -55,13 +54,9 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
 
     private final InputStream in;
 
-    private final OutputStream out;
-
     private final int maxLineBytes;
 
     private final Duration drainTimeout;
-
-    private final Object writeLock = new Object();
 
     private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -94,6 +89,8 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
 
     private volatile UnknownTools unknownTools;
 
+    private final StdioWriter writer;
+
     /**
      * @param jsonMapper the SDK mapper used to (de)serialize JSON-RPC messages
      * @param in where requests arrive (stdin)
@@ -105,13 +102,14 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
             McpJsonMapper jsonMapper, InputStream in, OutputStream out, int maxLineBytes, Duration drainTimeout) {
         this.jsonMapper = Objects.requireNonNull(jsonMapper, "jsonMapper == null");
         this.in = Objects.requireNonNull(in, "in == null");
-        this.out = Objects.requireNonNull(out, "out == null");
         if (maxLineBytes <= 0) {
             throw new IllegalArgumentException("maxLineBytes must be positive");
         }
         this.maxLineBytes = maxLineBytes;
         this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout == null");
         this.door = null;
+        this.writer =
+                new StdioWriter(jsonMapper, Objects.requireNonNull(out, "out == null"), null, sessionKey, closing::get);
     }
 
     /**
@@ -122,9 +120,9 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         this.jsonMapper = Objects.requireNonNull(jsonMapper, "jsonMapper == null");
         this.door = Objects.requireNonNull(door, "door == null");
         this.in = InputStream.nullInputStream();
-        this.out = OutputStream.nullOutputStream();
         this.maxLineBytes = DEFAULT_MAX_LINE_BYTES;
         this.drainTimeout = Duration.ofSeconds(60);
+        this.writer = new StdioWriter(jsonMapper, OutputStream.nullOutputStream(), door, sessionKey, closing::get);
     }
 
     public StdioTransportProvider(McpJsonMapper jsonMapper, InputStream in, OutputStream out) {
@@ -249,7 +247,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     }
 
     private void writeTooLong() {
-        writeError(
+        writer.error(
                 null,
                 McpSchema.ErrorCodes.INVALID_REQUEST,
                 "Message longer than " + maxLineBytes + " bytes; it was skipped");
@@ -273,19 +271,19 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
             node = lineParser.readTree(text);
         } catch (IOException e) {
             log.warn("Unparseable input line answered with -32700: {}", e.getMessage());
-            writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: the line is not valid JSON");
+            writer.error(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: the line is not valid JSON");
             return;
         }
         StrictJsonRpc.Refusal refused = strict.check(node);
         if (refused != null) {
             Object id = node.hasNonNull("id") ? lineParser.convertValue(node.get("id"), Object.class) : null;
-            writeError(id, refused.code(), refused.message());
+            writer.error(id, refused.code(), refused.message());
             return;
         }
         if (era != Era.MODERN && !ModernServer.isModern(node)) {
             LegacyFront.Outcome front = LegacyFront.inspect(sessionKey, node, unknownTools);
             if (front.answer() != null) {
-                writeNode(front.answer());
+                writer.node(front.answer());
             }
             if (front.consumed()) {
                 return;
@@ -301,7 +299,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
             Object id = node != null && node.isObject() && node.hasNonNull("id")
                     ? lineParser.convertValue(node.get("id"), Object.class)
                     : null;
-            writeError(
+            writer.error(
                     id,
                     McpSchema.ErrorCodes.INVALID_REQUEST,
                     "Invalid Request: expected a JSON-RPC 2.0 request, notification or response object");
@@ -330,20 +328,10 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     private void pinEra(JsonNode firstRequest) {
         ModernServer server = modernServer;
         if (server != null && ModernServer.isModern(firstRequest)) {
-            modern = new ModernStdio(server, this::writeNode, inFlight::incrementAndGet, inFlight::decrementAndGet);
+            modern = new ModernStdio(server, writer::node, inFlight::incrementAndGet, inFlight::decrementAndGet);
             era = Era.MODERN;
         } else {
             era = Era.LEGACY;
-        }
-    }
-
-    private void writeNode(ObjectNode message) {
-        try {
-            writeLine(lineParser.writeValueAsBytes(message));
-        } catch (IOException e) {
-            if (!closing.get()) {
-                log.warn("stdout write failed: {}", e.getMessage());
-            }
         }
     }
 
@@ -377,58 +365,12 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         return message.getClass().getSimpleName();
     }
 
-    /**
-     * Written by hand rather than through the SDK's record: JSON-RPC requires {@code "id": null} when the id could not be
-     * read (parse errors), and the SDK refuses responses without an id.
-     */
-    private void writeError(Object id, int code, String message) {
-        ObjectNode error = lineParser.createObjectNode();
-        error.put("jsonrpc", McpSchema.JSONRPC_VERSION);
-        error.set("id", lineParser.valueToTree(id));
-        error.putObject("error").put("code", code).put("message", message);
-        try {
-            writeLine(lineParser.writeValueAsBytes(error));
-        } catch (IOException e) {
-            log.warn("stdout write failed: {}", e.getMessage());
-        }
-    }
-
-    private void write(JSONRPCMessage message) {
-        if (door != null && message instanceof McpSchema.JSONRPCResponse r && StdioFrontDoor.REPLAY_ID.equals(r.id())) {
-            // The front door answered this initialize already; the session only had to learn the client.
-            if (r.error() != null) {
-                log.warn("The replayed initialize was refused: {}", r.error().message());
-            }
-            return;
-        }
-        try {
-            // Jackson never emits raw newlines inside strings (they are escaped), so one message is one line.
-            writeLine(jsonMapper.writeValueAsBytes(message));
-        } catch (IOException e) {
-            if (!closing.get()) {
-                log.warn("stdout write failed: {}", e.getMessage());
-            }
-        }
-    }
-
-    private void writeLine(byte[] json) throws IOException {
-        if (door != null) {
-            door.writeLine(json);
-            return;
-        }
-        synchronized (writeLock) {
-            out.write(json);
-            out.write('\n');
-            out.flush();
-        }
-    }
-
     /** The single session's view of the transport. */
     private final class SessionTransport implements McpServerTransport {
 
         @Override
         public Mono<Void> sendMessage(JSONRPCMessage message) {
-            return Mono.fromRunnable(() -> write(message));
+            return Mono.fromRunnable(() -> writer.message(message));
         }
 
         @Override

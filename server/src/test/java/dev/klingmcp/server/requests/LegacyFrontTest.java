@@ -82,6 +82,25 @@ class LegacyFrontTest {
     }
 
     @Test
+    void theAnswerToACancelledRequestIsWithheldOnceAndOnlyInItsOwnSession() {
+        LegacyFront.inspect("s5", call(10, "status"), TOOLS);
+        assertThat(InFlightCalls.isWithdrawn("s5", JSON.getNodeFactory().numberNode(10)))
+                .as("not cancelled yet")
+                .isFalse();
+        LegacyFront.inspect("s5", cancel(10), TOOLS);
+        assertThat(InFlightCalls.withdrawn(
+                        "other-session", JSON.getNodeFactory().numberNode(10)))
+                .isFalse();
+        assertThat(InFlightCalls.isWithdrawn("s5", JSON.getNodeFactory().numberNode(10)))
+                .isTrue();
+        assertThat(InFlightCalls.withdrawn("s5", JSON.getNodeFactory().numberNode(10)))
+                .isTrue();
+        assertThat(InFlightCalls.withdrawn("s5", JSON.getNodeFactory().numberNode(10)))
+                .as("asked once, when the answer goes out")
+                .isFalse();
+    }
+
+    @Test
     void otherMessagesPassUntouched() {
         ObjectNode list =
                 JSON.createObjectNode().put("jsonrpc", "2.0").put("id", 1).put("method", "tools/list");
