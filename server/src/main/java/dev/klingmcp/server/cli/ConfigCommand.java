@@ -1,8 +1,8 @@
 package dev.klingmcp.server.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.klingmcp.server.config.ConfigKeys;
 import dev.klingmcp.server.config.ServerConfig;
-import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.tools.ToolJson;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -44,42 +44,42 @@ final class ConfigCommand implements Callable<Integer> {
     static ObjectNode describe(ServerConfig c) {
         ObjectNode out = ToolJson.object();
         out.put("fal.key", c.falKey().isPresent() ? "set (***)" : "not set");
-        out.put(ServerConfigLoader.FAL_QUEUE_URL, c.queueUrl().toString());
-        out.put(ServerConfigLoader.FAL_REST_URL, c.restUrl().toString());
-        out.put(ServerConfigLoader.OUTPUT_DIR, c.outputDir().toString());
-        var roots = out.putArray(ServerConfigLoader.UPLOAD_ROOTS);
+        out.put(ConfigKeys.FAL_QUEUE_URL, c.queueUrl().toString());
+        out.put(ConfigKeys.FAL_REST_URL, c.restUrl().toString());
+        out.put(ConfigKeys.OUTPUT_DIR, c.outputDir().toString());
+        var roots = out.putArray(ConfigKeys.UPLOAD_ROOTS);
         c.uploadRoots().forEach(r -> roots.add(r.toString()));
-        out.put(ServerConfigLoader.LEDGER_URL, dev.klingmcp.server.ledger.LedgerUrls.redact(c.ledgerUrl()));
+        out.put(ConfigKeys.LEDGER_URL, dev.klingmcp.server.ledger.LedgerUrls.redact(c.ledgerUrl()));
         out.put(
-                ServerConfigLoader.PRICE_FILE,
+                ConfigKeys.PRICE_FILE,
                 c.priceFile() == null ? null : c.priceFile().toString());
         for (Map.Entry<String, java.time.Duration> t : Map.of(
-                        ServerConfigLoader.TIMEOUT_CONNECT, c.timeouts().connect(),
-                        ServerConfigLoader.TIMEOUT_REQUEST, c.timeouts().request(),
-                        ServerConfigLoader.TIMEOUT_SUBMIT, c.timeouts().submit(),
-                        ServerConfigLoader.TIMEOUT_STREAM_IDLE, c.timeouts().streamIdle(),
-                        ServerConfigLoader.TIMEOUT_TRANSFER, c.timeouts().transfer())
+                        ConfigKeys.TIMEOUT_CONNECT, c.timeouts().connect(),
+                        ConfigKeys.TIMEOUT_REQUEST, c.timeouts().request(),
+                        ConfigKeys.TIMEOUT_SUBMIT, c.timeouts().submit(),
+                        ConfigKeys.TIMEOUT_STREAM_IDLE, c.timeouts().streamIdle(),
+                        ConfigKeys.TIMEOUT_TRANSFER, c.timeouts().transfer())
                 .entrySet()
                 .stream()
                 .sorted(Map.Entry.comparingByKey())
                 .toList()) {
             out.put(t.getKey(), t.getValue().toSeconds());
         }
-        out.put(ServerConfigLoader.RETRY_MAX_ATTEMPTS, c.retry().maxAttempts());
-        out.put(ServerConfigLoader.RETRY_BASE_DELAY, c.retry().baseDelay().toMillis());
-        out.put(ServerConfigLoader.RETRY_MAX_DELAY, c.retry().maxDelay().toMillis());
-        out.put(ServerConfigLoader.FAL_TIME_SCALE, c.timeScale());
+        out.put(ConfigKeys.RETRY_MAX_ATTEMPTS, c.retry().maxAttempts());
+        out.put(ConfigKeys.RETRY_BASE_DELAY, c.retry().baseDelay().toMillis());
+        out.put(ConfigKeys.RETRY_MAX_DELAY, c.retry().maxDelay().toMillis());
+        out.put(ConfigKeys.FAL_TIME_SCALE, c.timeScale());
         if (c.confirmAboveUsd() == null) {
-            out.putNull(ServerConfigLoader.BUDGET_CONFIRM_ABOVE_USD);
+            out.putNull(ConfigKeys.BUDGET_CONFIRM_ABOVE_USD);
         } else {
-            out.put(ServerConfigLoader.BUDGET_CONFIRM_ABOVE_USD, c.confirmAboveUsd());
+            out.put(ConfigKeys.BUDGET_CONFIRM_ABOVE_USD, c.confirmAboveUsd());
         }
         if (c.uploadMaxBytes() == null) {
-            out.putNull(ServerConfigLoader.UPLOAD_MAX_BYTES);
+            out.putNull(ConfigKeys.UPLOAD_MAX_BYTES);
         } else {
-            out.put(ServerConfigLoader.UPLOAD_MAX_BYTES, c.uploadMaxBytes());
+            out.put(ConfigKeys.UPLOAD_MAX_BYTES, c.uploadMaxBytes());
         }
-        var hosts = out.putArray(ServerConfigLoader.INPUTS_ALLOWED_HOSTS);
+        var hosts = out.putArray(ConfigKeys.INPUTS_ALLOWED_HOSTS);
         c.allowedHosts().forEach(hosts::add);
         return out;
     }

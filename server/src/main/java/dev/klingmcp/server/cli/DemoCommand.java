@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.FalEndpoints;
-import dev.klingmcp.server.config.ServerConfigLoader;
+import dev.klingmcp.server.config.ConfigKeys;
 import dev.klingmcp.server.mockfal.EmbeddedMockFal;
 import dev.klingmcp.server.mockfal.EmbeddedMockFals;
 import dev.klingmcp.server.tools.ToolJson;
@@ -121,7 +121,7 @@ public final class DemoCommand implements Callable<Integer> {
         env.put("KLING_MCP_LEDGER_URL", "jdbc:sqlite:" + home.resolve("jobs.db"));
         env.put("KLING_MCP_OUTPUT_DIR", home.resolve("videos").toString());
         env.put("KLING_MCP_UPLOAD_ROOTS", home.toString());
-        env.put(ServerConfigLoader.envName(ServerConfigLoader.FAL_TIME_SCALE), Double.toString(speed));
+        env.put(ConfigKeys.envName(ConfigKeys.FAL_TIME_SCALE), Double.toString(speed));
         step("Spawning the MCP server (java ... kling-mcp serve) and connecting over stdio ...");
         return LocalServer.connect(env, List.of(), bar, line -> bar.log("[server] " + line));
     }

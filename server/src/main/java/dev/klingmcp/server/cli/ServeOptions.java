@@ -1,5 +1,6 @@
 package dev.klingmcp.server.cli;
 
+import dev.klingmcp.server.config.ConfigKeys;
 import dev.klingmcp.server.config.ServerConfigLoader;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -103,21 +104,21 @@ public final class ServeOptions {
     Map<String, String> overrides() {
         Map<String, String> out = new LinkedHashMap<>(settings);
         if (configFile != null) {
-            out.put(ServerConfigLoader.CONFIG_FILE, configFile.toString());
+            out.put(ConfigKeys.CONFIG_FILE, configFile.toString());
         }
         if (bind != null) {
-            out.put(ServerConfigLoader.HTTP_BIND, bind);
+            out.put(ConfigKeys.HTTP_BIND, bind);
         }
         if (publicUrl != null) {
-            out.put(ServerConfigLoader.HTTP_PUBLIC_URL, publicUrl);
+            out.put(ConfigKeys.HTTP_PUBLIC_URL, publicUrl);
         }
         if (outputDir != null) {
-            out.put(ServerConfigLoader.OUTPUT_DIR, outputDir.toString());
+            out.put(ConfigKeys.OUTPUT_DIR, outputDir.toString());
         }
         if (mock) {
             // The embedded mock runs jobs mockSpeed times faster than fal: ETAs must say so, or an 8 s job shows "~2
             // min".
-            out.put(ServerConfigLoader.FAL_TIME_SCALE, Double.toString(mockSpeed()));
+            out.put(ConfigKeys.FAL_TIME_SCALE, Double.toString(mockSpeed()));
         }
         return out;
     }

@@ -1,10 +1,55 @@
 package dev.klingmcp.server.config;
 
+import static dev.klingmcp.server.config.ConfigKeys.AUTH_AUDIENCE;
+import static dev.klingmcp.server.config.ConfigKeys.AUTH_ISSUER;
+import static dev.klingmcp.server.config.ConfigKeys.AUTH_JWKS_URL;
+import static dev.klingmcp.server.config.ConfigKeys.AUTH_TOKENS_FILE;
+import static dev.klingmcp.server.config.ConfigKeys.BUDGET_CONFIRM_ABOVE_USD;
+import static dev.klingmcp.server.config.ConfigKeys.CONFIG_FILE;
+import static dev.klingmcp.server.config.ConfigKeys.FAL_BASE_URL;
+import static dev.klingmcp.server.config.ConfigKeys.FAL_KEY;
+import static dev.klingmcp.server.config.ConfigKeys.FAL_QUEUE_URL;
+import static dev.klingmcp.server.config.ConfigKeys.FAL_REST_URL;
+import static dev.klingmcp.server.config.ConfigKeys.FAL_TIME_SCALE;
+import static dev.klingmcp.server.config.ConfigKeys.FAL_WEBHOOK_JWKS;
+import static dev.klingmcp.server.config.ConfigKeys.FOLLOW_DOWNLOAD;
+import static dev.klingmcp.server.config.ConfigKeys.FOLLOW_ENABLED;
+import static dev.klingmcp.server.config.ConfigKeys.FOLLOW_INTERVAL;
+import static dev.klingmcp.server.config.ConfigKeys.FOLLOW_LEASE;
+import static dev.klingmcp.server.config.ConfigKeys.HTTP_BIND;
+import static dev.klingmcp.server.config.ConfigKeys.HTTP_MAX_BODY;
+import static dev.klingmcp.server.config.ConfigKeys.HTTP_MAX_SESSIONS;
+import static dev.klingmcp.server.config.ConfigKeys.HTTP_PUBLIC_URL;
+import static dev.klingmcp.server.config.ConfigKeys.HTTP_SESSION_IDLE;
+import static dev.klingmcp.server.config.ConfigKeys.INPUTS_ALLOWED_HOSTS;
+import static dev.klingmcp.server.config.ConfigKeys.KEYS;
+import static dev.klingmcp.server.config.ConfigKeys.LEDGER_PASSWORD;
+import static dev.klingmcp.server.config.ConfigKeys.LEDGER_URL;
+import static dev.klingmcp.server.config.ConfigKeys.LEDGER_USER;
+import static dev.klingmcp.server.config.ConfigKeys.LIMIT_CONCURRENT_JOBS;
+import static dev.klingmcp.server.config.ConfigKeys.LIMIT_DAILY_USD;
+import static dev.klingmcp.server.config.ConfigKeys.OUTPUT_DIR;
+import static dev.klingmcp.server.config.ConfigKeys.PRICE_FILE;
+import static dev.klingmcp.server.config.ConfigKeys.RETRY_BASE_DELAY;
+import static dev.klingmcp.server.config.ConfigKeys.RETRY_MAX_ATTEMPTS;
+import static dev.klingmcp.server.config.ConfigKeys.RETRY_MAX_DELAY;
+import static dev.klingmcp.server.config.ConfigKeys.ROOT_SEPARATOR;
+import static dev.klingmcp.server.config.ConfigKeys.TIMEOUT_CONNECT;
+import static dev.klingmcp.server.config.ConfigKeys.TIMEOUT_NOT_ACCEPTED;
+import static dev.klingmcp.server.config.ConfigKeys.TIMEOUT_REQUEST;
+import static dev.klingmcp.server.config.ConfigKeys.TIMEOUT_STREAM_IDLE;
+import static dev.klingmcp.server.config.ConfigKeys.TIMEOUT_SUBMIT;
+import static dev.klingmcp.server.config.ConfigKeys.TIMEOUT_TOOL_CALL;
+import static dev.klingmcp.server.config.ConfigKeys.TIMEOUT_TRANSFER;
+import static dev.klingmcp.server.config.ConfigKeys.TOOLS_SCHEMA_PROFILE;
+import static dev.klingmcp.server.config.ConfigKeys.UPLOAD_MAX_BYTES;
+import static dev.klingmcp.server.config.ConfigKeys.UPLOAD_ROOTS;
+import static dev.klingmcp.server.config.ConfigKeys.envName;
+
 import dev.klingmcp.server.ledger.LedgerUrls;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,114 +60,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
 
 /**
- * Resolves a {@link ServerConfig}. Every setting has a property key (used in the optional properties file and in
- * command-line overrides such as {@code --option output.dir=/tmp/videos}) and an environment variable derived from it:
- * {@code KLING_MCP_} + the key upper-cased with {@code .} and {@code -} turned into {@code _}
- * (e.g. {@code output.dir} → {@code KLING_MCP_OUTPUT_DIR}). The fal key is the exception: {@code FAL_KEY}, or
- * {@code FAL_KEY_ID} + {@code FAL_KEY_SECRET} as fal's own clients read it.
+ * Resolves a {@link ServerConfig} (and the settings of {@code serve --http} and of the background follower) from the
+ * settings named in {@link ConfigKeys}, with their defaults and the folders they default to.
  *
  * <p>Precedence: overrides, then environment, then the file ({@code config.file} / {@code KLING_MCP_CONFIG_FILE}, else
  * {@code $XDG_CONFIG_HOME/kling-mcp/config.properties} when it exists), then defaults.
  */
 public final class ServerConfigLoader {
-
-    public static final String FAL_KEY = "fal.key";
-    public static final String FAL_BASE_URL = "fal.base-url";
-    public static final String FAL_QUEUE_URL = "fal.queue-url";
-    public static final String FAL_REST_URL = "fal.rest-url";
-    public static final String OUTPUT_DIR = "output.dir";
-    public static final String UPLOAD_ROOTS = "upload.roots";
-    public static final String UPLOAD_MAX_BYTES = "upload.max-bytes";
-    public static final String LEDGER_URL = "ledger.url";
-    public static final String LEDGER_USER = "ledger.user";
-    public static final String LEDGER_PASSWORD = "ledger.password";
-    public static final String FOLLOW_ENABLED = "follow.enabled";
-    public static final String FOLLOW_INTERVAL = "follow.interval-seconds";
-    public static final String FOLLOW_LEASE = "follow.lease-seconds";
-    public static final String FOLLOW_DOWNLOAD = "follow.download";
-    public static final String PRICE_FILE = "price.file";
-    public static final String CONFIG_FILE = "config.file";
-    public static final String TIMEOUT_CONNECT = "timeout.connect-seconds";
-    public static final String TIMEOUT_REQUEST = "timeout.request-seconds";
-    public static final String TIMEOUT_SUBMIT = "timeout.submit-seconds";
-    public static final String TIMEOUT_STREAM_IDLE = "timeout.stream-idle-seconds";
-    public static final String TIMEOUT_TRANSFER = "timeout.transfer-seconds";
-    public static final String RETRY_MAX_ATTEMPTS = "retry.max-attempts";
-    public static final String RETRY_BASE_DELAY = "retry.base-delay-ms";
-    public static final String RETRY_MAX_DELAY = "retry.max-delay-ms";
-    public static final String FAL_TIME_SCALE = "fal.time-scale";
-    public static final String TOOLS_SCHEMA_PROFILE = "tools.schema-profile";
-    public static final String HTTP_BIND = "http.bind";
-    public static final String HTTP_PUBLIC_URL = "http.public-url";
-    public static final String HTTP_MAX_BODY = "http.max-body-bytes";
-    public static final String HTTP_MAX_SESSIONS = "http.max-sessions";
-    public static final String HTTP_SESSION_IDLE = "http.session-idle-seconds";
-    public static final String AUTH_ISSUER = "auth.issuer";
-    public static final String AUTH_JWKS_URL = "auth.jwks-url";
-    public static final String AUTH_AUDIENCE = "auth.audience";
-    public static final String AUTH_TOKENS_FILE = "auth.tokens-file";
-    public static final String LIMIT_CONCURRENT_JOBS = "limits.concurrent-jobs";
-    public static final String LIMIT_DAILY_USD = "limits.daily-usd";
-    public static final String FAL_WEBHOOK_JWKS = "fal.webhook-jwks-url";
-    public static final String TIMEOUT_TOOL_CALL = "timeout.tool-call-seconds";
-    public static final String TIMEOUT_NOT_ACCEPTED = "timeout.not-accepted-after-seconds";
-    public static final String BUDGET_CONFIRM_ABOVE_USD = "budget.confirm-above-usd";
-    public static final String INPUTS_ALLOWED_HOSTS = "inputs.allowed-hosts";
-
-    /** The separator of {@code upload.roots}: one, the same on every OS (a comma is rare in folder names; ':' is not). */
-    public static final String ROOT_SEPARATOR = ",";
-
-    /**
-     * Every key this loader understands; anything else in a file or override is refused (typos must not pass silently).
-     * {@link #FAL_KEY} is not among them: the key comes from the environment only, never from a command line (other users
-     * see it in the process list) nor from a file a user may share.
-     */
-    public static final List<String> KEYS = List.of(
-            FAL_BASE_URL,
-            FAL_QUEUE_URL,
-            FAL_REST_URL,
-            OUTPUT_DIR,
-            UPLOAD_ROOTS,
-            UPLOAD_MAX_BYTES,
-            LEDGER_URL,
-            LEDGER_USER,
-            LEDGER_PASSWORD,
-            FOLLOW_ENABLED,
-            FOLLOW_INTERVAL,
-            FOLLOW_LEASE,
-            FOLLOW_DOWNLOAD,
-            PRICE_FILE,
-            CONFIG_FILE,
-            TIMEOUT_CONNECT,
-            TIMEOUT_REQUEST,
-            TIMEOUT_SUBMIT,
-            TIMEOUT_STREAM_IDLE,
-            TIMEOUT_TRANSFER,
-            TIMEOUT_TOOL_CALL,
-            TIMEOUT_NOT_ACCEPTED,
-            RETRY_MAX_ATTEMPTS,
-            RETRY_BASE_DELAY,
-            RETRY_MAX_DELAY,
-            FAL_TIME_SCALE,
-            TOOLS_SCHEMA_PROFILE,
-            HTTP_BIND,
-            HTTP_PUBLIC_URL,
-            HTTP_MAX_BODY,
-            HTTP_MAX_SESSIONS,
-            HTTP_SESSION_IDLE,
-            AUTH_ISSUER,
-            AUTH_JWKS_URL,
-            AUTH_AUDIENCE,
-            AUTH_TOKENS_FILE,
-            LIMIT_CONCURRENT_JOBS,
-            LIMIT_DAILY_USD,
-            FAL_WEBHOOK_JWKS,
-            BUDGET_CONFIRM_ABOVE_USD,
-            INPUTS_ALLOWED_HOSTS);
 
     /** A DNS name, a dotted IPv4 address or an IPv6 literal (brackets removed). */
     private static final Pattern HOST =
@@ -163,17 +110,10 @@ public final class ServerConfigLoader {
         return this;
     }
 
-    /** The environment variable that sets {@code key}. */
-    public static String envName(String key) {
-        return FAL_KEY.equals(key)
-                ? "FAL_KEY"
-                : "KLING_MCP_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-    }
-
     public ServerConfig load() {
         checkKeys(overrides, "command-line option");
         Map<String, String> file = readFile();
-        Source s = new Source(overrides, env, file);
+        SettingSource s = new SettingSource(overrides, env, file);
 
         String key = env.get("FAL_KEY");
         if (key != null && key.isBlank()) {
@@ -182,15 +122,9 @@ public final class ServerConfigLoader {
         if (key == null && env.get("FAL_KEY_ID") != null && env.get("FAL_KEY_SECRET") != null) {
             key = env.get("FAL_KEY_ID") + ":" + env.get("FAL_KEY_SECRET");
         }
-        String base = s.get(FAL_BASE_URL);
-        URI queue = url(
-                FAL_QUEUE_URL,
-                s.get(FAL_QUEUE_URL),
-                base != null ? url(FAL_BASE_URL, base, null) : ServerConfig.FAL_QUEUE_URL);
-        URI rest = url(
-                FAL_REST_URL,
-                s.get(FAL_REST_URL),
-                base != null ? url(FAL_BASE_URL, base, null) : ServerConfig.FAL_REST_URL);
+        URI base = s.url(FAL_BASE_URL, null);
+        URI queue = s.url(FAL_QUEUE_URL, base != null ? base : ServerConfig.FAL_QUEUE_URL);
+        URI rest = s.url(FAL_REST_URL, base != null ? base : ServerConfig.FAL_REST_URL);
 
         // Never the working directory: MCP clients often start servers with cwd "/", and a default there would let
         // upload read the whole disk and write videos to /kling-output.
@@ -217,18 +151,18 @@ public final class ServerConfigLoader {
 
         ServerConfig.Timeouts d = ServerConfig.Timeouts.defaults();
         ServerConfig.Timeouts timeouts = new ServerConfig.Timeouts(
-                seconds(s, TIMEOUT_CONNECT, d.connect()),
-                seconds(s, TIMEOUT_REQUEST, d.request()),
-                seconds(s, TIMEOUT_SUBMIT, d.submit()),
-                seconds(s, TIMEOUT_STREAM_IDLE, d.streamIdle()),
-                seconds(s, TIMEOUT_TRANSFER, d.transfer()),
-                Duration.ofSeconds(number(s, TIMEOUT_TOOL_CALL, d.toolCall().toSeconds(), 5, 3600)),
-                seconds(s, TIMEOUT_NOT_ACCEPTED, d.notAcceptedAfter()));
+                s.seconds(TIMEOUT_CONNECT, d.connect()),
+                s.seconds(TIMEOUT_REQUEST, d.request()),
+                s.seconds(TIMEOUT_SUBMIT, d.submit()),
+                s.seconds(TIMEOUT_STREAM_IDLE, d.streamIdle()),
+                s.seconds(TIMEOUT_TRANSFER, d.transfer()),
+                Duration.ofSeconds(s.number(TIMEOUT_TOOL_CALL, d.toolCall().toSeconds(), 5, 3600)),
+                s.seconds(TIMEOUT_NOT_ACCEPTED, d.notAcceptedAfter()));
         ServerConfig.Retry r = ServerConfig.Retry.defaults();
         ServerConfig.Retry retry = new ServerConfig.Retry(
-                (int) number(s, RETRY_MAX_ATTEMPTS, r.maxAttempts(), 1, 20),
-                Duration.ofMillis(number(s, RETRY_BASE_DELAY, r.baseDelay().toMillis(), 1, 600_000)),
-                Duration.ofMillis(number(s, RETRY_MAX_DELAY, r.maxDelay().toMillis(), 1, 3_600_000)));
+                (int) s.number(RETRY_MAX_ATTEMPTS, r.maxAttempts(), 1, 20),
+                Duration.ofMillis(s.number(RETRY_BASE_DELAY, r.baseDelay().toMillis(), 1, 600_000)),
+                Duration.ofMillis(s.number(RETRY_MAX_DELAY, r.maxDelay().toMillis(), 1, 3_600_000)));
 
         return new ServerConfig(
                 FalKey.of(key),
@@ -240,9 +174,9 @@ public final class ServerConfigLoader {
                 price == null ? null : path(price, null),
                 timeouts,
                 retry,
-                decimal(s, FAL_TIME_SCALE, 1.0, 0.001, 1_000_000),
-                s.get(BUDGET_CONFIRM_ABOVE_USD) == null ? null : decimal(s, BUDGET_CONFIRM_ABOVE_USD, 0, 0, 1_000_000),
-                s.get(UPLOAD_MAX_BYTES) == null ? null : number(s, UPLOAD_MAX_BYTES, 0, 1, 1L << 40),
+                s.decimal(FAL_TIME_SCALE, 1.0, 0.001, 1_000_000),
+                s.get(BUDGET_CONFIRM_ABOVE_USD) == null ? null : s.decimal(BUDGET_CONFIRM_ABOVE_USD, 0, 0, 1_000_000),
+                s.get(UPLOAD_MAX_BYTES) == null ? null : s.number(UPLOAD_MAX_BYTES, 0, 1, 1L << 40),
                 hosts(s.get(INPUTS_ALLOWED_HOSTS)));
     }
 
@@ -278,7 +212,7 @@ public final class ServerConfigLoader {
     /** Which input schemas {@code tools/list} publishes: {@code portable} (default) or {@code full}. */
     public ToolSchemaProfile loadToolSchemaProfile() {
         checkKeys(overrides, "command-line option");
-        String v = new Source(overrides, env, readFile()).get(TOOLS_SCHEMA_PROFILE);
+        String v = new SettingSource(overrides, env, readFile()).get(TOOLS_SCHEMA_PROFILE);
         if (v == null) {
             return ToolSchemaProfile.PORTABLE;
         }
@@ -293,11 +227,10 @@ public final class ServerConfigLoader {
     /** The settings of {@code serve --http}; refuses combinations that cannot work (e.g. an issuer without audience). */
     public HttpSettings loadHttp() {
         checkKeys(overrides, "command-line option");
-        Source s = new Source(overrides, env, readFile());
+        SettingSource s = new SettingSource(overrides, env, readFile());
         HttpSettings d = HttpSettings.loopback();
         String bind = s.get(HTTP_BIND);
-        String publicUrl = s.get(HTTP_PUBLIC_URL);
-        URI resource = publicUrl == null ? null : url(HTTP_PUBLIC_URL, publicUrl, null);
+        URI resource = s.url(HTTP_PUBLIC_URL, null);
         String issuer = s.get(AUTH_ISSUER);
         String audience = s.get(AUTH_AUDIENCE);
         if (issuer != null && audience == null && resource == null) {
@@ -305,7 +238,6 @@ public final class ServerConfigLoader {
                     + ") or " + AUTH_AUDIENCE + ": tokens must name this server as their audience; allowed: the URL"
                     + " clients use for the MCP endpoint, such as https://mcp.example.com/mcp");
         }
-        String jwks = s.get(AUTH_JWKS_URL);
         String tokens = s.get(AUTH_TOKENS_FILE);
         Path tokensFile = tokens == null ? null : path(tokens, null);
         if (tokensFile != null && !Files.isRegularFile(tokensFile)) {
@@ -313,34 +245,34 @@ public final class ServerConfigLoader {
         }
         HttpSettings.Auth auth = new HttpSettings.Auth(
                 // The issuer is compared character for character with the token's iss: a trailing slash matters.
-                issuer == null ? null : URI.create(url(AUTH_ISSUER, issuer, null) + (issuer.endsWith("/") ? "/" : "")),
-                jwks == null ? null : url(AUTH_JWKS_URL, jwks, null),
+                issuer == null ? null : URI.create(s.url(AUTH_ISSUER, null) + (issuer.endsWith("/") ? "/" : "")),
+                s.url(AUTH_JWKS_URL, null),
                 audience != null ? audience : resource == null ? null : resource.toString(),
                 tokensFile);
         return new HttpSettings(
                 bind == null ? d.bind() : bind.strip(),
                 resource,
-                number(s, HTTP_MAX_BODY, d.maxBodyBytes(), 1024, 1L << 30),
-                (int) number(s, HTTP_MAX_SESSIONS, d.maxSessions(), 1, 100_000),
-                seconds(s, HTTP_SESSION_IDLE, d.sessionIdle()),
+                s.number(HTTP_MAX_BODY, d.maxBodyBytes(), 1024, 1L << 30),
+                (int) s.number(HTTP_MAX_SESSIONS, d.maxSessions(), 1, 100_000),
+                s.seconds(HTTP_SESSION_IDLE, d.sessionIdle()),
                 auth,
                 s.get(UPLOAD_ROOTS) != null,
                 new HttpSettings.Limits(
-                        (int) number(s, LIMIT_CONCURRENT_JOBS, 0, 0, 100_000),
-                        decimal(s, LIMIT_DAILY_USD, 0, 0, 1_000_000)),
-                s.get(FAL_WEBHOOK_JWKS) == null ? null : url(FAL_WEBHOOK_JWKS, s.get(FAL_WEBHOOK_JWKS), null));
+                        (int) s.number(LIMIT_CONCURRENT_JOBS, 0, 0, 100_000),
+                        s.decimal(LIMIT_DAILY_USD, 0, 0, 1_000_000)),
+                s.url(FAL_WEBHOOK_JWKS, null));
     }
 
     /** The background follower of {@code serve}. */
     public FollowSettings loadFollow() {
         checkKeys(overrides, "command-line option");
-        Source s = new Source(overrides, env, readFile());
+        SettingSource s = new SettingSource(overrides, env, readFile());
         FollowSettings d = FollowSettings.defaults();
         return new FollowSettings(
-                flag(s, FOLLOW_ENABLED, d.enabled()),
-                seconds(s, FOLLOW_INTERVAL, d.interval()),
-                seconds(s, FOLLOW_LEASE, d.lease()),
-                flag(s, FOLLOW_DOWNLOAD, d.download()),
+                s.flag(FOLLOW_ENABLED, d.enabled()),
+                s.seconds(FOLLOW_INTERVAL, d.interval()),
+                s.seconds(FOLLOW_LEASE, d.lease()),
+                s.flag(FOLLOW_DOWNLOAD, d.download()),
                 d.batch(),
                 d.quietFor(),
                 d.webhookUrl());
@@ -361,19 +293,6 @@ public final class ServerConfigLoader {
             }
         }
         return b.toString();
-    }
-
-    private static boolean flag(Source s, String key, boolean fallback) {
-        String v = s.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        return switch (v.strip().toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on", "1" -> true;
-            case "false", "no", "off", "0" -> false;
-            default -> throw new ConfigException(
-                    key + " (" + envName(key) + ") = '" + v + "' is not usable; allowed: true or false");
-        };
     }
 
     private Path stateHome() {
@@ -436,83 +355,12 @@ public final class ServerConfigLoader {
         }
     }
 
-    private URI url(String key, String value, URI fallback) {
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            URI u = new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
-            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
-                throw new URISyntaxException(value, "not an absolute http(s) URL");
-            }
-            return u;
-        } catch (URISyntaxException e) {
-            throw new ConfigException(key + " (" + envName(key) + ") = '" + value
-                    + "' is not usable; allowed: an absolute http:// or https:// URL such as https://queue.fal.run");
-        }
-    }
-
+    /** A folder or file named in a setting: {@code ~/} is the home folder, a relative path is from the working dir. */
     private Path path(String value, Path fallback) {
         if (value == null || value.isBlank()) {
             return fallback;
         }
         String v = value.startsWith("~/") ? home + value.substring(1) : value;
         return workingDir.resolve(v).normalize();
-    }
-
-    private static Duration seconds(Source s, String key, Duration fallback) {
-        return Duration.ofSeconds(number(s, key, fallback.toSeconds(), 1, 86_400));
-    }
-
-    private static long number(Source s, String key, long fallback, long min, long max) {
-        return (long) bounded(
-                s,
-                key,
-                (double) fallback,
-                (double) min,
-                (double) max,
-                Long::parseLong,
-                "a whole number from " + min + " to " + max);
-    }
-
-    private static double decimal(Source s, String key, double fallback, double min, double max) {
-        return bounded(s, key, fallback, min, max, Double::parseDouble, "a number from " + min + " to " + max);
-    }
-
-    private static double bounded(
-            Source s,
-            String key,
-            double fallback,
-            double min,
-            double max,
-            ToDoubleFunction<String> parser,
-            String allowed) {
-        String v = s.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            double n = parser.applyAsDouble(v.strip());
-            if (!(n >= min && n <= max)) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key + " (" + envName(key) + ") = '" + v + "' is not usable; allowed: " + allowed);
-        }
-    }
-
-    /** Looks a key up in overrides, then the environment, then the file. */
-    private record Source(Map<String, String> overrides, Map<String, String> env, Map<String, String> file) {
-        String get(String key) {
-            String v = overrides.get(key);
-            if (v == null) {
-                v = env.get(envName(key));
-            }
-            if (v == null) {
-                v = file.get(key);
-            }
-            return v == null || v.isBlank() ? null : v;
-        }
     }
 }

@@ -2,7 +2,7 @@ package dev.klingmcp.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.klingmcp.server.config.ServerConfigLoader;
+import dev.klingmcp.server.config.ConfigKeys;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -17,14 +17,13 @@ class ServeOptionsTest {
 
     @Test
     void theMockSpeedBecomesTheTimeScale() {
-        assertThat(parse("--mock", "--mock-speed", "25").overrides())
-                .containsEntry(ServerConfigLoader.FAL_TIME_SCALE, "25.0");
-        assertThat(parse("--mock").overrides()).containsEntry(ServerConfigLoader.FAL_TIME_SCALE, "60.0");
+        assertThat(parse("--mock", "--mock-speed", "25").overrides()).containsEntry(ConfigKeys.FAL_TIME_SCALE, "25.0");
+        assertThat(parse("--mock").overrides()).containsEntry(ConfigKeys.FAL_TIME_SCALE, "60.0");
     }
 
     @Test
     void withoutMockTheTimeScaleIsLeftToTheSettings() {
-        assertThat(parse("--http").overrides()).doesNotContainKey(ServerConfigLoader.FAL_TIME_SCALE);
+        assertThat(parse("--http").overrides()).doesNotContainKey(ConfigKeys.FAL_TIME_SCALE);
     }
 
     @Test

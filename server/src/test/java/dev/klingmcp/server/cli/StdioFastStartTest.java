@@ -3,6 +3,7 @@ package dev.klingmcp.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.klingmcp.server.config.ConfigKeys;
 import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.testing.LineClient;
 import java.nio.file.Files;
@@ -44,8 +45,7 @@ class StdioFastStartTest {
         Map<String, String> env = new HashMap<>(settings);
         servers++;
         env.putIfAbsent(
-                ServerConfigLoader.envName(ServerConfigLoader.LEDGER_URL),
-                "jdbc:sqlite:" + tmp.resolve("jobs-" + servers + ".db"));
+                ConfigKeys.envName(ConfigKeys.LEDGER_URL), "jdbc:sqlite:" + tmp.resolve("jobs-" + servers + ".db"));
         return new ServerConfigLoader().env(env).home(tmp).workingDir(tmp);
     }
 
@@ -91,7 +91,7 @@ class StdioFastStartTest {
 
     @Test
     void thePublishedToolListIsTheServersInBothSchemaProfiles() throws Exception {
-        String profile = ServerConfigLoader.envName(ServerConfigLoader.TOOLS_SCHEMA_PROFILE);
+        String profile = ConfigKeys.envName(ConfigKeys.TOOLS_SCHEMA_PROFILE);
         for (String p : List.of("portable", "full")) {
             // with and without a fal key: the key changes what the tools may do, never how they are described
             Map<String, String> settings = Map.of(profile, p, "FAL_KEY", "key-id:key-secret");
@@ -145,11 +145,10 @@ class StdioFastStartTest {
 
         // A price file changes the prices in the descriptions: the published list is not this server's.
         Path prices = Files.writeString(tmp.resolve("prices.properties"), "");
-        ServerConfigLoader withPrices =
-                loader(Map.of(ServerConfigLoader.envName(ServerConfigLoader.PRICE_FILE), prices.toString()));
+        ServerConfigLoader withPrices = loader(Map.of(ConfigKeys.envName(ConfigKeys.PRICE_FILE), prices.toString()));
         // A setting that is not usable: the ordinary serve reports it.
         ServerConfigLoader broken =
-                loader(Map.of(ServerConfigLoader.envName(ServerConfigLoader.TOOLS_SCHEMA_PROFILE), "no-such-profile"));
+                loader(Map.of(ConfigKeys.envName(ConfigKeys.TOOLS_SCHEMA_PROFILE), "no-such-profile"));
         try (LineClient client = new LineClient()) {
             assertThat(StdioFastStart.serve(client.serverIn(), client.serverOut(), withPrices))
                     .isNull();

@@ -26,41 +26,21 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The job service against the real mock-fal: the life of a job, as the MCP tools drive it. */
 class DefaultJobServiceTest {
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final JobServiceFixture fx = JobServiceFixture.perClass();
 
-    static JobServiceFixture fx;
     DefaultJobService jobs;
-
-    @BeforeAll
-    static void startMock() throws Exception {
-        fx = new JobServiceFixture(dir);
-    }
-
-    @AfterAll
-    static void stopMock() {
-        fx.close();
-    }
 
     @BeforeEach
     void open() {
-        fx.mock.control().reset();
-        jobs = fx.open();
-    }
-
-    @AfterEach
-    void close() {
-        jobs.close();
+        jobs = fx.openForTest();
     }
 
     @Test
@@ -227,7 +207,7 @@ class DefaultJobServiceTest {
     void anAllowedFileIsUploadedToFalStorageAndServedBack() throws Exception {
         byte[] png = new byte[3000];
         new java.util.Random(3).nextBytes(png);
-        Path face = Files.write(dir.resolve("uploads/face.png"), png);
+        Path face = Files.write(fx.dir.resolve("uploads/face.png"), png);
         var up = jobs.upload(Path.of("face.png"));
         assertThat(up.contentType()).isEqualTo("image/png");
         assertThat(up.size()).isEqualTo(3000);
@@ -243,19 +223,19 @@ class DefaultJobServiceTest {
 
     @Test
     void uploadsAreCheckedBeforeAnyNetworkCall() throws Exception {
-        Path outside = Files.writeString(dir.resolve("outside.png"), "x");
+        Path outside = Files.writeString(fx.dir.resolve("outside.png"), "x");
         assertThatThrownBy(() -> jobs.upload(outside))
                 .isInstanceOf(JobException.class)
                 .hasMessageContaining("inside the folders uploads may read from")
                 .satisfies(e -> assertThat(((JobException) e).kind()).isEqualTo(JobException.Kind.INVALID_INPUT));
-        Path big = dir.resolve("uploads/big.png");
+        Path big = fx.dir.resolve("uploads/big.png");
         try (var f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
             f.setLength(10L * 1024 * 1024 + 1); // sparse: no 10 MiB written
         }
         assertThatThrownBy(() -> jobs.upload(Path.of("big.png"))).hasMessageContaining("up to 10.0 MiB");
-        Path text = Files.writeString(dir.resolve("uploads/notes.txt"), "hello");
+        Path text = Files.writeString(fx.dir.resolve("uploads/notes.txt"), "hello");
         assertThatThrownBy(() -> jobs.upload(text)).hasMessageContaining("not an image or video");
-        Path link = dir.resolve("uploads/link.png");
+        Path link = fx.dir.resolve("uploads/link.png");
         Files.createSymbolicLink(link, outside);
         assertThatThrownBy(() -> jobs.upload(link)).hasMessageContaining("inside the folders uploads may read from");
         assertThatThrownBy(() -> jobs.upload(Path.of("missing.png")))
@@ -264,18 +244,18 @@ class DefaultJobServiceTest {
 
     @Test
     void missingAndOutsideFilesGetTheSameAnswer() throws Exception {
-        Files.writeString(dir.resolve("exists.png"), "x");
-        Path inRoot = dir.resolve("uploads");
+        Files.writeString(fx.dir.resolve("exists.png"), "x");
+        Path inRoot = fx.dir.resolve("uploads");
         String existing = messageOf(() -> jobs.upload(inRoot.resolve("../exists.png")));
         String missing = messageOf(() -> jobs.upload(inRoot.resolve("../missing.png")));
         assertThat(existing.replace("exists.png", "X")).isEqualTo(missing.replace("missing.png", "X"));
-        assertThat(existing).doesNotContain(dir.toRealPath().toString() + "/exists.png");
+        assertThat(existing).doesNotContain(fx.dir.toRealPath().toString() + "/exists.png");
     }
 
     @Test
     void aHardLinkToAFileOutsideTheRootsIsRefused() throws Exception {
-        Path outside = Files.writeString(dir.resolve("secret.png"), "not for upload");
-        Path link = Files.createLink(dir.resolve("uploads/innocent.png"), outside);
+        Path outside = Files.writeString(fx.dir.resolve("secret.png"), "not for upload");
+        Path link = Files.createLink(fx.dir.resolve("uploads/innocent.png"), outside);
         assertThatThrownBy(() -> jobs.upload(link))
                 .isInstanceOf(JobException.class)
                 .hasMessageContaining("more than one hard link");

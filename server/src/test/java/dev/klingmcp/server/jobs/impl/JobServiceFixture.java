@@ -15,19 +15,35 @@ import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.StatusListener;
 import dev.klingmcp.server.ledger.JdbcJobLedger;
 import dev.klingmcp.server.ledger.MutableClock;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** One embedded mock-fal (manual clock) per test class, and services over a ledger file in a temp folder. */
-final class JobServiceFixture implements AutoCloseable {
+/**
+ * One embedded mock-fal (manual clock), and services over a ledger file in a temp folder. Either started on a folder
+ * by the test ({@code new JobServiceFixture(dir)}, closed by it), or shared by a test class as a static
+ * {@code @RegisterExtension} field ({@link #perClass()}): then it starts before the class's first test, resets the
+ * mock before each test, closes the services {@link #openForTest()} gave out after each, and stops after the last.
+ */
+final class JobServiceFixture
+        implements AutoCloseable, BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
 
     static final String KEY = "service-test-id:service-test-secret-77";
     static final FalEndpoints REGISTRY = FalEndpoints.load();
@@ -35,12 +51,28 @@ final class JobServiceFixture implements AutoCloseable {
     static final FalEndpoint PRO = REGISTRY.require("o3/pro/reference-to-video");
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final MockFal mock;
     final MutableClock clock = new MutableClock(Instant.now());
-    final Path dir;
-    final ServerConfig config;
+    MockFal mock;
+    Path dir;
+    ServerConfig config;
 
-    JobServiceFixture(Path dir) throws Exception {
+    /** Services given out for the running test only. */
+    private final List<DefaultJobService> perTest = new ArrayList<>();
+
+    private boolean ownsDir;
+
+    JobServiceFixture(Path dir) throws IOException {
+        start(dir);
+    }
+
+    private JobServiceFixture() {}
+
+    /** A fixture for a static {@code @RegisterExtension} field: it starts before the class's first test. */
+    static JobServiceFixture perClass() {
+        return new JobServiceFixture();
+    }
+
+    private void start(Path dir) throws IOException {
         this.dir = dir;
         Path storage = Files.createDirectories(Path.of("target", "mock-fal-service-storage"));
         mock = MockFal.start(new MockFalOptions()
@@ -59,12 +91,19 @@ final class JobServiceFixture implements AutoCloseable {
                 .withFalKey(FalKey.of(KEY))
                 .withLedgerUrl("jdbc:sqlite:" + dir.resolve("state/jobs.db"))
                 .withOutputDir(dir.resolve("videos"))
-                .withUploadRoots(java.util.List.of(dir.resolve("uploads")))
+                .withUploadRoots(List.of(dir.resolve("uploads")))
                 .withRetry(new ServerConfig.Retry(4, Duration.ofMillis(1), Duration.ofMillis(20)));
     }
 
     DefaultJobService open() {
         return open(config);
+    }
+
+    /** A service closed by the fixture when the running test ends (with {@link #perClass()} only). */
+    DefaultJobService openForTest() {
+        DefaultJobService jobs = open();
+        perTest.add(jobs);
+        return jobs;
     }
 
     DefaultJobService open(ServerConfig c) {
@@ -126,7 +165,38 @@ final class JobServiceFixture implements AutoCloseable {
     }
 
     @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        ownsDir = true;
+        start(Files.createTempDirectory("job-service-"));
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        mock.control().reset();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        perTest.forEach(DefaultJobService::close);
+        perTest.clear();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        close();
+        if (ownsDir) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    @Override
     public void close() {
-        mock.close();
+        if (mock != null) {
+            mock.close();
+        }
     }
 }

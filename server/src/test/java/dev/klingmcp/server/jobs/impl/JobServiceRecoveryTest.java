@@ -20,34 +20,14 @@ import dev.klingmcp.server.ledger.JobRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Crashes, restarts and submits fal may or may not have taken: nothing is lost, nothing is billed twice. */
 class JobServiceRecoveryTest {
 
-    @TempDir
-    static Path dir;
-
-    static JobServiceFixture fx;
-
-    @BeforeAll
-    static void startMock() throws Exception {
-        fx = new JobServiceFixture(dir);
-    }
-
-    @AfterAll
-    static void stopMock() {
-        fx.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        fx.mock.control().reset();
-    }
+    @RegisterExtension
+    static final JobServiceFixture fx = JobServiceFixture.perClass();
 
     @Test
     void aRowLeftSubmittingByACrashBecomesUnknownAndIsNeverResubmitted() {
@@ -204,17 +184,17 @@ class JobServiceRecoveryTest {
                     .isEqualTo(5);
         }
         Path prices = Files.writeString(
-                dir.resolve("prices.json"), "{\"o3/standard/image-to-video\": {\"usdPerSecondAudioOn\": 0.2}}");
+                fx.dir.resolve("prices.json"), "{\"o3/standard/image-to-video\": {\"usdPerSecondAudioOn\": 0.2}}");
         var withFile = new dev.klingmcp.server.config.ServerConfigLoader()
                 .env(java.util.Map.of("KLING_MCP_PRICE_FILE", prices.toString()))
-                .workingDir(dir)
-                .home(dir)
+                .workingDir(fx.dir)
+                .home(fx.dir)
                 .load();
         PriceTable table = PriceTable.load(JobServiceFixture.REGISTRY, withFile.priceFile());
         assertThat(table.estimate(STANDARD, shots).usd()).isEqualTo(1.4);
         assertThat(table.estimate(STANDARD, shots).priceSource()).isEqualTo(prices.toString());
         assertThat(table.estimate(STANDARD, standardInput("x")).usdPerSecond()).isEqualTo(0.084);
-        Path bad = Files.writeString(dir.resolve("bad-prices.json"), "{\"o9/nothing\": {}}");
+        Path bad = Files.writeString(fx.dir.resolve("bad-prices.json"), "{\"o9/nothing\": {}}");
         assertThatThrownBy(() -> PriceTable.load(JobServiceFixture.REGISTRY, bad))
                 .hasMessageContaining("unknown model 'o9/nothing'");
     }

@@ -10,7 +10,6 @@ import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.ResultView;
 import dev.klingmcp.server.jobs.StatusUpdate;
 import dev.klingmcp.server.jobs.SubmitCommand;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +19,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Waits on one job share one fal status stream: an agent's polling loop of short waits, a second waiter at the same
@@ -35,32 +31,14 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class SharedStatusStreamTest {
 
-    @TempDir
-    static Path dir;
-
-    static JobServiceFixture fx;
+    @RegisterExtension
+    static final JobServiceFixture fx = JobServiceFixture.perClass();
 
     DefaultJobService jobs;
 
-    @BeforeAll
-    static void startMock() throws Exception {
-        fx = new JobServiceFixture(dir);
-    }
-
-    @AfterAll
-    static void stopMock() {
-        fx.close();
-    }
-
     @BeforeEach
     void open() {
-        fx.mock.control().reset();
-        jobs = fx.open();
-    }
-
-    @AfterEach
-    void close() {
-        jobs.close();
+        jobs = fx.openForTest();
     }
 
     /** Requests the mock answered for this fal request id, by kind of call. */

@@ -6,19 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.klingmcp.server.jobs.SubmitCommand;
 import dev.klingmcp.server.mcp.JobWatcher;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Resource subscriptions to more jobs than the watcher has threads, against mock-fal: every subscribed job's end is
@@ -29,25 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(240)
 class SubscribedJobsFollowedTest {
 
-    @TempDir
-    static Path dir;
-
-    static JobServiceFixture fx;
-
-    @BeforeAll
-    static void startMock() throws Exception {
-        fx = new JobServiceFixture(dir);
-    }
-
-    @AfterAll
-    static void stopMock() {
-        fx.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        fx.mock.control().reset();
-    }
+    @RegisterExtension
+    static final JobServiceFixture fx = JobServiceFixture.perClass();
 
     @Test
     void fortySubscribedJobsAllHearTheirJobFinish() throws Exception {
