@@ -51,7 +51,7 @@ const structured = (r) => r.structuredContent ?? {};
 async function flow(out) {
   out.discover = client.getDiscoverResult() ?? (await client.discover());
   const tools = await client.listTools();
-  out.tools = tools.tools.map((t) => t.name);
+  out.tools = tools.tools.map((t) => ({ name: t.name, inputSchema: t.inputSchema, outputSchema: t.outputSchema }));
 
   const generated = await client.callTool({ name: "generate", arguments: config.generate });
   out.generate = { isError: generated.isError ?? false, structured: structured(generated) };

@@ -3,6 +3,7 @@ package dev.klingmcp.contract.modern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.klingmcp.contract.process.ScriptRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,11 +16,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -72,9 +72,8 @@ class ConformanceTest {
             "resources-unsubscribe",
             Set.of("resources-unsubscribe"));
 
-    private ModernFixture fixture;
-
-    private ServerProcess http;
+    @RegisterExtension
+    static final ServedOverHttp served = new ServedOverHttp("conformance-http", 60);
 
     private Path out;
 
@@ -114,21 +113,9 @@ class ConformanceTest {
     }
 
     @BeforeAll
-    void start(@TempDir Path root) throws IOException {
-        fixture = new ModernFixture(root, 60);
-        http = ServerProcess.http(fixture, "conformance-http");
-        out = Files.createDirectories(root.resolve("conformance"));
+    void start() throws IOException {
+        out = Files.createDirectories(served.fixture().root.resolve("conformance"));
         Files.deleteIfExists(SUMMARY);
-    }
-
-    @AfterAll
-    void stop() {
-        if (http != null) {
-            http.close();
-        }
-        if (fixture != null) {
-            fixture.close();
-        }
     }
 
     @ParameterizedTest(name = "{0} ({1})")
@@ -136,11 +123,11 @@ class ConformanceTest {
     void scenarioPasses(String scenario, String spec) {
         Path dir = out.resolve(scenario + "-" + spec);
         List<String> args =
-                new ArrayList<>(List.of("server", "--url", http.url(), "--scenario", scenario, "-o", dir.toString()));
+                new ArrayList<>(List.of("server", "--url", served.url(), "--scenario", scenario, "-o", dir.toString()));
         if (!EXTENSION.equals(spec)) {
             args.addAll(List.of("--spec-version", spec));
         }
-        NodeRun.Result run = NodeRun.run(Duration.ofMinutes(2), CLI, args.toArray(String[]::new));
+        ScriptRun.Result run = ScriptRun.node().run(Duration.ofMinutes(2), CLI, args);
         JsonNode checks = checks(dir, run);
 
         List<String> passed = new ArrayList<>();
@@ -168,7 +155,7 @@ class ConformanceTest {
                 .isEmpty();
     }
 
-    private static JsonNode checks(Path dir, NodeRun.Result run) {
+    private static JsonNode checks(Path dir, ScriptRun.Result run) {
         try (Stream<Path> files = Files.walk(dir)) {
             Path file = files.filter(f -> f.getFileName().toString().equals("checks.json"))
                     .findFirst()

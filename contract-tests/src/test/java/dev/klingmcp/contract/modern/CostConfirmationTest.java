@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code budget.confirm-above-usd}: a job above the threshold reaches fal only after the person confirmed its price.
@@ -22,51 +18,34 @@ import org.junit.jupiter.api.io.TempDir;
  * when the client declares it, else a {@code confirm_cost_usd} argument matching the estimate. The mock counts the
  * submits.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class CostConfirmationTest {
 
     /** fal's example (10 s standard, no audio) is estimated at $0.84. */
     static final String THRESHOLD = "0.50";
 
-    private ModernFixture fixture;
-
-    private ServerProcess http;
-
-    @BeforeAll
-    void start(@TempDir Path root) {
-        fixture = new ModernFixture(root, 60).env("KLING_MCP_BUDGET_CONFIRM_ABOVE_USD", THRESHOLD);
-        http = ServerProcess.http(fixture, "budget-http");
-    }
-
-    @AfterAll
-    void stop() {
-        if (http != null) {
-            http.close();
-        }
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final ServedOverHttp served =
+            new ServedOverHttp("budget-http", 60).env("KLING_MCP_BUDGET_CONFIRM_ABOVE_USD", THRESHOLD);
 
     @Test
     void tsClientAcceptingTheElicitationSubmitsOnce() throws Exception {
-        long before = fixture.accepted();
-        JsonNode out = NodeRun.tsClient(
-                TsClientFlowTest.config(fixture, http, "http", "pin", "confirm", "accept"), Duration.ofSeconds(90));
+        long before = served.fixture().accepted();
+        JsonNode out = ClientScripts.tsClient(
+                TsClientFlowTest.config(served, "http", "pin", "confirm", "accept"), Duration.ofSeconds(90));
         assertThat(out.path("elicitations")).hasSize(1);
         assertThat(out.path("elicitations").get(0).path("message").asText()).contains("$0.84");
         assertThat(out.path("generate").path("isError").asBoolean()).isFalse();
         assertThat(out.path("generate").path("structured").path("job_id").asText())
                 .isNotBlank();
-        assertThat(fixture.accepted() - before).isEqualTo(1);
+        assertThat(served.fixture().accepted() - before).isEqualTo(1);
     }
 
     @Test
     void tsClientDecliningSubmitsNothing() throws Exception {
-        long before = fixture.accepted();
-        JsonNode out = NodeRun.tsClient(
-                TsClientFlowTest.config(fixture, http, "http", "pin", "confirm", "decline"), Duration.ofSeconds(90));
+        long before = served.fixture().accepted();
+        JsonNode out = ClientScripts.tsClient(
+                TsClientFlowTest.config(served, "http", "pin", "confirm", "decline"), Duration.ofSeconds(90));
         assertThat(out.path("elicitations")).hasSize(1);
         assertThat(out.path("generate").path("isError").asBoolean()).isTrue();
         assertThat(out.path("generate")
@@ -75,14 +54,14 @@ class CostConfirmationTest {
                         .path("code")
                         .asText())
                 .isEqualTo("cost_not_confirmed");
-        assertThat(fixture.accepted() - before).isZero();
+        assertThat(served.fixture().accepted() - before).isZero();
     }
 
     @Test
     void tamperedOrReplayedRequestStateIsRefused() {
-        long before = fixture.accepted();
+        long before = served.fixture().accepted();
         ObjectNode first = generate();
-        JsonNode asked = Wire.post(http.url(), first).result();
+        JsonNode asked = Wire.post(served.url(), first).result();
         assertThat(asked.path("resultType").asText()).isEqualTo("input_required");
         assertThat(asked.path("inputRequests")
                         .path("confirm_cost")
@@ -93,28 +72,28 @@ class CostConfirmationTest {
         assertThat(state).startsWith("v1.");
 
         String tampered = tamper(state);
-        Wire.Answer refused = Wire.post(http.url(), retry(tampered, "accept"));
+        Wire.Answer refused = Wire.post(served.url(), retry(tampered, "accept"));
         assertThat(refused.errorCode()).isEqualTo(-32602);
-        assertThat(fixture.accepted() - before)
+        assertThat(served.fixture().accepted() - before)
                 .as("nothing submitted for a tampered state")
                 .isZero();
 
-        JsonNode accepted = Wire.post(http.url(), retry(state, "accept")).result();
+        JsonNode accepted = Wire.post(served.url(), retry(state, "accept")).result();
         assertThat(accepted.path("resultType").asText()).isEqualTo("complete");
         assertThat(accepted.path("isError").asBoolean()).isFalse();
-        assertThat(fixture.accepted() - before).isEqualTo(1);
+        assertThat(served.fixture().accepted() - before).isEqualTo(1);
 
-        Wire.Answer replay = Wire.post(http.url(), retry(state, "accept"));
+        Wire.Answer replay = Wire.post(served.url(), retry(state, "accept"));
         assertThat(replay.errorCode()).as("a used state is refused").isEqualTo(-32602);
-        assertThat(fixture.accepted() - before)
+        assertThat(served.fixture().accepted() - before)
                 .as("no second submit for a replay")
                 .isEqualTo(1);
     }
 
     @Test
     void legacyClientWithoutElicitationMustNameThePrice() {
-        long before = fixture.accepted();
-        try (ServerProcess stdio = ServerProcess.stdio(fixture, "budget-legacy")) {
+        long before = served.fixture().accepted();
+        try (ServerProcess stdio = ServerProcess.stdio(served.fixture(), "budget-legacy")) {
             initialize(stdio, ModernFixture.JSON.createObjectNode());
             JsonNode refused =
                     stdio.call(legacyCall(ModernFixture.generateArguments())).path("result");
@@ -125,21 +104,21 @@ class CostConfirmationTest {
                     .get(0);
             assertThat(problem.path("path").asText()).isEqualTo("/confirm_cost_usd");
             assertThat(problem.path("problem").asText()).contains("$0.84");
-            assertThat(fixture.accepted() - before).isZero();
+            assertThat(served.fixture().accepted() - before).isZero();
 
             ObjectNode confirmed = ModernFixture.generateArguments().put("confirm_cost_usd", 0.84);
             JsonNode submitted = stdio.call(legacyCall(confirmed)).path("result");
             assertThat(submitted.path("isError").asBoolean())
                     .as("%s", submitted)
                     .isFalse();
-            assertThat(fixture.accepted() - before).isEqualTo(1);
+            assertThat(served.fixture().accepted() - before).isEqualTo(1);
         }
     }
 
     @Test
     void legacyClientWithElicitationIsAskedThroughTheSdk() {
-        long before = fixture.accepted();
-        try (ServerProcess stdio = ServerProcess.stdio(fixture, "budget-legacy-elicit")) {
+        long before = served.fixture().accepted();
+        try (ServerProcess stdio = ServerProcess.stdio(served.fixture(), "budget-legacy-elicit")) {
             ObjectNode caps = ModernFixture.JSON.createObjectNode();
             caps.putObject("elicitation").putObject("form");
             initialize(stdio, caps);
@@ -164,7 +143,7 @@ class CostConfirmationTest {
             assertThat(submitted.path("isError").asBoolean())
                     .as("%s", submitted)
                     .isFalse();
-            assertThat(fixture.accepted() - before).isEqualTo(1);
+            assertThat(served.fixture().accepted() - before).isEqualTo(1);
         }
     }
 

@@ -3,18 +3,15 @@ package dev.klingmcp.contract.modern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.klingmcp.contract.process.ScriptRun;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The MCP Inspector's CLI ({@code @modelcontextprotocol/inspector} 0.15.0, pinned in {@code js/package.json}) against
@@ -23,42 +20,19 @@ import org.junit.jupiter.api.io.TempDir;
  * the release the launcher test already pins: its CLI speaks Streamable HTTP ({@code --transport http}) and runs on
  * Node 20 as well as the provisioned Node 22, where the 2.x line needs Node 22.19 or newer.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class InspectorHttpTest {
 
     private static final String CLI = "node_modules/@modelcontextprotocol/inspector/cli/build/cli.js";
 
-    private ModernFixture fixture;
-
-    private ServerProcess http;
-
-    @BeforeAll
-    void start(@TempDir Path root) {
-        fixture = new ModernFixture(root, 300);
-        http = ServerProcess.http(fixture, "inspector-http");
-    }
-
-    @AfterAll
-    void stop() {
-        if (http != null) {
-            http.close();
-        }
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final ServedOverHttp served = new ServedOverHttp("inspector-http", 300);
 
     @Test
     void listsTheSevenToolsWithTheirSchemas() throws IOException {
         JsonNode tools = inspector("--method", "tools/list").path("tools");
-        assertThat(TsClientFlowTest.names(tools)).containsExactlyElementsOf(TsClientFlowTest.TOOLS);
-        for (JsonNode tool : tools) {
-            assertThat(tool.at("/inputSchema/type").asText())
-                    .as("%s", tool.path("name"))
-                    .isEqualTo("object");
-        }
-        JsonNode generate = tools.get(TsClientFlowTest.TOOLS.indexOf("generate"));
+        ToolListing.assertSameAsWire(tools, served.wireTools(), "the Inspector");
+        JsonNode generate = tools.get(ToolListing.TOOLS.indexOf("generate"));
         assertThat(generate.at("/inputSchema/properties").has("model")).isTrue();
         assertThat(generate.at("/inputSchema/properties").has("dry_run")).isTrue();
     }
@@ -73,7 +47,7 @@ class InspectorHttpTest {
 
     @Test
     void aRefusedGenerateNamesTheFieldAndSubmitsNothing() throws IOException {
-        long before = fixture.accepted();
+        long before = served.fixture().accepted();
         JsonNode result = inspector(
                 "--method",
                 "tools/call",
@@ -91,14 +65,14 @@ class InspectorHttpTest {
         assertThat(result.path("content").toString())
                 .as("the text a model reads")
                 .contains("duration");
-        assertThat(fixture.accepted()).as("nothing submitted").isEqualTo(before);
+        assertThat(served.fixture().accepted()).as("nothing submitted").isEqualTo(before);
     }
 
     /** Runs the Inspector CLI against the server's URL and parses the JSON it prints. */
     private JsonNode inspector(String... args) throws IOException {
-        List<String> all = new ArrayList<>(List.of("--cli", http.url(), "--transport", "http"));
+        List<String> all = new ArrayList<>(List.of("--cli", served.url(), "--transport", "http"));
         all.addAll(List.of(args));
-        NodeRun.Result r = NodeRun.run(Duration.ofSeconds(90), CLI, all.toArray(String[]::new));
+        ScriptRun.Result r = ScriptRun.node().run(Duration.ofSeconds(90), CLI, all);
         assertThat(r.exitCode())
                 .as("inspector %s; stderr:%n%s", all, r.stderr())
                 .isZero();

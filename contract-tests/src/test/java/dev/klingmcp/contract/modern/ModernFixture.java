@@ -1,7 +1,9 @@
 package dev.klingmcp.contract.modern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.klingmcp.contract.process.ServerChild;
 import dev.klingmcp.mock.MockFal;
 import dev.klingmcp.mock.MockFalOptions;
 import dev.klingmcp.mock.queue.JobSnapshot;
@@ -11,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,15 +87,7 @@ final class ModernFixture implements AutoCloseable {
 
     /** {@code java … -jar kling-mcp.jar serve <args>}. */
     static List<String> serverCommand(String... serveArgs) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                serverJar().toString(),
-                "serve"));
-        command.addAll(List.of(serveArgs));
-        return command;
+        return ServerChild.serveCommand(serverJar(), serveArgs);
     }
 
     static Path serverJar() {
@@ -125,6 +118,27 @@ final class ModernFixture implements AutoCloseable {
 
     JobSnapshot mockJob(String requestId) {
         return mock.control().job(requestId).orElseThrow(() -> new AssertionError("mock-fal has no job " + requestId));
+    }
+
+    /**
+     * Writes the config file a client script of these tests reads: {@code config} plus how to reach the server, its URL
+     * ({@code http}) or the command, environment and folder to spawn it with ({@code stdio}).
+     */
+    Path clientConfig(ObjectNode config, String transport, ServerProcess http, String prefix) throws IOException {
+        ObjectNode c = config.deepCopy().put("transport", transport);
+        if ("http".equals(transport)) {
+            c.put("url", http.url());
+        } else {
+            List<String> command = serverCommand();
+            c.put("command", command.get(0));
+            ArrayNode args = c.putArray("args");
+            command.subList(1, command.size()).forEach(args::add);
+            c.set("env", JSON.valueToTree(environment()));
+            c.put("cwd", workDir.toString());
+        }
+        Path file = Files.createTempFile(root, prefix, ".json");
+        Files.writeString(file, c.toString());
+        return file;
     }
 
     /** Generate arguments from fal's own example (standard image-to-video, 10 s, $0.84 at default prices). */

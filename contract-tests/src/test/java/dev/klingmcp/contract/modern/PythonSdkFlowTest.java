@@ -3,7 +3,6 @@ package dev.klingmcp.contract.modern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,11 +14,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -30,37 +26,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  * a dry-run price, generate, status waits, result with the MP4 downloaded, a refused input naming its field, cancel
  * and list_jobs, all read from the SDK's typed results as a Python caller reads them.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class PythonSdkFlowTest {
 
-    private ModernFixture fixture;
-
-    private ServerProcess http;
-
-    /** tools/list as the server sends it (raw JSON-RPC), to compare with what the Python SDK hands its caller. */
-    private JsonNode wireTools;
-
-    @BeforeAll
-    void start(@TempDir Path root) {
-        // 100x: a job takes about two seconds, so status really waits (and sends progress) and 5 runs stay fast
-        fixture = new ModernFixture(root, 100);
-        http = ServerProcess.http(fixture, "py-http");
-        wireTools = Wire.post(http.url(), Wire.request("tools/list", null, null))
-                .result()
-                .path("tools");
-        assertThat(wireTools).as("raw tools/list").hasSize(TsClientFlowTest.TOOLS.size());
-    }
-
-    @AfterAll
-    void stop() {
-        if (http != null) {
-            http.close();
-        }
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    /** 100x: a job takes about two seconds, so status really waits (and sends progress) and 5 runs stay fast. */
+    @RegisterExtension
+    static final ServedOverHttp served = new ServedOverHttp("py-http", 100);
 
     @ParameterizedTest(name = "{0}, {1}")
     @CsvSource({
@@ -71,8 +42,8 @@ class PythonSdkFlowTest {
         "http, 2026-07-28, modern"
     })
     void wholeJobFlow(String transport, String mode, String era) throws Exception {
-        long before = fixture.accepted();
-        JsonNode out = PythonRun.json("mcp_flow.py", config(transport, mode), Duration.ofSeconds(150));
+        long before = served.fixture().accepted();
+        JsonNode out = ClientScripts.python("mcp_flow.py", config(transport, mode), Duration.ofSeconds(150));
 
         assertThat(out.path("era").asText())
                 .as("era negotiated in mode %s", mode)
@@ -92,18 +63,7 @@ class PythonSdkFlowTest {
             assertThat(out.path("serverName").asText()).isEqualTo("kling-mcp");
         }
 
-        JsonNode tools = out.path("tools");
-        assertThat(TsClientFlowTest.names(tools)).containsExactlyElementsOf(TsClientFlowTest.TOOLS);
-        for (JsonNode wire : wireTools) {
-            JsonNode seen =
-                    tools.get(TsClientFlowTest.TOOLS.indexOf(wire.path("name").asText()));
-            assertThat(seen.path("inputSchema"))
-                    .as("%s input schema through the Python SDK", wire.path("name"))
-                    .isEqualTo(wire.path("inputSchema"));
-            assertThat(seen.path("outputSchema"))
-                    .as("%s output schema through the Python SDK", wire.path("name"))
-                    .isEqualTo(wire.path("outputSchema"));
-        }
+        ToolListing.assertSameAsWire(out.path("tools"), served.wireTools(), "the Python SDK");
 
         JsonNode models = ok(out, "describeModels");
         assertThat(models.toString())
@@ -139,13 +99,13 @@ class PythonSdkFlowTest {
         JsonNode cancel = out.path("cancel");
         assertThat(cancel.path("isError").asBoolean()).as("%s", cancel).isFalse();
         assertThat(cancel.at("/structured/outcome").asText()).isEqualTo("CANCELLATION_REQUESTED");
-        assertThat(fixture.mockJob(cancel.path("jobId").asText()).cancelled())
+        assertThat(served.fixture().mockJob(cancel.path("jobId").asText()).cancelled())
                 .as("mock-fal saw the cancel")
                 .isTrue();
 
         JsonNode jobs = ok(out, "listJobs");
         assertThat(jobs.toString()).contains(jobId, cancel.path("jobId").asText());
-        assertThat(fixture.accepted() - before)
+        assertThat(served.fixture().accepted() - before)
                 .as("two real generate calls, two jobs (no submit for the dry run or the refused input)")
                 .isEqualTo(2);
     }
@@ -162,25 +122,9 @@ class PythonSdkFlowTest {
 
     /** The config file {@code mcp_flow.py} reads. */
     private Path config(String transport, String mode) throws IOException {
-        ObjectNode c = ModernFixture.JSON
-                .createObjectNode()
-                .put("transport", transport)
-                .put("mode", mode)
-                .put("timeout", 130);
+        ObjectNode c = ModernFixture.JSON.createObjectNode().put("mode", mode).put("timeout", 130);
         c.set("generate", ModernFixture.generateArguments());
-        if ("http".equals(transport)) {
-            c.put("url", http.url());
-        } else {
-            List<String> command = ModernFixture.serverCommand();
-            c.put("command", command.get(0));
-            ArrayNode args = c.putArray("args");
-            command.subList(1, command.size()).forEach(args::add);
-            c.set("env", ModernFixture.JSON.valueToTree(fixture.environment()));
-            c.put("cwd", fixture.workDir.toString());
-        }
-        Path file = Files.createTempFile(fixture.root, "py-client-", ".json");
-        Files.writeString(file, c.toString());
-        return file;
+        return served.fixture().clientConfig(c, transport, served.http(), "py-client-");
     }
 
     /** Bytes 4..8 of the file: "ftyp" for an ISO media file such as MP4. */

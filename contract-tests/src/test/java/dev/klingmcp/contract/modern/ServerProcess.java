@@ -2,13 +2,13 @@ package dev.klingmcp.contract.modern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.klingmcp.contract.process.ServerChild;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The server jar as a child process, spoken to with raw JSON-RPC: over stdin/stdout (one message per line) or, with
@@ -23,22 +24,21 @@ import java.util.function.Function;
  */
 final class ServerProcess implements AutoCloseable {
 
-    private final Process process;
+    private static final Pattern LISTENING = Pattern.compile("MCP endpoint");
 
-    private final Path stderr;
+    private final ServerChild child;
 
     private final String url;
 
     private final BlockingQueue<JsonNode> lines = new LinkedBlockingQueue<>();
 
-    private ServerProcess(Process process, Path stderr, String url) {
-        this.process = process;
-        this.stderr = stderr;
+    private ServerProcess(ServerChild child, String url) {
+        this.child = child;
         this.url = url;
     }
 
     static ServerProcess stdio(ModernFixture f, String name) {
-        ServerProcess p = start(f, name, null, ModernFixture.serverCommand());
+        ServerProcess p = start(f, name, null, ModernFixture.serverCommand(), true);
         Thread reader = new Thread(p::readStdout, "stdout " + name);
         reader.setDaemon(true);
         reader.start();
@@ -51,22 +51,16 @@ final class ServerProcess implements AutoCloseable {
                 f,
                 name,
                 "http://127.0.0.1:" + port + "/mcp",
-                ModernFixture.serverCommand("--http", "--port", String.valueOf(port)));
-        p.awaitStderr("MCP endpoint", Duration.ofSeconds(60));
+                ModernFixture.serverCommand("--http", "--port", String.valueOf(port)),
+                false);
+        p.child.awaitStderr(LISTENING, Duration.ofSeconds(60));
         return p;
     }
 
-    private static ServerProcess start(ModernFixture f, String name, String url, List<String> command) {
+    private static ServerProcess start(
+            ModernFixture f, String name, String url, List<String> command, boolean readStdout) {
         Path err = f.root.resolve(name + "-stderr.log");
-        ProcessBuilder builder =
-                new ProcessBuilder(command).directory(f.workDir.toFile()).redirectError(err.toFile());
-        builder.environment().clear();
-        builder.environment().putAll(f.environment());
-        try {
-            return new ServerProcess(builder.start(), err, url);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + command, e);
-        }
+        return new ServerProcess(ServerChild.start(command, f.workDir, f.environment(), err, readStdout), url);
     }
 
     String url() {
@@ -74,30 +68,12 @@ final class ServerProcess implements AutoCloseable {
     }
 
     String stderr() {
-        try {
-            return Files.exists(stderr) ? Files.readString(stderr) : "";
-        } catch (IOException e) {
-            return "<unreadable: " + e + ">";
-        }
-    }
-
-    private void awaitStderr(String text, Duration max) {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (stderr().contains(text)) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError("server exited " + process.exitValue() + ":\n" + stderr());
-            }
-            sleep(100);
-        }
-        throw new AssertionError("server did not print '" + text + "' within " + max + ":\n" + stderr());
+        return child.stderr();
     }
 
     private void readStdout() {
         try (BufferedReader in =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                new BufferedReader(new InputStreamReader(child.process().getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 lines.add(ModernFixture.JSON.readTree(line));
@@ -110,7 +86,7 @@ final class ServerProcess implements AutoCloseable {
     /** Writes one message as one line on the server's stdin. */
     void send(JsonNode message) {
         try {
-            OutputStream in = process.getOutputStream();
+            OutputStream in = child.process().getOutputStream();
             in.write((message.toString() + "\n").getBytes(StandardCharsets.UTF_8));
             in.flush();
         } catch (IOException e) {
@@ -153,37 +129,11 @@ final class ServerProcess implements AutoCloseable {
 
     /** SIGKILL: no shutdown hook, no flush. */
     void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(20, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        child.kill();
     }
 
     @Override
     public void close() {
-        try {
-            process.getOutputStream().close();
-        } catch (IOException e) {
-            // already closed
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        child.close();
     }
 }

@@ -3,7 +3,6 @@ package dev.klingmcp.contract.modern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,11 +13,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -28,38 +24,17 @@ import org.junit.jupiter.params.provider.CsvSource;
  * discover, tools/list, generate, status waiting with progress, result with download, the job resource, a
  * {@code subscriptions/listen} on it, and cancel.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class TsClientFlowTest {
 
-    static final List<String> TOOLS =
-            List.of("describe_models", "generate", "status", "result", "cancel", "list_jobs", "upload");
-
-    private ModernFixture fixture;
-
-    private ServerProcess http;
-
-    @BeforeAll
-    void start(@TempDir Path root) {
-        fixture = new ModernFixture(root, 60);
-        http = ServerProcess.http(fixture, "ts-http");
-    }
-
-    @AfterAll
-    void stop() {
-        if (http != null) {
-            http.close();
-        }
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final ServedOverHttp served = new ServedOverHttp("ts-http", 60);
 
     @ParameterizedTest(name = "{0}, {1}")
     @CsvSource({"stdio, pin", "stdio, auto", "http, pin", "http, auto"})
     void wholeJobFlow(String transport, String mode) throws Exception {
-        long before = fixture.accepted();
-        JsonNode out = NodeRun.tsClient(config(fixture, http, transport, mode, "flow", null), Duration.ofSeconds(150));
+        long before = served.fixture().accepted();
+        JsonNode out = ClientScripts.tsClient(config(served, transport, mode, "flow", null), Duration.ofSeconds(150));
 
         assertThat(out.path("era").asText()).isEqualTo("modern");
         assertThat(out.path("protocolVersion").asText()).isEqualTo("2026-07-28");
@@ -70,7 +45,7 @@ class TsClientFlowTest {
                         .path("name")
                         .asText())
                 .isEqualTo("kling-mcp");
-        assertThat(strings(out.path("tools"))).containsExactlyElementsOf(TOOLS);
+        ToolListing.assertSameAsWire(out.path("tools"), served.wireTools(), "the TS SDK");
 
         JsonNode generated = out.path("generate").path("structured");
         String jobId = generated.path("job_id").asText();
@@ -104,52 +79,23 @@ class TsClientFlowTest {
 
         JsonNode cancel = out.path("cancel");
         assertThat(cancel.path("structured").path("outcome").asText()).isEqualTo("CANCELLATION_REQUESTED");
-        assertThat(fixture.mockJob(cancel.path("jobId").asText()).cancelled())
+        assertThat(served.fixture().mockJob(cancel.path("jobId").asText()).cancelled())
                 .as("mock-fal saw the cancel")
                 .isTrue();
-        assertThat(fixture.accepted() - before)
+        assertThat(served.fixture().accepted() - before)
                 .as("two generate calls, two jobs")
                 .isEqualTo(2);
     }
 
     /** The config file {@code mcp-modern.mjs} reads. */
-    static Path config(
-            ModernFixture fixture,
-            ServerProcess http,
-            String transport,
-            String mode,
-            String scenario,
-            String elicitation)
+    static Path config(ServedOverHttp served, String transport, String mode, String scenario, String elicitation)
             throws IOException {
-        ObjectNode c = ModernFixture.JSON
-                .createObjectNode()
-                .put("transport", transport)
-                .put("mode", mode)
-                .put("scenario", scenario);
+        ObjectNode c = ModernFixture.JSON.createObjectNode().put("mode", mode).put("scenario", scenario);
         if (elicitation != null) {
             c.put("elicitation", elicitation);
         }
         c.set("generate", ModernFixture.generateArguments());
-        if ("http".equals(transport)) {
-            c.put("url", http.url());
-        } else {
-            List<String> command = ModernFixture.serverCommand();
-            c.put("command", command.get(0));
-            ArrayNode args = c.putArray("args");
-            command.subList(1, command.size()).forEach(args::add);
-            c.set("env", ModernFixture.JSON.valueToTree(fixture.environment()));
-            c.put("cwd", fixture.workDir.toString());
-        }
-        Path file = Files.createTempFile(fixture.root, "ts-client-", ".json");
-        Files.writeString(file, c.toString());
-        return file;
-    }
-
-    /** The {@code name} of each element (a tool listing's names, not the names nested in its schemas). */
-    static List<String> names(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        array.forEach(n -> out.add(n.path("name").asText()));
-        return out;
+        return served.fixture().clientConfig(c, transport, served.http(), "ts-client-");
     }
 
     static List<String> strings(JsonNode array) {

@@ -2,21 +2,18 @@ package dev.klingmcp.contract.replicas;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.klingmcp.contract.process.ServerChild;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -35,57 +32,33 @@ final class Replica implements AutoCloseable {
     private static final Pattern ENDPOINT = Pattern.compile("MCP endpoint (http://\\S+)");
 
     final String name;
-    private final Process process;
-    private final Path stderr;
+    private final ServerChild child;
     private final String url;
     private final List<McpSyncClient> clients = new ArrayList<>();
     /** URIs of every {@code notifications/resources/updated} this replica's clients received. */
     final List<String> resourceUpdates = new CopyOnWriteArrayList<>();
 
-    private Replica(String name, Process process, Path stderr, String url) {
+    private Replica(String name, ServerChild child, String url) {
         this.name = name;
-        this.process = process;
-        this.stderr = stderr;
+        this.child = child;
         this.url = url;
     }
 
     static Replica start(String name, Path jar, Path workDir, Map<String, String> env) {
-        Path err = workDir.resolve(name + "-stderr.log");
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                jar.toString(),
-                "serve",
-                "--http",
-                "--port",
-                "0");
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(workDir.toFile())
-                .redirectError(err.toFile())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        Process process;
+        ServerChild child = ServerChild.start(
+                ServerChild.serveCommand(jar, "--http", "--port", "0"),
+                workDir,
+                env,
+                workDir.resolve(name + "-stderr.log"),
+                false);
         try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start replica " + name, e);
+            return new Replica(
+                    name,
+                    child,
+                    child.awaitStderr(ENDPOINT, Duration.ofSeconds(90)).group(1));
+        } catch (AssertionError e) {
+            throw new AssertionError("replica " + name + ": " + e.getMessage(), e);
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            Matcher m = ENDPOINT.matcher(read(err));
-            if (m.find()) {
-                return new Replica(name, process, err, m.group(1));
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError("replica " + name + " exited " + process.exitValue() + ":\n" + read(err));
-            }
-            sleep(100);
-        }
-        process.destroyForcibly();
-        throw new AssertionError("replica " + name + " printed no endpoint within 90 s:\n" + read(err));
     }
 
     /** The MCP endpoint, {@code http://127.0.0.1:<port>/mcp}. */
@@ -143,15 +116,15 @@ final class Replica implements AutoCloseable {
     }
 
     long pid() {
-        return process.pid();
+        return child.pid();
     }
 
     boolean alive() {
-        return process.isAlive();
+        return child.alive();
     }
 
     String stderr() {
-        return read(stderr);
+        return child.stderr();
     }
 
     /** A new MCP session on this replica (initialized), recording resource updates. */
@@ -184,12 +157,7 @@ final class Replica implements AutoCloseable {
 
     /** SIGKILL: no shutdown hook runs, no lease is given back, nothing is flushed. */
     void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(20, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        child.kill();
     }
 
     @Override
@@ -201,23 +169,7 @@ final class Replica implements AutoCloseable {
                 // closing anyway
             }
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file) : "";
-        } catch (IOException e) {
-            return "<unreadable: " + e + ">";
-        }
+        child.close();
     }
 
     static void sleep(long ms) {
