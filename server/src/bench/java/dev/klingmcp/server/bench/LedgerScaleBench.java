@@ -1,34 +1,20 @@
 package dev.klingmcp.server.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.klingmcp.mock.MockFal;
 import dev.klingmcp.mock.MockFalOptions;
-import dev.klingmcp.server.jobs.CostEstimate;
-import dev.klingmcp.server.jobs.JobError;
-import dev.klingmcp.server.jobs.JobState;
-import dev.klingmcp.server.ledger.JdbcJobLedger;
-import dev.klingmcp.server.ledger.JobLedger;
-import dev.klingmcp.server.ledger.JobRecord;
 import dev.klingmcp.testing.postgres.TestPostgres;
 import io.modelcontextprotocol.spec.McpSchema.SubscribeRequest;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Benchmark, not a test (P5): a ledger of 10,000 jobs, 1,000 of them unfinished (real requests queued at mock-fal,
@@ -44,9 +30,6 @@ import java.util.UUID;
 public final class LedgerScaleBench {
 
     private static final String KEY = "bench-id:bench-secret";
-    private static final String STANDARD = "fal-ai/kling-video/o3/standard/image-to-video";
-    private static final String PRO = "fal-ai/kling-video/o3/pro/reference-to-video";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private LedgerScaleBench() {}
 
@@ -75,13 +58,8 @@ public final class LedgerScaleBench {
                 .setStorageDir(work.resolve("mock"))
                 .addApiKey(KEY))) {
             long t0 = System.nanoTime();
-            List<JsonNode> queued = submitAtMock(mock, unfinished);
-            List<String> followed;
-            SteppingClock clock = new SteppingClock(Instant.now());
-            try (JobLedger ledger = openLedger(ledgerUrl, clock)) {
-                followed = seed(ledger, clock, total, queued, mock.baseUrl());
-            }
-            settle(ledgerUrl);
+            List<String> followed = SeededLedger.write(
+                    ledgerUrl, total, SeededLedger.submitAtMock(mock, KEY, unfinished), mock.baseUrl());
             System.out.printf(
                     Locale.ROOT,
                     "P5 scale: %d jobs (%d unfinished) seeded into %s in %.1f s; load average %s%n",
@@ -163,139 +141,8 @@ public final class LedgerScaleBench {
         }
     }
 
-    /**
-     * PostgreSQL: brings the freshly seeded tables to the state autovacuum gives them about a minute later (statistics
-     * for the planner, the visibility map that lets the totals read the covering index alone). Without it the run
-     * measured whichever state autovacuum happened to reach first, and varied by 2x between runs.
-     */
-    private static void settle(String ledgerUrl) throws Exception {
-        if (!ledgerUrl.startsWith("jdbc:postgresql:")) {
-            return;
-        }
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(ledgerUrl);
-                java.sql.Statement s = c.createStatement()) {
-            s.execute("VACUUM (ANALYZE) jobs");
-            s.execute("VACUUM (ANALYZE) job_states");
-        }
-    }
-
-    /** The server's own ledger for {@code url} (SQLite or PostgreSQL), on the seeding clock. */
-    static JobLedger openLedger(String url, Clock clock) {
-        return JdbcJobLedger.open(url, clock);
-    }
-
     private static long rss(ChildServer server) {
         return server.statusKiB("VmRSS") >> 10;
-    }
-
-    /** Submits {@code n} jobs to the mock (clock stopped: they stay queued); fal's submit answers. */
-    private static List<JsonNode> submitAtMock(MockFal mock, int n) throws Exception {
-        HttpClient http =
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        List<JsonNode> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            String body = JSON.writeValueAsString(input(i));
-            HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create(mock.baseUrl() + "/" + STANDARD))
-                            .header("Authorization", "Key " + KEY)
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException("mock submit answered " + r.statusCode() + ": " + r.body());
-            }
-            out.add(JSON.readTree(r.body()));
-        }
-        return out;
-    }
-
-    private static Map<String, Object> input(int i) {
-        Map<String, Object> in = new LinkedHashMap<>();
-        in.put("prompt", "job " + i + ": a paper boat drifting on a calm lake at dawn, soft mist, slow camera pan");
-        in.put("image_url", "https://example.invalid/start-" + i + ".png");
-        in.put("duration", "5");
-        return in;
-    }
-
-    /**
-     * Writes {@code total} rows through the ledger's own API, oldest first over the last 30 days: the unfinished ones
-     * (the newest, as in real use) carry the mock's request ids; the rest finished (80 % succeeded with a video, 15 %
-     * failed, 5 % cancelled), two models. Returns the public ids of the unfinished rows.
-     */
-    private static List<String> seed(
-            JobLedger ledger, SteppingClock clock, int total, List<JsonNode> queued, String mockUrl) throws Exception {
-        Instant start = Instant.now().minus(Duration.ofDays(30));
-        Duration step = Duration.ofDays(30).dividedBy(total);
-        List<String> followed = new ArrayList<>();
-        int firstUnfinished = total - queued.size();
-        for (int i = 0; i < total; i++) {
-            clock.set(start.plus(step.multipliedBy(i)));
-            boolean pro = i % 3 == 0;
-            String model = pro ? PRO : STANDARD;
-            double usd = pro ? 1.12 : 0.42;
-            String estimate = JSON.writeValueAsString(
-                    new CostEstimate(usd, 5, false, usd / 5, "5 s × $" + usd / 5 + "/s (bench)", "default"));
-            JobRecord row = insert(ledger, model, i, estimate, usd);
-            if (i >= firstUnfinished) {
-                JsonNode fal = queued.get(i - firstUnfinished);
-                boolean running = i % 2 == 1;
-                ledger.update(
-                        row.localId(),
-                        b -> b.requestId(fal.path("request_id").asText())
-                                .urls(
-                                        fal.path("status_url").asText(),
-                                        fal.path("response_url").asText(),
-                                        fal.path("cancel_url").asText())
-                                .state(running ? JobState.RUNNING : JobState.QUEUED)
-                                .falStatus(running ? "IN_PROGRESS" : "IN_QUEUE"),
-                        "fal accepted the submit");
-                followed.add(fal.path("request_id").asText());
-                continue;
-            }
-            String requestId = UUID.randomUUID().toString();
-            int kind = i % 20;
-            JobState end = kind < 16 ? JobState.SUCCEEDED : kind < 19 ? JobState.FAILED : JobState.CANCELLED;
-            String result = end != JobState.SUCCEEDED
-                    ? null
-                    : JSON.writeValueAsString(Map.of(
-                            "video",
-                            Map.of(
-                                    "url",
-                                    mockUrl + "/cdn/videos/5s-16x9/output.mp4?job=" + i,
-                                    "content_type",
-                                    "video/mp4",
-                                    "file_name",
-                                    "output.mp4",
-                                    "file_size",
-                                    812_345)));
-            String error = end != JobState.FAILED
-                    ? null
-                    : JSON.writeValueAsString(
-                            new JobError("the image could not be downloaded", "image_load_error", 422, null));
-            ledger.update(
-                    row.localId(),
-                    b -> b.requestId(requestId)
-                            .urls(
-                                    mockUrl + "/" + model + "/requests/" + requestId + "/status",
-                                    mockUrl + "/" + model + "/requests/" + requestId,
-                                    mockUrl + "/" + model + "/requests/" + requestId + "/cancel")
-                            .state(end)
-                            .falStatus("COMPLETED")
-                            .result(result)
-                            .error(error)
-                            .inferenceSeconds(end == JobState.SUCCEEDED ? 97.5 : null),
-                    "finished");
-        }
-        return followed;
-    }
-
-    private static JobRecord insert(JobLedger ledger, String model, int i, String estimate, double usd)
-            throws Exception {
-        return ledger.insert(
-                JobRecord.submitting("local-" + UUID.randomUUID(), model, JSON.writeValueAsString(input(i)))
-                        .estimate(estimate, usd),
-                "ledger write before submit");
     }
 
     /** list_jobs through MCP, cycling through filter variants; prints p50/p99 per variant and overall. */
@@ -416,33 +263,5 @@ public final class LedgerScaleBench {
         }
         int index = (int) Math.ceil(p / 100.0 * v.length) - 1;
         return v[Math.max(0, Math.min(v.length - 1, index))];
-    }
-
-    /** A clock the seeding moves by hand, so created_at spreads over weeks. */
-    private static final class SteppingClock extends Clock {
-        private volatile Instant now;
-
-        SteppingClock(Instant start) {
-            this.now = start;
-        }
-
-        void set(Instant instant) {
-            this.now = instant;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
