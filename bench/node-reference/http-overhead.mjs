@@ -5,11 +5,21 @@
 // routing headers; served by kling-mcp itself). Two transport-only rows say what the lanes cost without a tool:
 // `ping` in the session (answered by the SDK alone) and `server/discover` on the stateless lane.
 //
+// Two load models. Closed loop (the first rows, "mode":"closed"): every caller sends its next request as soon as the
+// last one is answered, with no think time; on a machine whose cores the client, kling-mcp and the mock share, latency
+// is then callers / throughput, so that row measures throughput as much as added latency. Open loop (then, "mode":
+// "open", one row per lane and rate): the same callers send at a fixed aggregate rate scheduled by the wall clock,
+// request i at start + i / rate, and each latency is measured from the request's scheduled time, not from when it was
+// sent, so a request held up behind slow ones counts its wait (no coordinated omission). Below saturation an open-loop
+// row is the added latency of one request at that load.
+//
 // usage: node http-overhead.mjs <kling-mcp.jar> <mock-fal.jar> [callers=32] [seconds per phase=5] [rounds=3]
 // env:   SERVER_JAVA_OPTS  extra JVM flags for kling-mcp (e.g. -XX:StartFlightRecording=filename=/tmp/p2.jfr)
 //        LANES             comma-separated subset of direct,legacy,legacy-ping,stateless,stateless-discover
-// prints one JSON line per lane: requests, p50/p99 in ms, requests/s, CPU time per call of mock-fal, kling-mcp and the
-// client (µs), and for MCP lanes what they add to the direct GET.
+//        OPEN_RATES        aggregate request rates (req/s) of the open-loop rows, comma-separated; default 200,1000;
+//                          "none" skips them. Open-loop rows load direct, legacy and stateless (those of LANES).
+// prints one JSON line per lane (and per lane and rate): requests, p50/p99 in ms, requests/s, CPU time per call of
+// mock-fal, kling-mcp and the client (µs), and for MCP lanes what they add to the direct GET.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,9 +40,13 @@ const LEGACY = "2025-06-18";
 const MODERN = "2026-07-28";
 const callTimeoutMs = 30_000;
 
-// The whole run is bounded: phases, two warm-ups and start-up (≤ 180 s), plus a margin.
+const openRates = (process.env.OPEN_RATES ?? "200,1000") === "none"
+  ? [] : (process.env.OPEN_RATES ?? "200,1000").split(",").map(Number).filter((r) => r > 0);
+
+// The whole run is bounded: phases, two warm-ups and start-up (≤ 180 s), the open-loop phases (3 lanes per rate, a
+// phase may overrun by the 30 s request timeout), plus a margin.
 const phaseCount = 5;
-const budgetMs = 240_000 + (rounds + 2) * phaseCount * phaseMs;
+const budgetMs = 240_000 + (rounds + 2) * phaseCount * phaseMs + rounds * openRates.length * 3 * (phaseMs + 30_000);
 const watchdog = setTimeout(() => {
   console.error(`http-overhead: gave up after ${budgetMs / 1000} s`);
   for (const c of children) c.kill("SIGKILL");
@@ -126,6 +140,38 @@ async function phase(call, cpu) {
   return latencies;
 }
 
+// Open loop: request i is due at start + i / rate, whoever of the callers is free takes it; its latency runs from when
+// it was due. `late` counts requests sent more than 1 ms after they were due (all callers busy, or the client's own
+// event loop behind), which are the ones that would vanish from a closed-loop measurement.
+async function openPhase(call, rate, cpu) {
+  const latencies = [];
+  let late = 0;
+  const before = children.map((c) => cpuMs(c.pid));
+  const client = process.cpuUsage();
+  const start = performance.now() + 5;
+  const count = Math.floor((rate * phaseMs) / 1000);
+  let next = 0;
+  await Promise.all(Array.from({ length: callers }, async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= count) return;
+      const due = start + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const sent = performance.now();
+      if (sent - due > 1) late++;
+      await call();
+      latencies.push(performance.now() - due);
+    }
+  }));
+  if (cpu) {
+    children.forEach((c, i) => { cpu[i] += cpuMs(c.pid) - before[i]; });
+    const used = process.cpuUsage(client);
+    cpu[2] += (used.user + used.system) / 1000;
+  }
+  return { latencies, late, seconds: (performance.now() - start) / 1000 };
+}
+
 const pct = (values, p) => {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
@@ -186,13 +232,45 @@ try {
   for (const l of chosen) {
     const r = row(all[l]);
     const perCall = (ms) => +((ms * 1000) / Math.max(1, r.n)).toFixed(0);
-    const line = { lane: l, what: labels[l], callers, seconds, ...r,
+    const line = { mode: "closed", lane: l, what: labels[l], callers, seconds, ...r,
       mockCpuUsPerCall: perCall(cpu[l][0]), serverCpuUsPerCall: perCall(cpu[l][1]), clientCpuUsPerCall: perCall(cpu[l][2]) };
     if (l !== "direct") {
       Object.assign(line, { addedP50: +(r.p50 - d.p50).toFixed(2), addedP99: +(r.p99 - d.p99).toFixed(2),
         rpsVsDirect: +(r.rps / d.rps).toFixed(3) });
     }
     console.log(JSON.stringify(line));
+  }
+  const openLanes = chosen.filter((l) => ["direct", "legacy", "stateless"].includes(l));
+  const open = Object.fromEntries(openRates.map((rate) => [rate, Object.fromEntries(openLanes.map((l) =>
+    [l, { latencies: [], late: 0, seconds: 0, cpu: [0, 0, 0] }]))]));
+  for (let i = 0; i < rounds; i++) {
+    for (const rate of openRates) {
+      const order = openLanes.map((_, j) => openLanes[(i + j) % openLanes.length]);
+      for (const l of order) {
+        const o = open[rate][l];
+        const run = await openPhase(lanes[l], rate, o.cpu);
+        o.latencies.push(...run.latencies);
+        o.late += run.late;
+        o.seconds += run.seconds;
+      }
+    }
+  }
+  for (const rate of openRates) {
+    const base = open[rate].direct;
+    for (const l of openLanes) {
+      const o = open[rate][l];
+      const n = o.latencies.length;
+      const perCall = (ms) => +((ms * 1000) / Math.max(1, n)).toFixed(0);
+      const line = { mode: "open", lane: l, what: labels[l], rate, callers, seconds: +o.seconds.toFixed(1), n,
+        p50: +pct(o.latencies, 50).toFixed(2), p99: +pct(o.latencies, 99).toFixed(2),
+        rps: Math.round(n / Math.max(o.seconds, 1e-3)), late: o.late,
+        mockCpuUsPerCall: perCall(o.cpu[0]), serverCpuUsPerCall: perCall(o.cpu[1]), clientCpuUsPerCall: perCall(o.cpu[2]) };
+      if (l !== "direct" && base) {
+        Object.assign(line, { addedP50: +(line.p50 - pct(base.latencies, 50)).toFixed(2),
+          addedP99: +(line.p99 - pct(base.latencies, 99)).toFixed(2) });
+      }
+      console.log(JSON.stringify(line));
+    }
   }
 } finally {
   for (const c of children) c.kill();

@@ -10,12 +10,15 @@ import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
-/** A request whose body the front filter already read (bounded) to check its size and scope; servlets read the copy. */
-final class BufferedBodyRequest extends HttpServletRequestWrapper {
+/**
+ * A request whose body a filter already read (bounded) to check its size, scope or protocol era; the servlets behind
+ * it read the copy.
+ */
+public final class BufferedBodyRequest extends HttpServletRequestWrapper {
 
     private final byte[] body;
 
-    BufferedBodyRequest(HttpServletRequest request, byte[] body) {
+    public BufferedBodyRequest(HttpServletRequest request, byte[] body) {
         super(request);
         this.body = body;
     }

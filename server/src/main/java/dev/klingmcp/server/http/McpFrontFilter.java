@@ -2,9 +2,7 @@ package dev.klingmcp.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.klingmcp.server.auth.Authenticator;
-import dev.klingmcp.server.auth.InvalidTokenException;
 import dev.klingmcp.server.auth.Principal;
-import dev.klingmcp.server.auth.Scopes;
 import dev.klingmcp.server.config.HttpSettings;
 import dev.klingmcp.server.modern.ModernProtocol;
 import dev.klingmcp.server.modern.ModernServer;
@@ -60,9 +58,7 @@ public final class McpFrontFilter extends HttpFilter {
 
     private static final String SESSION_HEADER = "Mcp-Session-Id";
 
-    private final transient Authenticator authenticator;
-
-    private final transient Supplier<ResourceMetadata> metadata;
+    private final transient BearerGate gate;
 
     private final long maxBodyBytes;
 
@@ -80,19 +76,11 @@ public final class McpFrontFilter extends HttpFilter {
     private final transient Set<String> openPaths = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param authenticator null when authorization is off (loopback only)
-     * @param metadata      the resource metadata (its URL is known only once the listener is bound)
-     * @param openSessions  how many legacy sessions the SDK holds now
+     * @param openSessions how many legacy sessions the SDK holds now
      */
     private McpFrontFilter(
-            Authenticator authenticator,
-            Supplier<ResourceMetadata> metadata,
-            long maxBodyBytes,
-            int maxSessions,
-            IntSupplier openSessions,
-            SessionOwners owners) {
-        this.authenticator = authenticator;
-        this.metadata = metadata;
+            BearerGate gate, long maxBodyBytes, int maxSessions, IntSupplier openSessions, SessionOwners owners) {
+        this.gate = gate;
         this.maxBodyBytes = maxBodyBytes;
         this.maxSessions = maxSessions;
         this.openSessions = openSessions;
@@ -112,8 +100,7 @@ public final class McpFrontFilter extends HttpFilter {
                 ? List.of()
                 : List.of(settings.auth().issuer().toString());
         return new McpFrontFilter(
-                authenticator,
-                () -> new ResourceMetadata(resourceUrl.get(), issuers),
+                new BearerGate(authenticator, () -> new ResourceMetadata(resourceUrl.get(), issuers)),
                 settings.maxBodyBytes(),
                 settings.maxSessions(),
                 openSessions,
@@ -140,8 +127,8 @@ public final class McpFrontFilter extends HttpFilter {
             throws IOException, ServletException {
         String path = request.getRequestURI();
         // Built per use (its URL is known once the listener is bound): only for a path that can be the document.
-        if (path.startsWith(ResourceMetadata.WELL_KNOWN) && metadata.get().matches(path)) {
-            serveMetadata(request, response);
+        if (gate.isMetadata(path)) {
+            gate.serveMetadata(request, response);
             return;
         }
         if (request.getContentLengthLong() > maxBodyBytes) {
@@ -155,8 +142,8 @@ public final class McpFrontFilter extends HttpFilter {
             return;
         }
         Principal principal = null;
-        if (authenticator != null) {
-            principal = authenticate(request, response);
+        if (gate.enabled()) {
+            principal = gate.authenticate(request, response);
             if (principal == null) {
                 return;
             }
@@ -173,9 +160,9 @@ public final class McpFrontFilter extends HttpFilter {
         }
         JsonNode id = message != null && message.isObject() ? message.get("id") : null;
         if (principal != null) {
-            String needed = requiredScope(message);
+            String needed = BearerGate.requiredScope(message);
             if (!principal.allows(needed)) {
-                insufficientScope(response, id, needed, principal);
+                gate.insufficientScope(response, id, needed, principal);
                 return;
             }
             request.setAttribute(PRINCIPAL, principal);
@@ -315,46 +302,6 @@ public final class McpFrontFilter extends HttpFilter {
         }
     }
 
-    private Principal authenticate(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String header = request.getHeader("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
-            ResourceMetadata md = metadata.get();
-            response.setHeader("WWW-Authenticate", "Bearer resource_metadata=\"" + md.url() + "\"");
-            JsonErrors.send(
-                    response,
-                    HttpServletResponse.SC_UNAUTHORIZED,
-                    null,
-                    "authorization required: send Authorization: Bearer <token> (see " + md.url() + ")");
-            return null;
-        }
-        try {
-            return authenticator.authenticate(header.substring(7).strip());
-        } catch (InvalidTokenException e) {
-            String reason = e.getMessage().replace('"', '\'');
-            ResourceMetadata md = metadata.get();
-            response.setHeader(
-                    "WWW-Authenticate",
-                    "Bearer error=\"invalid_token\", error_description=\"" + reason + "\", resource_metadata=\""
-                            + md.url() + "\"");
-            JsonErrors.send(response, HttpServletResponse.SC_UNAUTHORIZED, null, "invalid token: " + reason);
-            return null;
-        }
-    }
-
-    private void insufficientScope(HttpServletResponse response, JsonNode id, String needed, Principal principal)
-            throws IOException {
-        response.setHeader(
-                "WWW-Authenticate",
-                "Bearer error=\"insufficient_scope\", scope=\"" + needed + "\", resource_metadata=\""
-                        + metadata.get().url() + "\"");
-        JsonErrors.send(
-                response,
-                HttpServletResponse.SC_FORBIDDEN,
-                id,
-                "insufficient_scope: this call needs the scope " + needed + "; the token grants "
-                        + (principal.scopes().isEmpty() ? "none" : String.join(" ", principal.scopes())));
-    }
-
     private void tooLarge(HttpServletResponse response, long declared) throws IOException {
         response.setHeader("Connection", "close");
         JsonErrors.send(
@@ -363,20 +310,6 @@ public final class McpFrontFilter extends HttpFilter {
                 null,
                 "request body " + (declared >= 0 ? "of " + declared + " bytes " : "") + "is larger than the limit of "
                         + maxBodyBytes + " bytes (http.max-body-bytes)");
-    }
-
-    private void serveMetadata(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!"GET".equals(request.getMethod())) {
-            response.setHeader("Allow", "GET");
-            JsonErrors.send(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, null, "only GET is served here");
-            return;
-        }
-        byte[] bytes = JsonErrors.JSON.writeValueAsBytes(metadata.get().document());
-        response.setContentType("application/json");
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.setHeader("Cache-Control", "max-age=3600");
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
     }
 
     /** The body, or null when it is longer than the limit (then the rest is not read). */
@@ -399,27 +332,6 @@ public final class McpFrontFilter extends HttpFilter {
         } catch (IOException e) {
             return null; // the transport answers malformed JSON with its own parse error
         }
-    }
-
-    /** {@code video:generate} when any request in the body needs it, else {@code video:read}. */
-    static String requiredScope(JsonNode message) {
-        if (message == null) {
-            return Scopes.READ;
-        }
-        List<JsonNode> all = new ArrayList<>();
-        if (message.isArray()) {
-            message.forEach(all::add);
-        } else {
-            all.add(message);
-        }
-        for (JsonNode m : all) {
-            String method = m.path("method").asText(null);
-            String tool = m.path("params").path("name").asText(null);
-            if (Scopes.GENERATE.equals(Scopes.required(method, tool))) {
-                return Scopes.GENERATE;
-            }
-        }
-        return Scopes.READ;
     }
 
     private static boolean isInitialize(JsonNode message) {

@@ -5,6 +5,7 @@ import dev.klingmcp.server.http.McpFrontFilter;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -64,7 +65,12 @@ final class HttpChannel implements ModernChannel {
             send(reply.message());
             return;
         }
-        byte[] body = reply.message().toString().getBytes(StandardCharsets.UTF_8);
+        byte[] body;
+        try {
+            body = ModernJson.MAPPER.writeValueAsBytes(reply.message());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         response.setStatus(reply.httpStatus());
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");

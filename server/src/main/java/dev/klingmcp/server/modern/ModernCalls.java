@@ -27,6 +27,7 @@ import io.modelcontextprotocol.spec.McpSchema.ReadResourceRequest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -35,6 +36,17 @@ import java.util.regex.Pattern;
  * JSON and the SDK's records.
  */
 final class ModernCalls {
+
+    private static final ClientCapabilities NO_CAPABILITIES =
+            ClientCapabilities.builder().build();
+
+    /**
+     * Capabilities a client declared before, as the SDK's record: a client declares the same ones on every request of
+     * the stateless revision, so each set is converted once. Bounded: past the bound, sets are converted per request.
+     */
+    private static final Map<ObjectNode, ClientCapabilities> KNOWN_CAPABILITIES = new ConcurrentHashMap<>();
+
+    private static final int MAX_KNOWN_CAPABILITIES = 256;
 
     private final ServerFeatures features;
 
@@ -79,13 +91,24 @@ final class ModernCalls {
     }
 
     private static ClientCapabilities capabilities(ObjectNode caps) {
-        ObjectNode known = caps.deepCopy();
-        known.remove("extensions");
-        try {
-            return ModernJson.record(known, ClientCapabilities.class);
-        } catch (ModernError e) {
-            return ClientCapabilities.builder().build();
+        if (caps.isEmpty()) {
+            return NO_CAPABILITIES;
         }
+        ClientCapabilities known = KNOWN_CAPABILITIES.get(caps);
+        if (known != null) {
+            return known;
+        }
+        ObjectNode copy = caps.deepCopy();
+        copy.remove("extensions");
+        try {
+            known = ModernJson.record(copy, ClientCapabilities.class);
+        } catch (ModernError e) {
+            known = NO_CAPABILITIES;
+        }
+        if (KNOWN_CAPABILITIES.size() < MAX_KNOWN_CAPABILITIES) {
+            KNOWN_CAPABILITIES.put(caps.deepCopy(), known);
+        }
+        return known;
     }
 
     private static Implementation clientInfo(JsonNode info) {

@@ -2,23 +2,18 @@ package dev.klingmcp.server.modern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.klingmcp.server.http.BufferedBodyRequest;
 import dev.klingmcp.server.http.McpFrontFilter;
 import io.modelcontextprotocol.server.transport.HeaderAccessor;
 import io.modelcontextprotocol.server.transport.ServerHttpHeaderValidator;
 import io.modelcontextprotocol.server.transport.ServerTransportSecurityException;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
@@ -89,7 +84,7 @@ public final class ModernHttpFilter extends HttpFilter {
         }
         boolean isModern = modernHeader || (message != null && message.isObject() && ModernServer.isModern(message));
         if (!isModern) {
-            chain.doFilter(readAhead ? request : new Replay(request, body), response);
+            chain.doFilter(readAhead ? request : new BufferedBodyRequest(request, body), response);
             return;
         }
         try {
@@ -158,52 +153,5 @@ public final class ModernHttpFilter extends HttpFilter {
     private static byte[] read(InputStream in) throws IOException {
         byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
         return bytes.length > MAX_BODY_BYTES ? null : bytes;
-    }
-
-    /** The request with its body readable again, for the SDK. */
-    private static final class Replay extends HttpServletRequestWrapper {
-
-        private final byte[] body;
-
-        Replay(HttpServletRequest request, byte[] body) {
-            super(request);
-            this.body = body;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() {
-            ByteArrayInputStream in = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
-                @Override
-                public boolean isFinished() {
-                    return in.available() == 0;
-                }
-
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    throw new UnsupportedOperationException("synchronous reads only");
-                }
-
-                @Override
-                public int read() {
-                    return in.read();
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) {
-                    return in.read(b, off, len);
-                }
-            };
-        }
-
-        @Override
-        public BufferedReader getReader() {
-            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8));
-        }
     }
 }

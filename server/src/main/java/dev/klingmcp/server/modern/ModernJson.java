@@ -5,15 +5,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** JSON between Jackson trees (the wire) and the SDK's schema records (what the handlers take and return). */
+/**
+ * JSON between Jackson trees (the wire) and the SDK's schema records (what the handlers take and return). The
+ * conversions go through the SDK's own Jackson mapper, tree to record and back, with no JSON text in between: the
+ * mapper's annotations and settings are the SDK's, so the tree is what the SDK's lane would send.
+ */
 final class ModernJson {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     private static final McpJsonMapper SDK = McpJsonDefaults.getMapper();
+
+    /** The SDK's Jackson mapper, or null when the SDK was given another JSON binding (then text is the bridge). */
+    private static final ObjectMapper SDK_JACKSON =
+            SDK instanceof JacksonMcpJsonMapper jackson ? jackson.getObjectMapper() : null;
 
     private ModernJson() {}
 
@@ -24,7 +33,9 @@ final class ModernJson {
     /** An SDK record (or any value) as a tree, serialized the way the SDK lane would send it. */
     static JsonNode tree(Object value) {
         try {
-            return MAPPER.readTree(SDK.writeValueAsString(value));
+            return SDK_JACKSON != null
+                    ? SDK_JACKSON.valueToTree(value)
+                    : MAPPER.readTree(SDK.writeValueAsString(value));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -33,8 +44,10 @@ final class ModernJson {
     /** A tree as an SDK record. */
     static <T> T record(JsonNode node, Class<T> type) {
         try {
-            return SDK.readValue(MAPPER.writeValueAsString(node), type);
-        } catch (IOException e) {
+            return SDK_JACKSON != null
+                    ? SDK_JACKSON.treeToValue(node, type)
+                    : SDK.readValue(MAPPER.writeValueAsString(node), type);
+        } catch (IOException | IllegalArgumentException e) {
             throw ModernError.invalidParams(
                     "params are not a valid " + type.getSimpleName() + ": " + e.getMessage(), null);
         }

@@ -8,7 +8,10 @@ import dev.klingmcp.server.jobs.JobException;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Content;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -59,7 +62,7 @@ public final class ToolResults {
 
     public CallToolResult ok(ObjectNode structured, String summary, Content... extra) {
         CallToolResult.Builder b = CallToolResult.builder()
-                .structuredContent(ToolJson.toMap(redact(structured)))
+                .structuredContent(structured(structured))
                 .addContent(TextContent.builder(redactor.apply(summary)).build());
         for (Content c : extra) {
             b.addContent(c);
@@ -134,7 +137,7 @@ public final class ToolResults {
     /** An error whose structured part the caller built (e.g. a failed job with fal's detail). */
     public CallToolResult error(ObjectNode structured, String summary) {
         return CallToolResult.builder()
-                .structuredContent(ToolJson.toMap(redact(structured)))
+                .structuredContent(structured(structured))
                 .addContent(TextContent.builder(redactor.apply(summary)).build())
                 .isError(true)
                 .build();
@@ -161,7 +164,7 @@ public final class ToolResults {
      * and every schema dialect reads the same way.
      */
     static ObjectNode withoutNulls(ObjectNode node) {
-        List<String> nulls = new java.util.ArrayList<>();
+        List<String> nulls = new ArrayList<>();
         node.properties().forEach(f -> {
             JsonNode v = f.getValue();
             if (v.isNull()) {
@@ -182,17 +185,48 @@ public final class ToolResults {
         }
     }
 
-    private ObjectNode redact(ObjectNode raw) {
-        ObjectNode node = withoutNulls(raw.deepCopy());
-        String json = ToolJson.compact(node);
-        String clean = redactor.apply(json);
-        if (clean.equals(json)) {
-            return node;
+    /**
+     * What the SDK sends as {@code structuredContent}: the result as plain maps, lists and scalars, without its
+     * {@code null} fields (see {@link #withoutNulls}) and with every text (values and names) scrubbed of secrets. One
+     * walk of the tree; the caller's tree is not changed.
+     */
+    private Map<String, Object> structured(ObjectNode raw) {
+        return object(raw, true);
+    }
+
+    private Map<String, Object> object(ObjectNode node, boolean dropNulls) {
+        Map<String, Object> out = new LinkedHashMap<>(Math.max(4, node.size() * 4 / 3 + 1));
+        node.properties().forEach(f -> {
+            JsonNode v = f.getValue();
+            if (!(dropNulls && v.isNull())) {
+                out.put(redactor.apply(f.getKey()), plain(v, dropNulls && !VERBATIM.contains(f.getKey())));
+            }
+        });
+        return out;
+    }
+
+    private Object plain(JsonNode v, boolean dropNulls) {
+        if (v instanceof ObjectNode o) {
+            return object(o, dropNulls);
         }
-        try {
-            return (ObjectNode) ToolJson.MAPPER.readTree(clean);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
+        if (v instanceof ArrayNode a) {
+            List<Object> out = new ArrayList<>(a.size());
+            a.forEach(e -> out.add(plain(e, dropNulls)));
+            return out;
         }
+        if (v.isTextual()) {
+            return redactor.apply(v.textValue());
+        }
+        if (v.isNumber()) {
+            return v.numberValue();
+        }
+        if (v.isBoolean()) {
+            return v.booleanValue();
+        }
+        if (v.isNull() || v.isMissingNode()) {
+            return null;
+        }
+        // Binary or POJO nodes: never built by the tools; kept as the JSON the SDK would write for them.
+        return ToolJson.MAPPER.convertValue(v, Object.class);
     }
 }
