@@ -2,7 +2,6 @@ package dev.klingmcp.server.ledger;
 
 import dev.klingmcp.server.jobs.JobCursor;
 import dev.klingmcp.server.jobs.JobState;
-import dev.klingmcp.server.jobs.StateChange;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,9 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -24,24 +21,22 @@ import java.util.function.UnaryOperator;
  */
 public final class JdbcJobLedger implements JobLedger {
 
-    private static final String COLUMNS =
-            "local_id, request_id, model, input_json, options_json, estimate_json, estimate_usd,"
-                    + " idempotency_key, status_url, response_url, cancel_url, state, fal_status, queue_position, logs_json,"
-                    + " result_json, error_json, inference_seconds, local_path, sha256, created_at, updated_at, finished_at, owner";
-
-    /** Histories read per statement: bounded, so that a claim of thousands of rows stays under any parameter limit. */
-    private static final int HISTORY_BATCH = 500;
+    static final String COLUMNS = "local_id, request_id, model, input_json, options_json, estimate_json, estimate_usd,"
+            + " idempotency_key, status_url, response_url, cancel_url, state, fal_status, queue_position, logs_json,"
+            + " result_json, error_json, inference_seconds, local_path, sha256, created_at, updated_at, finished_at, owner";
 
     private final LedgerDatabase db;
     private final Dialect dialect;
     private final Clock clock;
     private final UnaryOperator<Connection> wrap;
+    private final JobReads reads;
 
     private JdbcJobLedger(LedgerDatabase db, Clock clock, UnaryOperator<Connection> wrap) {
         this.db = db;
         this.dialect = db.dialect();
         this.clock = clock;
         this.wrap = wrap;
+        this.reads = new JobReads(dialect);
     }
 
     /**
@@ -96,7 +91,7 @@ public final class JdbcJobLedger implements JobLedger {
         return inTransaction(c -> {
             JobRecord draft = row.build(null, null, null, List.of());
             if (draft.idempotencyKey() != null) {
-                Optional<JobRecord> existing = selectOne(c, "idempotency_key = ?", draft.idempotencyKey());
+                Optional<JobRecord> existing = reads.one(c, "idempotency_key = ?", draft.idempotencyKey());
                 if (existing.isPresent()) {
                     return existing.get();
                 }
@@ -108,12 +103,12 @@ public final class JdbcJobLedger implements JobLedger {
                     + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")) {
                 bindAll(ps, stored);
                 if (ps.executeUpdate() == 0 && draft.idempotencyKey() != null) {
-                    return selectOne(c, "idempotency_key = ?", draft.idempotencyKey())
+                    return reads.one(c, "idempotency_key = ?", draft.idempotencyKey())
                             .orElseThrow(() -> new SQLException("insert refused and no row holds its idempotency key"));
                 }
             }
             appendState(c, stored.localId(), stored.state(), now, note);
-            return selectOne(c, "local_id = ?", stored.localId()).orElseThrow();
+            return reads.one(c, "local_id = ?", stored.localId()).orElseThrow();
         });
     }
 
@@ -122,19 +117,19 @@ public final class JdbcJobLedger implements JobLedger {
         if (id == null || id.isBlank()) {
             return Optional.empty();
         }
-        return locked(c -> selectOne(c, "local_id = ? OR request_id = ?", id, id));
+        return read(c -> reads.one(c, "local_id = ? OR request_id = ?", id, id));
     }
 
     @Override
     public Optional<JobRecord> findByIdempotencyKey(String key) {
-        return locked(c -> selectOne(c, "idempotency_key = ?", key));
+        return read(c -> reads.one(c, "idempotency_key = ?", key));
     }
 
     @Override
     public Optional<JobRecord> update(String id, UnaryOperator<JobRecord.Builder> change, String note) {
         return inTransaction(c -> {
             lockRow(c, id);
-            Optional<JobRecord> current = selectOne(c, "local_id = ? OR request_id = ?", id, id);
+            Optional<JobRecord> current = reads.one(c, "local_id = ? OR request_id = ?", id, id);
             if (current.isEmpty()) {
                 return Optional.empty();
             }
@@ -181,26 +176,26 @@ public final class JdbcJobLedger implements JobLedger {
             if (after.state() != before.state()) {
                 appendState(c, after.localId(), after.state(), now, note);
             }
-            return selectOne(c, "local_id = ?", after.localId());
+            return reads.one(c, "local_id = ?", after.localId());
         });
     }
 
     @Override
     public List<JobRecord> list(JobQuery query) {
-        return locked(c -> selectPage(c, query, Math.max(1, query.limit())).records());
+        return read(c -> reads.page(c, query, Math.max(1, query.limit())).records());
     }
 
     @Override
     public LedgerTotals totals(JobQuery query) {
-        return locked(c -> totals(c, query));
+        return read(c -> JobReads.totals(c, query));
     }
 
     @Override
     public LedgerPage page(JobQuery query) {
         int limit = Math.max(1, query.limit());
-        return locked(c -> {
+        return read(c -> {
             // One row more than asked tells whether a next page exists without a second query.
-            Rows rows = selectPage(c, query, limit + 1);
+            JobReads.Rows rows = reads.page(c, query, limit + 1);
             List<JobRecord> shown =
                     rows.records().subList(0, Math.min(limit, rows.records().size()));
             JobCursor next = null;
@@ -209,36 +204,13 @@ public final class JdbcJobLedger implements JobLedger {
                 next = new JobCursor(
                         last.createdAt().toEpochMilli(), rows.order().get(limit - 1));
             }
-            return new LedgerPage(shown, totals(c, query), next);
+            return new LedgerPage(shown, JobReads.totals(c, query), next);
         });
-    }
-
-    private Rows selectPage(Connection c, JobQuery query, int limit) throws SQLException {
-        JobRows.Where where = JobRows.Where.page(query, dialect.insertionOrder);
-        List<Object> args = new ArrayList<>(where.args());
-        args.add(limit);
-        return selectRows(
-                c, where.sql() + " ORDER BY created_at DESC, " + dialect.insertionOrder + " DESC LIMIT ?", args);
-    }
-
-    private static LedgerTotals totals(Connection c, JobQuery query) throws SQLException {
-        JobRows.Where where = JobRows.Where.of(query);
-        String sql = "SELECT COUNT(*), COALESCE(SUM(estimate_usd),0),"
-                + " COALESCE(SUM(CASE WHEN state='SUCCEEDED' THEN estimate_usd END),0),"
-                + " COALESCE(SUM(CASE WHEN state IN ('SUBMITTING','QUEUED','RUNNING','UNKNOWN') THEN estimate_usd END),0)"
-                + " FROM jobs" + where.sql();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            JobRows.bindArgs(ps, where.args());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new LedgerTotals(rs.getInt(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4));
-            }
-        }
     }
 
     @Override
     public List<String> idsStartingWith(String prefix, int limit) {
-        return locked(c -> {
+        return read(c -> {
             String p = (prefix == null ? "" : prefix)
                             .replace("\\", "\\\\")
                             .replace("%", "\\%")
@@ -320,7 +292,7 @@ public final class JdbcJobLedger implements JobLedger {
                 JobRows.bindArgs(ps, args);
                 ps.executeUpdate();
             }
-            return selectMany(
+            return reads.many(
                     c,
                     " WHERE local_id IN (" + in + ") ORDER BY created_at, " + dialect.insertionOrder,
                     new ArrayList<>(ids));
@@ -378,6 +350,15 @@ public final class JdbcJobLedger implements JobLedger {
         }
     }
 
+    /** A read: beside writes where the database allows it (SQLite in WAL mode: a second connection). */
+    private <T> T read(LedgerDatabase.SqlWork<T> work) {
+        try {
+            return db.withReader(c -> work.run(wrap.apply(c)));
+        } catch (SQLException e) {
+            throw new LedgerException("job ledger: " + e.getMessage(), e);
+        }
+    }
+
     private <T> T inTransaction(LedgerDatabase.SqlWork<T> work) {
         return locked(c -> {
             c.setAutoCommit(false);
@@ -418,74 +399,6 @@ public final class JdbcJobLedger implements JobLedger {
             ps.setString(5, note);
             ps.executeUpdate();
         }
-    }
-
-    private Optional<JobRecord> selectOne(Connection c, String where, Object... args) throws SQLException {
-        return selectMany(c, " WHERE " + where + " LIMIT 1", List.of(args)).stream()
-                .findFirst();
-    }
-
-    private List<JobRecord> selectMany(Connection c, String tail, List<Object> args) throws SQLException {
-        return selectRows(c, tail, args).records();
-    }
-
-    /** Rows as read, and each one's insertion order (for cursors). */
-    private record Rows(List<JobRecord> records, List<Long> order) {}
-
-    /**
-     * The rows {@code tail} (a WHERE/ORDER/LIMIT clause over {@code jobs}) selects, each with its state history. Two
-     * statements whatever the row count: the rows, then the histories of exactly those rows by primary key (asking
-     * for them through the rows' own WHERE clause instead made PostgreSQL hash-join the whole history table).
-     */
-    private Rows selectRows(Connection c, String tail, List<Object> args) throws SQLException {
-        List<JobRecord> rows = new ArrayList<>();
-        List<Long> order = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT " + COLUMNS + ", " + dialect.insertionOrder + " AS insertion_order FROM jobs" + tail)) {
-            JobRows.bindArgs(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(JobRows.read(rs, List.of()));
-                    order.add(rs.getLong("insertion_order"));
-                }
-            }
-        }
-        if (rows.isEmpty()) {
-            return new Rows(rows, order);
-        }
-        Map<String, List<StateChange>> histories = histories(c, rows);
-        List<JobRecord> out = new ArrayList<>(rows.size());
-        for (JobRecord r : rows) {
-            List<StateChange> h = histories.get(r.localId());
-            out.add(h == null ? r : r.toBuilder().build(r.createdAt(), r.updatedAt(), r.finishedAt(), h));
-        }
-        return new Rows(out, order);
-    }
-
-    /** The state histories of {@code rows}, oldest change first, read by primary key in batches. */
-    private static Map<String, List<StateChange>> histories(Connection c, List<JobRecord> rows) throws SQLException {
-        Map<String, List<StateChange>> histories = new HashMap<>();
-        for (int from = 0; from < rows.size(); from += HISTORY_BATCH) {
-            List<Object> ids = rows.subList(from, Math.min(rows.size(), from + HISTORY_BATCH)).stream()
-                    .<Object>map(JobRecord::localId)
-                    .toList();
-            String in = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
-            try (PreparedStatement ps = c.prepareStatement("SELECT local_id, state, at, note FROM job_states"
-                    + " WHERE local_id IN (" + in + ") ORDER BY local_id, seq")) {
-                JobRows.bindArgs(ps, ids);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        histories
-                                .computeIfAbsent(rs.getString(1), id -> new ArrayList<>())
-                                .add(new StateChange(
-                                        JobState.valueOf(rs.getString(2)),
-                                        Instant.ofEpochMilli(rs.getLong(3)),
-                                        rs.getString(4)));
-                    }
-                }
-            }
-        }
-        return histories;
     }
 
     private static void bindAll(PreparedStatement ps, JobRecord r) throws SQLException {

@@ -16,6 +16,14 @@ interface LedgerDatabase extends AutoCloseable {
     /** Runs {@code work} on a connection in auto-commit mode that no other thread uses meanwhile. */
     <T> T withConnection(SqlWork<T> work) throws SQLException;
 
+    /**
+     * Runs {@code work}, which only reads, on a connection that sees every change committed before it started and
+     * reads one consistent snapshot. It may run beside a writer; by default it is {@link #withConnection}.
+     */
+    default <T> T withReader(SqlWork<T> work) throws SQLException {
+        return withConnection(work);
+    }
+
     @Override
     void close();
 }

@@ -22,8 +22,19 @@ final class SqliteDatabase implements LedgerDatabase {
     private final Connection connection;
     private final ReentrantLock lock = new ReentrantLock();
 
-    private SqliteDatabase(Connection connection) {
+    /** The file's URL when reads get their own connection (a file in WAL mode), else null. */
+    private final String readerUrl;
+
+    private final ReentrantLock readLock = new ReentrantLock();
+
+    /** Opened on the first read (after the migrations), in a deferred transaction between reads; guarded by readLock. */
+    private Connection reader;
+
+    private boolean closed;
+
+    private SqliteDatabase(Connection connection, String readerUrl) {
         this.connection = connection;
+        this.readerUrl = readerUrl;
     }
 
     static SqliteDatabase open(String jdbcUrl) throws SQLException {
@@ -34,7 +45,53 @@ final class SqliteDatabase implements LedgerDatabase {
         config.setBusyTimeout(10_000);
         config.enforceForeignKeys(true);
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        return new SqliteDatabase(config.createConnection(jdbcUrl));
+        Connection writer = config.createConnection(jdbcUrl);
+        return new SqliteDatabase(writer, isPlainFile(jdbcUrl) ? jdbcUrl : null);
+    }
+
+    /**
+     * A file path (not {@code :memory:}, not a {@code file:} URI that may name a private in-memory database): the only
+     * kind a second connection is sure to share.
+     */
+    private static boolean isPlainFile(String jdbcUrl) {
+        String file = jdbcUrl.substring(PREFIX.length());
+        return !file.isEmpty() && !file.startsWith(":memory:") && !file.startsWith("file:");
+    }
+
+    /**
+     * Reads on their own connection: in WAL mode a reader sees every transaction committed before its own began and
+     * neither waits for the writer nor holds it up, so a status read does not queue behind a status update. Each read
+     * is one deferred transaction (one snapshot for all its statements), committed at the end; a deferred BEGIN holds
+     * nothing until the next read's first statement.
+     */
+    @Override
+    public <T> T withReader(SqlWork<T> work) throws SQLException {
+        if (readerUrl == null) {
+            return withConnection(work);
+        }
+        readLock.lock();
+        try {
+            if (closed) {
+                throw new SQLException("the job ledger is closed");
+            }
+            if (reader == null) {
+                SQLiteConfig config = new SQLiteConfig();
+                config.setBusyTimeout(10_000);
+                config.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
+                reader = config.createConnection(readerUrl);
+                reader.setAutoCommit(false);
+            }
+            try {
+                T result = work.run(reader);
+                reader.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                reader.rollback();
+                throw e;
+            }
+        } finally {
+            readLock.unlock();
+        }
     }
 
     /** The one connection, for Flyway before the ledger serves anyone. */
@@ -59,6 +116,17 @@ final class SqliteDatabase implements LedgerDatabase {
 
     @Override
     public void close() {
+        readLock.lock();
+        try {
+            closed = true;
+            if (reader != null) {
+                reader.close();
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("closing the job ledger: " + e.getMessage(), e);
+        } finally {
+            readLock.unlock();
+        }
         lock.lock();
         try {
             connection.close();
