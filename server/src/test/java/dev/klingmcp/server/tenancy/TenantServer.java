@@ -3,19 +3,17 @@ package dev.klingmcp.server.tenancy;
 import dev.klingmcp.mock.MockFal;
 import dev.klingmcp.mock.MockFalOptions;
 import dev.klingmcp.server.auth.Authenticator;
-import dev.klingmcp.server.config.FalKey;
 import dev.klingmcp.server.config.HttpSettings;
 import dev.klingmcp.server.config.ServerConfig;
-import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.jobs.impl.DefaultJobService;
 import dev.klingmcp.server.mcp.KlingMcpServer;
+import dev.klingmcp.server.testing.MockFalConfig;
 import dev.klingmcp.server.transport.StreamableHttpServer;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,15 +46,7 @@ final class TenantServer implements AutoCloseable {
                 .setLogRequests(false)
                 .setStorageDir(Files.createDirectories(dir.resolve("mock-storage")))
                 .addApiKey(KEY));
-        ServerConfig config = new ServerConfigLoader()
-                .env(Map.of())
-                .workingDir(dir)
-                .home(dir)
-                .load()
-                .withFalBaseUrl(URI.create(mock.baseUrl()))
-                .withFalKey(FalKey.of(KEY))
-                .withLedgerUrl("jdbc:sqlite:" + dir.resolve("jobs.db"))
-                .withOutputDir(dir.resolve("videos"));
+        ServerConfig config = MockFalConfig.in(dir, mock.baseUrl(), KEY);
         jobs = DefaultJobService.open(config);
         Path tokens = dir.resolve("tokens");
         Files.writeString(

@@ -3,13 +3,10 @@ package dev.klingmcp.server.testing;
 import dev.klingmcp.mock.MockFal;
 import dev.klingmcp.mock.MockFalOptions;
 import dev.klingmcp.openapi.FalEndpoints;
-import dev.klingmcp.server.config.FalKey;
 import dev.klingmcp.server.config.ServerConfig;
-import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.fal.impl.HttpFalGateway;
 import dev.klingmcp.server.jobs.impl.DefaultJobService;
 import dev.klingmcp.server.ledger.JdbcJobLedger;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,16 +38,7 @@ public final class McpOverMockFal implements AutoCloseable {
                 .setStorageDir(Files.createDirectories(dir.resolve("mock-storage")))
                 .addApiKey(key));
         Path uploads = Files.createDirectories(dir.resolve("uploads"));
-        config = new ServerConfigLoader()
-                .env(Map.of())
-                .overrides(settings)
-                .workingDir(dir)
-                .home(dir)
-                .load()
-                .withFalBaseUrl(URI.create(mock.baseUrl()))
-                .withFalKey(FalKey.of(key))
-                .withLedgerUrl("jdbc:sqlite:" + dir.resolve("jobs.db"))
-                .withOutputDir(dir.resolve("videos"))
+        config = MockFalConfig.in(dir, mock.baseUrl(), key, settings)
                 .withUploadRoots(List.of(uploads))
                 .withRetry(retry);
         jobs = new DefaultJobService(

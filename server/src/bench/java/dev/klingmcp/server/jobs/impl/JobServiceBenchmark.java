@@ -4,9 +4,7 @@ import dev.klingmcp.mock.MockFal;
 import dev.klingmcp.mock.MockFalOptions;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.FalEndpoints;
-import dev.klingmcp.server.config.FalKey;
 import dev.klingmcp.server.config.ServerConfig;
-import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.jobs.JobState;
 import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.ResultView;
@@ -14,7 +12,7 @@ import dev.klingmcp.server.jobs.StatusListener;
 import dev.klingmcp.server.jobs.SubmitCommand;
 import dev.klingmcp.server.ledger.JdbcJobLedger;
 import dev.klingmcp.server.ledger.JobRecord;
-import java.net.URI;
+import dev.klingmcp.server.testing.MockFalConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Not a test (no assertions on time): prints medians of the server core's costs on this machine, loopback only.
@@ -44,15 +41,7 @@ public final class JobServiceBenchmark {
                 .setLogRequests(false)
                 .setStorageDir(Files.createDirectories(dir.resolve("mock")))
                 .addApiKey(key))) {
-            ServerConfig config = new ServerConfigLoader()
-                    .env(Map.of())
-                    .workingDir(dir)
-                    .home(dir)
-                    .load()
-                    .withFalBaseUrl(URI.create(mock.baseUrl()))
-                    .withFalKey(FalKey.of(key))
-                    .withLedgerUrl("jdbc:sqlite:" + dir.resolve("service.db"))
-                    .withOutputDir(dir.resolve("videos"));
+            ServerConfig config = MockFalConfig.in(dir, mock.baseUrl(), key);
             try (DefaultJobService jobs = DefaultJobService.open(config)) {
                 endToEnd(jobs, Math.max(5, n / 10));
             }

@@ -6,17 +6,15 @@ import dev.klingmcp.mock.MockFal;
 import dev.klingmcp.mock.MockFalOptions;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.FalEndpoints;
-import dev.klingmcp.server.config.FalKey;
 import dev.klingmcp.server.config.ServerConfig;
-import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.fal.impl.HttpFalGateway;
 import dev.klingmcp.server.jobs.JobService;
 import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.StatusListener;
 import dev.klingmcp.server.ledger.JdbcJobLedger;
 import dev.klingmcp.server.ledger.MutableClock;
+import dev.klingmcp.server.testing.MockFalConfig;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -82,15 +79,7 @@ final class JobServiceFixture
                 .setStorageDir(storage)
                 .addApiKey(KEY));
         Files.createDirectories(dir.resolve("uploads"));
-        config = new ServerConfigLoader()
-                .env(Map.of())
-                .workingDir(dir)
-                .home(dir)
-                .load()
-                .withFalBaseUrl(URI.create(mock.baseUrl()))
-                .withFalKey(FalKey.of(KEY))
-                .withLedgerUrl("jdbc:sqlite:" + dir.resolve("state/jobs.db"))
-                .withOutputDir(dir.resolve("videos"))
+        config = MockFalConfig.in(dir, mock.baseUrl(), KEY)
                 .withUploadRoots(List.of(dir.resolve("uploads")))
                 .withRetry(new ServerConfig.Retry(4, Duration.ofMillis(1), Duration.ofMillis(20)));
     }
