@@ -56,13 +56,17 @@ class DeadlineAndErrorsOverMcpTest {
         env.close();
     }
 
-    private String submitted() {
-        ObjectNode args = JSON.createObjectNode()
+    /** generate's arguments for a valid 3 s standard job. */
+    private static ObjectNode catWalks() {
+        return JSON.createObjectNode()
                 .put("model", "o3/standard/image-to-video")
                 .put("prompt", "a cat walks")
                 .put("image_url", "https://example.com/cat.png")
                 .put("duration", "3");
-        JsonNode r = mcp.callTool("generate", args, null);
+    }
+
+    private String submitted() {
+        JsonNode r = mcp.callTool("generate", catWalks(), null);
         assertThat(r.path("isError").asBoolean()).as(r.toString()).isFalse();
         return r.at("/structuredContent/job_id").asText();
     }
@@ -124,12 +128,7 @@ class DeadlineAndErrorsOverMcpTest {
     @Test
     void anUnknownSubmitNamesItsJobAndSaysNotToRetryBlindly() {
         mock.control().addFaults(FaultPlan.parse("submit=500"));
-        ObjectNode args = JSON.createObjectNode()
-                .put("model", "o3/standard/image-to-video")
-                .put("prompt", "a cat walks")
-                .put("image_url", "https://example.com/cat.png")
-                .put("duration", "3");
-        JsonNode r = mcp.callTool("generate", args, null);
+        JsonNode r = mcp.callTool("generate", catWalks(), null);
         assertThat(r.path("isError").asBoolean()).isTrue();
         assertThat(r.at("/structuredContent/job_id").asText()).startsWith("local-");
         assertThat(r.at("/structuredContent/error/retryable").asBoolean()).isFalse();
@@ -138,12 +137,7 @@ class DeadlineAndErrorsOverMcpTest {
     @Test
     void cancelKnowsALocalIdThatStatusKnows() {
         mock.control().addFaults(FaultPlan.parse("submit=500"));
-        ObjectNode args = JSON.createObjectNode()
-                .put("model", "o3/standard/image-to-video")
-                .put("prompt", "a cat walks")
-                .put("image_url", "https://example.com/cat.png")
-                .put("duration", "3");
-        String local = mcp.callTool("generate", args, null)
+        String local = mcp.callTool("generate", catWalks(), null)
                 .at("/structuredContent/job_id")
                 .asText();
         JsonNode status = mcp.callTool("status", JSON.createObjectNode().put("job_id", local), null);
