@@ -232,7 +232,7 @@ try {
   for (const l of chosen) {
     const r = row(all[l]);
     const perCall = (ms) => +((ms * 1000) / Math.max(1, r.n)).toFixed(0);
-    const line = { mode: "closed", lane: l, what: labels[l], callers, seconds, ...r,
+    const line = { lane: l, mode: "closed", what: labels[l], callers, seconds, ...r,
       mockCpuUsPerCall: perCall(cpu[l][0]), serverCpuUsPerCall: perCall(cpu[l][1]), clientCpuUsPerCall: perCall(cpu[l][2]) };
     if (l !== "direct") {
       Object.assign(line, { addedP50: +(r.p50 - d.p50).toFixed(2), addedP99: +(r.p99 - d.p99).toFixed(2),
@@ -261,7 +261,7 @@ try {
       const o = open[rate][l];
       const n = o.latencies.length;
       const perCall = (ms) => +((ms * 1000) / Math.max(1, n)).toFixed(0);
-      const line = { mode: "open", lane: l, what: labels[l], rate, callers, seconds: +o.seconds.toFixed(1), n,
+      const line = { lane: l, mode: "open", rate, what: labels[l], callers, seconds: +o.seconds.toFixed(1), n,
         p50: +pct(o.latencies, 50).toFixed(2), p99: +pct(o.latencies, 99).toFixed(2),
         rps: Math.round(n / Math.max(o.seconds, 1e-3)), late: o.late,
         mockCpuUsPerCall: perCall(o.cpu[0]), serverCpuUsPerCall: perCall(o.cpu[1]), clientCpuUsPerCall: perCall(o.cpu[2]) };
