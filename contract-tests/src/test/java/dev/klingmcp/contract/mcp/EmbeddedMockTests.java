@@ -2,14 +2,12 @@ package dev.klingmcp.contract.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.client.transport.ServerParameters;
 import io.modelcontextprotocol.client.transport.StdioClientTransport;
 import io.modelcontextprotocol.spec.McpClientTransport;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Implementation;
 import java.io.BufferedReader;
@@ -138,31 +136,19 @@ class EmbeddedMockTests {
                     "prompt", "a paper boat drifting on a calm lake",
                     "image_url", "https://example.invalid/start.png",
                     "duration", "3");
-            CallToolResult generated = call(client, "generate", input);
-            String jobId = json(generated).path("job_id").asText();
+            CallToolResult generated = ToolCall.succeeded(client, "generate", input);
+            String jobId = ToolCall.structuredOf(generated).path("job_id").asText();
             String status = "";
             for (int round = 0; round < 10 && !"SUCCEEDED".equals(status); round++) {
-                CallToolResult polled = call(client, "status", Map.of("job_id", jobId, "wait_seconds", 10));
-                status = json(polled).at("/job/status").asText();
+                CallToolResult polled =
+                        ToolCall.succeeded(client, "status", Map.of("job_id", jobId, "wait_seconds", 10));
+                status = ToolCall.structuredOf(polled).at("/job/status").asText();
             }
             assertThat(status).isEqualTo("SUCCEEDED");
-            CallToolResult result = call(client, "result", Map.of("job_id", jobId));
-            assertThat(json(result).at("/video/url").asText()).startsWith("http://127.0.0.1:");
+            CallToolResult result = ToolCall.succeeded(client, "result", Map.of("job_id", jobId));
+            assertThat(ToolCall.structuredOf(result).at("/video/url").asText()).startsWith("http://127.0.0.1:");
         } finally {
             client.closeGracefully();
         }
-    }
-
-    private static JsonNode json(CallToolResult result) {
-        return ToolCall.JSON.valueToTree(result.structuredContent());
-    }
-
-    private static CallToolResult call(McpSyncClient client, String tool, Map<String, Object> args) {
-        CallToolResult result =
-                client.callTool(CallToolRequest.builder(tool).arguments(args).build());
-        assertThat(result.isError())
-                .as("%s answered %s", tool, result.content())
-                .isNotEqualTo(Boolean.TRUE);
-        return result;
     }
 }

@@ -65,8 +65,9 @@ class ResultPreviewTests {
                 for (String ratio : List.of("16:9", "9:16", "1:1")) {
                     String jobId = generateAndWait(client, ratio);
                     landscape = landscape == null ? jobId : landscape;
-                    CallToolResult result = call(client, "result", Map.of("job_id", jobId, "preview", true));
-                    JsonNode json = json(result);
+                    CallToolResult result =
+                            ToolCall.succeeded(client, "result", Map.of("job_id", jobId, "preview", true));
+                    JsonNode json = ToolCall.structuredOf(result);
                     problems.addAll(schemas.problems(ToolCall.of("result", Map.of(), result)));
                     assertThat(result.isError()).as("%s", result).isNotEqualTo(Boolean.TRUE);
 
@@ -99,7 +100,7 @@ class ResultPreviewTests {
 
                 // A job never saved locally, then its URL expires: nothing to fall back on, and the answer says so.
                 String unsaved = generateAndWait(client, "16:9");
-                assertThat(json(call(client, "result", Map.of("job_id", unsaved)))
+                assertThat(ToolCall.structuredOf(ToolCall.succeeded(client, "result", Map.of("job_id", unsaved)))
                                 .at("/video_url_fetched_at")
                                 .asText())
                         .isNotEmpty();
@@ -112,8 +113,9 @@ class ResultPreviewTests {
                         .contains("HTTP 410", "fal's media URLs expire", "fetched from fal at", "No local copy");
 
                 // The saved job: its copy is reused without touching the expired URL, and the answer says to use it.
-                CallToolResult again = call(client, "result", Map.of("job_id", landscape, "download", true));
-                JsonNode saved = json(again);
+                CallToolResult again =
+                        ToolCall.succeeded(client, "result", Map.of("job_id", landscape, "download", true));
+                JsonNode saved = ToolCall.structuredOf(again);
                 assertThat(saved.at("/download/reused").asBoolean()).isTrue();
                 assertThat(text(again))
                         .contains(
@@ -155,9 +157,9 @@ class ResultPreviewTests {
                     setup);
             try {
                 String jobId = generateAndWait(client, "1:1");
-                CallToolResult result = call(client, "result", Map.of("job_id", jobId, "preview", true));
+                CallToolResult result = ToolCall.succeeded(client, "result", Map.of("job_id", jobId, "preview", true));
                 assertThat(images(result)).isEmpty();
-                JsonNode json = json(result);
+                JsonNode json = ToolCall.structuredOf(result);
                 assertThat(json.at("/preview/skipped").asBoolean()).isTrue();
                 assertThat(json.at("/preview/reason").asText()).contains("kling-mcp-preview.jar");
                 assertThat(text(result)).contains("No preview");
@@ -192,7 +194,7 @@ class ResultPreviewTests {
 
     /** A 3 s reference-to-video job of {@code ratio}, followed until it succeeded. */
     private static String generateAndWait(McpSyncClient client, String ratio) {
-        CallToolResult generated = call(
+        CallToolResult generated = ToolCall.succeeded(
                 client,
                 "generate",
                 Map.of(
@@ -200,28 +202,16 @@ class ResultPreviewTests {
                         "prompt", "a paper boat drifting on a calm lake",
                         "duration", "3",
                         "aspect_ratio", ratio));
-        String jobId = json(generated).path("job_id").asText();
+        String jobId = ToolCall.structuredOf(generated).path("job_id").asText();
         String status = "";
         for (int round = 0; round < 10 && !"SUCCEEDED".equals(status); round++) {
-            status = json(call(client, "status", Map.of("job_id", jobId, "wait_seconds", 10)))
+            status = ToolCall.structuredOf(
+                            ToolCall.succeeded(client, "status", Map.of("job_id", jobId, "wait_seconds", 10)))
                     .at("/job/status")
                     .asText();
         }
         assertThat(status).as("job %s", jobId).isEqualTo("SUCCEEDED");
         return jobId;
-    }
-
-    private static CallToolResult call(McpSyncClient client, String tool, Map<String, Object> args) {
-        CallToolResult result =
-                client.callTool(CallToolRequest.builder(tool).arguments(args).build());
-        assertThat(result.isError())
-                .as("%s answered %s", tool, result.content())
-                .isNotEqualTo(Boolean.TRUE);
-        return result;
-    }
-
-    private static JsonNode json(CallToolResult result) {
-        return ToolCall.JSON.valueToTree(result.structuredContent());
     }
 
     private static List<ImageContent> images(CallToolResult result) {

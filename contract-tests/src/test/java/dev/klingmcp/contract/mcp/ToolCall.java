@@ -1,8 +1,12 @@
 package dev.klingmcp.contract.mcp;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ResourceLink;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
@@ -27,6 +31,21 @@ record ToolCall(String tool, Map<String, Object> arguments, CallToolResult resul
                 ? MissingNode.getInstance()
                 : JSON.valueToTree(result.structuredContent());
         return new ToolCall(tool, arguments, result, structured);
+    }
+
+    /** Calls {@code tool} and fails the test, with what the tool answered, unless it succeeded. */
+    static CallToolResult succeeded(McpSyncClient client, String tool, Map<String, Object> args) {
+        CallToolResult result =
+                client.callTool(CallToolRequest.builder(tool).arguments(args).build());
+        assertThat(result.isError())
+                .as("%s answered %s", tool, result.content())
+                .isNotEqualTo(Boolean.TRUE);
+        return result;
+    }
+
+    /** A result's {@code structuredContent} as JSON. */
+    static JsonNode structuredOf(CallToolResult result) {
+        return JSON.valueToTree(result.structuredContent());
     }
 
     boolean isError() {
