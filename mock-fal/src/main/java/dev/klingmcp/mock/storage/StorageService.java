@@ -7,12 +7,10 @@ import io.vertx.core.streams.ReadStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -31,7 +29,8 @@ import java.util.stream.Stream;
 /**
  * fal's storage, offline: presigned single and multipart uploads (the @fal-ai/client 1.10.1 flow) and the public files
  * they produce. Bytes go straight from the socket to disk ({@link BodyToFile}); parts are joined with
- * {@code FileChannel.transferTo} on a worker thread, so no upload is ever held in memory.
+ * {@code FileChannel.transferTo} on a worker thread as they arrive ({@link PartAssembly}), so no upload is ever held in
+ * memory.
  *
  * <p>Presigned URLs carry a per-upload random {@code signature} query parameter, checked on every PUT and on completion,
  * so a client that mangles the URL (drops the query string, for instance) fails here as it would against a real store.
@@ -182,13 +181,12 @@ public final class StorageService {
         if (upload.completed() != null) {
             return Future.succeededFuture(upload.completed());
         }
-        List<Path> partFiles;
         try {
-            partFiles = checkParts(upload, parts);
+            checkParts(upload, parts);
         } catch (StorageException e) {
             return Future.failedFuture(e);
         }
-        return vertx.executeBlocking(() -> join(upload, partFiles), false);
+        return vertx.executeBlocking(() -> join(upload, parts), false);
     }
 
     /** The finished, unexpired file with this id. */
@@ -252,8 +250,7 @@ public final class StorageService {
         } catch (StorageException e) {
             return Future.failedFuture(e);
         }
-        return writer.writeTo(partial)
-                .compose(written -> vertx.executeBlocking(
+        return writer.writeTo(partial).compose(written -> vertx.executeBlocking(
                         () -> {
                             Path part = partFile(upload, partNumber);
                             Files.move(
@@ -262,14 +259,19 @@ public final class StorageService {
                             upload.parts().put(partNumber, receipt);
                             return receipt;
                         },
-                        false));
+                        false)
+                .onSuccess(receipt -> vertx.executeBlocking(
+                        () -> {
+                            assembleArrived(upload);
+                            return null;
+                        },
+                        false)));
     }
 
-    private List<Path> checkParts(Upload upload, List<PartReceipt> parts) {
+    private void checkParts(Upload upload, List<PartReceipt> parts) {
         if (parts == null || parts.isEmpty()) {
             throw StorageException.badRequest("parts must list at least one {partNumber, etag}");
         }
-        List<Path> files = new ArrayList<>();
         long total = 0;
         int previous = 0;
         for (PartReceipt listed : parts) {
@@ -289,39 +291,49 @@ public final class StorageService {
                         + listed.etag() + "', the part's etag is '" + stored.etag() + "'");
             }
             total += stored.size();
-            files.add(partFile(upload, listed.partNumber()));
         }
         if (total > options.maxFileBytes()) {
             throw StorageException.tooLarge(options.maxFileBytes());
         }
-        return files;
     }
 
-    /** Runs on a worker: kernel-side copies, no user-space buffers. */
-    private StoredFile join(Upload upload, List<Path> partFiles) throws IOException {
+    /**
+     * Runs on a worker: kernel-side copies, no user-space buffers. Most parts are usually joined already
+     * ({@link #assembleArrived}), so this appends the rest and publishes.
+     */
+    private StoredFile join(Upload upload, List<PartReceipt> listed) throws IOException {
         synchronized (upload) { // two concurrent completes must not interleave their writes
             if (upload.completed() != null) {
                 return upload.completed();
             }
-            Path joined = scratchFile(upload, "joined");
-            try (FileChannel out = FileChannel.open(
-                    joined,
-                    StandardOpenOption.WRITE,
-                    StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                for (Path part : partFiles) {
-                    try (FileChannel in = FileChannel.open(part, StandardOpenOption.READ)) {
-                        long size = in.size();
-                        for (long done = 0; done < size; ) {
-                            done += in.transferTo(done, size - done, out);
-                        }
-                    }
-                }
-            }
+            Path joined = assembly(upload).join(listed, upload.parts(), n -> partFile(upload, n));
             Path target = publish(upload, joined);
             deleteTree(uploadDir(upload));
             return upload.complete(describe(upload, target, Files.size(target)));
         }
+    }
+
+    /** Runs on a worker after a part arrived: joins it, and any parts after it that wait, if it is next in line. */
+    private void assembleArrived(Upload upload) {
+        synchronized (upload) {
+            if (upload.completed() != null) {
+                return;
+            }
+            PartAssembly assembly = assembly(upload);
+            try {
+                assembly.advance(upload.parts(), n -> partFile(upload, n));
+            } catch (IOException | UncheckedIOException e) {
+                try {
+                    assembly.reset(); // complete copies every part then
+                } catch (IOException again) {
+                    e.addSuppressed(again);
+                }
+            }
+        }
+    }
+
+    private PartAssembly assembly(Upload upload) {
+        return upload.assembly(() -> scratchFile(upload, "joined"));
     }
 
     private Upload authorized(String uploadId, String signature, boolean multipart) {

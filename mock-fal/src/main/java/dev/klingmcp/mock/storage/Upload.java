@@ -15,6 +15,8 @@ final class Upload {
     private final Instant expiresAt;
     private final Map<Integer, PartReceipt> parts = new ConcurrentHashMap<>();
     private volatile StoredFile completed;
+    /** Parts joined so far; guarded by this upload's lock. */
+    private PartAssembly assembly;
 
     Upload(String id, String contentType, String fileName, boolean multipart, String signature, Instant expiresAt) {
         this.id = id;
@@ -51,6 +53,14 @@ final class Upload {
 
     Map<Integer, PartReceipt> parts() {
         return parts;
+    }
+
+    /** Guarded by this upload's lock. */
+    PartAssembly assembly(java.util.function.Supplier<java.nio.file.Path> file) {
+        if (assembly == null) {
+            assembly = new PartAssembly(file.get());
+        }
+        return assembly;
     }
 
     StoredFile completed() {

@@ -38,10 +38,18 @@ final class ChildServer implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts the server with {@code jvmFlags} and {@code env} (plus a clean XDG home under {@code home}). */
+    /**
+     * Starts the server with {@code jvmFlags} and {@code env} (plus a clean XDG home under {@code home}), from this
+     * benchmark's class path, or from {@code SERVER_CLASSPATH} if set (e.g. an earlier build's jar, for a before/after
+     * comparison on the same machine).
+     */
     static ChildServer start(List<String> jvmFlags, Map<String, String> env, Path home) throws IOException {
         List<String> args = new ArrayList<>(jvmFlags);
-        args.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN, "serve"));
+        String classPath = System.getenv("SERVER_CLASSPATH");
+        if (classPath == null || classPath.isBlank()) {
+            classPath = System.getProperty("java.class.path");
+        }
+        args.addAll(List.of("-cp", classPath, MAIN, "serve"));
         Files.createDirectories(home);
         Map<String, String> all = new java.util.HashMap<>(env);
         all.put("HOME", home.toString());

@@ -1,7 +1,6 @@
 package dev.klingmcp.server.fal.impl;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,46 +10,57 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * A response body written straight to a file, with the file's SHA-256 computed on a second thread that reads the file
- * behind the writer. Hashing on the receiving thread made the download as slow as the hash (SHA-256 is the slowest step
- * per byte); in parallel the download ends when the slower of the two does. The hash is of the bytes on disk, read
- * back from the page cache, so it is the digest of the file the caller gets. Memory: the HTTP client's buffers in
- * flight plus one {@link #HASH_CHUNK}.
+ * A response body written straight to a file, with its SHA-256 computed on a second thread from the very buffers that
+ * were written. Hashing on the receiving thread makes the download as slow as write + hash added up (SHA-256 is the
+ * slowest step per byte); reading the file back to hash it costs two more copies per byte. Here the receiving thread
+ * writes each buffer in full and passes it on; the hashing thread digests it and lets it go.
+ *
+ * <p>Memory is bounded by back-pressure: while more than {@link #HASH_QUEUE_LIMIT} bytes wait for the hash, no more of
+ * the body is asked for; the hashing thread asks for the next part once it has caught up. Nothing blocks the HTTP
+ * client's threads.
  */
 final class DownloadSink implements HttpResponse.BodySubscriber<DownloadSink.Saved> {
 
-    static final int HASH_CHUNK = 1 << 20;
+    static final int HASH_QUEUE_LIMIT = 8 << 20;
+
+    /** Marks the end of the body in the hashing queue. */
+    private static final ByteBuffer END = ByteBuffer.allocate(0);
 
     /** The body's size and the file's SHA-256 (lower-case hex). */
     record Saved(long size, String sha256) {}
 
-    private final Path file;
     private final FileChannel out;
+    private final long hashQueueLimit;
     private final CompletableFuture<Saved> result = new CompletableFuture<>();
-    private final AtomicLong written = new AtomicLong();
-    private final CompletableFuture<String> digest = new CompletableFuture<>();
-    private final Thread hasher;
-    private volatile boolean finished;
-    private volatile boolean aborted;
-    /** Set by the hasher before it sleeps: the writer wakes it only then (a wake-up per buffer costs a system call). */
-    private volatile boolean hasherWaiting;
+    private final CompletableFuture<String> hashed = new CompletableFuture<>();
+    private final BlockingQueue<ByteBuffer> toHash = new LinkedBlockingQueue<>();
+    /** Bytes written but not yet hashed. */
+    private final AtomicLong queued = new AtomicLong();
+    /** A request for more of the body was held back because the hash fell behind; whoever clears it sends it. */
+    private final AtomicBoolean requestOwed = new AtomicBoolean();
 
-    private Flow.Subscription subscription;
+    private final Thread hasher;
+    private volatile Flow.Subscription subscription;
+    private long written;
 
     DownloadSink(Path file) throws IOException {
-        this.file = file;
+        this(file, HASH_QUEUE_LIMIT);
+    }
+
+    DownloadSink(Path file, long hashQueueLimit) throws IOException {
+        this.hashQueueLimit = hashQueueLimit;
         this.out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         this.hasher = new Thread(this::hash, "download-sha256");
         hasher.setDaemon(true);
-        hasher.start();
     }
 
     @Override
@@ -61,29 +71,36 @@ final class DownloadSink implements HttpResponse.BodySubscriber<DownloadSink.Sav
     @Override
     public void onSubscribe(Flow.Subscription s) {
         subscription = s;
+        hasher.start();
         s.request(1);
     }
 
     @Override
     public void onNext(List<ByteBuffer> buffers) {
+        ByteBuffer[] all = buffers.toArray(ByteBuffer[]::new);
+        ByteBuffer[] forHash = new ByteBuffer[all.length];
+        long size = 0;
+        for (int i = 0; i < all.length; i++) {
+            forHash[i] = all[i].duplicate(); // same bytes, own position: the write moves the original's
+            size += all[i].remaining();
+        }
         try {
-            ByteBuffer[] all = buffers.toArray(ByteBuffer[]::new);
-            long left = 0;
-            for (ByteBuffer b : all) {
-                left += b.remaining();
-            }
-            while (left > 0) {
-                long n = out.write(all);
-                left -= n;
-                written.addAndGet(n);
+            for (long left = size; left > 0; ) {
+                left -= out.write(all);
             }
         } catch (IOException e) {
             subscription.cancel();
             fail(e);
             return;
         }
-        wakeHasher();
-        subscription.request(1);
+        written += size;
+        queued.addAndGet(size);
+        for (ByteBuffer b : forHash) {
+            toHash.add(b);
+        }
+        // Owed first, then checked: the hashing thread either sees the flag or has already freed the room seen here.
+        requestOwed.set(true);
+        requestIfRoom();
     }
 
     @Override
@@ -99,22 +116,16 @@ final class DownloadSink implements HttpResponse.BodySubscriber<DownloadSink.Sav
             fail(e);
             return;
         }
-        finished = true;
-        LockSupport.unpark(hasher);
-        // The returned stage is not needed: the callback itself completes the result, also on failure.
-        var unused = digest.whenComplete((sha, error) -> {
+        long size = written;
+        toHash.add(END);
+        // The returned stage is not needed: the callback itself completes the result.
+        var unused = hashed.whenComplete((sha, error) -> {
             if (error != null) {
                 result.completeExceptionally(error);
             } else {
-                result.complete(new Saved(written.get(), sha));
+                result.complete(new Saved(size, sha));
             }
         });
-    }
-
-    private void wakeHasher() {
-        if (hasherWaiting) {
-            LockSupport.unpark(hasher);
-        }
     }
 
     /** Stops the hashing thread and closes the file if the body never finished (the request failed or was stopped). */
@@ -124,53 +135,50 @@ final class DownloadSink implements HttpResponse.BodySubscriber<DownloadSink.Sav
         }
     }
 
+    private void requestIfRoom() {
+        if (queued.get() < hashQueueLimit && requestOwed.compareAndSet(true, false) && !result.isDone()) {
+            subscription.request(1);
+        }
+    }
+
     private void fail(Throwable error) {
-        aborted = true;
-        LockSupport.unpark(hasher);
         try {
             out.close();
         } catch (IOException e) {
             error.addSuppressed(e);
         }
         result.completeExceptionally(error);
+        hashed.completeExceptionally(error);
+        toHash.add(END); // wakes the hashing thread, which sees the failure and stops
     }
 
-    /** The hashing thread: reads what the writer has written so far, waits for more, ends after the last byte. */
+    /** The hashing thread: digests the written buffers in order until the end marker. */
     private void hash() {
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+        try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            ByteBuffer chunk = ByteBuffer.allocate(HASH_CHUNK);
-            long position = 0;
-            while (!aborted) {
-                boolean last = finished; // read before the count: once finished, the count is final
-                long available = written.get();
-                if (position < available) {
-                    chunk.clear().limit((int) Math.min(HASH_CHUNK, available - position));
-                    int n = in.read(chunk, position);
-                    if (n <= 0) {
-                        throw new IOException(file + " is shorter than the " + available + " bytes written to it");
-                    }
-                    sha.update(chunk.array(), 0, n);
-                    position += n;
-                } else if (last) {
-                    digest.complete(HexFormat.of().formatHex(sha.digest()));
+            while (!hashed.isDone()) {
+                ByteBuffer next = toHash.take();
+                if (next == END) {
+                    hashed.complete(HexFormat.of().formatHex(sha.digest()));
                     return;
-                } else {
-                    hasherWaiting = true;
-                    // Checked again after saying so: the writer either saw the flag or wrote before this read.
-                    if (written.get() == available && !finished && !aborted) {
-                        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(50));
-                    }
-                    hasherWaiting = false;
                 }
+                int n = next.remaining();
+                sha.update(next);
+                queued.addAndGet(-n);
+                requestIfRoom();
             }
-            digest.completeExceptionally(new IOException("download aborted"));
-        } catch (IOException e) {
-            digest.completeExceptionally(new UncheckedIOException("cannot hash " + file, e));
+        } catch (InterruptedException e) {
+            stop(e);
         } catch (NoSuchAlgorithmException e) {
-            digest.completeExceptionally(new IllegalStateException("SHA-256 is part of every JDK", e));
+            stop(new IllegalStateException("SHA-256 is part of every JDK", e));
         } catch (RuntimeException e) {
-            digest.completeExceptionally(e); // never leave the download waiting for a hash that will not come
+            stop(e);
         }
+    }
+
+    /** The hash cannot be had: the body is not wanted any more, and the download must not wait for it. */
+    private void stop(Throwable error) {
+        subscription.cancel();
+        fail(error);
     }
 }

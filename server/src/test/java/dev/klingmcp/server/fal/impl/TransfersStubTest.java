@@ -173,7 +173,7 @@ class TransfersStubTest {
 
     @Test
     void aDownloadLandsWhole_withItsDigest_andAFailedOneLeavesNoFile() throws Exception {
-        byte[] video = new byte[3 * DownloadSink.HASH_CHUNK + 12_345];
+        byte[] video = new byte[3 * (1 << 20) + 12_345];
         new Random(5).nextBytes(video);
         fal.on("GET /out/ok.mp4", (ex, n) -> {
             ex.sendResponseHeaders(200, video.length);
