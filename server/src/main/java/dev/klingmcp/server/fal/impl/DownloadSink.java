@@ -32,8 +32,8 @@ final class DownloadSink implements HttpResponse.BodySubscriber<DownloadSink.Sav
 
     static final int HASH_QUEUE_LIMIT = 8 << 20;
 
-    /** Marks the end of the body in the hashing queue. */
-    private static final ByteBuffer END = ByteBuffer.allocate(0);
+    /** Marks the end of the body in the hashing queue (the rest of the queue is the written buffers). */
+    private static final Object END = new Object();
 
     /** The body's size and the file's SHA-256 (lower-case hex). */
     record Saved(long size, String sha256) {}
@@ -42,7 +42,7 @@ final class DownloadSink implements HttpResponse.BodySubscriber<DownloadSink.Sav
     private final long hashQueueLimit;
     private final CompletableFuture<Saved> result = new CompletableFuture<>();
     private final CompletableFuture<String> hashed = new CompletableFuture<>();
-    private final BlockingQueue<ByteBuffer> toHash = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Object> toHash = new LinkedBlockingQueue<>();
     /** Bytes written but not yet hashed. */
     private final AtomicLong queued = new AtomicLong();
     /** A request for more of the body was held back because the hash fell behind; whoever clears it sends it. */
@@ -157,13 +157,14 @@ final class DownloadSink implements HttpResponse.BodySubscriber<DownloadSink.Sav
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             while (!hashed.isDone()) {
-                ByteBuffer next = toHash.take();
+                Object next = toHash.take();
                 if (next == END) {
                     hashed.complete(HexFormat.of().formatHex(sha.digest()));
                     return;
                 }
-                int n = next.remaining();
-                sha.update(next);
+                ByteBuffer bytes = (ByteBuffer) next;
+                int n = bytes.remaining();
+                sha.update(bytes);
                 queued.addAndGet(-n);
                 requestIfRoom();
             }
