@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a real client (the TypeScript MCP SDK v2, {@code js/cancel-and-refusals.mjs}) gets for the requests around tool
- * calls, in its default 2025-11-25 mode over stdio and Streamable HTTP, and pinned to 2026-07-28 over stdio:
+ * calls, in its default 2025-11-25 mode over stdio and Streamable HTTP, and pinned to 2026-07-28 over stdio and HTTP:
  * <ul>
  * <li>a call to a tool that does not exist is refused with an error naming the tools that do;</li>
  * <li>a {@code status} wait of 40 s, cancelled by the client's AbortSignal after 1.5 s (the SDK sends
@@ -103,12 +103,35 @@ class CancelAndRefusalsTests {
 
     @Test
     void overStreamableHttp() {
-        http = HttpServerProcess.start(setup, root.resolve("server").resolve("http-server-stderr.log"));
+        int logged = http().stderr().length();
         JsonNode report = run(
                 "http",
                 "legacy",
-                ToolCall.JSON.createObjectNode().put("transport", "http").put("url", http.url()));
-        assertAll(report, http.stderr());
+                ToolCall.JSON.createObjectNode().put("transport", "http").put("url", http().url()));
+        assertAll(report, http().stderr().substring(logged));
+    }
+
+    /**
+     * Pinned to 2026-07-28 over HTTP the client cancels by closing the request's stream (no notification): the server
+     * notices the closed stream while the call waits and ends the wait, logged before the client's next calls are done
+     * (a few seconds after the abort, where the wait would otherwise run 40 s).
+     */
+    @Test
+    void overStreamableHttpIn2026Mode() {
+        int logged = http().stderr().length();
+        JsonNode report = run(
+                "http-modern",
+                "modern",
+                ToolCall.JSON.createObjectNode().put("transport", "http").put("url", http().url()));
+        assertThat(report.path("protocolVersion").asText()).isEqualTo("2026-07-28");
+        assertAll(report, http().stderr().substring(logged));
+    }
+
+    private synchronized HttpServerProcess http() {
+        if (http == null) {
+            http = HttpServerProcess.start(setup, root.resolve("server").resolve("http-server-stderr.log"));
+        }
+        return http;
     }
 
     private JsonNode run(String name, String mode, ObjectNode connection) {

@@ -23,6 +23,9 @@ final class HttpChannel implements ModernChannel {
 
     private volatile boolean broken;
 
+    /** The answer was written (or given up): the response is no longer this channel's to write. */
+    private boolean finished;
+
     private final Map<String, Object> context;
 
     /** @param principal the authorized caller, or null when authorization is off */
@@ -56,8 +59,17 @@ final class HttpChannel implements ModernChannel {
         return write(": keep-alive\n\n");
     }
 
+    /**
+     * Whether the client still has the stream: writes a keep-alive comment while the request runs (true once it has
+     * been answered, when there is nothing left to probe).
+     */
+    synchronized boolean probe() {
+        return finished || keepAlive();
+    }
+
     /** Writes the final answer (null: the request ended without one, e.g. a listen the client closed). */
     synchronized void finish(ModernServer.Reply reply) {
+        finished = true;
         if (reply == null || broken) {
             return;
         }

@@ -117,12 +117,20 @@ public final class ModernHttpFilter extends HttpFilter {
             return;
         }
         if (!object.has("id")) {
-            // Notifications (e.g. notifications/cancelled) need no answer; closing the stream is how HTTP cancels.
+            // Notifications (e.g. notifications/cancelled) need no answer; closing the stream is how HTTP cancels
+            // (ClosedStreamWatch).
             response.setStatus(202);
             return;
         }
         HttpChannel channel = new HttpChannel(response, request.getAttribute(McpFrontFilter.PRINCIPAL));
-        channel.finish(modern.handle(object, channel, request::getHeader));
+        ClosedStreamWatch watch = ClosedStreamWatch.of(object, channel);
+        ModernServer.Reply reply;
+        try {
+            reply = modern.handle(object, channel, request::getHeader);
+        } finally {
+            watch.close();
+        }
+        channel.finish(reply);
     }
 
     private static void reply(HttpServletResponse response, int status, ObjectNode error) throws IOException {

@@ -80,12 +80,25 @@ public final class InFlightCalls {
         if (requestId.isMissingNode() || requestId.isNull()) {
             return true;
         }
-        String token = token(session, requestId);
+        withhold(token(session, requestId));
+        cancel(session, requestId, message.path("params").path("reason").asText("no reason given"));
+        return true;
+    }
+
+    private static void withhold(String token) {
         long cancelledAt = System.nanoTime();
         WITHHELD.values().removeIf(t -> cancelledAt - t > TimeUnit.SECONDS.toNanos(WITHHELD_TTL_SECONDS));
         WITHHELD.put(token, cancelledAt);
+    }
+
+    /**
+     * Stops the call that request {@code requestId} of {@code session} started, if it is running (else a handler that
+     * attaches later sees it). For a transport whose own signal is the cancellation (a closed HTTP stream), where no
+     * answer can be sent anyway.
+     */
+    public static void cancel(String session, JsonNode requestId, String reason) {
+        String token = token(session, requestId);
         CallDeadline call = ATTACHED.get(token);
-        String reason = message.path("params").path("reason").asText("no reason given");
         if (call != null) {
             log.info("request {} cancelled by the client ({}): ending its wait", requestId, reason);
             call.cancel();
@@ -96,7 +109,6 @@ public final class InFlightCalls {
             EARLY.put(token, now);
             log.debug("request {} cancelled by the client ({}) while not running", requestId, reason);
         }
-        return true;
     }
 
     /**
