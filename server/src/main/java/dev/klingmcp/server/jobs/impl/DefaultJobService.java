@@ -101,7 +101,7 @@ public final class DefaultJobService implements JobService {
                     recovered);
         }
         this.reconciler = new Reconciler(
-                ledger, gateway, registry, clock, config.timeouts().notAcceptedAfter());
+                ledger, gateway, registry, clock, config.timeouts().notAcceptedAfter(), submitTimeout);
         this.submitter =
                 new JobSubmitter(rows, ledger, gateway, prices, new UrlPolicy(trustedHosts(config)), reconciler, views);
         this.refresher = new JobRefresher(rows, ledger, gateway, reconciler, results, views, follow);

@@ -57,6 +57,18 @@ final class Reconciler {
     private final Clock clock;
     private final Duration notFoundAfter;
 
+    /**
+     * How long after its row was written a SUBMITTING row may still be a submit in flight in some process: the submit
+     * timeout. Several replicas share one ledger and each runs this reconciler, and a replica cannot see another's
+     * in-flight set; judging such a row would mark a healthy submit UNKNOWN (and, once fal answers, make the two
+     * replicas race on the row). The row's own timestamps decide instead of an owner column or a row lock: the row is
+     * written right before the submit starts and a submit never outlives this timeout, the same bound the start-up
+     * recovery uses to call a SUBMITTING row interrupted, and a lock held across fal's network call would pin a pooled
+     * connection per submit. The price is that a row a crash left SUBMITTING waits out the timeout before it is looked
+     * for at fal, which is harmless: it is reported SUBMITTING meanwhile and nothing resubmits it.
+     */
+    private final Duration submitWindow;
+
     /** Rows not to judge (submits in flight in this process); consulted again inside every ledger update. */
     private volatile Predicate<JobRecord> skip = r -> false;
 
@@ -69,12 +81,25 @@ final class Reconciler {
         return t;
     });
 
-    Reconciler(JobLedger ledger, FalGateway gateway, FalEndpoints registry, Clock clock, Duration notFoundAfter) {
+    Reconciler(
+            JobLedger ledger,
+            FalGateway gateway,
+            FalEndpoints registry,
+            Clock clock,
+            Duration notFoundAfter,
+            Duration submitWindow) {
         this.ledger = ledger;
         this.gateway = gateway;
         this.registry = registry;
         this.clock = clock;
         this.notFoundAfter = notFoundAfter;
+        this.submitWindow = submitWindow;
+    }
+
+    /** A SUBMITTING row young enough to be a submit still in flight, in this process or another replica. */
+    boolean maybeInFlight(JobRecord r) {
+        return r.state() == JobState.SUBMITTING
+                && r.createdAt().plus(submitWindow).isAfter(clock.instant());
     }
 
     /** Checks the open rows now (in the background) and then every {@link #PERIOD}, skipping what {@code skip} says. */
@@ -109,18 +134,19 @@ final class Reconciler {
 
     /** Needs a verdict and is not being submitted right now. */
     private boolean open(JobRecord current) {
-        return needsVerdict(current) && !skip.test(current);
+        return needsVerdict(current) && !skip.test(current) && !maybeInFlight(current);
     }
 
     /**
      * Checks every row {@link #needsVerdict needing a verdict} that {@code skip} does not exclude (submits in flight in
-     * this process); returns how many got one (found or not accepted).
+     * this process) and that is not {@link #maybeInFlight} in another; returns how many got one (found or not accepted).
      */
     int reconcileAll(Predicate<JobRecord> skip) {
         List<JobRecord> open =
                 ledger.list(new JobQuery(EnumSet.of(JobState.SUBMITTING, JobState.UNKNOWN), null, null, 500)).stream()
                         .filter(Reconciler::needsVerdict)
                         .filter(skip.negate())
+                        .filter(r -> !maybeInFlight(r))
                         .toList();
         int decided = 0;
         for (JobRecord r : open) {
@@ -134,7 +160,7 @@ final class Reconciler {
 
     /** One row: looked up in fal's history and updated with the verdict; returns the row as it is now. */
     JobRecord reconcile(JobRecord r) {
-        if (!needsVerdict(r)) {
+        if (!needsVerdict(r) || maybeInFlight(r)) {
             return r;
         }
         Optional<FalEndpoint> endpoint = registry.find(r.model());

@@ -89,6 +89,8 @@ class ReconciliationTest {
         try (JdbcJobLedger ledger = JdbcJobLedger.open(fx.config.ledgerUrl(), fx.clock)) {
             ledger.insert(JobRecord.submitting("local-crash-accepted", STANDARD.id(), input), "before submit");
         }
+        // Restarted after the submit timeout: until then the row could be another replica's submit in flight.
+        fx.clock.advance(fx.config.timeouts().submit().plusSeconds(1));
         // fal got the POST; the process died before it could record the answer.
         HttpResponse<String> accepted = HttpClient.newHttpClient()
                 .send(
