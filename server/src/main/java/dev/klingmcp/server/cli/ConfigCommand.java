@@ -50,6 +50,7 @@ final class ConfigCommand implements Callable<Integer> {
         var roots = out.putArray(ConfigKeys.UPLOAD_ROOTS);
         c.uploadRoots().forEach(r -> roots.add(r.toString()));
         out.put(ConfigKeys.LEDGER_URL, dev.klingmcp.server.ledger.LedgerUrls.redact(c.ledgerUrl()));
+        out.put(ConfigKeys.LEDGER_POOL_SIZE, c.ledgerPoolSize());
         out.put(
                 ConfigKeys.PRICE_FILE,
                 c.priceFile() == null ? null : c.priceFile().toString());

@@ -68,7 +68,8 @@ final class DoctorCommand implements Callable<Integer> {
             check(
                     "ledger_reachable",
                     ledgerOpens(config.ledgerUrl()),
-                    "job ledger " + LedgerUrls.redact(config.ledgerUrl()));
+                    "job ledger " + LedgerUrls.redact(config.ledgerUrl()) + ", a pool of at most "
+                            + config.ledgerPoolSize() + " connections (ledger.pool-size)");
         }
         check("output_writable", writableFolder(config.outputDir()), "videos saved to " + config.outputDir());
         boolean rootsOk = config.uploadRoots().stream().allMatch(Files::isDirectory);

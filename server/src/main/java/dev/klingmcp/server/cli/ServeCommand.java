@@ -212,8 +212,8 @@ public final class ServeCommand implements Callable<Integer> {
                 URI jwks = http.settings().falWebhookJwks() != null
                         ? http.settings().falWebhookJwks()
                         : URI.create(config.restUrl() + "/.well-known/jwks.json");
-                http.receiveFalWebhooks(
-                        new FalWebhookServlet(new FalWebhookVerifier(jwks, java.time.Clock.systemUTC()), jobs));
+                http.receiveFalWebhooks(new FalWebhookServlet(
+                        new FalWebhookVerifier(jwks, java.time.Clock.systemUTC(), jobs::firstWebhookDelivery), jobs));
                 log.info("fal webhooks received at {} (keys from {})", http.falWebhookUrl(), jwks);
             }
             KlingMcpServer server = KlingMcpServer.start(

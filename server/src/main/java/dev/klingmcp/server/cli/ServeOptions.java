@@ -64,7 +64,8 @@ public final class ServeOptions {
             paramLabel = "KEY=VALUE",
             description =
                     "Any setting, e.g. --set ledger.url=jdbc:sqlite:/tmp/jobs.db --set upload.roots=/data,/pics. Keys: "
-                            + "fal.base-url, fal.queue-url, fal.rest-url, output.dir, upload.roots, ledger.url, price.file, "
+                            + "fal.base-url, fal.queue-url, fal.rest-url, output.dir, upload.roots, ledger.url, ledger.pool-size, "
+                            + "price.file, "
                             + "timeout.*-seconds, retry.*, fal.time-scale (ETA speed-up against a mock), http.*, auth.*, "
                             + "limits.*.")
     Map<String, String> settings = new LinkedHashMap<>();

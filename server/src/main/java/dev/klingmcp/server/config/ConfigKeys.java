@@ -22,6 +22,7 @@ public final class ConfigKeys {
     public static final String LEDGER_URL = "ledger.url";
     public static final String LEDGER_USER = "ledger.user";
     public static final String LEDGER_PASSWORD = "ledger.password";
+    public static final String LEDGER_POOL_SIZE = "ledger.pool-size";
     public static final String FOLLOW_ENABLED = "follow.enabled";
     public static final String FOLLOW_INTERVAL = "follow.interval-seconds";
     public static final String FOLLOW_LEASE = "follow.lease-seconds";
@@ -73,6 +74,7 @@ public final class ConfigKeys {
             LEDGER_URL,
             LEDGER_USER,
             LEDGER_PASSWORD,
+            LEDGER_POOL_SIZE,
             FOLLOW_ENABLED,
             FOLLOW_INTERVAL,
             FOLLOW_LEASE,

@@ -30,6 +30,8 @@ import java.util.function.Consumer;
  * @param allowedHosts    host names or literal addresses (lower case) that media and webhook URLs may name although
  *                        they are plain http or private/loopback ({@code inputs.allowed-hosts}), e.g. an operator's own
  *                        media server that fal reaches over a private link; empty = https to public hosts only
+ * @param ledgerPoolSize  most connections a PostgreSQL ledger's pool holds in this process ({@code ledger.pool-size});
+ *                        SQLite ledgers have no pool
  */
 public record ServerConfig(
         FalKey falKey,
@@ -44,7 +46,10 @@ public record ServerConfig(
         double timeScale,
         Double confirmAboveUsd,
         Long uploadMaxBytes,
-        List<String> allowedHosts) {
+        List<String> allowedHosts,
+        int ledgerPoolSize) {
+
+    public static final int DEFAULT_LEDGER_POOL_SIZE = dev.klingmcp.server.ledger.JdbcJobLedger.DEFAULT_POOL_SIZE;
 
     public static final URI FAL_QUEUE_URL = URI.create("https://queue.fal.run");
     public static final URI FAL_REST_URL = URI.create("https://rest.fal.ai");
@@ -68,6 +73,9 @@ public record ServerConfig(
         allowedHosts = allowedHosts == null
                 ? List.of()
                 : allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+        if (ledgerPoolSize < 1) {
+            throw new IllegalArgumentException("ledgerPoolSize must be positive, was " + ledgerPoolSize);
+        }
     }
 
     /** With fal's own upload limits, and media and webhook URLs on https to public hosts only. */
@@ -96,7 +104,8 @@ public record ServerConfig(
                 timeScale,
                 confirmAboveUsd,
                 null,
-                List.of());
+                List.of(),
+                DEFAULT_LEDGER_POOL_SIZE);
     }
 
     /**
@@ -237,6 +246,7 @@ public record ServerConfig(
         private final Double confirmAboveUsd;
         private final Long uploadMaxBytes;
         private List<String> allowedHosts;
+        private final int ledgerPoolSize;
 
         private Copy(ServerConfig c) {
             falKey = c.falKey;
@@ -252,6 +262,7 @@ public record ServerConfig(
             confirmAboveUsd = c.confirmAboveUsd;
             uploadMaxBytes = c.uploadMaxBytes;
             allowedHosts = c.allowedHosts;
+            ledgerPoolSize = c.ledgerPoolSize;
         }
 
         private ServerConfig build() {
@@ -268,7 +279,8 @@ public record ServerConfig(
                     timeScale,
                     confirmAboveUsd,
                     uploadMaxBytes,
-                    allowedHosts);
+                    allowedHosts,
+                    ledgerPoolSize);
         }
     }
 
@@ -280,6 +292,6 @@ public record ServerConfig(
                 + ", uploadRoots=" + uploadRoots + ", ledgerUrl="
                 + dev.klingmcp.server.ledger.LedgerUrls.redact(ledgerUrl) + ", priceFile=" + priceFile
                 + ", timeouts=" + timeouts + ", retry=" + retry + ", timeScale=" + timeScale + ", confirmAboveUsd="
-                + confirmAboveUsd + ", allowedHosts=" + allowedHosts + "]";
+                + confirmAboveUsd + ", allowedHosts=" + allowedHosts + ", ledgerPoolSize=" + ledgerPoolSize + "]";
     }
 }

@@ -24,6 +24,7 @@ import static dev.klingmcp.server.config.ConfigKeys.HTTP_SESSION_IDLE;
 import static dev.klingmcp.server.config.ConfigKeys.INPUTS_ALLOWED_HOSTS;
 import static dev.klingmcp.server.config.ConfigKeys.KEYS;
 import static dev.klingmcp.server.config.ConfigKeys.LEDGER_PASSWORD;
+import static dev.klingmcp.server.config.ConfigKeys.LEDGER_POOL_SIZE;
 import static dev.klingmcp.server.config.ConfigKeys.LEDGER_URL;
 import static dev.klingmcp.server.config.ConfigKeys.LEDGER_USER;
 import static dev.klingmcp.server.config.ConfigKeys.LIMIT_CONCURRENT_JOBS;
@@ -177,7 +178,8 @@ public final class ServerConfigLoader {
                 s.decimal(FAL_TIME_SCALE, 1.0, 0.001, 1_000_000),
                 s.get(BUDGET_CONFIRM_ABOVE_USD) == null ? null : s.decimal(BUDGET_CONFIRM_ABOVE_USD, 0, 0, 1_000_000),
                 s.get(UPLOAD_MAX_BYTES) == null ? null : s.number(UPLOAD_MAX_BYTES, 0, 1, 1L << 40),
-                hosts(s.get(INPUTS_ALLOWED_HOSTS)));
+                hosts(s.get(INPUTS_ALLOWED_HOSTS)),
+                (int) s.number(LEDGER_POOL_SIZE, ServerConfig.DEFAULT_LEDGER_POOL_SIZE, 1, 1000));
     }
 
     /**

@@ -85,6 +85,12 @@ public interface JobService extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Records a verified fal webhook delivery (by its signature) until {@code expiresAt}, in the ledger every replica
+     * shares: true the first time, false for a delivery any replica accepted before (a replay).
+     */
+    boolean firstWebhookDelivery(String signature, java.time.Instant expiresAt);
+
     /** Job ids (fal request ids, else local ids) starting with {@code prefix}, newest first: for MCP completions. */
     List<String> completeJobIds(String prefix, int limit);
 

@@ -44,11 +44,27 @@ public final class JdbcJobLedger implements JobLedger {
      * folders are created) or {@code jdbc:postgresql://host:5432/db?user=u&password=p}.
      */
     public static JdbcJobLedger open(String jdbcUrl, Clock clock) {
-        return open(jdbcUrl, clock, UnaryOperator.identity());
+        return open(jdbcUrl, clock, DEFAULT_POOL_SIZE, UnaryOperator.identity());
+    }
+
+    /**
+     * Most connections a PostgreSQL ledger's pool holds by default: enough for one replica's concurrent tool calls and
+     * followers (each holds a connection for one short statement or transaction); N replicas open up to N times this,
+     * and PostgreSQL's default limit is 100 connections.
+     */
+    public static final int DEFAULT_POOL_SIZE = 8;
+
+    /** As {@link #open(String, Clock)}, a PostgreSQL ledger with a pool of at most {@code poolSize} connections. */
+    public static JdbcJobLedger open(String jdbcUrl, Clock clock, int poolSize) {
+        return open(jdbcUrl, clock, poolSize, UnaryOperator.identity());
     }
 
     /** As {@link #open(String, Clock)}, with every connection passed through {@code wrap} (tests count statements). */
     static JdbcJobLedger open(String jdbcUrl, Clock clock, UnaryOperator<Connection> wrap) {
+        return open(jdbcUrl, clock, DEFAULT_POOL_SIZE, wrap);
+    }
+
+    private static JdbcJobLedger open(String jdbcUrl, Clock clock, int poolSize, UnaryOperator<Connection> wrap) {
         String shown = LedgerUrls.redact(jdbcUrl);
         LedgerDatabase db;
         try {
@@ -62,7 +78,7 @@ public final class JdbcJobLedger implements JobLedger {
                     throw e;
                 }
             } else if (jdbcUrl.startsWith(PostgresDatabase.PREFIX)) {
-                PostgresDatabase pg = PostgresDatabase.open(jdbcUrl);
+                PostgresDatabase pg = PostgresDatabase.open(jdbcUrl, poolSize);
                 db = pg;
                 try {
                     LedgerMigrations.migrate(pg);
@@ -310,6 +326,12 @@ public final class JdbcJobLedger implements JobLedger {
                 return ps.executeUpdate();
             }
         });
+    }
+
+    @Override
+    public boolean firstWebhookDelivery(String signature, Instant expiresAt) {
+        long now = clock.millis();
+        return inTransaction(c -> WebhookDeliveries.first(c, signature, expiresAt.toEpochMilli(), now));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.klingmcp.server.ledger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -51,6 +52,12 @@ public interface JobLedger extends AutoCloseable {
      * automatically. Returns how many rows changed.
      */
     int recoverInterruptedSubmits(Duration olderThan);
+
+    /**
+     * Records a fal webhook delivery (by its signature) as accepted until {@code expiresAt}: true the first time, false
+     * when any process sharing this ledger recorded it before and it has not expired (a replayed delivery).
+     */
+    boolean firstWebhookDelivery(String signature, Instant expiresAt);
 
     /** History note of rows turned UNKNOWN by crash recovery; the service shows it as the job's error. */
     String INTERRUPTED_NOTE = "the server stopped between the ledger write and fal's answer to the submit;"

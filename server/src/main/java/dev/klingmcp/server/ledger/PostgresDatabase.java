@@ -16,20 +16,18 @@ final class PostgresDatabase implements LedgerDatabase {
 
     static final String PREFIX = "jdbc:postgresql:";
 
-    /** Enough for a replica's concurrent tool calls and followers; PostgreSQL's default limit is 100 connections. */
-    static final int POOL_SIZE = 8;
-
     private final HikariDataSource pool;
 
     private PostgresDatabase(HikariDataSource pool) {
         this.pool = pool;
     }
 
-    static PostgresDatabase open(String jdbcUrl) {
+    /** @param poolSize most connections held (the setting {@code ledger.pool-size}) */
+    static PostgresDatabase open(String jdbcUrl, int poolSize) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setPoolName("kling-ledger");
-        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMaximumPoolSize(poolSize);
         config.setMinimumIdle(1);
         // A database that is down fails the start at once (clear message) instead of after Hikari's 30 s default.
         config.setConnectionTimeout(10_000);

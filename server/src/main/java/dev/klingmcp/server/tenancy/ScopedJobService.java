@@ -182,6 +182,11 @@ public final class ScopedJobService implements JobService {
     }
 
     @Override
+    public boolean firstWebhookDelivery(String signature, java.time.Instant expiresAt) {
+        return jobs.firstWebhookDelivery(signature, expiresAt);
+    }
+
+    @Override
     public boolean ownedBy(String jobId, String owner) {
         return jobs.ownedBy(jobId, owner);
     }

@@ -16,6 +16,7 @@ import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -27,7 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Checks that a webhook really comes from fal: an Ed25519 signature (hex, {@code X-Fal-Webhook-Signature}) over
  * {@code request_id \n user_id \n timestamp \n hex(sha256(body))} by one of the keys fal publishes as a JWKS, a
  * timestamp ({@code X-Fal-Webhook-Timestamp}, unix seconds) within 5 minutes of now, and a signature not seen before
- * (a captured delivery sent again is refused). Keys are cached for an hour and fetched again, at most once a minute,
+ * (a captured delivery sent again is refused, by whichever replica receives it: the record of accepted deliveries is
+ * {@link Deliveries}, the shared ledger in a server). Keys are cached for an hour and fetched again, at most once a minute,
  * when no cached key verifies a delivery (fal rotated them).
  */
 public final class FalWebhookVerifier {
@@ -50,16 +52,30 @@ public final class FalWebhookVerifier {
 
     private final ObjectMapper json = new ObjectMapper();
 
-    /** Signatures accepted, until their timestamp leaves the window (then the timestamp check refuses them anyway). */
-    private final Map<String, Long> seen = new ConcurrentHashMap<>();
+    /** Where accepted deliveries are recorded until their timestamp leaves the window. */
+    @FunctionalInterface
+    public interface Deliveries {
+
+        /** Records {@code signature} until {@code expiresAt}; false when it was recorded before (a replay). */
+        boolean first(String signature, Instant expiresAt);
+    }
+
+    private final Deliveries deliveries;
 
     private volatile List<PublicKey> keys = List.of();
 
     private volatile long keysFetchedMillis = Long.MIN_VALUE / 2;
 
+    /** With deliveries recorded in this process only (one process; tests). */
     public FalWebhookVerifier(URI jwksUrl, Clock clock) {
+        this(jwksUrl, clock, inMemory(clock));
+    }
+
+    /** @param deliveries the record of accepted deliveries, shared by every replica that may receive them */
+    public FalWebhookVerifier(URI jwksUrl, Clock clock, Deliveries deliveries) {
         this.jwksUrl = jwksUrl;
         this.clock = clock;
+        this.deliveries = deliveries;
         this.http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
@@ -93,11 +109,21 @@ public final class FalWebhookVerifier {
         if (!verifies(currentKeys(false), message, signature) && !verifies(currentKeys(true), message, signature)) {
             return "signature does not verify";
         }
-        seen.values().removeIf(t -> Math.abs(now - t) > MAX_SKEW.toSeconds());
-        if (seen.putIfAbsent(signatureHex.strip().toLowerCase(java.util.Locale.ROOT), ts) != null) {
+        // Expires when the timestamp leaves the window: from then on the timestamp check refuses the delivery anyway.
+        Instant expiresAt = Instant.ofEpochSecond(ts).plus(MAX_SKEW);
+        if (!deliveries.first(signatureHex.strip().toLowerCase(java.util.Locale.ROOT), expiresAt)) {
             return "replayed delivery";
         }
         return null;
+    }
+
+    private static Deliveries inMemory(Clock clock) {
+        Map<String, Instant> seen = new ConcurrentHashMap<>();
+        return (signature, expiresAt) -> {
+            Instant now = clock.instant();
+            seen.values().removeIf(until -> until.isBefore(now));
+            return seen.putIfAbsent(signature, expiresAt) == null;
+        };
     }
 
     private static boolean verifies(List<PublicKey> keys, byte[] message, byte[] signature) {

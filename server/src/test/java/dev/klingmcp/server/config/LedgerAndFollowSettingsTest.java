@@ -41,6 +41,27 @@ class LedgerAndFollowSettingsTest {
     }
 
     @Test
+    void thePoolSizeIsASettingWithTheOldFixedSizeAsItsDefault() {
+        assertThat(loader(Map.of()).load().ledgerPoolSize()).isEqualTo(8);
+        assertThat(loader(Map.of("KLING_MCP_LEDGER_POOL_SIZE", "24")).load().ledgerPoolSize())
+                .isEqualTo(24);
+        assertThat(loader(Map.of("KLING_MCP_LEDGER_POOL_SIZE", "24"))
+                        .overrides(Map.of("ledger.pool-size", "3"))
+                        .load()
+                        .ledgerPoolSize())
+                .as("the command line wins")
+                .isEqualTo(3);
+        assertThat(loader(Map.of("KLING_MCP_LEDGER_POOL_SIZE", "24")).load().withLedgerUrl("jdbc:sqlite:/x.db"))
+                .extracting(ServerConfig::ledgerPoolSize)
+                .as("kept by copies")
+                .isEqualTo(24);
+        assertThatThrownBy(
+                        () -> loader(Map.of("KLING_MCP_LEDGER_POOL_SIZE", "0")).load())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ledger.pool-size");
+    }
+
+    @Test
     void anyOtherDatabaseIsRefusedNamingBothThatWork() {
         assertThatThrownBy(() -> loader(Map.of("KLING_MCP_LEDGER_URL", "jdbc:mysql://db/k?password=secret"))
                         .load())

@@ -321,6 +321,13 @@ public final class FakeJobService implements JobService {
         return Optional.ofNullable(jobs.get(jobId));
     }
 
+    private final java.util.Set<String> deliveries = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @Override
+    public boolean firstWebhookDelivery(String signature, java.time.Instant expiresAt) {
+        return deliveries.add(signature);
+    }
+
     @Override
     public List<String> completeJobIds(String prefix, int limit) {
         return jobs.keySet().stream()

@@ -112,7 +112,7 @@ public final class DefaultJobService implements JobService {
 
     /** Opens the configured ledger and a gateway to the configured fal (or mock) URLs. */
     public static DefaultJobService open(ServerConfig config) {
-        JobLedger ledger = JdbcJobLedger.open(config.ledgerUrl(), Clock.systemUTC());
+        JobLedger ledger = JdbcJobLedger.open(config.ledgerUrl(), Clock.systemUTC(), config.ledgerPoolSize());
         try {
             return new DefaultJobService(
                     config, ledger, new HttpFalGateway(config), FalEndpoints.load(), Clock.systemUTC());
@@ -255,6 +255,11 @@ public final class DefaultJobService implements JobService {
     @Override
     public Optional<JobView> find(String jobId) {
         return guarded(() -> ledger.find(jobId).map(rows::unstuck).map(views::view));
+    }
+
+    @Override
+    public boolean firstWebhookDelivery(String signature, java.time.Instant expiresAt) {
+        return ledger.firstWebhookDelivery(signature, expiresAt);
     }
 
     @Override

@@ -110,6 +110,11 @@ public final class FalKeyRequiredJobService implements JobService {
     }
 
     @Override
+    public boolean firstWebhookDelivery(String signature, java.time.Instant expiresAt) {
+        return delegate.firstWebhookDelivery(signature, expiresAt);
+    }
+
+    @Override
     public List<String> completeJobIds(String prefix, int limit) {
         return delegate.completeJobIds(prefix, limit);
     }

@@ -1,0 +1,146 @@
+package dev.klingmcp.contract.replicas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.klingmcp.mock.MockFal;
+import dev.klingmcp.mock.MockFalOptions;
+import dev.klingmcp.mock.webhook.WebhookSigner;
+import dev.klingmcp.testing.postgres.TestPostgres;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two replicas ({@code serve --http} processes) on one PostgreSQL ledger behind a load balancer that fal's webhooks
+ * reach: a signed delivery accepted by one replica and captured and sent again to the other is refused there as a
+ * replay, because the record of accepted deliveries is in the shared ledger; a new delivery is still accepted by
+ * either.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(180)
+class WebhookReplayAcrossReplicasTest {
+
+    private static final String FAL_KEY = "replay-contract-key-id:replay-contract-key-secret";
+
+    private static final long SEED = 29;
+
+    @TempDir
+    static Path root;
+
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    MockFal mock;
+    Replica a;
+    Replica b;
+
+    @BeforeAll
+    void start() throws IOException {
+        Path jar = Path.of(System.getProperty("contract.serverJar", "../server/target/kling-mcp.jar"))
+                .toAbsolutePath()
+                .normalize();
+        Assumptions.assumeTrue(Files.isRegularFile(jar), "the server jar is not built: " + jar);
+        mock = MockFal.start(new MockFalOptions()
+                .setManualClock(true)
+                .addApiKey(FAL_KEY)
+                .setSeed(SEED)
+                .setLogRequests(false));
+        String ledgerUrl = TestPostgres.shared().newDatabase();
+        Path work = Files.createDirectories(root.resolve("work"));
+        a = Replica.start("A", jar, work, environment(ledgerUrl));
+        b = Replica.start("B", jar, work, environment(ledgerUrl));
+    }
+
+    private Map<String, String> environment(String ledgerUrl) throws IOException {
+        Path home = Files.createDirectories(root.resolve("home"));
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        env.put("HOME", home.toString());
+        env.put("XDG_CONFIG_HOME", home.resolve(".config").toString());
+        env.put("FAL_KEY", FAL_KEY);
+        env.put("KLING_MCP_FAL_BASE_URL", mock.baseUrl());
+        env.put("KLING_MCP_LEDGER_URL", ledgerUrl);
+        env.put("KLING_MCP_OUTPUT_DIR", root.resolve("videos").toString());
+        // Where the load balancer in front of both replicas is reached: turns webhooks on.
+        env.put("KLING_MCP_HTTP_PUBLIC_URL", "https://kling.example.com/mcp");
+        return env;
+    }
+
+    @AfterAll
+    void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {a, b}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // best effort
+            }
+        }
+        if (mock != null) {
+            mock.close();
+        }
+    }
+
+    @Test
+    void aDeliveryAcceptedByOneReplicaIsRefusedAsAReplayByTheOther() throws Exception {
+        WebhookSigner fal = WebhookSigner.fromSeed(SEED);
+        long now = System.currentTimeMillis() / 1000;
+        String requestId = "replayed-" + now;
+        byte[] body = ("{\"request_id\":\"" + requestId + "\",\"gateway_request_id\":\"" + requestId + "\","
+                        + "\"status\":\"ERROR\",\"error\":\"x\",\"payload\":null}")
+                .getBytes(StandardCharsets.UTF_8);
+        String signature = fal.sign(requestId, "user", now, body);
+
+        HttpResponse<String> first = post(a, requestId, now, signature, body);
+        assertThat(first.statusCode()).as("%s", first.body()).isEqualTo(200);
+        HttpResponse<String> replayed = post(b, requestId, now, signature, body);
+        assertThat(replayed.statusCode())
+                .as("the same delivery sent to the other replica: %s", replayed.body())
+                .isEqualTo(401);
+        assertThat(replayed.body()).contains("replayed");
+        assertThat(post(a, requestId, now, signature, body).statusCode())
+                .as("and to the first one again")
+                .isEqualTo(401);
+
+        String otherId = "fresh-" + now;
+        byte[] other = new String(body, StandardCharsets.UTF_8)
+                .replace(requestId, otherId)
+                .getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> fresh = post(b, otherId, now, fal.sign(otherId, "user", now, other), other);
+        assertThat(fresh.statusCode())
+                .as("a new delivery is accepted by the other replica: %s", fresh.body())
+                .isEqualTo(200);
+    }
+
+    private HttpResponse<String> post(Replica replica, String requestId, long timestamp, String signature, byte[] body)
+            throws Exception {
+        String url = replica.url().replaceFirst("/mcp$", "/fal/webhook");
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(20))
+                        .header("Content-Type", "application/json")
+                        .header("X-Fal-Webhook-Request-Id", requestId)
+                        .header("X-Fal-Webhook-User-Id", "user")
+                        .header("X-Fal-Webhook-Timestamp", Long.toString(timestamp))
+                        .header("X-Fal-Webhook-Signature", signature)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
