@@ -31,6 +31,9 @@ final class Replica implements AutoCloseable {
 
     private static final Pattern ENDPOINT = Pattern.compile("MCP endpoint (http://\\S+)");
 
+    /** What a replica with a public URL prints once it serves: that URL, not its own address. */
+    private static final Pattern PUBLIC_ENDPOINT = Pattern.compile("MCP endpoint https?://\\S+");
+
     final String name;
     private final ServerChild child;
     private final String url;
@@ -45,8 +48,16 @@ final class Replica implements AutoCloseable {
     }
 
     static Replica start(String name, Path jar, Path workDir, Map<String, String> env) {
+        return start(name, jar, workDir, env, 0);
+    }
+
+    /**
+     * As {@link #start(String, Path, Path, Map)} on a given {@code port}: a replica with a public URL (the load balancer's)
+     * announces that one, so its own address must be known beforehand.
+     */
+    static Replica start(String name, Path jar, Path workDir, Map<String, String> env, int port) {
         ServerChild child = ServerChild.start(
-                ServerChild.serveCommand(jar, "--http", "--port", "0"),
+                ServerChild.serveCommand(jar, "--http", "--port", Integer.toString(port)),
                 workDir,
                 env,
                 workDir.resolve(name + "-stderr.log"),
@@ -55,10 +66,18 @@ final class Replica implements AutoCloseable {
             return new Replica(
                     name,
                     child,
-                    child.awaitStderr(ENDPOINT, Duration.ofSeconds(90)).group(1));
+                    port == 0
+                            ? child.awaitStderr(ENDPOINT, Duration.ofSeconds(90))
+                                    .group(1)
+                            : announced(child, port));
         } catch (AssertionError e) {
             throw new AssertionError("replica " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String announced(ServerChild child, int port) {
+        child.awaitStderr(PUBLIC_ENDPOINT, Duration.ofSeconds(90));
+        return "http://127.0.0.1:" + port + "/mcp";
     }
 
     /** The MCP endpoint, {@code http://127.0.0.1:<port>/mcp}. */

@@ -7,6 +7,8 @@ import dev.klingmcp.mock.MockFalOptions;
 import dev.klingmcp.mock.webhook.WebhookSigner;
 import dev.klingmcp.testing.postgres.TestPostgres;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,8 +64,14 @@ class WebhookReplayAcrossReplicasTest {
                 .setLogRequests(false));
         String ledgerUrl = TestPostgres.shared().newDatabase();
         Path work = Files.createDirectories(root.resolve("work"));
-        a = Replica.start("A", jar, work, environment(ledgerUrl));
-        b = Replica.start("B", jar, work, environment(ledgerUrl));
+        a = Replica.start("A", jar, work, environment(ledgerUrl), freePort());
+        b = Replica.start("B", jar, work, environment(ledgerUrl), freePort());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     private Map<String, String> environment(String ledgerUrl) throws IOException {
