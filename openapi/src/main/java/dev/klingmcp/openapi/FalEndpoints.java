@@ -15,6 +15,8 @@ public final class FalEndpoints {
 
     private static volatile FalEndpoints defaults;
 
+    private static final java.util.regex.Pattern EDGE_SLASHES = java.util.regex.Pattern.compile("^/+|/+$");
+
     private final List<FalEndpoint> endpoints;
 
     private FalEndpoints(List<FalEndpoint> endpoints) {
@@ -48,7 +50,10 @@ public final class FalEndpoints {
         if (idOrShortName == null) {
             return Optional.empty();
         }
-        String key = idOrShortName.trim().toLowerCase(java.util.Locale.ROOT).replaceAll("^/+|/+$", "");
+        // Every status read looks its job's model up here: a precompiled pattern, not one compiled per call.
+        String key = EDGE_SLASHES
+                .matcher(idOrShortName.trim().toLowerCase(java.util.Locale.ROOT))
+                .replaceAll("");
         return endpoints.stream()
                 .filter(e -> e.id().equals(key) || e.shortName().equals(key))
                 .findFirst();

@@ -27,8 +27,11 @@ final class SqliteDatabase implements LedgerDatabase {
 
     private final ReentrantLock readLock = new ReentrantLock();
 
-    /** Opened on the first read (after the migrations), in a deferred transaction between reads; guarded by readLock. */
-    private Connection reader;
+    /**
+     * Opened on the first read (after the migrations), in a deferred transaction between reads, its statements kept;
+     * guarded by readLock.
+     */
+    private KeptStatements reader;
 
     private boolean closed;
 
@@ -78,15 +81,17 @@ final class SqliteDatabase implements LedgerDatabase {
                 SQLiteConfig config = new SQLiteConfig();
                 config.setBusyTimeout(10_000);
                 config.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
-                reader = config.createConnection(readerUrl);
-                reader.setAutoCommit(false);
+                Connection c = config.createConnection(readerUrl);
+                c.setAutoCommit(false);
+                reader = new KeptStatements(c);
             }
+            Connection c = reader.connection();
             try {
-                T result = work.run(reader);
-                reader.commit();
+                T result = work.run(c);
+                c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                reader.rollback();
+                c.rollback();
                 throw e;
             }
         } finally {
