@@ -141,7 +141,7 @@ async function phase(call, cpu) {
 }
 
 // Open loop: request i is due at start + i / rate, whoever of the callers is free takes it; its latency runs from when
-// it was due. `late` counts requests sent more than 1 ms after they were due (all callers busy, or the client's own
+// it was due if no caller was free then, else from its send. `late` counts requests sent more than 1 ms after they were due (all callers busy, or the client's own
 // event loop behind), which are the ones that would vanish from a closed-loop measurement.
 async function openPhase(call, rate, cpu) {
   const latencies = [];
@@ -161,7 +161,10 @@ async function openPhase(call, rate, cpu) {
       const sent = performance.now();
       if (sent - due > 1) late++;
       await call();
-      latencies.push(performance.now() - due);
+      // A request whose caller was busy at its time counts from its time (its wait is latency); one whose caller
+      // slept until then counts from the send: Node's millisecond timers wake up to ~1 ms early or late, which is
+      // the client's clock, not the server's latency.
+      latencies.push(performance.now() - (wait > 0 ? sent : due));
     }
   }));
   if (cpu) {
