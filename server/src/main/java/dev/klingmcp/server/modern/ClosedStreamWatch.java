@@ -53,10 +53,11 @@ final class ClosedStreamWatch implements AutoCloseable {
 
     /**
      * Watches {@code channel} while {@code message} (changed in place: its call token is added to {@code _meta}) is
-     * handled; a no-op for anything but a {@code tools/call}.
+     * handled; a no-op for anything but a {@code tools/call}, and for a client that accepts only JSON (a probe would
+     * turn its answer into an event stream).
      */
     static ClosedStreamWatch of(ObjectNode message, HttpChannel channel) {
-        if (!"tools/call".equals(message.path("method").asText())) {
+        if (!"tools/call".equals(message.path("method").asText()) || !channel.streamAccepted()) {
             return NONE;
         }
         // Each POST is its own "session": ids are only unique within one stream of the stateless revision.

@@ -7,13 +7,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * The response of one modern POST. Plain JSON when the answer is all there is; switched to an SSE stream at the first
  * notification (progress, logs, subscription updates), after which the answer is the stream's last event. Events carry
  * no ids: the stateless revision has no resumability. A failed write means the client closed the stream, which cancels
- * the request.
+ * the request. A client whose {@code Accept} header rules out {@code text/event-stream} (the specification asks clients
+ * to accept both, but a hand-written one may not) always gets plain JSON: its notifications are dropped and its stream
+ * is never probed, since neither can be sent without switching the response to SSE.
  */
 final class HttpChannel implements ModernChannel {
 
@@ -28,10 +31,45 @@ final class HttpChannel implements ModernChannel {
 
     private final Map<String, Object> context;
 
-    /** @param principal the authorized caller, or null when authorization is off */
-    HttpChannel(HttpServletResponse response, Object principal) {
+    /** Whether the client accepts an SSE answer. */
+    private final boolean streamAccepted;
+
+    /**
+     * @param principal the authorized caller, or null when authorization is off
+     * @param accept the request's {@code Accept} header, or null
+     */
+    HttpChannel(HttpServletResponse response, Object principal, String accept) {
         this.response = response;
         this.context = principal == null ? Map.of() : Map.of(McpFrontFilter.PRINCIPAL, principal);
+        this.streamAccepted = acceptsEventStream(accept);
+    }
+
+    /**
+     * No header accepts anything; otherwise an SSE answer needs text/event-stream, text/* or a wildcard in it, not
+     * weighted {@code q=0} ("not acceptable").
+     */
+    static boolean acceptsEventStream(String accept) {
+        if (accept == null || accept.isBlank()) {
+            return true;
+        }
+        for (String range : accept.split(",")) {
+            String[] parts = range.split(";");
+            String type = parts[0].strip().toLowerCase(Locale.ROOT);
+            boolean refused = false;
+            for (int i = 1; i < parts.length; i++) {
+                String param = parts[i].strip().toLowerCase(Locale.ROOT);
+                refused |= param.startsWith("q=") && param.substring(2).strip().matches("0(\\.0{0,3})?");
+            }
+            if (!refused && (type.equals("text/event-stream") || type.equals("text/*") || type.equals("*/*"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether this response may become an SSE stream (and so be probed for a client that left). */
+    boolean streamAccepted() {
+        return streamAccepted;
     }
 
     @Override
@@ -97,6 +135,9 @@ final class HttpChannel implements ModernChannel {
     private boolean write(String text) {
         if (broken) {
             return false;
+        }
+        if (!streamAccepted) {
+            return true; // nothing can be sent before the JSON answer; the client is taken to be there
         }
         try {
             if (!sse) {

@@ -122,7 +122,8 @@ public final class ModernHttpFilter extends HttpFilter {
             response.setStatus(202);
             return;
         }
-        HttpChannel channel = new HttpChannel(response, request.getAttribute(McpFrontFilter.PRINCIPAL));
+        HttpChannel channel =
+                new HttpChannel(response, request.getAttribute(McpFrontFilter.PRINCIPAL), request.getHeader("Accept"));
         ClosedStreamWatch watch = ClosedStreamWatch.of(object, channel);
         ModernServer.Reply reply;
         try {
