@@ -8,13 +8,10 @@ import dev.klingmcp.server.jobs.JobState;
 import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.ledger.JdbcJobLedger;
 import dev.klingmcp.server.ledger.JobRecord;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Replicas share one ledger and each runs the reconciler: a SUBMITTING row another replica wrote moments ago is that
@@ -27,20 +24,8 @@ class SubmitInFlightElsewhereTest {
     private static final String INPUT =
             "{\"prompt\":\"sent by another replica\",\"image_url\":\"https://example.com/cat.png\",\"duration\":\"3\"}";
 
-    @TempDir
-    Path dir;
-
-    JobServiceFixture fx;
-
-    @BeforeEach
-    void startMock() throws Exception {
-        fx = new JobServiceFixture(dir);
-    }
-
-    @AfterEach
-    void stopMock() {
-        fx.close();
-    }
+    @RegisterExtension
+    static final JobServiceFixture fx = JobServiceFixture.perClass();
 
     @Test
     void anotherReplicasSubmitInFlightIsNotJudgedUntilTheSubmitTimeoutPassed() throws Exception {
