@@ -27,8 +27,11 @@ run() { # name pattern command...
   grep -E "$pattern" "$logs/$name.log"
 }
 run p1-cold-start '÷ node|^node|launcher, cached|java -jar|class archive' env FIRST_RUN=0 bench/run cold-start 5
-run p2-http-overhead '^\{"lane"' bench/run http-overhead 32 5 3
-run p2-http-overhead-1-caller '^\{"lane"' env BENCH_NO_BUILD=1 OPEN_RATES=none bench/run http-overhead 1 4 2
+# P2: every lane is warmed by 20,000 calls at 16 callers first (the "warmup" lines), the one-caller row too.
+run p2-http-overhead '^\{"(lane|warmup)"' bench/run http-overhead 32 5 3
+run p2-http-overhead-1-caller '^\{"(lane|warmup)"' env OPEN_RATES=none bench/run http-overhead 1 5 3
+# The same lanes with wrk as the client (1 and 32 connections): what the server side adds without Node's client cost.
+run p2-http-overhead-wrk '^\{"(lane|warmup)"' bench/run http-overhead-wrk 1,32 5 3
 run p3-mock-x10 '^\{"speed"' bench/run upstream-requests 10
 run p4-status-vs-hello '^median' bench/run status-vs-hello 5 8 16 2
 run p5-sqlite '^RESULT' bench/run p5-scale

@@ -18,35 +18,33 @@
 //        LANES             comma-separated subset of direct,legacy,legacy-ping,stateless,stateless-discover
 //        OPEN_RATES        aggregate request rates (req/s) of the open-loop rows, comma-separated; default 200,1000;
 //                          "none" skips them. Open-loop rows load direct, legacy and stateless (those of LANES).
+//        WARMUP_CALLS, WARMUP_CALLERS  calls per lane before anything is measured (20000) and their concurrency (16)
+// The direct lane parses its JSON body as the MCP lanes do theirs, so the client does the same work apart from the
+// protocol. Node's client costs ~2x more CPU on an MCP call than on a direct GET (a POST, a larger body); the
+// http-overhead-wrk.mjs cross-check measures both with wrk (C) to show what the server alone adds.
 // prints one JSON line per lane (and per lane and rate): requests, p50/p99 in ms, requests/s, CPU time per call of
 // mock-fal, kling-mcp and the client (µs), and for MCP lanes what they add to the direct GET.
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { CALL_TIMEOUT_MS, KEY, LEGACY, MODERN, cpuMs, runCalls, startBench } from "./http-bench-setup.mjs";
 
 const [serverJar, mockJar, callersArg, secondsArg, roundsArg] = process.argv.slice(2);
 const callers = Number(callersArg ?? 32);
 const phaseMs = Number(secondsArg ?? 5) * 1000;
 const rounds = Number(roundsArg ?? 3);
-const key = "bench-key-id:bench-key-secret";
-const mockPort = 19000 + Math.floor(Math.random() * 500);
-const mcpPort = mockPort + 500;
-const mockBase = `http://127.0.0.1:${mockPort}`;
-const mcpUrl = `http://127.0.0.1:${mcpPort}/mcp`;
-const work = mkdtempSync(join(tmpdir(), "http-overhead-"));
-const children = [];
-const LEGACY = "2025-06-18";
-const MODERN = "2026-07-28";
-const callTimeoutMs = 30_000;
+// Warm-up: a fixed number of calls per lane at a fixed concurrency, whatever the measured row's callers, so every row
+// (the one-caller row too) is measured on a JIT-compiled server, client and mock. Printed as "warmup" lines: the CPU
+// per call of the warm-up's first and last quarter shows how far from steady state the start was.
+const warmupCalls = Number(process.env.WARMUP_CALLS ?? 20_000);
+const warmupCallers = Number(process.env.WARMUP_CALLERS ?? 16);
 
 const openRates = (process.env.OPEN_RATES ?? "200,1000") === "none"
   ? [] : (process.env.OPEN_RATES ?? "200,1000").split(",").map(Number).filter((r) => r > 0);
 
-// The whole run is bounded: phases, two warm-ups and start-up (≤ 180 s), the open-loop phases (3 lanes per rate, a
-// phase may overrun by the 30 s request timeout), plus a margin.
+// The whole run is bounded: start-up (≤ 180 s), the warm-up (≤ 60 s per lane), the phases, the open-loop phases (3
+// lanes per rate, a phase may overrun by the 30 s request timeout), plus a margin.
 const phaseCount = 5;
-const budgetMs = 240_000 + (rounds + 2) * phaseCount * phaseMs + rounds * openRates.length * 3 * (phaseMs + 30_000);
+const budgetMs = 240_000 + phaseCount * 60_000 + rounds * phaseCount * phaseMs
+  + rounds * openRates.length * 3 * (phaseMs + 30_000);
+const children = [];
 const watchdog = setTimeout(() => {
   console.error(`http-overhead: gave up after ${budgetMs / 1000} s`);
   for (const c of children) c.kill("SIGKILL");
@@ -54,70 +52,29 @@ const watchdog = setTimeout(() => {
 }, budgetMs);
 watchdog.unref();
 
-async function waitFor(url, init) {
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    try {
-      const r = await fetch(url, { ...init, signal: AbortSignal.timeout(5_000) });
-      await r.arrayBuffer();
-      return;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer in 180 s`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+// Exactly n calls by `concurrency` callers; returns CPU ms of [mock, kling-mcp, client] and the wall time.
+async function countPhase(call, n, concurrency) {
+  const before = children.map((c) => cpuMs(c.pid));
+  const client = process.cpuUsage();
+  const t = performance.now();
+  await runCalls(call, n, concurrency);
+  const used = process.cpuUsage(client);
+  return { cpu: [...children.map((c, i) => cpuMs(c.pid) - before[i]), (used.user + used.system) / 1000],
+    ms: performance.now() - t };
 }
 
-/** The JSON-RPC answer in a JSON or SSE body. */
-function answer(r, text) {
-  return r.headers.get("content-type")?.includes("text/event-stream")
-    ? JSON.parse(text.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5)).find((d) => d.includes('"id"')))
-    : JSON.parse(text);
-}
-
-let session = null;
-let nextId = 1;
-async function legacy(method, params, notification = false) {
-  const headers = { "content-type": "application/json", accept: "application/json, text/event-stream",
-    "mcp-protocol-version": LEGACY };
-  if (session) headers["mcp-session-id"] = session;
-  const body = notification ? { jsonrpc: "2.0", method, params } : { jsonrpc: "2.0", id: nextId++, method, params };
-  const r = await fetch(mcpUrl, { method: "POST", headers, body: JSON.stringify(body),
-    signal: AbortSignal.timeout(callTimeoutMs) });
-  session ??= r.headers.get("mcp-session-id");
-  const text = await r.text();
-  if (notification) return null;
-  const json = answer(r, text);
-  if (json.error || json.result?.isError) throw new Error(`${method}: ${JSON.stringify(json.error ?? json.result.content)}`);
-  return json.result;
-}
-
-// A stateless request: its context in params._meta, the routing headers a conforming client sends.
-const meta = { "io.modelcontextprotocol/protocolVersion": MODERN, "io.modelcontextprotocol/clientCapabilities": {},
-  "io.modelcontextprotocol/clientInfo": { name: "bench", version: "1" } };
-async function stateless(method, params, name) {
-  const headers = { "content-type": "application/json", accept: "application/json, text/event-stream",
-    "mcp-protocol-version": MODERN, "mcp-method": method };
-  if (name) headers["mcp-name"] = name;
-  const body = { jsonrpc: "2.0", id: nextId++, method, params: { ...params, _meta: meta } };
-  const r = await fetch(mcpUrl, { method: "POST", headers, body: JSON.stringify(body),
-    signal: AbortSignal.timeout(callTimeoutMs) });
-  const json = answer(r, await r.text());
-  if (json.error || json.result?.isError || json.result?.resultType !== "complete") {
-    throw new Error(`${method} (${MODERN}): ${r.status} ${JSON.stringify(json.error ?? json.result)}`);
-  }
-  return json.result;
-}
-
-// CPU time (user + system, ms) a process has used so far: what each request costs the server and the mock, which a
-// shared, loaded machine distorts far less than latency.
-const ticksPerMs = 100 / 1000; // Linux USER_HZ
-function cpuMs(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
-  } catch {
-    return NaN;
-  }
+async function warmUp(lane, call) {
+  const quarter = Math.max(1, Math.floor(warmupCalls / 4));
+  const perCall = (q) => q.cpu.map((ms) => +((ms * 1000) / quarter).toFixed(0));
+  const first = await countPhase(call, quarter, warmupCallers);
+  const middle = await countPhase(call, warmupCalls - 2 * quarter, warmupCallers);
+  const last = await countPhase(call, quarter, warmupCallers);
+  const [, serverFirst, clientFirst] = perCall(first);
+  const [, serverLast, clientLast] = perCall(last);
+  console.log(JSON.stringify({ warmup: lane, calls: warmupCalls, callers: warmupCallers,
+    seconds: +((first.ms + middle.ms + last.ms) / 1000).toFixed(1),
+    serverCpuUsPerCallFirstQuarter: serverFirst, serverCpuUsPerCallLastQuarter: serverLast,
+    clientCpuUsPerCallFirstQuarter: clientFirst, clientCpuUsPerCallLastQuarter: clientLast }));
 }
 
 async function phase(call, cpu) {
@@ -180,32 +137,16 @@ const pct = (values, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
+const bench = await startBench(serverJar, mockJar, children);
+const { jobId, statusUrl, legacy, stateless } = bench;
 try {
-  children.push(spawn("java", ["-jar", mockJar, "--port", String(mockPort), "--manual-clock", "--quiet",
-    "--api-key", key], { stdio: ["ignore", "ignore", "ignore"] }));
-  const serverOpts = (process.env.SERVER_JAVA_OPTS ?? "").split(/\s+/).filter(Boolean);
-  children.push(spawn("java", [...serverOpts, "-jar", serverJar, "serve", "--http", "--port", String(mcpPort)], {
-    stdio: ["ignore", "ignore", process.env.SERVER_STDERR ? "inherit" : "ignore"],
-    env: { ...process.env, FAL_KEY: key, KLING_MCP_FAL_BASE_URL: mockBase,
-      KLING_MCP_LEDGER_URL: `jdbc:sqlite:${join(work, "jobs.db")}`, KLING_MCP_OUTPUT_DIR: join(work, "out") },
-  }));
-  await waitFor(`${mockBase}/_mock/clock`);
-  await waitFor(mcpUrl, { method: "GET" });
-  await legacy("initialize", { protocolVersion: LEGACY, capabilities: {}, clientInfo: { name: "bench", version: "1" } });
-  await legacy("notifications/initialized", {}, true);
-  const generated = await legacy("tools/call", { name: "generate",
-    arguments: { model: "o3/pro/reference-to-video", prompt: "bench", duration: "5" } });
-  const jobId = generated.structuredContent.job.job_id;
-  // 15 s queue + 80 % of the run: IN_PROGRESS with log lines, and it stays there (manual clock).
-  await fetch(`${mockBase}/_mock/clock/advance`, { method: "POST", body: '{"seconds": 270}' });
-  const report = await (await fetch(`${mockBase}/_mock/requests`)).json();
-  const requestId = report.requests.find((r) => r.call === "submit").request_id;
-  const statusUrl = `${mockBase}/fal-ai/kling-video/requests/${requestId}/status?logs=1`;
   const lanes = {
     direct: async () => {
-      const r = await fetch(statusUrl, { headers: { authorization: `Key ${key}` }, signal: AbortSignal.timeout(callTimeoutMs) });
-      await r.arrayBuffer();
-      if (r.status !== 202) throw new Error(`direct status ${r.status}`);
+      // Parsed like a status poller would, so both lanes do the same client work apart from the protocol.
+      const r = await fetch(statusUrl, { headers: { authorization: `Key ${KEY}` },
+        signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
+      const json = await r.json();
+      if (r.status !== 202 || json.status !== "IN_PROGRESS") throw new Error(`direct status ${r.status} ${json.status}`);
     },
     legacy: () => legacy("tools/call", { name: "status", arguments: { job_id: jobId } }),
     stateless: () => stateless("tools/call", { name: "status", arguments: { job_id: jobId } }, "status"),
@@ -221,7 +162,7 @@ try {
   };
   const chosen = (process.env.LANES ?? Object.keys(lanes).join(",")).split(",").filter((l) => lanes[l]);
   if (!chosen.includes("direct")) chosen.unshift("direct");
-  for (const l of chosen) await phase(lanes[l]); // warm-up, not counted
+  for (const l of chosen) await warmUp(l, lanes[l]); // not counted
   const all = Object.fromEntries(chosen.map((l) => [l, []]));
   const cpu = Object.fromEntries(chosen.map((l) => [l, [0, 0, 0]])); // [mock, kling-mcp, client] CPU ms
   for (let i = 0; i < rounds; i++) {
@@ -276,6 +217,5 @@ try {
     }
   }
 } finally {
-  for (const c of children) c.kill();
-  rmSync(work, { recursive: true, force: true });
+  bench.stop();
 }

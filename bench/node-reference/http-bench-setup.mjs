@@ -1,0 +1,138 @@
+// Shared set-up of the HTTP overhead benchmarks (http-overhead.mjs with Node's fetch as the client, http-overhead-wrk.mjs
+// with wrk): starts mock-fal (manual clock) and `kling-mcp serve --http` on 127.0.0.1, opens a 2025-06-18 session,
+// submits one job through MCP (`generate`) and moves the mock's clock so the job stays IN_PROGRESS with log lines. Every
+// child process is killed by stop(); every request has a timeout.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const LEGACY = "2025-06-18";
+export const MODERN = "2026-07-28";
+export const KEY = "bench-key-id:bench-key-secret";
+export const CALL_TIMEOUT_MS = 30_000;
+
+/** The JSON-RPC answer in a JSON or SSE body. */
+export function answer(r, text) {
+  return r.headers.get("content-type")?.includes("text/event-stream")
+    ? JSON.parse(text.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5)).find((d) => d.includes('"id"')))
+    : JSON.parse(text);
+}
+
+// A stateless request carries its context in params._meta and the routing headers a conforming client sends.
+export const MODERN_META = { "io.modelcontextprotocol/protocolVersion": MODERN, "io.modelcontextprotocol/clientCapabilities": {},
+  "io.modelcontextprotocol/clientInfo": { name: "bench", version: "1" } };
+
+export function legacyHeaders(session) {
+  const headers = { "content-type": "application/json", accept: "application/json, text/event-stream",
+    "mcp-protocol-version": LEGACY };
+  if (session) headers["mcp-session-id"] = session;
+  return headers;
+}
+
+export function modernHeaders(method, name) {
+  const headers = { "content-type": "application/json", accept: "application/json, text/event-stream",
+    "mcp-protocol-version": MODERN, "mcp-method": method };
+  if (name) headers["mcp-name"] = name;
+  return headers;
+}
+
+// CPU time (user + system, ms) a process has used so far: what each request costs the server and the mock, which a
+// shared, loaded machine distorts far less than latency.
+const ticksPerMs = 100 / 1000; // Linux USER_HZ
+export function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Exactly n calls by `concurrency` callers (a warm-up by count, or a measured batch). */
+export async function runCalls(call, n, concurrency) {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next++ < n) await call();
+  }));
+}
+
+async function waitFor(url, init) {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      const r = await fetch(url, { ...init, signal: AbortSignal.timeout(5_000) });
+      await r.arrayBuffer();
+      return;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer in 180 s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * Starts both servers and one IN_PROGRESS job. Returns the URLs, the job, the session and its `legacy` caller, the
+ * child processes ([mock-fal, kling-mcp], also pushed to `children` as they start, for a caller's watchdog) and stop().
+ * SERVER_JAVA_OPTS passes JVM flags to kling-mcp, SERVER_STDERR=1
+ * shows its stderr.
+ */
+export async function startBench(serverJar, mockJar, children = []) {
+  const mockPort = 19000 + Math.floor(Math.random() * 500);
+  const mcpPort = mockPort + 500;
+  const mockBase = `http://127.0.0.1:${mockPort}`;
+  const mcpUrl = `http://127.0.0.1:${mcpPort}/mcp`;
+  const work = mkdtempSync(join(tmpdir(), "http-overhead-"));
+  const stop = () => {
+    for (const c of children) c.kill();
+    rmSync(work, { recursive: true, force: true });
+  };
+  let session = null;
+  let nextId = 1;
+  async function legacy(method, params, notification = false) {
+    const body = notification ? { jsonrpc: "2.0", method, params } : { jsonrpc: "2.0", id: nextId++, method, params };
+    const r = await fetch(mcpUrl, { method: "POST", headers: legacyHeaders(session), body: JSON.stringify(body),
+      signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
+    session ??= r.headers.get("mcp-session-id");
+    const text = await r.text();
+    if (notification) return null;
+    const json = answer(r, text);
+    if (json.error || json.result?.isError) throw new Error(`${method}: ${JSON.stringify(json.error ?? json.result.content)}`);
+    return json.result;
+  }
+  async function stateless(method, params, name) {
+    const body = { jsonrpc: "2.0", id: nextId++, method, params: { ...params, _meta: MODERN_META } };
+    const r = await fetch(mcpUrl, { method: "POST", headers: modernHeaders(method, name), body: JSON.stringify(body),
+      signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
+    const json = answer(r, await r.text());
+    if (json.error || json.result?.isError || json.result?.resultType !== "complete") {
+      throw new Error(`${method} (${MODERN}): ${r.status} ${JSON.stringify(json.error ?? json.result)}`);
+    }
+    return json.result;
+  }
+  try {
+    children.push(spawn("java", ["-jar", mockJar, "--port", String(mockPort), "--manual-clock", "--quiet",
+      "--api-key", KEY], { stdio: ["ignore", "ignore", "ignore"] }));
+    const serverOpts = (process.env.SERVER_JAVA_OPTS ?? "").split(/\s+/).filter(Boolean);
+    children.push(spawn("java", [...serverOpts, "-jar", serverJar, "serve", "--http", "--port", String(mcpPort)], {
+      stdio: ["ignore", "ignore", process.env.SERVER_STDERR ? "inherit" : "ignore"],
+      env: { ...process.env, FAL_KEY: KEY, KLING_MCP_FAL_BASE_URL: mockBase,
+        KLING_MCP_LEDGER_URL: `jdbc:sqlite:${join(work, "jobs.db")}`, KLING_MCP_OUTPUT_DIR: join(work, "out") },
+    }));
+    await waitFor(`${mockBase}/_mock/clock`);
+    await waitFor(mcpUrl, { method: "GET" });
+    await legacy("initialize", { protocolVersion: LEGACY, capabilities: {}, clientInfo: { name: "bench", version: "1" } });
+    await legacy("notifications/initialized", {}, true);
+    const generated = await legacy("tools/call", { name: "generate",
+      arguments: { model: "o3/pro/reference-to-video", prompt: "bench", duration: "5" } });
+    const jobId = generated.structuredContent.job.job_id;
+    // 15 s queue + 80 % of the run: IN_PROGRESS with log lines, and it stays there (manual clock).
+    await fetch(`${mockBase}/_mock/clock/advance`, { method: "POST", body: '{"seconds": 270}' });
+    const report = await (await fetch(`${mockBase}/_mock/requests`)).json();
+    const requestId = report.requests.find((r) => r.call === "submit").request_id;
+    const statusUrl = `${mockBase}/fal-ai/kling-video/requests/${requestId}/status?logs=1`;
+    return { mcpUrl, statusUrl, jobId, session, legacy, stateless, children: children.slice(-2), stop };
+  } catch (e) {
+    stop();
+    throw e;
+  }
+}
