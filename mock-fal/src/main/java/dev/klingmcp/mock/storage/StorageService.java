@@ -4,13 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -24,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * fal's storage, offline: presigned single and multipart uploads (the @fal-ai/client 1.10.1 flow) and the public files
@@ -51,6 +46,8 @@ public final class StorageService {
     private final StorageOptions options;
     private final Supplier<String> baseUrl;
     private final Clock clock;
+    private final UploadSpace space;
+    private final MultipartUploads multipart;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
@@ -65,6 +62,8 @@ public final class StorageService {
         this.options = options;
         this.baseUrl = baseUrl;
         this.clock = clock;
+        this.space = new UploadSpace(options.root(), this::fileUrl);
+        this.multipart = new MultipartUploads(vertx, options, space);
     }
 
     /**
@@ -96,22 +95,79 @@ public final class StorageService {
      */
     public Future<StoredFile> receiveDirect(
             String authorization, String contentType, String fileName, Duration expiresAfter, ReadStream<Buffer> body) {
-        return receiveDirect(
-                authorization,
-                contentType,
-                fileName,
-                expiresAfter,
-                target -> BodyToFile.write(vertx, body, target, options.maxFileBytes()));
+        return receiveDirect(authorization, contentType, fileName, expiresAfter, streamed(body));
     }
 
     public Future<StoredFile> receiveDirect(
             String authorization, String contentType, String fileName, Duration expiresAfter, Buffer alreadyRead) {
-        return receiveDirect(
-                authorization,
-                contentType,
-                fileName,
-                expiresAfter,
-                target -> BodyToFile.write(vertx, alreadyRead, target, options.maxFileBytes()));
+        return receiveDirect(authorization, contentType, fileName, expiresAfter, buffered(alreadyRead));
+    }
+
+    /** Single PUT: the whole file in one body. A repeated PUT replaces the bytes, as with a presigned object URL. */
+    public Future<StoredFile> receiveWhole(String uploadId, String signature, ReadStream<Buffer> body) {
+        return receiveWhole(uploadId, signature, streamed(body));
+    }
+
+    /** {@link #receiveWhole(String, String, ReadStream)} for a body an upstream handler already buffered. */
+    public Future<StoredFile> receiveWhole(String uploadId, String signature, Buffer alreadyRead) {
+        return receiveWhole(uploadId, signature, buffered(alreadyRead));
+    }
+
+    /** One multipart part; a retried part replaces the earlier copy. */
+    public Future<PartReceipt> receivePart(String uploadId, String signature, int partNumber, ReadStream<Buffer> body) {
+        return receivePart(uploadId, signature, partNumber, streamed(body));
+    }
+
+    public Future<PartReceipt> receivePart(String uploadId, String signature, int partNumber, Buffer alreadyRead) {
+        return receivePart(uploadId, signature, partNumber, buffered(alreadyRead));
+    }
+
+    /**
+     * Joins the listed parts, in the listed (ascending) order, into the public file. Idempotent: completing an already
+     * completed upload answers the same file, so a client retry after a lost response succeeds.
+     */
+    public Future<StoredFile> complete(String uploadId, String signature, List<PartReceipt> parts) {
+        Upload upload;
+        try {
+            upload = authorized(uploadId, signature, true);
+        } catch (StorageException e) {
+            return Future.failedFuture(e);
+        }
+        return multipart.complete(upload, parts);
+    }
+
+    /** The finished, unexpired file with this id. */
+    public Optional<StoredFile> find(String fileId) {
+        Upload upload = uploads.get(fileId);
+        StoredFile file = upload == null ? null : upload.completed();
+        return file == null || file.isExpired(clock.instant()) ? Optional.empty() : Optional.of(file);
+    }
+
+    /** Every finished file, oldest first, for the control API. */
+    public List<StoredFile> files() {
+        List<StoredFile> files = new ArrayList<>();
+        uploads.values().stream().map(Upload::completed).filter(f -> f != null).forEach(files::add);
+        files.sort(Comparator.comparing(StoredFile::id));
+        return files;
+    }
+
+    /** Forgets every upload and deletes every byte under the root (control API reset). */
+    public void reset() {
+        uploads.clear();
+        tokens.clear();
+        space.clear();
+    }
+
+    public StorageOptions options() {
+        return options;
+    }
+
+    private BodyWriter streamed(ReadStream<Buffer> body) {
+        return target -> BodyToFile.write(vertx, body, target, options.maxFileBytes());
+    }
+
+    private BodyWriter buffered(Buffer alreadyRead) {
+        return target -> BodyToFile.write(vertx, alreadyRead, target, options.maxFileBytes());
     }
 
     private Future<StoredFile> receiveDirect(
@@ -138,202 +194,32 @@ public final class StorageService {
         }
     }
 
-    /** Single PUT: the whole file in one body. A repeated PUT replaces the bytes, as with a presigned object URL. */
-    public Future<StoredFile> receiveWhole(String uploadId, String signature, ReadStream<Buffer> body) {
-        return receiveWhole(
-                uploadId, signature, target -> BodyToFile.write(vertx, body, target, options.maxFileBytes()));
-    }
-
-    /** {@link #receiveWhole(String, String, ReadStream)} for a body an upstream handler already buffered. */
-    public Future<StoredFile> receiveWhole(String uploadId, String signature, Buffer alreadyRead) {
-        return receiveWhole(
-                uploadId, signature, target -> BodyToFile.write(vertx, alreadyRead, target, options.maxFileBytes()));
-    }
-
-    /** One multipart part; a retried part replaces the earlier copy. */
-    public Future<PartReceipt> receivePart(String uploadId, String signature, int partNumber, ReadStream<Buffer> body) {
-        return receivePart(
-                uploadId,
-                signature,
-                partNumber,
-                target -> BodyToFile.write(vertx, body, target, options.maxFileBytes()));
-    }
-
-    public Future<PartReceipt> receivePart(String uploadId, String signature, int partNumber, Buffer alreadyRead) {
-        return receivePart(
-                uploadId,
-                signature,
-                partNumber,
-                target -> BodyToFile.write(vertx, alreadyRead, target, options.maxFileBytes()));
-    }
-
-    /**
-     * Joins the listed parts, in the listed (ascending) order, into the public file. Idempotent: completing an already
-     * completed upload answers the same file, so a client retry after a lost response succeeds.
-     */
-    public Future<StoredFile> complete(String uploadId, String signature, List<PartReceipt> parts) {
-        Upload upload;
-        try {
-            upload = authorized(uploadId, signature, true);
-        } catch (StorageException e) {
-            return Future.failedFuture(e);
-        }
-        if (upload.completed() != null) {
-            return Future.succeededFuture(upload.completed());
-        }
-        try {
-            checkParts(upload, parts);
-        } catch (StorageException e) {
-            return Future.failedFuture(e);
-        }
-        return vertx.executeBlocking(() -> join(upload, parts), false);
-    }
-
-    /** The finished, unexpired file with this id. */
-    public Optional<StoredFile> find(String fileId) {
-        Upload upload = uploads.get(fileId);
-        StoredFile file = upload == null ? null : upload.completed();
-        return file == null || file.isExpired(clock.instant()) ? Optional.empty() : Optional.of(file);
-    }
-
-    /** Every finished file, oldest first, for the control API. */
-    public List<StoredFile> files() {
-        List<StoredFile> files = new ArrayList<>();
-        uploads.values().stream().map(Upload::completed).filter(f -> f != null).forEach(files::add);
-        files.sort(Comparator.comparing(StoredFile::id));
-        return files;
-    }
-
-    /** Forgets every upload and deletes every byte under the root (control API reset). */
-    public void reset() {
-        uploads.clear();
-        tokens.clear();
-        deleteTree(options.root().resolve("uploads"));
-        deleteTree(options.root().resolve("files"));
-    }
-
-    public StorageOptions options() {
-        return options;
-    }
-
     private Future<StoredFile> receiveWhole(String uploadId, String signature, BodyWriter writer) {
         Upload upload;
         Path partial;
         try {
             upload = authorized(uploadId, signature, false);
-            partial = scratchFile(upload, "whole");
+            partial = space.scratchFile(upload, "whole");
         } catch (StorageException e) {
             return Future.failedFuture(e);
         }
         return writer.writeTo(partial)
                 .compose(written -> vertx.executeBlocking(
                         () -> {
-                            Path target = publish(upload, partial);
-                            return upload.complete(describe(upload, target, written.size()));
+                            Path target = space.publish(upload, partial);
+                            return upload.complete(space.describe(upload, target, written.size()));
                         },
                         false));
     }
 
     private Future<PartReceipt> receivePart(String uploadId, String signature, int partNumber, BodyWriter writer) {
-        Path partial;
         Upload upload;
         try {
             upload = authorized(uploadId, signature, true);
-            if (partNumber < 1 || partNumber > options.maxParts()) {
-                throw StorageException.badRequest(
-                        "partNumber " + partNumber + " is out of range; allowed: 1.." + options.maxParts());
-            }
-            if (upload.completed() != null) {
-                throw new StorageException(409, "Upload " + uploadId + " is already complete; start a new upload");
-            }
-            partial = scratchFile(upload, "part-" + partNumber);
         } catch (StorageException e) {
             return Future.failedFuture(e);
         }
-        return writer.writeTo(partial).compose(written -> vertx.executeBlocking(
-                        () -> {
-                            Path part = partFile(upload, partNumber);
-                            Files.move(
-                                    partial, part, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                            PartReceipt receipt = new PartReceipt(partNumber, written.md5(), written.size());
-                            upload.parts().put(partNumber, receipt);
-                            return receipt;
-                        },
-                        false)
-                .onSuccess(receipt -> vertx.executeBlocking(
-                        () -> {
-                            assembleArrived(upload);
-                            return null;
-                        },
-                        false)));
-    }
-
-    private void checkParts(Upload upload, List<PartReceipt> parts) {
-        if (parts == null || parts.isEmpty()) {
-            throw StorageException.badRequest("parts must list at least one {partNumber, etag}");
-        }
-        long total = 0;
-        int previous = 0;
-        for (PartReceipt listed : parts) {
-            if (listed.partNumber() <= previous) {
-                throw StorageException.badRequest("parts must be in strictly ascending partNumber order; "
-                        + listed.partNumber() + " follows " + previous);
-            }
-            previous = listed.partNumber();
-            PartReceipt stored = upload.parts().get(listed.partNumber());
-            if (stored == null) {
-                throw StorageException.badRequest(
-                        "part " + listed.partNumber() + " was never uploaded; uploaded parts: "
-                                + upload.parts().keySet().stream().sorted().toList());
-            }
-            if (!stored.etag().equals(listed.etag())) {
-                throw StorageException.badRequest("etag for part " + listed.partNumber() + " does not match: got '"
-                        + listed.etag() + "', the part's etag is '" + stored.etag() + "'");
-            }
-            total += stored.size();
-        }
-        if (total > options.maxFileBytes()) {
-            throw StorageException.tooLarge(options.maxFileBytes());
-        }
-    }
-
-    /**
-     * Runs on a worker: kernel-side copies, no user-space buffers. Most parts are usually joined already
-     * ({@link #assembleArrived}), so this appends the rest and publishes.
-     */
-    private StoredFile join(Upload upload, List<PartReceipt> listed) throws IOException {
-        synchronized (upload) { // two concurrent completes must not interleave their writes
-            if (upload.completed() != null) {
-                return upload.completed();
-            }
-            Path joined = assembly(upload).join(listed, upload.parts(), n -> partFile(upload, n));
-            Path target = publish(upload, joined);
-            deleteTree(uploadDir(upload));
-            return upload.complete(describe(upload, target, Files.size(target)));
-        }
-    }
-
-    /** Runs on a worker after a part arrived: joins it, and any parts after it that wait, if it is next in line. */
-    private void assembleArrived(Upload upload) {
-        synchronized (upload) {
-            if (upload.completed() != null) {
-                return;
-            }
-            PartAssembly assembly = assembly(upload);
-            try {
-                assembly.advance(upload.parts(), n -> partFile(upload, n));
-            } catch (IOException | UncheckedIOException e) {
-                try {
-                    assembly.reset(); // complete copies every part then
-                } catch (IOException again) {
-                    e.addSuppressed(again);
-                }
-            }
-        }
-    }
-
-    private PartAssembly assembly(Upload upload) {
-        return upload.assembly(() -> scratchFile(upload, "joined"));
+        return multipart.receive(upload, partNumber, writer);
     }
 
     private Upload authorized(String uploadId, String signature, boolean multipart) {
@@ -353,42 +239,6 @@ public final class StorageService {
         return upload;
     }
 
-    private Path publish(Upload upload, Path finished) throws IOException {
-        Path target = options.root().resolve("files").resolve(upload.id());
-        Files.createDirectories(target.getParent());
-        Files.move(finished, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return target;
-    }
-
-    private StoredFile describe(Upload upload, Path target, long size) {
-        return new StoredFile(
-                upload.id(),
-                upload.fileName(),
-                upload.contentType(),
-                size,
-                fileUrl(upload),
-                target,
-                upload.expiresAt());
-    }
-
-    private Path scratchFile(Upload upload, String prefix) {
-        try {
-            Path dir = uploadDir(upload);
-            Files.createDirectories(dir);
-            return Files.createTempFile(dir, prefix + "-", ".partial");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create scratch space under " + options.root(), e);
-        }
-    }
-
-    private Path uploadDir(Upload upload) {
-        return options.root().resolve("uploads").resolve(upload.id());
-    }
-
-    private Path partFile(Upload upload, int partNumber) {
-        return uploadDir(upload).resolve("part-" + partNumber);
-    }
-
     private String fileUrl(Upload upload) {
         String name =
                 URLEncoder.encode(upload.fileName(), StandardCharsets.UTF_8).replace("+", "%20");
@@ -404,22 +254,5 @@ public final class StorageService {
         byte[] value = new byte[bytes];
         random.nextBytes(value);
         return HexFormat.of().formatHex(value);
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder())
-                    .forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear " + root, e);
-        }
-    }
-
-    @FunctionalInterface
-    private interface BodyWriter {
-        Future<BodyToFile.Written> writeTo(Path target);
     }
 }
