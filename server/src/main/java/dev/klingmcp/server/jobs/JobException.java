@@ -1,5 +1,8 @@
 package dev.klingmcp.server.jobs;
 
+import dev.klingmcp.openapi.Violation;
+import java.util.List;
+
 /**
  * A job operation that could not be done. The message is meant for the agent: it names what was wrong and what is allowed,
  * and never contains the fal key.
@@ -27,15 +30,28 @@ public final class JobException extends RuntimeException {
     private final String path;
     private final String allowed;
     private final int httpStatus;
+    private final List<Violation> problems;
     private volatile String jobId;
     private volatile Boolean retryable;
 
     private JobException(Kind kind, String message, String path, String allowed, int httpStatus, Throwable cause) {
+        this(kind, message, path, allowed, httpStatus, cause, List.of());
+    }
+
+    private JobException(
+            Kind kind,
+            String message,
+            String path,
+            String allowed,
+            int httpStatus,
+            Throwable cause,
+            List<Violation> problems) {
         super(message, cause);
         this.kind = kind;
         this.path = path;
         this.allowed = allowed;
         this.httpStatus = httpStatus;
+        this.problems = List.copyOf(problems);
     }
 
     /** No such job. */
@@ -46,6 +62,15 @@ public final class JobException extends RuntimeException {
     /** The caller's input was refused: {@code path} (a JSON Pointer, "" = all of it) and what is allowed there. */
     public static JobException invalidInput(String path, String message, String allowed) {
         return new JobException(Kind.INVALID_INPUT, message, path, allowed, 0, null);
+    }
+
+    /**
+     * The caller's input was refused for several reasons at once; each keeps its own path and allowed values, so a
+     * tool can list them one per line instead of one run-on sentence. {@code message} summarises them all.
+     */
+    public static JobException invalidInput(String message, List<Violation> problems) {
+        Violation first = problems.get(0);
+        return new JobException(Kind.INVALID_INPUT, message, first.path(), first.allowed(), 0, null, problems);
     }
 
     /** fal answered with an error; {@code httpStatus} 0 when the answer was not an HTTP error. */
@@ -120,6 +145,11 @@ public final class JobException extends RuntimeException {
     /** What would have been accepted, or null. */
     public String allowed() {
         return allowed;
+    }
+
+    /** Each refused part of the input, when the refusal came as a list; else empty (see {@link #path()}). */
+    public List<Violation> problems() {
+        return problems;
     }
 
     /** fal's HTTP status for FAL_ERROR, else 0. */

@@ -3,6 +3,7 @@ package dev.klingmcp.server.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
+import dev.klingmcp.openapi.Violation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,13 @@ public interface JobService extends AutoCloseable {
 
     /** Prices an input from the configured price table; no network, no ledger. */
     CostEstimate estimate(FalEndpoint endpoint, ObjectNode input);
+
+    /**
+     * The URLs of a model input that fal could not fetch or must not be given (not https, loopback or private
+     * addresses, credentials...), so a tool can report them with the schema's problems in one answer. Local only;
+     * {@link #submit} checks them again whoever calls it.
+     */
+    List<Violation> urlProblems(JsonNode input);
 
     /**
      * Submits one job (or, with {@code dryRun}, only validates and prices it). A repeated command with the same idempotency key

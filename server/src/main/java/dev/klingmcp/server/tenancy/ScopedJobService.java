@@ -3,6 +3,7 @@ package dev.klingmcp.server.tenancy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
+import dev.klingmcp.openapi.Violation;
 import dev.klingmcp.server.auth.Principal;
 import dev.klingmcp.server.config.HttpSettings;
 import dev.klingmcp.server.jobs.CancelView;
@@ -73,6 +74,11 @@ public final class ScopedJobService implements JobService {
     @Override
     public CostEstimate estimate(FalEndpoint endpoint, ObjectNode input) {
         return jobs.estimate(endpoint, input);
+    }
+
+    @Override
+    public List<Violation> urlProblems(JsonNode input) {
+        return jobs.urlProblems(input);
     }
 
     @Override

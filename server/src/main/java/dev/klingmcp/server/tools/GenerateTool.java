@@ -15,6 +15,7 @@ import dev.klingmcp.server.tools.InputNormalizer.Warning;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -50,6 +51,13 @@ public final class GenerateTool extends AbstractTool {
                             problems.addAll(normalized.violations());
                             problems.addAll(
                                     InputValidator.forEndpoint(endpoint, true).validate(normalized.input()));
+                            // URLs fal could not fetch, in the same answer rather than on the next attempt (one
+                            // problem per field: a value the schema already refused is not judged twice).
+                            Set<String> refused = new HashSet<>();
+                            problems.forEach(p -> refused.add(p.path()));
+                            ctx.jobs().urlProblems(normalized.input()).stream()
+                                    .filter(p -> !refused.contains(p.path()))
+                                    .forEach(problems::add);
                         },
                         () -> problems.addAll(unknownToEveryModel(call)));
         return problems;

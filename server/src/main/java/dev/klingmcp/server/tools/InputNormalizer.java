@@ -7,6 +7,7 @@ import dev.klingmcp.openapi.Violation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Turns what agents actually send into what fal expects, before validation. Every change is reported as a warning
@@ -15,7 +16,8 @@ import java.util.Set;
  * <ul>
  * <li>Other names for the same field (what agents copy from other providers' pages: {@code tail_image_url}, {@code input_image};
  * fal's other Kling endpoints: {@code start_image_url} for the start frame) are renamed, but only when the model has
- * the target field and lacks the alias, so a field a model really has is never rewritten.</li>
+ * the target field and lacks the alias, so a field a model really has is never rewritten. An alias whose field the
+ * model lacks is refused with what it means and the fields the model does take.</li>
  * <li>Whole-number {@code duration}s ({@code 8}) become fal's string enum ({@code "8"}), also inside
  * {@code multi_prompt}.</li>
  * <li>{@code negative_prompt} is refused: none of these endpoints has it, and fal would drop it without a word while
@@ -58,7 +60,18 @@ public final class InputNormalizer {
         List<Violation> violations = new ArrayList<>();
 
         for (Alias a : ALIASES) {
-            if (!out.has(a.alias()) || modelFields.contains(a.alias()) || !modelFields.contains(a.field())) {
+            if (!out.has(a.alias()) || modelFields.contains(a.alias())) {
+                continue;
+            }
+            if (!modelFields.contains(a.field())) {
+                // Plain "unknown field" would leave the agent guessing what the name means here.
+                out.remove(a.alias());
+                violations.add(Violation.of(
+                        "/" + a.alias(),
+                        "extra_forbidden",
+                        "'" + a.alias() + "' is " + a.origin() + " (fal's '" + a.field()
+                                + "'), which this model does not take",
+                        "this model's fields: " + String.join(", ", new TreeSet<>(modelFields))));
                 continue;
             }
             JsonNode value = out.remove(a.alias());

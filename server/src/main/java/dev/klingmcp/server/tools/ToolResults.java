@@ -106,6 +106,9 @@ public final class ToolResults {
     /** Maps a JobService refusal to a tool error; INVALID_INPUT keeps its path so the agent knows what to change. */
     public CallToolResult failure(JobException e, ObjectNode context) {
         String message = e.getMessage() == null ? e.kind().name() : e.getMessage();
+        if (e.kind() == JobException.Kind.INVALID_INPUT && !e.problems().isEmpty()) {
+            return invalid(e.problems(), context);
+        }
         if (e.kind() == JobException.Kind.INVALID_INPUT) {
             return invalid(
                     List.of(Violation.of(e.path() == null ? "" : e.path(), "value_error", message, e.allowed())),

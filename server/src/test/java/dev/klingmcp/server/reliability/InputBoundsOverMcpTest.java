@@ -122,6 +122,44 @@ class InputBoundsOverMcpTest {
     }
 
     @Test
+    void badUrlsComeInTheSameAnswerAsSchemaProblemsOneLineEach() {
+        ObjectNode args = valid().put("image_url", "http://example.com/cat.png")
+                .put("end_image_url", "ftp://example.com/end.png")
+                .put("duration", "99")
+                .put("dry_run", true);
+        JsonNode result = mcp.callTool("generate", args, null);
+
+        assertThat(paths(result)).containsExactlyInAnyOrder("/duration", "/image_url", "/end_image_url");
+        String text = result.at("/content/0/text").asText();
+        assertThat(text.lines().filter(l -> l.startsWith("- ")))
+                .hasSize(3)
+                .anySatisfy(l -> assertThat(l).startsWith("- end_image_url: uses \"ftp:\""))
+                .allSatisfy(l -> assertThat(l).containsOnlyOnce("(allowed: "));
+        assertThat(text).doesNotContain("not valid for this model");
+        assertThat(submitAttempts()).isZero();
+    }
+
+    @Test
+    void aRefusalFromTheJobServiceListsEachProblemOnItsOwn() {
+        // A caller that skips the tool's checks still gets one entry per problem from the service's own check.
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.klingmcp.server.jobs.JobException.class,
+                () -> jobs.submit(new dev.klingmcp.server.jobs.SubmitCommand(
+                        dev.klingmcp.openapi.FalEndpoints.load().require(STANDARD),
+                        JSON.createObjectNode()
+                                .put("prompt", "x")
+                                .put("image_url", "http://example.com/a.png")
+                                .put("end_image_url", "https://10.0.0.1/b.png"),
+                        null,
+                        true,
+                        null)));
+        assertThat(e.problems())
+                .extracting(dev.klingmcp.openapi.Violation::path)
+                .containsExactly("/image_url", "/end_image_url");
+        assertThat(e.path()).isEqualTo("/image_url");
+    }
+
+    @Test
     void badWebhookUrlsAreRefusedBeforeAnySubmit() {
         for (String url : List.of(
                 "\u0000https://example.com/hook",

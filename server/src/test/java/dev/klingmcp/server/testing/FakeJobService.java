@@ -3,6 +3,7 @@ package dev.klingmcp.server.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
+import dev.klingmcp.openapi.Violation;
 import dev.klingmcp.server.jobs.CancelView;
 import dev.klingmcp.server.jobs.CostEstimate;
 import dev.klingmcp.server.jobs.JobError;
@@ -72,6 +73,11 @@ public final class FakeJobService implements JobService {
     /** The next submitted job will end FAILED with a fal-style 422 detail. */
     public void failNext() {
         failNext = true;
+    }
+
+    @Override
+    public List<Violation> urlProblems(JsonNode input) {
+        return List.of(); // the fake submits nowhere: every URL is as good as another
     }
 
     @Override

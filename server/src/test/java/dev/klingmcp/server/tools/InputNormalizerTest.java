@@ -49,6 +49,21 @@ class InputNormalizerTest {
     }
 
     @Test
+    void anAliasForAFieldTheModelLacksIsExplainedNotJustUnknown() {
+        ObjectNode in = ToolJson.object().put("prompt", "x");
+        in.putArray("input_image").add("https://e.com/a.png");
+        Normalized n = InputNormalizer.normalize(in, STANDARD);
+        assertThat(n.input().has("input_image"))
+                .as("reported once, here, not again as unknown")
+                .isFalse();
+        assertThat(n.violations()).singleElement().satisfies(v -> {
+            assertThat(v.path()).isEqualTo("/input_image");
+            assertThat(v.problem()).contains("reference images", "image_urls", "does not take");
+            assertThat(v.allowed()).contains("image_url", "end_image_url", "prompt");
+        });
+    }
+
+    @Test
     void aliasAndRealNameTogetherIsAProblem() {
         ObjectNode in = ToolJson.object().put("tail_image_url", "a").put("end_image_url", "b");
         Normalized n = InputNormalizer.normalize(in, PRO);

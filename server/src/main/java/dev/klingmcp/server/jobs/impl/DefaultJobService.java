@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.FalEndpoints;
+import dev.klingmcp.openapi.Violation;
 import dev.klingmcp.server.config.FollowSettings;
 import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.fal.FalException;
@@ -62,6 +63,7 @@ public final class DefaultJobService implements JobService {
     private final UploadPolicy uploads;
     private final JobRows rows;
     private final Reconciler reconciler;
+    private final UrlPolicy urls;
     private final JobSubmitter submitter;
     private final JobRefresher refresher;
     private final JobCanceller canceller;
@@ -102,8 +104,8 @@ public final class DefaultJobService implements JobService {
         }
         this.reconciler = new Reconciler(
                 ledger, gateway, registry, clock, config.timeouts().notAcceptedAfter(), submitTimeout);
-        this.submitter =
-                new JobSubmitter(rows, ledger, gateway, prices, new UrlPolicy(trustedHosts(config)), reconciler, views);
+        this.urls = new UrlPolicy(trustedHosts(config));
+        this.submitter = new JobSubmitter(rows, ledger, gateway, prices, urls, reconciler, views);
         this.refresher = new JobRefresher(rows, ledger, gateway, reconciler, results, views, follow);
         this.canceller = new JobCanceller(rows, ledger, gateway, refresher, views, clock);
         // Rows whose submit runs in this process are fal's answer away from a verdict: never judged meanwhile.
@@ -157,6 +159,11 @@ public final class DefaultJobService implements JobService {
     @Override
     public CostEstimate estimate(FalEndpoint endpoint, ObjectNode input) {
         return prices.estimate(endpoint, input);
+    }
+
+    @Override
+    public List<Violation> urlProblems(JsonNode input) {
+        return urls.checkInput(input);
     }
 
     @Override

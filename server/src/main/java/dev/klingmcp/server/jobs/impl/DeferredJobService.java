@@ -3,6 +3,7 @@ package dev.klingmcp.server.jobs.impl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
+import dev.klingmcp.openapi.Violation;
 import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.jobs.CancelView;
 import dev.klingmcp.server.jobs.CostEstimate;
@@ -135,6 +136,17 @@ public final class DeferredJobService implements JobService {
     @Override
     public CostEstimate estimate(FalEndpoint endpoint, ObjectNode input) {
         return prices.estimate(endpoint, input);
+    }
+
+    /**
+     * The opened service's answer; none while it is still opening or failed to open, for the submit that follows
+     * waits for it, checks the URLs again and reports the same problems (or why the service is not open).
+     */
+    @Override
+    public List<Violation> urlProblems(JsonNode input) {
+        return opening.isDone() && !opening.isCompletedExceptionally()
+                ? opening.join().urlProblems(input)
+                : List.of();
     }
 
     @Override

@@ -43,9 +43,8 @@ final class Failures {
         };
     }
 
-    /** All validation problems in one message; the first one's path and allowed values for the structured fields. */
+    /** All validation problems, each kept whole for the tool to list, and summarised in one message for logs. */
     static JobException invalidInput(List<Violation> problems) {
-        Violation first = problems.get(0);
         StringBuilder sb = new StringBuilder("the input is not valid for this model: ");
         for (Violation v : problems) {
             sb.append(v.path().isEmpty() ? "(root)" : v.path()).append(": ").append(v.problem());
@@ -54,6 +53,6 @@ final class Failures {
             }
             sb.append("; ");
         }
-        return JobException.invalidInput(first.path(), sb.substring(0, sb.length() - 2), first.allowed());
+        return JobException.invalidInput(sb.substring(0, sb.length() - 2), problems);
     }
 }

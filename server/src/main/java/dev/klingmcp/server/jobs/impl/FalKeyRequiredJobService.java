@@ -3,6 +3,7 @@ package dev.klingmcp.server.jobs.impl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
+import dev.klingmcp.openapi.Violation;
 import dev.klingmcp.server.jobs.CancelView;
 import dev.klingmcp.server.jobs.CostEstimate;
 import dev.klingmcp.server.jobs.JobException;
@@ -53,6 +54,11 @@ public final class FalKeyRequiredJobService implements JobService {
     @Override
     public CostEstimate estimate(FalEndpoint endpoint, ObjectNode input) {
         return delegate.estimate(endpoint, input);
+    }
+
+    @Override
+    public List<Violation> urlProblems(JsonNode input) {
+        return delegate.urlProblems(input);
     }
 
     @Override
