@@ -169,8 +169,8 @@ final class SchemaErrors {
                 int min = schema.path("minLength").asInt();
                 return new Violation(
                         path,
-                        "is too short",
-                        "at least " + min + " characters",
+                        value.asText().isEmpty() ? "is empty" : "is too short",
+                        min == 1 ? "a non-empty string" : "at least " + min + " characters",
                         "string_too_short",
                         Map.of("min_length", min));
             }

@@ -47,7 +47,8 @@ public final class CancelTool extends AbstractTool {
                 }
                 out.put("next_step", "Check the id with list_jobs.");
                 out.set("error", ToolResults.errorNode(ToolResults.Code.not_found, "no job with id " + jobId));
-                return ctx.results().error(out, "No job with id " + jobId + ". Check the id with list_jobs.");
+                return ctx.results()
+                        .error(out, "No job with id '" + jobId + "' in the ledger; list_jobs shows the known ids.");
             }
             case ALREADY_COMPLETED -> out.put(
                     "next_step",

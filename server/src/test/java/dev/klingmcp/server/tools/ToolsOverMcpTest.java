@@ -241,8 +241,11 @@ class ToolsOverMcpTest {
         JsonNode missing = call("cancel", ToolJson.object().put("job_id", "nope"));
         assertThat(missing.path("isError").asBoolean()).isTrue();
         assertThat(missing.at("/structuredContent/outcome").asText()).isEqualTo("NOT_FOUND");
+        assertThat(missing.at("/content/0/text").asText()).contains("'nope'", "list_jobs");
         JsonNode statusMissing = call("status", ToolJson.object().put("job_id", "nope"));
         assertThat(statusMissing.at("/structuredContent/error/code").asText()).isEqualTo("not_found");
+        JsonNode emptyId = call("status", ToolJson.object().put("job_id", ""));
+        assertThat(emptyId.at("/content/0/text").asText()).contains("- job_id: is empty (allowed: a non-empty string)");
 
         JsonNode list = call("list_jobs", ToolJson.object());
         assertThat(list.at("/structuredContent/jobs").findValuesAsText("job_id"))
