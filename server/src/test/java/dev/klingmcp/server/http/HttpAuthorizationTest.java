@@ -1,5 +1,6 @@
 package dev.klingmcp.server.http;
 
+import static dev.klingmcp.server.testing.HttpTestClient.INITIALIZE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,14 +10,12 @@ import dev.klingmcp.server.auth.Authenticator;
 import dev.klingmcp.server.config.HttpSettings;
 import dev.klingmcp.server.mcp.KlingMcpServer;
 import dev.klingmcp.server.testing.FakeJobService;
+import dev.klingmcp.server.testing.HttpTestClient;
 import dev.klingmcp.server.transport.StreamableHttpServer;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -25,7 +24,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,10 +39,6 @@ class HttpAuthorizationTest {
 
     static final String PUBLIC_URL = "https://mcp.example.test/mcp";
 
-    static final String INIT =
-            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
-                    + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"0\"}}}";
-
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -56,10 +50,8 @@ class HttpAuthorizationTest {
 
     private KlingMcpServer server;
 
-    private final HttpClient raw = HttpClient.newHttpClient();
-
-    /** Every response body this test saw, checked for stack traces and server banners at the end. */
-    private final List<String> bodies = new CopyOnWriteArrayList<>();
+    /** Keeps every answer body, checked for stack traces and server banners at the end. */
+    private HttpTestClient client;
 
     @BeforeEach
     void start() throws Exception {
@@ -76,6 +68,7 @@ class HttpAuthorizationTest {
         http = StreamableHttpServer.create(0, settings, Authenticator.from(auth));
         server = KlingMcpServer.start(http, new FakeJobService(tmp), s -> s, "test");
         http.start();
+        client = new HttpTestClient(http.port());
     }
 
     @AfterEach
@@ -83,13 +76,12 @@ class HttpAuthorizationTest {
         server.close();
         http.close();
         issuer.close();
-        assertThat(bodies)
-                .allSatisfy(b -> assertThat(b).doesNotContain("at java.", "at io.", "stackTrace", "Tomcat", "11.0."));
+        client.assertNoBodyLeaked();
     }
 
     @Test
     void withoutATokenTheAnswerIs401PointingAtTheResourceMetadata() throws Exception {
-        HttpResponse<String> r = send(post(INIT));
+        HttpResponse<String> r = client.send(client.post(INITIALIZE));
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.headers().firstValue("WWW-Authenticate"))
                 .hasValue(
@@ -102,7 +94,8 @@ class HttpAuthorizationTest {
     void resourceMetadataIsServedAtBothWellKnownLocations() throws Exception {
         for (String path :
                 List.of("/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource")) {
-            HttpResponse<String> r = send(HttpRequest.newBuilder(local(path)).GET());
+            HttpResponse<String> r =
+                    client.send(HttpRequest.newBuilder(client.uri(path)).GET());
             assertThat(r.statusCode()).as(path).isEqualTo(200);
             JsonNode doc = JSON.readTree(r.body());
             assertThat(doc.path("resource").asText()).isEqualTo(PUBLIC_URL);
@@ -122,15 +115,14 @@ class HttpAuthorizationTest {
                 "signature", issuer.badSignature("alice", PUBLIC_URL, scope),
                 "garbage", "not-a-token");
         for (Map.Entry<String, String> e : bad.entrySet()) {
-            HttpResponse<String> r = send(post(INIT).header("Authorization", "Bearer " + e.getValue()));
+            HttpResponse<String> r = client.send(client.post(INITIALIZE, e.getValue()));
             assertThat(r.statusCode()).as(e.getKey()).isEqualTo(401);
             assertThat(r.headers().firstValue("WWW-Authenticate").orElse(""))
                     .as(e.getKey())
                     .startsWith("Bearer error=\"invalid_token\"")
                     .contains("resource_metadata=");
         }
-        HttpResponse<String> good =
-                send(post(INIT).header("Authorization", "Bearer " + issuer.token("alice", PUBLIC_URL, scope)));
+        HttpResponse<String> good = client.send(client.post(INITIALIZE, issuer.token("alice", PUBLIC_URL, scope)));
         assertThat(good.statusCode()).isEqualTo(200);
     }
 
@@ -138,13 +130,14 @@ class HttpAuthorizationTest {
     void aReadOnlyTokenCallingGenerateGets403InsufficientScope() throws Exception {
         String reader = issuer.token("bob", PUBLIC_URL, "video:read");
         String session = initialize(reader);
-        HttpResponse<String> list = send(post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}")
-                .header("Authorization", "Bearer " + reader)
-                .header("Mcp-Session-Id", session));
+        HttpResponse<String> list =
+                client.send(client.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}", reader)
+                        .header("Mcp-Session-Id", session));
         assertThat(list.statusCode()).isEqualTo(200);
-        HttpResponse<String> generate = send(post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":"
-                        + "{\"name\":\"generate\",\"arguments\":{\"model\":\"o3/pro/reference-to-video\",\"prompt\":\"x\"}}}")
-                .header("Authorization", "Bearer " + reader)
+        HttpResponse<String> generate = client.send(client.post(
+                        "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":"
+                                + "{\"name\":\"generate\",\"arguments\":{\"model\":\"o3/pro/reference-to-video\",\"prompt\":\"x\"}}}",
+                        reader)
                 .header("Mcp-Session-Id", session));
         assertThat(generate.statusCode()).isEqualTo(403);
         assertThat(generate.headers().firstValue("WWW-Authenticate").orElse(""))
@@ -156,43 +149,36 @@ class HttpAuthorizationTest {
 
     @Test
     void staticTokensFromTheFileAuthorizePlainAndHashed() throws Exception {
-        assertThat(send(post(INIT).header("Authorization", "Bearer plain-reader-token"))
-                        .statusCode())
+        assertThat(client.send(client.post(INITIALIZE, "plain-reader-token")).statusCode())
                 .isEqualTo(200);
-        assertThat(send(post(INIT).header("Authorization", "Bearer hashed-gen-token"))
-                        .statusCode())
+        assertThat(client.send(client.post(INITIALIZE, "hashed-gen-token")).statusCode())
                 .isEqualTo(200);
-        assertThat(send(post(INIT).header("Authorization", "Bearer sha256:whatever"))
-                        .statusCode())
+        assertThat(client.send(client.post(INITIALIZE, "sha256:whatever")).statusCode())
                 .isEqualTo(401);
     }
 
     @Test
     void anMcpClientWithABearerTokenGeneratesAJob() {
         String token = issuer.token("alice", PUBLIC_URL, "video:read video:generate");
-        McpSyncClient client = McpClient.sync(
-                        HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + http.port())
-                                .endpoint("/mcp")
-                                .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token))
-                                .build())
-                .requestTimeout(Duration.ofSeconds(20))
-                .build();
+        McpSyncClient mcp =
+                client.mcpClient(token).requestTimeout(Duration.ofSeconds(20)).build();
         try {
-            client.initialize();
-            CallToolResult generated = client.callTool(CallToolRequest.builder("generate")
+            mcp.initialize();
+            CallToolResult generated = mcp.callTool(CallToolRequest.builder("generate")
                     .arguments(Map.of("model", "o3/pro/reference-to-video", "prompt", "a cat"))
                     .build());
             assertThat(generated.isError()).isFalse();
         } finally {
-            client.closeGracefully();
+            mcp.closeGracefully();
         }
     }
 
     @Test
     void aSessionIdIsUselessWithAnotherPrincipalsToken() throws Exception {
         String session = initialize(issuer.token("alice", PUBLIC_URL, "video:read"));
-        HttpResponse<String> r = send(post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}")
-                .header("Authorization", "Bearer " + issuer.token("mallory", PUBLIC_URL, "video:read"))
+        HttpResponse<String> r = client.send(client.post(
+                        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}",
+                        issuer.token("mallory", PUBLIC_URL, "video:read"))
                 .header("Mcp-Session-Id", session));
         assertThat(r.statusCode()).isEqualTo(404);
     }
@@ -207,29 +193,11 @@ class HttpAuthorizationTest {
     }
 
     private String initialize(String token) throws Exception {
-        HttpResponse<String> init = send(post(INIT).header("Authorization", "Bearer " + token));
+        HttpResponse<String> init = client.send(client.post(INITIALIZE, token));
         assertThat(init.statusCode()).isEqualTo(200);
         String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-        send(post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
-                .header("Authorization", "Bearer " + token)
+        client.send(client.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", token)
                 .header("Mcp-Session-Id", session));
         return session;
-    }
-
-    private URI local(String path) {
-        return URI.create("http://127.0.0.1:" + http.port() + path);
-    }
-
-    private HttpRequest.Builder post(String body) {
-        return HttpRequest.newBuilder(local("/mcp"))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        HttpResponse<String> r = raw.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        bodies.add(r.body());
-        return r;
     }
 }

@@ -1,15 +1,15 @@
 package dev.klingmcp.server.http;
 
+import static dev.klingmcp.server.testing.HttpTestClient.INITIALIZE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.klingmcp.server.config.HttpSettings;
 import dev.klingmcp.server.mcp.KlingMcpServer;
 import dev.klingmcp.server.testing.FakeJobService;
+import dev.klingmcp.server.testing.HttpTestClient;
 import dev.klingmcp.server.transport.StreamableHttpServer;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.SubscribeRequest;
@@ -43,30 +43,29 @@ class HttpHygieneTest {
 
     private KlingMcpServer server;
 
-    private final HttpClient raw = HttpClient.newHttpClient();
-
-    private final List<String> bodies = new CopyOnWriteArrayList<>();
+    /** Keeps every answer body, checked for stack traces and server banners at the end. */
+    private HttpTestClient client;
 
     @BeforeEach
     void start() {
         http = StreamableHttpServer.create(0, HttpSettings.loopback().withSessions(3, Duration.ofMinutes(5)), null);
         server = KlingMcpServer.start(http, new FakeJobService(tmp), s -> s, "test");
         http.start();
+        client = new HttpTestClient(http.port());
     }
 
     @AfterEach
     void stop() {
         server.close();
         http.close();
-        assertThat(bodies).allSatisfy(b -> assertThat(b)
-                .doesNotContain("at java.", "at io.", "stackTrace", "Tomcat", "11.0.", "<html"));
+        client.assertNoBodyLeaked();
     }
 
     @Test
     void aTenMegabyteBodyGets413() throws Exception {
         String big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"x\":\""
                 + "a".repeat(10 * 1024 * 1024) + "\"}}";
-        HttpResponse<String> r = send(post(big));
+        HttpResponse<String> r = client.send(client.post(big));
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(JSON.readTree(r.body()).path("error").path("message").asText())
                 .contains("http.max-body-bytes");
@@ -74,18 +73,20 @@ class HttpHygieneTest {
 
     @Test
     void errorsAreShortJsonRpcObjectsWithoutStackTracesOrServerVersion() throws Exception {
-        HttpResponse<String> noSession = send(post("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\"}"));
+        HttpResponse<String> noSession =
+                client.send(client.post("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\"}"));
         assertThat(noSession.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(noSession.body()).path("error").path("code").isInt())
                 .isTrue();
         assertThat(noSession.body()).hasSizeLessThan(300);
-        HttpResponse<String> evilOrigin = send(post("{}").header("Origin", "http://evil.example.com"));
+        HttpResponse<String> evilOrigin = client.send(client.post("{}").header("Origin", "http://evil.example.com"));
         assertThat(evilOrigin.statusCode()).isEqualTo(403);
         assertThat(evilOrigin.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
-        HttpResponse<String> garbage = send(post("{not json"));
+        HttpResponse<String> garbage = client.send(client.post("{not json"));
         assertThat(garbage.statusCode()).isGreaterThanOrEqualTo(400);
-        HttpResponse<String> unknownSession = send(
-                post("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\"}").header("Mcp-Session-Id", "nope"));
+        HttpResponse<String> unknownSession =
+                client.send(client.post("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\"}")
+                        .header("Mcp-Session-Id", "nope"));
         assertThat(unknownSession.statusCode()).isEqualTo(404);
         assertThat(unknownSession.headers().firstValue("Server")).isEmpty();
     }
@@ -98,14 +99,14 @@ class HttpHygieneTest {
      */
     @Test
     void aConnectionTomcatClosesSaysSoUnambiguously() throws Exception {
-        HttpResponse<String> init = send(post(HttpAuthorizationTest.INIT));
+        HttpResponse<String> init = client.send(client.post(INITIALIZE));
         String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
         HttpClient oneConnection =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         int closes = 0;
         for (int i = 0; i < 150; i++) {
             HttpResponse<String> r = oneConnection.send(
-                    post("{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":\"tools/list\"}")
+                    client.post("{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":\"tools/list\"}")
                             .header("Mcp-Session-Id", session)
                             .header("MCP-Protocol-Version", "2025-06-18")
                             .build(),
@@ -121,18 +122,19 @@ class HttpHygieneTest {
     @Test
     void sessionsBeyondTheCapAreRefusedWith503() throws Exception {
         for (int i = 0; i < 3; i++) {
-            assertThat(send(post(HttpAuthorizationTest.INIT)).statusCode()).isEqualTo(200);
+            assertThat(client.send(client.post(INITIALIZE)).statusCode()).isEqualTo(200);
         }
-        HttpResponse<String> fourth = send(post(HttpAuthorizationTest.INIT));
+        HttpResponse<String> fourth = client.send(client.post(INITIALIZE));
         assertThat(fourth.statusCode()).isEqualTo(503);
         assertThat(fourth.body()).contains("http.max-sessions");
     }
 
     @Test
     void theLegacyGetStreamSendsItsHeadersAtOnce() throws Exception {
-        HttpResponse<String> init = send(post(HttpAuthorizationTest.INIT));
+        HttpResponse<String> init = client.send(client.post(INITIALIZE));
         String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-        HttpResponse<InputStream> stream = raw.sendAsync(
+        HttpResponse<InputStream> stream = client.raw()
+                .sendAsync(
                         HttpRequest.newBuilder(URI.create(http.url()))
                                 .header("Accept", "text/event-stream")
                                 .header("Mcp-Session-Id", session)
@@ -149,22 +151,19 @@ class HttpHygieneTest {
     @Test
     void subscribingWithoutAReadDeliversUpdates() {
         List<String> updated = new CopyOnWriteArrayList<>();
-        McpSyncClient client = McpClient.sync(
-                        HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + http.port())
-                                .endpoint("/mcp")
-                                .build())
+        McpSyncClient mcp = client.mcpClient(null)
                 .requestTimeout(Duration.ofSeconds(20))
                 .resourcesUpdateConsumer(
                         r -> updated.addAll(r.stream().map(x -> x.uri()).toList()))
                 .build();
         try {
-            client.initialize();
-            CallToolResult generated = client.callTool(CallToolRequest.builder("generate")
+            mcp.initialize();
+            CallToolResult generated = mcp.callTool(CallToolRequest.builder("generate")
                     .arguments(Map.of("model", "o3/pro/reference-to-video", "prompt", "a cat"))
                     .build());
             String jobId =
                     ((Map<?, ?>) generated.structuredContent()).get("job_id").toString();
-            client.subscribeResource(
+            mcp.subscribeResource(
                     SubscribeRequest.builder("kling://jobs/" + jobId).build());
             // The subscription alone (no resources/read) puts a background follower on the job...
             org.awaitility.Awaitility.await()
@@ -174,27 +173,14 @@ class HttpHygieneTest {
                                     && java.util.Arrays.stream(e.getValue())
                                             .anyMatch(f -> f.getMethodName().equals("awaitTerminal"))));
             // ...which relays the job's progress (the fake plays it when a foreground call waits on it).
-            client.callTool(CallToolRequest.builder("status")
+            mcp.callTool(CallToolRequest.builder("status")
                     .arguments(Map.of("job_id", jobId, "wait_seconds", 10))
                     .build());
             org.awaitility.Awaitility.await()
                     .atMost(Duration.ofSeconds(20))
                     .until(() -> updated.contains("kling://jobs/" + jobId));
         } finally {
-            client.closeGracefully();
+            mcp.closeGracefully();
         }
-    }
-
-    private HttpRequest.Builder post(String body) {
-        return HttpRequest.newBuilder(URI.create(http.url()))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        HttpResponse<String> r = raw.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        bodies.add(r.body());
-        return r;
     }
 }

@@ -3,10 +3,9 @@ package dev.klingmcp.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.klingmcp.server.testing.HttpTestClient;
 import dev.klingmcp.server.transport.StreamableHttpServer;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncResourceTemplateSpecification;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
@@ -68,9 +67,7 @@ class StaleInterruptOverHttpTest {
                 .tools(echo)
                 .build();
         http.start();
-        client = McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + http.port())
-                        .endpoint(StreamableHttpServer.ENDPOINT)
-                        .build())
+        client = HttpTestClient.mcpClient(http.port(), null)
                 .requestTimeout(Duration.ofMinutes(1))
                 .build();
         client.initialize();

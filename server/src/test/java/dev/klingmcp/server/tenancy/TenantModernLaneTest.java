@@ -6,11 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.server.config.HttpSettings;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.klingmcp.server.testing.HttpTestClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -28,9 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 class TenantModernLaneTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     Path tmp;
@@ -94,8 +87,7 @@ class TenantModernLaneTest {
     }
 
     /** One stateless request: the {@code _meta} envelope in the body and the routing headers a conforming client sends. */
-    private JsonNode post(String token, String method, ObjectNode params, String name)
-            throws IOException, InterruptedException {
+    private JsonNode post(String token, String method, ObjectNode params, String name) throws Exception {
         ObjectNode p = params.deepCopy();
         ObjectNode meta = p.putObject("_meta");
         meta.put("io.modelcontextprotocol/protocolVersion", "2026-07-28");
@@ -108,17 +100,13 @@ class TenantModernLaneTest {
         ObjectNode body =
                 JSON.createObjectNode().put("jsonrpc", "2.0").put("id", 1).put("method", method);
         body.set("params", p);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(server.url()))
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream")
-                .header("Authorization", "Bearer " + token)
-                .header("MCP-Protocol-Version", "2026-07-28")
-                .header("Mcp-Method", method)
-                .header("Mcp-Name", name)
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                .build();
-        String text = HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        HttpTestClient raw = server.raw();
+        String text = raw.send(raw.post(body.toString(), token)
+                        .timeout(Duration.ofSeconds(60))
+                        .header("MCP-Protocol-Version", "2026-07-28")
+                        .header("Mcp-Method", method)
+                        .header("Mcp-Name", name))
+                .body();
         if (text.startsWith("{")) {
             return JSON.readTree(text);
         }

@@ -7,14 +7,12 @@ import dev.klingmcp.server.config.HttpSettings;
 import dev.klingmcp.server.config.ServerConfig;
 import dev.klingmcp.server.jobs.impl.DefaultJobService;
 import dev.klingmcp.server.mcp.KlingMcpServer;
+import dev.klingmcp.server.testing.HttpTestClient;
 import dev.klingmcp.server.testing.MockFalConfig;
 import dev.klingmcp.server.transport.StreamableHttpServer;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,11 +59,7 @@ final class TenantServer implements AutoCloseable {
     }
 
     McpSyncClient client(String token) {
-        McpSyncClient client = McpClient.sync(
-                        HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + http.port())
-                                .endpoint("/mcp")
-                                .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token))
-                                .build())
+        McpSyncClient client = HttpTestClient.mcpClient(http.port(), token)
                 .requestTimeout(Duration.ofSeconds(30))
                 .build();
         client.initialize();
@@ -73,9 +67,9 @@ final class TenantServer implements AutoCloseable {
         return client;
     }
 
-    /** The MCP endpoint, for raw HTTP requests (the stateless 2026-07-28 lane needs no client session). */
-    String url() {
-        return "http://127.0.0.1:" + http.port() + StreamableHttpServer.ENDPOINT;
+    /** Raw HTTP requests to the MCP endpoint (the stateless 2026-07-28 lane needs no client session). */
+    HttpTestClient raw() {
+        return new HttpTestClient(http.port());
     }
 
     static CallToolResult call(McpSyncClient client, String tool, Map<String, Object> args) {

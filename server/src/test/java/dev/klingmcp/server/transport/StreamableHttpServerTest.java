@@ -1,18 +1,15 @@
 package dev.klingmcp.server.transport;
 
+import static dev.klingmcp.server.testing.HttpTestClient.INITIALIZE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.klingmcp.server.mcp.KlingMcpServer;
 import dev.klingmcp.server.testing.FakeJobService;
-import io.modelcontextprotocol.client.McpClient;
+import dev.klingmcp.server.testing.HttpTestClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,10 +49,7 @@ class StreamableHttpServerTest {
     @Test
     void anMcpClientGeneratesAndFollowsAJobWithProgressOverHttp() {
         List<ProgressNotification> progress = new CopyOnWriteArrayList<>();
-        McpSyncClient client = McpClient.sync(
-                        HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + http.port())
-                                .endpoint("/mcp")
-                                .build())
+        McpSyncClient client = HttpTestClient.mcpClient(http.port(), null)
                 .requestTimeout(Duration.ofSeconds(20))
                 .progressConsumer(progress::add)
                 .build();
@@ -82,55 +76,34 @@ class StreamableHttpServerTest {
 
     @Test
     void foreignOriginsAndHostsAreRefused() throws Exception {
-        HttpClient raw = HttpClient.newHttpClient();
+        HttpTestClient raw = new HttpTestClient(http.port());
         String ping = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
-        HttpResponse<String> evilOrigin = raw.send(
-                post(ping).header("Origin", "http://evil.example.com").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> evilOrigin = raw.send(raw.post(ping).header("Origin", "http://evil.example.com"));
         assertThat(evilOrigin.statusCode()).isEqualTo(403);
-        String init =
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
-                        + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"0\"}}}";
-        HttpResponse<String> local = raw.send(
-                post(init).header("Origin", "http://localhost:3000").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> local = raw.send(raw.post(INITIALIZE).header("Origin", "http://localhost:3000"));
         assertThat(local.statusCode()).isEqualTo(200);
         assertThat(local.headers().firstValue("mcp-session-id")).isPresent();
     }
 
     @Test
     void malformedJsonRpcOverHttpGetsProperErrors() throws Exception {
-        HttpClient raw = HttpClient.newHttpClient();
-        String init =
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
-                        + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"0\"}}}";
-        HttpResponse<String> wrongVersion =
-                raw.send(post(init.replace("\"2.0\"", "\"1.0\"")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpTestClient raw = new HttpTestClient(http.port());
+        HttpResponse<String> wrongVersion = raw.send(raw.post(INITIALIZE.replace("\"2.0\"", "\"1.0\"")));
         assertThat(wrongVersion.statusCode()).isEqualTo(400);
         assertThat(wrongVersion.body()).contains("-32600");
-        HttpResponse<String> opened = raw.send(post(init).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> opened = raw.send(raw.post(INITIALIZE));
         String session = opened.headers().firstValue("mcp-session-id").orElseThrow();
-        HttpResponse<String> again =
-                raw.send(post(init).header("Mcp-Session-Id", session).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> again = raw.send(raw.post(INITIALIZE).header("Mcp-Session-Id", session));
         assertThat(again.statusCode()).isEqualTo(400);
         assertThat(again.body()).contains("-32600").contains("already initialized");
         HttpResponse<String> level = raw.send(
-                post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"logging/setLevel\",\"params\":{\"level\":5}}")
-                        .header("Mcp-Session-Id", session)
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+                raw.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"logging/setLevel\",\"params\":{\"level\":5}}")
+                        .header("Mcp-Session-Id", session));
         assertThat(level.body()).contains("-32602");
         HttpResponse<String> subscribe = raw.send(
-                post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"resources/subscribe\",\"params\":{\"uri\":"
+                raw.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"resources/subscribe\",\"params\":{\"uri\":"
                                 + "\"file:///etc/passwd\"}}")
-                        .header("Mcp-Session-Id", session)
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+                        .header("Mcp-Session-Id", session));
         assertThat(subscribe.body()).contains("-32602");
-    }
-
-    private HttpRequest.Builder post(String body) {
-        return HttpRequest.newBuilder(URI.create(http.url()))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 }

@@ -17,10 +17,9 @@ import dev.klingmcp.server.jobs.JobState;
 import dev.klingmcp.server.jobs.SubmitCommand;
 import dev.klingmcp.server.jobs.impl.DefaultJobService;
 import dev.klingmcp.server.mcp.KlingMcpServer;
+import dev.klingmcp.server.testing.HttpTestClient;
 import dev.klingmcp.server.transport.StreamableHttpServer;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.net.ServerSocket;
@@ -103,10 +102,7 @@ class FalWebhookFlowTest {
                 jobs));
         server = KlingMcpServer.start(http, jobs, config.falKey()::redact, "test");
         http.start();
-        client = McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + port)
-                        .endpoint("/mcp")
-                        .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer alice-token"))
-                        .build())
+        client = HttpTestClient.mcpClient(port, "alice-token")
                 .requestTimeout(Duration.ofSeconds(30))
                 .build();
         client.initialize();
