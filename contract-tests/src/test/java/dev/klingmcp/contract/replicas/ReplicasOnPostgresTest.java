@@ -8,12 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.mock.MockFal;
 import dev.klingmcp.mock.MockFalOptions;
 import dev.klingmcp.mock.queue.JobSnapshot;
-import dev.klingmcp.testing.postgres.TestPostgres;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -26,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -52,6 +49,7 @@ class ReplicasOnPostgresTest {
     @TempDir
     static Path root;
 
+    ReplicasOnOneLedger replicas;
     MockFal mock;
     String ledgerUrl;
     Path videos;
@@ -60,35 +58,25 @@ class ReplicasOnPostgresTest {
 
     @BeforeAll
     void start() throws IOException {
-        Path jar = Path.of(System.getProperty("contract.serverJar", "../server/target/kling-mcp.jar"))
-                .toAbsolutePath()
-                .normalize();
-        Assumptions.assumeTrue(Files.isRegularFile(jar), "the server jar is not built: " + jar);
-        mock = MockFal.start(new MockFalOptions()
-                .setManualClock(true)
-                .addApiKey(FAL_KEY)
-                .setSeed(23)
-                .setLogRequests(false)
-                .setStorageDir(Path.of(System.getProperty("contract.mockStorageDir", "target/mcp-mock-fal"))
-                        .toAbsolutePath()));
-        ledgerUrl = TestPostgres.shared().newDatabase();
-        videos = root.resolve("videos");
-        Path work = Files.createDirectories(root.resolve("work"));
+        replicas = ReplicasOnOneLedger.start(
+                root,
+                FAL_KEY,
+                new MockFalOptions()
+                        .setManualClock(true)
+                        .setSeed(23)
+                        .setLogRequests(false)
+                        .setStorageDir(Path.of(System.getProperty("contract.mockStorageDir", "target/mcp-mock-fal"))
+                                .toAbsolutePath()));
+        mock = replicas.mock;
+        ledgerUrl = replicas.ledgerUrl;
+        videos = replicas.videos();
         // A follows every second; B every 3 s: A, up first, normally holds the leases of the jobs submitted on it.
-        a = Replica.start("A", jar, work, environment("1"));
-        b = Replica.start("B", jar, work, environment("3"));
+        a = replicas.replica("A", environment("1"), 0);
+        b = replicas.replica("B", environment("3"), 0);
     }
 
-    private Map<String, String> environment(String followEverySeconds) throws IOException {
-        Path home = Files.createDirectories(root.resolve("home"));
+    private static Map<String, String> environment(String followEverySeconds) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        env.put("HOME", home.toString());
-        env.put("XDG_CONFIG_HOME", home.resolve(".config").toString());
-        env.put("FAL_KEY", FAL_KEY);
-        env.put("KLING_MCP_FAL_BASE_URL", mock.baseUrl());
-        env.put("KLING_MCP_LEDGER_URL", ledgerUrl);
-        env.put("KLING_MCP_OUTPUT_DIR", videos.toString());
         env.put("KLING_MCP_FOLLOW_INTERVAL_SECONDS", followEverySeconds);
         env.put("KLING_MCP_FOLLOW_LEASE_SECONDS", "6");
         env.put("KLING_MCP_FOLLOW_DOWNLOAD", "true");
@@ -99,17 +87,8 @@ class ReplicasOnPostgresTest {
 
     @AfterAll
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {a, b}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // best effort
-            }
-        }
-        if (mock != null) {
-            mock.close();
+        if (replicas != null) {
+            replicas.close();
         }
     }
 

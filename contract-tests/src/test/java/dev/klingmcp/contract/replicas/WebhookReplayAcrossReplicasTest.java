@@ -2,25 +2,20 @@ package dev.klingmcp.contract.replicas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.klingmcp.mock.MockFal;
 import dev.klingmcp.mock.MockFalOptions;
 import dev.klingmcp.mock.webhook.WebhookSigner;
-import dev.klingmcp.testing.postgres.TestPostgres;
+import dev.klingmcp.testing.webhook.FalWebhookPost;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -47,25 +42,20 @@ class WebhookReplayAcrossReplicasTest {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    MockFal mock;
+    ReplicasOnOneLedger replicas;
     Replica a;
     Replica b;
 
     @BeforeAll
     void start() throws IOException {
-        Path jar = Path.of(System.getProperty("contract.serverJar", "../server/target/kling-mcp.jar"))
-                .toAbsolutePath()
-                .normalize();
-        Assumptions.assumeTrue(Files.isRegularFile(jar), "the server jar is not built: " + jar);
-        mock = MockFal.start(new MockFalOptions()
-                .setManualClock(true)
-                .addApiKey(FAL_KEY)
-                .setSeed(SEED)
-                .setLogRequests(false));
-        String ledgerUrl = TestPostgres.shared().newDatabase();
-        Path work = Files.createDirectories(root.resolve("work"));
-        a = Replica.start("A", jar, work, environment(ledgerUrl), freePort());
-        b = Replica.start("B", jar, work, environment(ledgerUrl), freePort());
+        replicas = ReplicasOnOneLedger.start(
+                root,
+                FAL_KEY,
+                new MockFalOptions().setManualClock(true).setSeed(SEED).setLogRequests(false));
+        // Where the load balancer in front of both replicas is reached: turns webhooks on.
+        Map<String, String> behindTheBalancer = Map.of("KLING_MCP_HTTP_PUBLIC_URL", "https://kling.example.com/mcp");
+        a = replicas.replica("A", behindTheBalancer, freePort());
+        b = replicas.replica("B", behindTheBalancer, freePort());
     }
 
     private static int freePort() throws IOException {
@@ -74,34 +64,10 @@ class WebhookReplayAcrossReplicasTest {
         }
     }
 
-    private Map<String, String> environment(String ledgerUrl) throws IOException {
-        Path home = Files.createDirectories(root.resolve("home"));
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        env.put("HOME", home.toString());
-        env.put("XDG_CONFIG_HOME", home.resolve(".config").toString());
-        env.put("FAL_KEY", FAL_KEY);
-        env.put("KLING_MCP_FAL_BASE_URL", mock.baseUrl());
-        env.put("KLING_MCP_LEDGER_URL", ledgerUrl);
-        env.put("KLING_MCP_OUTPUT_DIR", root.resolve("videos").toString());
-        // Where the load balancer in front of both replicas is reached: turns webhooks on.
-        env.put("KLING_MCP_HTTP_PUBLIC_URL", "https://kling.example.com/mcp");
-        return env;
-    }
-
     @AfterAll
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {a, b}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // best effort
-            }
-        }
-        if (mock != null) {
-            mock.close();
+        if (replicas != null) {
+            replicas.close();
         }
     }
 
@@ -140,14 +106,8 @@ class WebhookReplayAcrossReplicasTest {
             throws Exception {
         String url = replica.url().replaceFirst("/mcp$", "/fal/webhook");
         return http.send(
-                HttpRequest.newBuilder(URI.create(url))
+                FalWebhookPost.to(URI.create(url), requestId, "user", timestamp, signature, body)
                         .timeout(Duration.ofSeconds(20))
-                        .header("Content-Type", "application/json")
-                        .header("X-Fal-Webhook-Request-Id", requestId)
-                        .header("X-Fal-Webhook-User-Id", "user")
-                        .header("X-Fal-Webhook-Timestamp", Long.toString(timestamp))
-                        .header("X-Fal-Webhook-Signature", signature)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -19,13 +19,13 @@ import dev.klingmcp.server.jobs.impl.DefaultJobService;
 import dev.klingmcp.server.mcp.KlingMcpServer;
 import dev.klingmcp.server.testing.HttpTestClient;
 import dev.klingmcp.server.transport.StreamableHttpServer;
+import dev.klingmcp.testing.webhook.FalWebhookPost;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -182,13 +182,7 @@ class FalWebhookFlowTest {
 
     private int post(String requestId, long timestamp, String signature, byte[] body) throws Exception {
         HttpResponse<String> r = raw.send(
-                HttpRequest.newBuilder(URI.create(http.falWebhookUrl()))
-                        .header("Content-Type", "application/json")
-                        .header("X-Fal-Webhook-Request-Id", requestId)
-                        .header("X-Fal-Webhook-User-Id", "user")
-                        .header("X-Fal-Webhook-Timestamp", Long.toString(timestamp))
-                        .header("X-Fal-Webhook-Signature", signature)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                FalWebhookPost.to(URI.create(http.falWebhookUrl()), requestId, "user", timestamp, signature, body)
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.body()).doesNotContain("at java.");
