@@ -10,7 +10,6 @@ import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.server.config.FalKey;
 import dev.klingmcp.server.config.ServerConfig;
-import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.fal.FalGateway;
 import dev.klingmcp.server.fal.FalStatus;
@@ -26,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Gateway behaviour that needs exact control over the answers: retry rules, key handling, SSE framing, multipart. */
 class HttpFalGatewayStubTest {
 
-    static final String KEY = "stub-key-id-0001:stub-secret-0123456789";
+    static final String KEY = StubFalConfig.KEY;
     static final FalEndpoint PRO = FalEndpoints.load().require("o3/pro/reference-to-video");
     static final String REQ = "019fd35a-6f0c-7b33-b913-f9460e1b6511";
     static final String STATUS_PATH = "/fal-ai/kling-video/requests/" + REQ + "/status";
@@ -64,20 +62,7 @@ class HttpFalGatewayStubTest {
     }
 
     private ServerConfig config(URI base) {
-        return new ServerConfigLoader()
-                .env(Map.of())
-                .workingDir(dir)
-                .home(dir)
-                .load()
-                .withFalBaseUrl(base)
-                .withFalKey(FalKey.of(KEY))
-                .withTimeouts(new ServerConfig.Timeouts(
-                        Duration.ofSeconds(2),
-                        Duration.ofSeconds(5),
-                        Duration.ofMinutes(2),
-                        Duration.ofMillis(300),
-                        Duration.ofSeconds(10)))
-                .withRetry(new ServerConfig.Retry(4, Duration.ofMillis(1), Duration.ofMillis(50)));
+        return StubFalConfig.against(base, dir);
     }
 
     private ObjectNode input() {
@@ -300,18 +285,10 @@ class HttpFalGatewayStubTest {
         new Random(7).nextBytes(content);
         Path file = dir.resolve("clip.mp4");
         Files.write(file, content);
-        String upload = fal.base() + "/_upload/multi/abc?sig=xyz";
-        fal.on(
-                "POST /storage/upload/initiate-multipart",
-                (ex, n) -> StubServer.send(
-                        ex,
-                        200,
-                        "{\"upload_url\":\"" + upload + "\",\"file_url\":\"https://cdn.example/abc/clip.mp4\"}"));
-        fal.on("PUT /_upload/multi/abc/", (ex, n) -> {
+        fal.acceptMultipartUpload().on("PUT /_upload/multi/abc/", (ex, n) -> {
             String part = ex.getRequestURI().getPath().substring("/_upload/multi/abc/".length());
             StubServer.send(ex, 200, "{\"partNumber\":" + part + ",\"etag\":\"etag-" + part + "\"}");
         });
-        fal.on("POST /_upload/multi/abc/complete", (ex, n) -> StubServer.send(ex, 200, "{}"));
 
         FalGateway.UploadedFile up = gateway.upload(file, "video/mp4", "clip.mp4");
 

@@ -64,6 +64,22 @@ final class StubServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * fal's storage answers around a multipart upload of {@code clip.mp4}: initiate hands out
+     * {@code /_upload/multi/abc?sig=xyz} on this stub (parts go to {@code /_upload/multi/abc/<n>}, answered by the
+     * test's own {@code "PUT /_upload/multi/abc/"} handler), complete answers 200.
+     */
+    StubServer acceptMultipartUpload() {
+        String upload = base() + "/_upload/multi/abc?sig=xyz";
+        on(
+                "POST /storage/upload/initiate-multipart",
+                (ex, n) -> send(
+                        ex,
+                        200,
+                        "{\"upload_url\":\"" + upload + "\",\"file_url\":\"https://cdn.example/abc/clip.mp4\"}"));
+        return on("POST /_upload/multi/abc/complete", (ex, n) -> send(ex, 200, "{}"));
+    }
+
     int calls(String route) {
         AtomicInteger n = calls.get(route);
         return n == null ? 0 : n.get();

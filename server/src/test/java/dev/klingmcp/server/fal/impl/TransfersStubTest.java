@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import dev.klingmcp.server.config.FalKey;
-import dev.klingmcp.server.config.ServerConfig;
-import dev.klingmcp.server.config.ServerConfigLoader;
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.fal.FalGateway;
 import java.io.IOException;
@@ -15,12 +12,10 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TransfersStubTest {
 
-    static final String KEY = "stub-key-id-0001:stub-secret-0123456789";
     final ObjectMapper json = new ObjectMapper();
 
     @TempDir
@@ -47,21 +41,7 @@ class TransfersStubTest {
     @BeforeEach
     void start() throws IOException {
         fal = new StubServer();
-        ServerConfig config = new ServerConfigLoader()
-                .env(Map.of())
-                .workingDir(dir)
-                .home(dir)
-                .load()
-                .withFalBaseUrl(fal.base())
-                .withFalKey(FalKey.of(KEY))
-                .withTimeouts(new ServerConfig.Timeouts(
-                        Duration.ofSeconds(2),
-                        Duration.ofSeconds(5),
-                        Duration.ofMinutes(2),
-                        Duration.ofMillis(300),
-                        Duration.ofSeconds(10)))
-                .withRetry(new ServerConfig.Retry(4, Duration.ofMillis(1), Duration.ofMillis(50)));
-        gateway = new HttpFalGateway(config, new HttpFalGateway.Tuning(1000, 400));
+        gateway = new HttpFalGateway(StubFalConfig.against(fal.base(), dir), new HttpFalGateway.Tuning(1000, 400));
     }
 
     @AfterEach
@@ -75,14 +55,7 @@ class TransfersStubTest {
         new Random(11).nextBytes(content);
         Path file = dir.resolve("clip.mp4");
         Files.write(file, content);
-        String upload = fal.base() + "/_upload/multi/abc?sig=xyz";
-        fal.on(
-                "POST /storage/upload/initiate-multipart",
-                (ex, n) -> StubServer.send(
-                        ex,
-                        200,
-                        "{\"upload_url\":\"" + upload + "\",\"file_url\":\"https://cdn.example/abc/clip.mp4\"}"));
-        fal.on("POST /_upload/multi/abc/complete", (ex, n) -> StubServer.send(ex, 200, "{}"));
+        fal.acceptMultipartUpload();
         return file;
     }
 
