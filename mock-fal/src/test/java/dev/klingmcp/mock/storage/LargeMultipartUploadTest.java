@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.klingmcp.mock.media.LocalServer;
-import io.vertx.core.Vertx;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
@@ -14,12 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,11 +38,10 @@ class LargeMultipartUploadTest {
     void aNinetyFiveMebibyteFileRoundTripsThroughMultipartUpload() throws Exception {
         Path source = work.resolve("source.bin");
         String sourceSha = writeRandomFile(source, SIZE);
-        Vertx vertx = Vertx.vertx();
-        LocalServer.LateBaseUrl lateUrl = new LocalServer.LateBaseUrl();
-        StorageService storage = new StorageService(vertx, StorageOptions.defaults(work.resolve("store")), lateUrl);
-        try (LocalServer server = LocalServer.start(vertx, lateUrl, router -> StorageRoutes.mount(router, storage))) {
-            StorageClient client = new StorageClient(server);
+        try (StorageServer running =
+                StorageServer.start(StorageOptions.defaults(work.resolve("store")), Clock.systemUTC())) {
+            LocalServer server = running.server;
+            StorageClient client = running.client;
             JsonNode ticket = client.initiate("video/mp4", "reference.mp4", true);
             String uploadUrl = ticket.get("upload_url").asText();
 
@@ -82,8 +80,6 @@ class LargeMultipartUploadTest {
                             .GET());
             assertThat(range.statusCode()).isEqualTo(206);
             assertThat(range.body()).isEqualTo(slice(source, CHUNK - 8, 16));
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
         assertThat(work.resolve("store").resolve("uploads"))
                 .as("parts are removed once joined")

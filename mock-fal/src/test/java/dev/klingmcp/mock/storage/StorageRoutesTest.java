@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.klingmcp.mock.media.LocalServer;
-import io.vertx.core.Vertx;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +26,7 @@ class StorageRoutesTest {
     @TempDir
     Path root;
 
-    private Vertx vertx;
+    private StorageServer running;
     private LocalServer server;
     private StorageService storage;
     private StorageClient client;
@@ -36,8 +34,6 @@ class StorageRoutesTest {
 
     @BeforeEach
     void start() throws Exception {
-        vertx = Vertx.vertx();
-        LocalServer.LateBaseUrl lateUrl = new LocalServer.LateBaseUrl();
         Clock clock = new Clock() {
             @Override
             public Instant instant() {
@@ -54,15 +50,15 @@ class StorageRoutesTest {
                 return this;
             }
         };
-        storage = new StorageService(vertx, StorageOptions.defaults(root).withMaxFileBytes(64 * 1024), lateUrl, clock);
-        server = LocalServer.start(vertx, lateUrl, router -> StorageRoutes.mount(router, storage));
-        client = new StorageClient(server);
+        running = StorageServer.start(StorageOptions.defaults(root).withMaxFileBytes(64 * 1024), clock);
+        storage = running.storage;
+        server = running.server;
+        client = running.client;
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        running.close();
     }
 
     @Test

@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.klingmcp.mock.media.LocalServer;
-import io.vertx.core.Vertx;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,29 +24,26 @@ class TokenUploadAndAuthTest {
     @TempDir
     Path root;
 
-    private Vertx vertx;
+    private StorageServer running;
     private LocalServer server;
 
     @BeforeEach
     void start() throws Exception {
-        vertx = Vertx.vertx();
-        LocalServer.LateBaseUrl lateUrl = new LocalServer.LateBaseUrl();
-        StorageService storage = new StorageService(vertx, StorageOptions.defaults(root), lateUrl);
-        server = LocalServer.start(
-                vertx,
-                lateUrl,
-                router -> StorageRoutes.mount(
+        running = StorageServer.start(
+                StorageOptions.defaults(root),
+                Clock.systemUTC(),
+                (router, storage) -> StorageRoutes.mount(
                         router,
                         storage,
                         request -> "Key good".equals(request.getHeader("Authorization"))
                                 ? Optional.empty()
                                 : Optional.of("Invalid API key")));
+        server = running.server;
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        running.close();
     }
 
     @Test

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.klingmcp.mock.media.LocalServer;
-import io.vertx.core.Vertx;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,33 +22,29 @@ class UploadBodyPausingTest {
     @TempDir
     Path root;
 
-    private Vertx vertx;
+    private StorageServer running;
     private LocalServer server;
     private StorageClient client;
 
     @BeforeEach
     void start() throws Exception {
-        vertx = Vertx.vertx();
-        LocalServer.LateBaseUrl lateUrl = new LocalServer.LateBaseUrl();
-        StorageService storage = new StorageService(vertx, StorageOptions.defaults(root), lateUrl);
-        server = LocalServer.start(vertx, lateUrl, router -> {
-            router.route("/cdn/upload/*")
-                    .handler(ctx -> vertx.setTimer(30, id -> {
-                        if ("503".equals(ctx.request().getHeader("X-Test-Fault"))) {
-                            ctx.response().setStatusCode(503).end("{\"detail\":\"injected\"}");
-                        } else {
-                            ctx.next();
-                        }
-                    }));
+        running = StorageServer.start(StorageOptions.defaults(root), Clock.systemUTC(), (router, storage) -> {
+            router.route("/cdn/upload/*").handler(ctx -> ctx.vertx().setTimer(30, id -> {
+                if ("503".equals(ctx.request().getHeader("X-Test-Fault"))) {
+                    ctx.response().setStatusCode(503).end("{\"detail\":\"injected\"}");
+                } else {
+                    ctx.next();
+                }
+            }));
             StorageRoutes.mount(router, storage);
         });
-        client = new StorageClient(server);
+        server = running.server;
+        client = running.client;
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        running.close();
     }
 
     @Test

@@ -8,8 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.klingmcp.server.auth.Authenticator;
 import dev.klingmcp.server.config.HttpSettings;
-import dev.klingmcp.server.mcp.KlingMcpServer;
-import dev.klingmcp.server.testing.FakeJobService;
+import dev.klingmcp.server.testing.FakeJobsOverHttp;
 import dev.klingmcp.server.testing.HttpTestClient;
 import dev.klingmcp.server.transport.StreamableHttpServer;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -46,11 +45,8 @@ class HttpAuthorizationTest {
 
     private TestIssuer issuer;
 
-    private StreamableHttpServer http;
+    private FakeJobsOverHttp front;
 
-    private KlingMcpServer server;
-
-    /** Keeps every answer body, checked for stack traces and server banners at the end. */
     private HttpTestClient client;
 
     @BeforeEach
@@ -65,18 +61,17 @@ class HttpAuthorizationTest {
         HttpSettings.Auth auth = new HttpSettings.Auth(issuer.issuer(), null, PUBLIC_URL, tokens);
         HttpSettings settings =
                 HttpSettings.loopback().withPublicUrl(URI.create(PUBLIC_URL)).withAuth(auth);
-        http = StreamableHttpServer.create(0, settings, Authenticator.from(auth));
-        server = KlingMcpServer.start(http, new FakeJobService(tmp), s -> s, "test");
-        http.start();
-        client = new HttpTestClient(http.port());
+        front = FakeJobsOverHttp.start(tmp, settings, Authenticator.from(auth));
+        client = front.client();
     }
 
     @AfterEach
     void stop() {
-        server.close();
-        http.close();
-        issuer.close();
-        client.assertNoBodyLeaked();
+        try {
+            front.close();
+        } finally {
+            issuer.close();
+        }
     }
 
     @Test

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.klingmcp.server.config.HttpSettings;
-import dev.klingmcp.server.mcp.KlingMcpServer;
-import dev.klingmcp.server.testing.FakeJobService;
+import dev.klingmcp.server.testing.FakeJobsOverHttp;
 import dev.klingmcp.server.testing.HttpTestClient;
-import dev.klingmcp.server.transport.StreamableHttpServer;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -39,26 +37,19 @@ class HttpHygieneTest {
     @TempDir
     Path tmp;
 
-    private StreamableHttpServer http;
+    private FakeJobsOverHttp front;
 
-    private KlingMcpServer server;
-
-    /** Keeps every answer body, checked for stack traces and server banners at the end. */
     private HttpTestClient client;
 
     @BeforeEach
     void start() {
-        http = StreamableHttpServer.create(0, HttpSettings.loopback().withSessions(3, Duration.ofMinutes(5)), null);
-        server = KlingMcpServer.start(http, new FakeJobService(tmp), s -> s, "test");
-        http.start();
-        client = new HttpTestClient(http.port());
+        front = FakeJobsOverHttp.start(tmp, HttpSettings.loopback().withSessions(3, Duration.ofMinutes(5)), null);
+        client = front.client();
     }
 
     @AfterEach
     void stop() {
-        server.close();
-        http.close();
-        client.assertNoBodyLeaked();
+        front.close();
     }
 
     @Test
@@ -135,7 +126,7 @@ class HttpHygieneTest {
         String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
         HttpResponse<InputStream> stream = client.raw()
                 .sendAsync(
-                        HttpRequest.newBuilder(URI.create(http.url()))
+                        HttpRequest.newBuilder(URI.create(front.url()))
                                 .header("Accept", "text/event-stream")
                                 .header("Mcp-Session-Id", session)
                                 .GET()
