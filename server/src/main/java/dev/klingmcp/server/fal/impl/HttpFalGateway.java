@@ -116,7 +116,7 @@ public final class HttpFalGateway implements FalGateway {
                 tuning.multipartThreshold(),
                 tuning.partSize(),
                 tuning.partsInFlight());
-        this.downloader = new OutputDownloader(raw, errors, retries, t.transfer());
+        this.downloader = new OutputDownloader(raw, errors, retries, t.connect(), t.transfer(), timer);
     }
 
     private ApiClient apiClient(HttpClient.Builder http, URI base, FalAuth auth, ServerConfig.Timeouts t) {

@@ -5,6 +5,8 @@ import dev.klingmcp.server.fal.FalGateway.DownloadedFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Proxy;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,25 +22,39 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * Streams an output video to disk: into a temporary file beside the target ({@link DownloadSink}: written as it
- * arrives, hashed on a second thread), then moved into place,
- * so a crash or a broken connection never leaves a half file under the final name. No key is sent: output URLs live on
- * fal's CDN, not on the API hosts.
+ * Streams an output video to disk: into a temporary file beside the target (written as it arrives, hashed on a second
+ * thread), then moved into place, so a crash or a broken connection never leaves a half file under the final name. No
+ * key is sent: output URLs live on fal's CDN, not on the API hosts.
+ *
+ * <p>A direct connection goes through {@link SocketDownload} (a blocking read, the cheapest per byte); when the JDK's
+ * proxy settings name a proxy for the URL, {@code java.net.http} does the download ({@link DownloadSink}), as it
+ * handles proxy tunnels and proxy authentication.
  */
 final class OutputDownloader {
 
     private final HttpClient http;
     private final FalErrors errors;
     private final FalRetries retries;
+    private final Duration connectTimeout;
     private final Duration transferTimeout;
+    private final ScheduledExecutorService timer;
 
-    OutputDownloader(HttpClient http, FalErrors errors, FalRetries retries, Duration transferTimeout) {
+    OutputDownloader(
+            HttpClient http,
+            FalErrors errors,
+            FalRetries retries,
+            Duration connectTimeout,
+            Duration transferTimeout,
+            ScheduledExecutorService timer) {
         this.http = http;
         this.errors = errors;
         this.retries = retries;
+        this.connectTimeout = connectTimeout;
         this.transferTimeout = transferTimeout;
+        this.timer = timer;
     }
 
     DownloadedFile download(String url, Path target) {
@@ -49,7 +65,42 @@ final class OutputDownloader {
             throw new UncheckedIOException(
                     "cannot create the output folder " + target.toAbsolutePath().getParent(), e);
         }
-        return retries.idempotent(() -> once(uri, target));
+        return retries.idempotent(() -> direct(uri) ? overSocket(uri, target) : once(uri, target));
+    }
+
+    /** True when the JDK's proxy settings (the same {@code java.net.http} would use) name no proxy for the URL. */
+    private static boolean direct(URI uri) {
+        ProxySelector selector = ProxySelector.getDefault();
+        List<Proxy> proxies = selector == null ? List.of() : selector.select(uri);
+        return proxies.isEmpty() || proxies.get(0).type() == Proxy.Type.DIRECT;
+    }
+
+    private DownloadedFile overSocket(URI uri, Path target) {
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".download-", ".part");
+            SocketDownload.Outcome r = SocketDownload.get(uri, tmp, connectTimeout, transferTimeout, timer);
+            if (r.status() / 100 != 2) {
+                throw errors.http("download", r.status(), r.headers(), r.errorText());
+            }
+            long size = r.saved().size();
+            if (r.contentLength() >= 0 && r.contentLength() != size) {
+                throw errors.transport(
+                        "download", new IOException("got " + size + " of " + r.contentLength() + " bytes"));
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
+            return new DownloadedFile(target, size, r.saved().sha256());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the caller is being stopped: no retry should follow
+            throw errors.transport("download", e);
+        } catch (IOException e) {
+            throw errors.transport("download", e);
+        } finally {
+            if (tmp != null) {
+                deleteQuietly(tmp);
+            }
+        }
     }
 
     private static URI checked(String url) {
