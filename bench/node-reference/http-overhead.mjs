@@ -31,8 +31,7 @@ const callers = Number(callersArg ?? 32);
 const phaseMs = Number(secondsArg ?? 5) * 1000;
 const rounds = Number(roundsArg ?? 3);
 // Warm-up: a fixed number of calls per lane at a fixed concurrency, whatever the measured row's callers, so every row
-// (the one-caller row too) is measured on a JIT-compiled server, client and mock. Printed as "warmup" lines: the CPU
-// per call of the warm-up's first and last quarter shows how far from steady state the start was.
+// (the one-caller row too) is measured on a JIT-compiled server, client and mock. Printed as "warmup" lines.
 const warmupCalls = Number(process.env.WARMUP_CALLS ?? 20_000);
 const warmupCallers = Number(process.env.WARMUP_CALLERS ?? 16);
 
@@ -63,18 +62,21 @@ async function countPhase(call, n, concurrency) {
     ms: performance.now() - t };
 }
 
-async function warmUp(lane, call) {
-  const quarter = Math.max(1, Math.floor(warmupCalls / 4));
-  const perCall = (q) => q.cpu.map((ms) => +((ms * 1000) / quarter).toFixed(0));
-  const first = await countPhase(call, quarter, warmupCallers);
-  const middle = await countPhase(call, warmupCalls - 2 * quarter, warmupCallers);
-  const last = await countPhase(call, quarter, warmupCallers);
-  const [, serverFirst, clientFirst] = perCall(first);
-  const [, serverLast, clientLast] = perCall(last);
-  console.log(JSON.stringify({ warmup: lane, calls: warmupCalls, callers: warmupCallers,
-    seconds: +((first.ms + middle.ms + last.ms) / 1000).toFixed(1),
-    serverCpuUsPerCallFirstQuarter: serverFirst, serverCpuUsPerCallLastQuarter: serverLast,
-    clientCpuUsPerCallFirstQuarter: clientFirst, clientCpuUsPerCallLastQuarter: clientLast }));
+// Two passes over all lanes, half the calls each: code the lanes share is compiled during the first lane's first
+// pass, so the second pass's CPU per call is what steady state costs (printed beside the first's).
+async function warmUp(lanes) {
+  const half = Math.max(1, Math.floor(warmupCalls / 2));
+  const passes = Object.fromEntries(Object.keys(lanes).map((l) => [l, []]));
+  for (let pass = 0; pass < 2; pass++) {
+    for (const [lane, call] of Object.entries(lanes)) passes[lane].push(await countPhase(call, half, warmupCallers));
+  }
+  const perCall = (p, i) => +((p.cpu[i] * 1000) / half).toFixed(0);
+  for (const [lane, [first, second]] of Object.entries(passes)) {
+    console.log(JSON.stringify({ warmup: lane, calls: 2 * half, callers: warmupCallers,
+      seconds: +((first.ms + second.ms) / 1000).toFixed(1),
+      serverCpuUsPerCallFirstPass: perCall(first, 1), serverCpuUsPerCallSecondPass: perCall(second, 1),
+      clientCpuUsPerCallFirstPass: perCall(first, 2), clientCpuUsPerCallSecondPass: perCall(second, 2) }));
+  }
 }
 
 async function phase(call, cpu) {
@@ -162,7 +164,7 @@ try {
   };
   const chosen = (process.env.LANES ?? Object.keys(lanes).join(",")).split(",").filter((l) => lanes[l]);
   if (!chosen.includes("direct")) chosen.unshift("direct");
-  for (const l of chosen) await warmUp(l, lanes[l]); // not counted
+  await warmUp(Object.fromEntries(chosen.map((l) => [l, lanes[l]]))); // not counted
   const all = Object.fromEntries(chosen.map((l) => [l, []]));
   const cpu = Object.fromEntries(chosen.map((l) => [l, [0, 0, 0]])); // [mock, kling-mcp, client] CPU ms
   for (let i = 0; i < rounds; i++) {

@@ -14,9 +14,24 @@ public final class FalKey {
     private static final int MIN_REDACTED_PART = 8;
 
     private final String value;
+    /** The key's halves worth scrubbing on their own (none when short): computed once, as redact runs on every text. */
+    private final String secretHalf;
+
+    private final String idHalf;
 
     private FalKey(String value) {
         this.value = value;
+        int colon = value.indexOf(':');
+        this.secretHalf = colon > 0 ? longEnough(value.substring(colon + 1)) : null;
+        this.idHalf = colon > 0 ? longEnough(value.substring(0, colon)) : null;
+    }
+
+    /**
+     * The secret alone is as sensitive as the whole key. Short halves are skipped: scrubbing "ab" everywhere would
+     * garble messages without protecting anything.
+     */
+    private static String longEnough(String part) {
+        return part.length() >= MIN_REDACTED_PART ? part : null;
     }
 
     /** {@code key} may be {@code id:secret} or a single token; blank means "no key". */
@@ -39,18 +54,13 @@ public final class FalKey {
             return text;
         }
         String out = text.replace(value, MASK);
-        int colon = value.indexOf(':');
-        if (colon > 0) {
-            // The secret alone is as sensitive as the whole key. Short halves are skipped: scrubbing "ab" everywhere
-            // would garble messages without protecting anything.
-            out = redactPart(out, value.substring(colon + 1));
-            out = redactPart(out, value.substring(0, colon));
+        if (secretHalf != null) {
+            out = out.replace(secretHalf, MASK);
+        }
+        if (idHalf != null) {
+            out = out.replace(idHalf, MASK);
         }
         return out;
-    }
-
-    private static String redactPart(String text, String part) {
-        return part.length() >= MIN_REDACTED_PART ? text.replace(part, MASK) : text;
     }
 
     @Override

@@ -50,7 +50,7 @@ final class JobReads {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(JobRows.read(rs, List.of()));
-                    order.add(rs.getLong("insertion_order"));
+                    order.add(rs.getLong(JobRows.COLUMN_COUNT + 1));
                 }
             }
         }

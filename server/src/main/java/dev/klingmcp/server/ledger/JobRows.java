@@ -45,32 +45,39 @@ final class JobRows {
                 r.owner());
     }
 
+    /** How many columns {@link #read} takes, from the first: the statement's own columns may follow. */
+    static final int COLUMN_COUNT = 24;
+
+    /**
+     * The row at {@code rs}'s cursor, selected with {@code JdbcJobLedger.COLUMNS} first. Read by position: a lookup by
+     * name walks the statement's column names for each of the 24 columns of every row read.
+     */
     static JobRecord read(ResultSet rs, List<StateChange> history) throws SQLException {
         return new JobRecord(
-                rs.getString("local_id"),
-                rs.getString("request_id"),
-                rs.getString("model"),
-                rs.getString("input_json"),
-                rs.getString("options_json"),
-                rs.getString("estimate_json"),
-                rs.getDouble("estimate_usd"),
-                rs.getString("idempotency_key"),
-                rs.getString("status_url"),
-                rs.getString("response_url"),
-                rs.getString("cancel_url"),
-                JobState.valueOf(rs.getString("state")),
-                rs.getString("fal_status"),
-                integer(rs, "queue_position"),
-                rs.getString("logs_json"),
-                rs.getString("result_json"),
-                rs.getString("error_json"),
-                real(rs, "inference_seconds"),
-                rs.getString("local_path"),
-                rs.getString("sha256"),
-                instant(rs, "created_at"),
-                instant(rs, "updated_at"),
-                instant(rs, "finished_at"),
-                rs.getString("owner"),
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getDouble(7),
+                rs.getString(8),
+                rs.getString(9),
+                rs.getString(10),
+                rs.getString(11),
+                JobState.valueOf(rs.getString(12)),
+                rs.getString(13),
+                integer(rs, 14),
+                rs.getString(15),
+                rs.getString(16),
+                rs.getString(17),
+                real(rs, 18),
+                rs.getString(19),
+                rs.getString(20),
+                instant(rs, 21),
+                instant(rs, 22),
+                instant(rs, 23),
+                rs.getString(24),
                 history);
     }
 
@@ -78,17 +85,17 @@ final class JobRows {
         return i == null ? null : i.toEpochMilli();
     }
 
-    private static Integer integer(ResultSet rs, String col) throws SQLException {
+    private static Integer integer(ResultSet rs, int col) throws SQLException {
         int v = rs.getInt(col);
         return rs.wasNull() ? null : v;
     }
 
-    private static Double real(ResultSet rs, String col) throws SQLException {
+    private static Double real(ResultSet rs, int col) throws SQLException {
         double v = rs.getDouble(col);
         return rs.wasNull() ? null : v;
     }
 
-    private static Instant instant(ResultSet rs, String col) throws SQLException {
+    private static Instant instant(ResultSet rs, int col) throws SQLException {
         long v = rs.getLong(col);
         return rs.wasNull() ? null : Instant.ofEpochMilli(v);
     }

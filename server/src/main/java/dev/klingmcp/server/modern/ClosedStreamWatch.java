@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.server.requests.InFlightCalls;
 import java.time.Duration;
-import java.util.UUID;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,24 +30,33 @@ final class ClosedStreamWatch implements AutoCloseable {
     /** A probe after the client left usually succeeds once (into the socket buffer) and fails the next time. */
     static final Duration PERIOD = Duration.ofMillis(500);
 
-    private static final ScheduledThreadPoolExecutor PROBES = probes();
+    /**
+     * How often the one sweeper looks at the calls in flight. A task scheduled (and cancelled) per call cost each
+     * status call a lock and a heap insert in the scheduler; one periodic sweep over a set costs a call a set insert.
+     */
+    private static final long SWEEP_MILLIS = 100;
 
-    private static final ClosedStreamWatch NONE = new ClosedStreamWatch(null);
+    /** Empty sweeps in a row after which the sweeper ends (5 s). */
+    private static final int IDLE_SWEEPS = 50;
 
-    private final ScheduledFuture<?> probe;
+    private static final ClosedStreamWatch NONE = new ClosedStreamWatch(null, null, 0);
 
-    private ClosedStreamWatch(ScheduledFuture<?> probe) {
-        this.probe = probe;
-    }
+    /** Each POST is its own "session" (ids are only unique within one stream): a process-wide counter names it. */
+    private static final AtomicLong SESSIONS = new AtomicLong();
 
-    private static ScheduledThreadPoolExecutor probes() {
-        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "mcp-modern-stream-probe");
-            t.setDaemon(true);
-            return t;
-        });
-        pool.setRemoveOnCancelPolicy(true);
-        return pool;
+    private static final Set<ClosedStreamWatch> WATCHED = ConcurrentHashMap.newKeySet();
+
+    private static final AtomicBoolean SWEEPING = new AtomicBoolean();
+
+    private final HttpChannel channel;
+    private final Runnable cancel;
+    /** When the next probe is due (System.nanoTime); only the sweeper thread reads and moves it. */
+    private long nextProbe;
+
+    private ClosedStreamWatch(HttpChannel channel, Runnable cancel, long nextProbe) {
+        this.channel = channel;
+        this.cancel = cancel;
+        this.nextProbe = nextProbe;
     }
 
     /**
@@ -60,30 +68,69 @@ final class ClosedStreamWatch implements AutoCloseable {
         if (!"tools/call".equals(message.path("method").asText()) || !channel.streamAccepted()) {
             return NONE;
         }
-        // Each POST is its own "session": ids are only unique within one stream of the stateless revision.
-        String session = "modern-http " + UUID.randomUUID();
+        String session = "modern-http " + SESSIONS.incrementAndGet();
         InFlightCalls.mark(session, message);
         JsonNode id = message.get("id");
-        AtomicReference<ScheduledFuture<?>> self = new AtomicReference<>();
-        Runnable check = () -> {
-            if (!channel.probe()) {
-                log.info("request {}: the client closed its stream; ending the call's wait", id);
-                InFlightCalls.cancel(session, id, "the client closed the response stream");
-                ScheduledFuture<?> f = self.get();
-                if (f != null) {
-                    f.cancel(false);
+        Runnable cancel = () -> {
+            log.info("request {}: the client closed its stream; ending the call's wait", id);
+            InFlightCalls.cancel(session, id, "the client closed the response stream");
+        };
+        ClosedStreamWatch watch = new ClosedStreamWatch(channel, cancel, System.nanoTime() + FIRST_PROBE.toNanos());
+        WATCHED.add(watch);
+        if (!SWEEPING.get() && SWEEPING.compareAndSet(false, true)) {
+            Thread sweeper = new Thread(ClosedStreamWatch::sweep, "mcp-modern-stream-probe");
+            sweeper.setDaemon(true);
+            sweeper.start();
+        }
+        return watch;
+    }
+
+    /**
+     * The sweeper: probes every call due for it. It ends after {@link #IDLE_SWEEPS} sweeps with nothing to watch (the
+     * next call starts another), so an idle server keeps no thread waking up for it, and a busy one starts no thread
+     * per call.
+     */
+    private static void sweep() {
+        int idle = 0;
+        for (; ; ) {
+            try {
+                Thread.sleep(SWEEP_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                SWEEPING.set(false);
+                return;
+            }
+            idle = WATCHED.isEmpty() ? idle + 1 : 0;
+            if (idle >= IDLE_SWEEPS) {
+                SWEEPING.set(false);
+                // A call that came in between the check and the flag may have seen the flag still set: take it over.
+                if (WATCHED.isEmpty() || !SWEEPING.compareAndSet(false, true)) {
+                    return;
+                }
+                idle = 0;
+            }
+            long now = System.nanoTime();
+            for (ClosedStreamWatch w : WATCHED) {
+                if (now - w.nextProbe < 0) {
+                    continue;
+                }
+                w.nextProbe = now + PERIOD.toNanos();
+                try {
+                    if (!w.channel.probe()) {
+                        WATCHED.remove(w);
+                        w.cancel.run();
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("probing a response stream failed", e);
                 }
             }
-        };
-        self.set(
-                PROBES.scheduleWithFixedDelay(check, FIRST_PROBE.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS));
-        return new ClosedStreamWatch(self.get());
+        }
     }
 
     @Override
     public void close() {
-        if (probe != null) {
-            probe.cancel(false);
+        if (channel != null) {
+            WATCHED.remove(this);
         }
     }
 }

@@ -47,7 +47,9 @@ public final class InFlightCalls {
 
     /** The token of request {@code id} of {@code session} (an opaque per-connection or per-session string). */
     static String token(String session, JsonNode id) {
-        return session + " " + id;
+        // An integer id's JSON text is its decimal digits: asText gives them without a trip through a JSON writer
+        // (JsonNode.toString), which every tools/call would otherwise pay; a string id keeps its quoted JSON form.
+        return session + " " + (id != null && id.isIntegralNumber() ? id.asText() : String.valueOf(id));
     }
 
     /**

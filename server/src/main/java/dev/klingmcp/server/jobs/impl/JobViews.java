@@ -6,18 +6,32 @@ import dev.klingmcp.server.jobs.CostEstimate;
 import dev.klingmcp.server.jobs.JobError;
 import dev.klingmcp.server.jobs.JobState;
 import dev.klingmcp.server.jobs.JobView;
+import dev.klingmcp.server.jobs.LogLine;
 import dev.klingmcp.server.jobs.StateChange;
 import dev.klingmcp.server.jobs.VideoFile;
 import dev.klingmcp.server.ledger.JobRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
-/** Builds {@link JobView}s from ledger rows: parses the JSON columns and adds elapsed time and an ETA. */
+/**
+ * Builds {@link JobView}s from ledger rows: parses the JSON columns and adds elapsed time and an ETA. A job polled
+ * again and again comes back with the same column text each time, so what was parsed from a row is kept per job
+ * (bounded) and reused while that text is unchanged. The check is on the text itself, not on a timestamp or version,
+ * so a row another replica wrote a moment ago can never be shown through an older parse. Parsed values are shared
+ * between views: nothing may change a view's input tree or error detail in place.
+ */
 final class JobViews {
 
+    /** Jobs whose parsed columns are kept; past this the map starts afresh (a listing's pages pass through it). */
+    private static final int MAX_PARSED = 512;
+
+    private final ConcurrentHashMap<String, Parsed> parsed = new ConcurrentHashMap<>();
     private final Clock clock;
     private final Function<String, FalEndpoint> endpoints;
     private final double timeScale;
@@ -35,8 +49,9 @@ final class JobViews {
     JobView view(JobRecord r) {
         Instant now = clock.instant();
         Instant end = r.finishedAt() != null ? r.finishedAt() : now;
-        CostEstimate estimate = LedgerJson.estimate(r.estimateJson());
-        JobError error = LedgerJson.error(r.errorJson());
+        Parsed p = parsed(r);
+        CostEstimate estimate = p.estimate();
+        JobError error = p.error();
         if (error == null && r.state() == JobState.UNKNOWN) {
             error = new JobError(lastNote(r.history()), "submit_interrupted", 0, null);
         }
@@ -48,20 +63,75 @@ final class JobViews {
                 r.state(),
                 r.falStatus(),
                 r.state() == JobState.QUEUED ? r.queuePosition() : null,
-                LedgerJson.logs(r.logsJson()),
-                LedgerJson.tree(r.inputJson()),
+                p.logs(),
+                p.input(),
                 estimate,
                 r.createdAt(),
                 r.updatedAt(),
                 Duration.between(r.createdAt(), end),
                 eta(r, estimate, now),
                 r.history(),
-                video(r.resultJson()),
+                p.video(),
                 r.localPath(),
                 r.sha256(),
                 error,
                 r.inferenceSeconds(),
-                LedgerJson.options(r.optionsJson()).path("webhook_url").asText(null));
+                p.webhookUrl());
+    }
+
+    private Parsed parsed(JobRecord r) {
+        Parsed p = parsed.get(r.localId());
+        if (p != null && p.parsedFrom(r)) {
+            return p;
+        }
+        p = Parsed.of(r);
+        if (parsed.size() >= MAX_PARSED) {
+            parsed.clear();
+        }
+        parsed.put(r.localId(), p);
+        return p;
+    }
+
+    /** A row's JSON columns as text and as parsed. */
+    private record Parsed(
+            String estimateJson,
+            String errorJson,
+            String logsJson,
+            String inputJson,
+            String resultJson,
+            String optionsJson,
+            CostEstimate estimate,
+            JobError error,
+            List<LogLine> logs,
+            JsonNode input,
+            VideoFile video,
+            String webhookUrl) {
+
+        static Parsed of(JobRecord r) {
+            return new Parsed(
+                    r.estimateJson(),
+                    r.errorJson(),
+                    r.logsJson(),
+                    r.inputJson(),
+                    r.resultJson(),
+                    r.optionsJson(),
+                    LedgerJson.estimate(r.estimateJson()),
+                    LedgerJson.error(r.errorJson()),
+                    Collections.unmodifiableList(LedgerJson.logs(r.logsJson())),
+                    LedgerJson.tree(r.inputJson()),
+                    JobViews.video(r.resultJson()),
+                    LedgerJson.options(r.optionsJson()).path("webhook_url").asText(null));
+        }
+
+        /** Whether {@code r}'s column text is the text these values were parsed from. */
+        boolean parsedFrom(JobRecord r) {
+            return Objects.equals(estimateJson, r.estimateJson())
+                    && Objects.equals(errorJson, r.errorJson())
+                    && Objects.equals(logsJson, r.logsJson())
+                    && Objects.equals(inputJson, r.inputJson())
+                    && Objects.equals(resultJson, r.resultJson())
+                    && Objects.equals(optionsJson, r.optionsJson());
+        }
     }
 
     static VideoFile video(String resultJson) {
