@@ -7,48 +7,61 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Replicas of the real server (separate {@code serve --http} processes) for one test class, sharing what replicas behind
  * a load balancer share: one mock-fal and its key, one fresh PostgreSQL database as the ledger, one home and one video
- * folder. Skips the class when the server jar is not built; {@link #close()} stops every replica, then the mock, each
- * best effort so that one failure does not leave the rest running.
+ * folder in a temporary folder of the class. A JUnit extension: register it on a static field; it skips the class when
+ * the server jar is not built, starts the mock and makes the database before the class's {@code @BeforeAll} (which
+ * starts the replicas), and after the class stops every replica, then the mock, each best effort so that one failure
+ * does not leave the rest running.
  */
-final class ReplicasOnOneLedger implements AutoCloseable {
+final class ReplicasOnOneLedger implements BeforeAllCallback, AfterAllCallback {
 
-    private final Path root;
-    private final Path jar;
     private final String falKey;
+    private final MockFalOptions mockOptions;
     private final List<Replica> replicas = new ArrayList<>();
-    final MockFal mock;
-    final String ledgerUrl;
+    private Path root;
+    private Path jar;
+    private MockFal mock;
+    private String ledgerUrl;
 
-    private ReplicasOnOneLedger(Path root, Path jar, String falKey, MockFal mock, String ledgerUrl) {
-        this.root = root;
-        this.jar = jar;
+    private ReplicasOnOneLedger(String falKey, MockFalOptions mockOptions) {
         this.falKey = falKey;
-        this.mock = mock;
-        this.ledgerUrl = ledgerUrl;
+        this.mockOptions = mockOptions;
     }
 
-    /** Starts the mock ({@code mockOptions} plus {@code falKey}) and makes the database; replicas come after. */
-    static ReplicasOnOneLedger start(Path root, String falKey, MockFalOptions mockOptions) {
-        Path jar = Path.of(System.getProperty("contract.serverJar", "../server/target/kling-mcp.jar"))
+    /** The mock runs with {@code mockOptions} plus {@code falKey}, the key every replica is given. */
+    static ReplicasOnOneLedger perClass(String falKey, MockFalOptions mockOptions) {
+        return new ReplicasOnOneLedger(falKey, mockOptions);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        jar = Path.of(System.getProperty("contract.serverJar", "../server/target/kling-mcp.jar"))
                 .toAbsolutePath()
                 .normalize();
         Assumptions.assumeTrue(Files.isRegularFile(jar), "the server jar is not built: " + jar);
-        MockFal mock = MockFal.start(mockOptions.addApiKey(falKey));
-        try {
-            return new ReplicasOnOneLedger(
-                    root, jar, falKey, mock, TestPostgres.shared().newDatabase());
-        } catch (RuntimeException e) {
-            mock.close();
-            throw e;
-        }
+        root = Files.createTempDirectory("replicas-");
+        mock = MockFal.start(mockOptions.addApiKey(falKey));
+        ledgerUrl = TestPostgres.shared().newDatabase();
+    }
+
+    MockFal mock() {
+        return mock;
+    }
+
+    String ledgerUrl() {
+        return ledgerUrl;
     }
 
     /** Where every replica saves videos. */
@@ -77,7 +90,7 @@ final class ReplicasOnOneLedger implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void afterAll(ExtensionContext context) throws IOException {
         for (Replica replica : replicas) {
             try {
                 replica.close();
@@ -85,6 +98,14 @@ final class ReplicasOnOneLedger implements AutoCloseable {
                 // best effort: the other replicas and the mock must still stop
             }
         }
-        mock.close();
+        if (mock != null) {
+            mock.close();
+        }
+        if (root != null) {
+            try (Stream<Path> paths = Files.walk(root)) {
+                paths.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
+            }
+        }
     }
 }

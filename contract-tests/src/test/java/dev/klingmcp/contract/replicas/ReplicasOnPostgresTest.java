@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -31,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two replicas of the real server (separate processes, {@code serve --http}) on one PostgreSQL ledger, one mock-fal
@@ -45,11 +44,16 @@ class ReplicasOnPostgresTest {
 
     private static final String FAL_KEY = "replica-contract-key-id:replica-contract-key-secret";
 
-    /** Static: a per-class instance gets its @TempDir fields only after @BeforeAll has run. */
-    @TempDir
-    static Path root;
+    @RegisterExtension
+    static final ReplicasOnOneLedger replicas = ReplicasOnOneLedger.perClass(
+            FAL_KEY,
+            new MockFalOptions()
+                    .setManualClock(true)
+                    .setSeed(23)
+                    .setLogRequests(false)
+                    .setStorageDir(Path.of(System.getProperty("contract.mockStorageDir", "target/mcp-mock-fal"))
+                            .toAbsolutePath()));
 
-    ReplicasOnOneLedger replicas;
     MockFal mock;
     String ledgerUrl;
     Path videos;
@@ -58,17 +62,8 @@ class ReplicasOnPostgresTest {
 
     @BeforeAll
     void start() throws IOException {
-        replicas = ReplicasOnOneLedger.start(
-                root,
-                FAL_KEY,
-                new MockFalOptions()
-                        .setManualClock(true)
-                        .setSeed(23)
-                        .setLogRequests(false)
-                        .setStorageDir(Path.of(System.getProperty("contract.mockStorageDir", "target/mcp-mock-fal"))
-                                .toAbsolutePath()));
-        mock = replicas.mock;
-        ledgerUrl = replicas.ledgerUrl;
+        mock = replicas.mock();
+        ledgerUrl = replicas.ledgerUrl();
         videos = replicas.videos();
         // A follows every second; B every 3 s: A, up first, normally holds the leases of the jobs submitted on it.
         a = replicas.replica("A", environment("1"), 0);
@@ -83,13 +78,6 @@ class ReplicasOnPostgresTest {
         env.put("KLING_MCP_TIMEOUT_CONNECT_SECONDS", "5");
         env.put("KLING_MCP_TIMEOUT_REQUEST_SECONDS", "20");
         return env;
-    }
-
-    @AfterAll
-    void stop() {
-        if (replicas != null) {
-            replicas.close();
-        }
     }
 
     @Test

@@ -12,15 +12,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two replicas ({@code serve --http} processes) on one PostgreSQL ledger behind a load balancer that fal's webhooks
@@ -36,22 +34,18 @@ class WebhookReplayAcrossReplicasTest {
 
     private static final long SEED = 29;
 
-    @TempDir
-    static Path root;
+    @RegisterExtension
+    static final ReplicasOnOneLedger replicas = ReplicasOnOneLedger.perClass(
+            FAL_KEY, new MockFalOptions().setManualClock(true).setSeed(SEED).setLogRequests(false));
 
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    ReplicasOnOneLedger replicas;
     Replica a;
     Replica b;
 
     @BeforeAll
     void start() throws IOException {
-        replicas = ReplicasOnOneLedger.start(
-                root,
-                FAL_KEY,
-                new MockFalOptions().setManualClock(true).setSeed(SEED).setLogRequests(false));
         // Where the load balancer in front of both replicas is reached: turns webhooks on.
         Map<String, String> behindTheBalancer = Map.of("KLING_MCP_HTTP_PUBLIC_URL", "https://kling.example.com/mcp");
         a = replicas.replica("A", behindTheBalancer, freePort());
@@ -61,13 +55,6 @@ class WebhookReplayAcrossReplicasTest {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
-        }
-    }
-
-    @AfterAll
-    void stop() {
-        if (replicas != null) {
-            replicas.close();
         }
     }
 
