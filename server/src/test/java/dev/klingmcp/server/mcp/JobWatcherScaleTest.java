@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.klingmcp.server.jobs.JobService;
 import dev.klingmcp.server.jobs.JobState;
 import dev.klingmcp.server.jobs.JobView;
+import dev.klingmcp.server.testing.JobViewFixtures;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,27 +74,14 @@ class JobWatcherScaleTest {
     }
 
     private static JobView view(String id, JobState state) {
-        return new JobView(
-                id,
+        return JobViewFixtures.bare(
                 id,
                 id,
                 "fal-ai/kling-video/o3/standard/image-to-video",
                 state,
                 null,
-                null,
-                List.of(),
-                null,
-                null,
-                Instant.EPOCH,
                 Instant.EPOCH,
                 Duration.ZERO,
-                null,
-                List.of(),
-                null,
-                null,
-                null,
-                null,
-                null,
                 null);
     }
 }

@@ -15,7 +15,6 @@ import dev.klingmcp.server.jobs.JobState;
 import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.LogLine;
 import dev.klingmcp.server.jobs.ResultView;
-import dev.klingmcp.server.jobs.StateChange;
 import dev.klingmcp.server.jobs.StatusListener;
 import dev.klingmcp.server.jobs.StatusUpdate;
 import dev.klingmcp.server.jobs.SubmitCommand;
@@ -123,28 +122,8 @@ public final class FakeJobService implements JobService {
                                         .put("type", "string_too_long")))
                 : null;
         failNext = false;
-        JobView job = new JobView(
-                id,
-                "local-" + id,
-                id,
-                command.endpoint().id(),
-                JobState.QUEUED,
-                "IN_QUEUE",
-                2,
-                List.of(),
-                command.input(),
-                estimate,
-                now,
-                now,
-                Duration.ZERO,
-                Duration.ofMinutes(5),
-                List.of(new StateChange(JobState.QUEUED, now, "submit accepted")),
-                null,
-                null,
-                null,
-                error,
-                null,
-                command.webhookUrl());
+        JobView job = JobViewFixtures.accepted(
+                id, command.endpoint().id(), command.input(), estimate, now, error, command.webhookUrl());
         jobs.put(id, job);
         return new SubmitResult(job, estimate, false, false);
     }
@@ -165,12 +144,13 @@ public final class FakeJobService implements JobService {
             return awaitTerminal(jobId, max, listener);
         }
         int seq = 0;
-        job = with(job, JobState.QUEUED, "IN_QUEUE", 1, List.of(), Duration.ofSeconds(5), Duration.ofSeconds(295));
+        job = JobViewFixtures.progressed(
+                job, JobState.QUEUED, "IN_QUEUE", 1, List.of(), Duration.ofSeconds(5), Duration.ofSeconds(295));
         listener.onUpdate(new StatusUpdate(job, List.of(), ++seq));
         List<LogLine> logs = List.of(
                 new LogLine("Generating video... 40%", "INFO", "USER", "2026-11-21T10:01:00"),
                 new LogLine("Generating video... 90%", "INFO", "USER", "2026-11-21T10:02:00"));
-        job = with(
+        job = JobViewFixtures.progressed(
                 job,
                 JobState.RUNNING,
                 "IN_PROGRESS",
@@ -179,10 +159,11 @@ public final class FakeJobService implements JobService {
                 Duration.ofSeconds(60),
                 Duration.ofSeconds(200));
         listener.onUpdate(new StatusUpdate(job, logs.subList(0, 1), ++seq));
-        job = with(job, JobState.RUNNING, "IN_PROGRESS", null, logs, Duration.ofSeconds(200), Duration.ofSeconds(40));
+        job = JobViewFixtures.progressed(
+                job, JobState.RUNNING, "IN_PROGRESS", null, logs, Duration.ofSeconds(200), Duration.ofSeconds(40));
         listener.onUpdate(new StatusUpdate(job, logs.subList(1, 2), ++seq));
         boolean failed = job.error() != null;
-        job = with(
+        job = JobViewFixtures.progressed(
                 job,
                 failed ? JobState.FAILED : JobState.SUCCEEDED,
                 "COMPLETED",
@@ -233,28 +214,8 @@ public final class FakeJobService implements JobService {
                 if (download) {
                     saved = save(jobId);
                 }
-                JobView updated = new JobView(
-                        job.jobId(),
-                        job.localId(),
-                        job.requestId(),
-                        job.model(),
-                        job.state(),
-                        job.falStatus(),
-                        null,
-                        job.logs(),
-                        job.input(),
-                        job.estimate(),
-                        job.createdAt(),
-                        job.updatedAt(),
-                        job.elapsed(),
-                        null,
-                        job.history(),
-                        video,
-                        saved == null ? null : saved.path(),
-                        saved == null ? null : saved.sha256(),
-                        null,
-                        17.5,
-                        job.webhookUrl());
+                JobView updated = JobViewFixtures.withResult(
+                        job, video, saved == null ? null : saved.path(), saved == null ? null : saved.sha256(), 17.5);
                 jobs.put(jobId, updated);
                 return new ResultView(updated, ResultView.Outcome.READY, video, saved, null);
             }
@@ -293,7 +254,8 @@ public final class FakeJobService implements JobService {
         if (job.state().isTerminal()) {
             return new CancelView(job, CancelView.Outcome.ALREADY_COMPLETED, "the job already finished");
         }
-        JobView cancelled = with(job, JobState.CANCELLED, "COMPLETED", null, job.logs(), job.elapsed(), null);
+        JobView cancelled =
+                JobViewFixtures.progressed(job, JobState.CANCELLED, "COMPLETED", null, job.logs(), job.elapsed(), null);
         put(cancelled);
         return new CancelView(cancelled, CancelView.Outcome.CANCELLATION_REQUESTED, "cancellation requested");
     }
@@ -369,37 +331,5 @@ public final class FakeJobService implements JobService {
             throw JobException.notFound("no job with id " + jobId + "; list_jobs shows known jobs");
         }
         return job;
-    }
-
-    private static JobView with(
-            JobView j,
-            JobState state,
-            String falStatus,
-            Integer position,
-            List<LogLine> logs,
-            Duration elapsed,
-            Duration eta) {
-        return new JobView(
-                j.jobId(),
-                j.localId(),
-                j.requestId(),
-                j.model(),
-                state,
-                falStatus,
-                position,
-                logs,
-                j.input(),
-                j.estimate(),
-                j.createdAt(),
-                j.updatedAt(),
-                elapsed,
-                eta,
-                j.history(),
-                j.video(),
-                j.localPath(),
-                j.sha256(),
-                j.error(),
-                j.inferenceSeconds(),
-                j.webhookUrl());
     }
 }

@@ -6,6 +6,7 @@ import dev.klingmcp.server.jobs.JobState;
 import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.LogLine;
 import dev.klingmcp.server.jobs.StatusUpdate;
+import dev.klingmcp.server.testing.JobViewFixtures;
 import io.modelcontextprotocol.spec.McpSchema.LoggingLevel;
 import io.modelcontextprotocol.spec.McpSchema.LoggingMessageNotification;
 import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
@@ -121,28 +122,14 @@ class ProgressReporterTest {
     }
 
     private static JobView view(JobState state, Integer position, Duration elapsed, Duration eta) {
-        Instant t = Instant.parse("2026-11-21T10:00:00Z");
-        return new JobView(
+        return JobViewFixtures.bare(
                 "job-1",
                 "l1",
-                "job-1",
                 "fal-ai/kling-video/o3/pro/reference-to-video",
                 state,
-                null,
                 position,
-                List.of(),
-                null,
-                null,
-                t,
-                t,
+                Instant.parse("2026-11-21T10:00:00Z"),
                 elapsed,
-                eta,
-                List.of(),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+                eta);
     }
 }
