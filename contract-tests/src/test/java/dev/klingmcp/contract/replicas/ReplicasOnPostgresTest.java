@@ -91,10 +91,15 @@ class ReplicasOnPostgresTest {
         assertThat(status.at("/job/job_id").asText()).isEqualTo(done);
         assertThat(status.at("/job/status").asText()).isIn("QUEUED", "RUNNING");
         complete(done);
-        assertThat(Replica.call(onB, "status", Map.of("job_id", done))
-                        .at("/job/status")
-                        .asText())
-                .isEqualTo("SUCCEEDED");
+        // The replica that streams the job answers status from the row its stream writes; the completion event is
+        // on its way over that stream for a moment after the mock finished the job.
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(15))
+                .pollInterval(java.time.Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(Replica.call(onB, "status", Map.of("job_id", done))
+                                .at("/job/status")
+                                .asText())
+                        .isEqualTo("SUCCEEDED"));
         JsonNode result = Replica.call(onB, "result", Map.of("job_id", done, "download", true));
         assertThat(result.at("/outcome").asText()).as("%s", result).isEqualTo("READY");
         assertThat(Path.of(result.at("/download/path").asText())).isRegularFile();
