@@ -120,6 +120,27 @@ final class ChildServer implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** CPU time (user + system) the server process used so far, in seconds. */
+    double cpuSeconds() {
+        return cpuSeconds(Path.of("/proc", Long.toString(pid()), "stat"), false);
+    }
+
+    /**
+     * CPU seconds from a {@code /proc/<pid>/stat} file: the process's own, or ({@code children}) that of the children
+     * it has waited for ({@code /proc/self/stat}: the curl runs of a benchmark).
+     */
+    static double cpuSeconds(Path stat, boolean children) {
+        int skip = children ? 2 : 0;
+        try {
+            String text = Files.readString(stat);
+            String[] f = text.substring(text.lastIndexOf(')') + 2).split(" ");
+            // after the command: state(0) ... utime(11) stime(12) cutime(13) cstime(14), in clock ticks (100 per s)
+            return (Long.parseLong(f[11 + skip]) + Long.parseLong(f[12 + skip])) / 100.0;
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+    }
+
     /** A {@code /proc/<pid>/status} field in KiB, e.g. {@code VmRSS} or {@code VmHWM}; -1 once the process is gone. */
     long statusKiB(String field) {
         try {

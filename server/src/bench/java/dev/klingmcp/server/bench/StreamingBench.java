@@ -25,8 +25,10 @@ import java.util.stream.Stream;
 /**
  * Benchmark, not a test (P6): a 1 GiB {@code upload} and a 1 GiB {@code result} download through the MCP server, against
  * a raw loopback copy of the same bytes with curl to and from the same mock, alternating in each round. Reports each
- * transfer's throughput, the ratio to curl, and the server process's peak RSS growth during the call (sampled from
- * {@code /proc} every 5 ms, over the RSS just before the call).
+ * transfer's throughput, the ratio to curl, the server process's peak RSS growth during the call (sampled from
+ * {@code /proc} every 5 ms, over the RSS just before the call), and the CPU time per GiB of the server during the call
+ * and of curl (user + system, from {@code /proc}): on a shared machine the throughput swings with the load, the CPU
+ * spent per byte much less.
  *
  * <p>The server is a child JVM (stdio, MCP Java SDK client), started with the launcher's flags unless
  * {@code SERVER_JAVA_OPTS} says otherwise; mock-fal runs in this JVM with its output videos padded to the file size
@@ -104,40 +106,46 @@ public final class StreamingBench {
         Files.delete(small);
         System.out.printf(Locale.ROOT, "server RSS after start + warm-up: %d MiB%n", server.statusKiB("VmRSS") >> 10);
 
-        List<double[]> up = new ArrayList<>(); // {server MiB/s, curl MiB/s, RSS growth MiB}
+        // {server MiB/s, curl MiB/s, RSS growth MiB, server CPU s per GiB, curl CPU s per GiB}
+        List<double[]> up = new ArrayList<>();
         List<double[]> down = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             boolean curlFirst = round % 2 == 1;
-            double curlUp = curlFirst ? curlUpload(mock, source, size) : 0;
+            double[] curlUp = curlFirst ? curlUpload(mock, source, size) : null;
             double[] mcpUp = mcpUpload(server, source, size);
             if (!curlFirst) {
                 curlUp = curlUpload(mock, source, size);
             }
-            up.add(new double[] {mcpUp[0], curlUp, mcpUp[1]});
+            up.add(new double[] {mcpUp[0], curlUp[0], mcpUp[1], mcpUp[2], curlUp[1]});
 
             String jobId = finishedJob(server);
             String url = server.call("result", Map.of("job_id", jobId))
                     .at("/video/url")
                     .asText();
-            double curlDown = curlFirst ? curlDownload(url, work.resolve("curl.mp4"), size) : 0;
+            double[] curlDown = curlFirst ? curlDownload(url, work.resolve("curl.mp4"), size) : null;
             double[] mcpDown = mcpResult(server, jobId, size);
             if (!curlFirst) {
                 curlDown = curlDownload(url, work.resolve("curl.mp4"), size);
             }
-            down.add(new double[] {mcpDown[0], curlDown, mcpDown[1]});
+            down.add(new double[] {mcpDown[0], curlDown[0], mcpDown[1], mcpDown[2], curlDown[1]});
             System.out.printf(
                     Locale.ROOT,
-                    "round %d: upload %.0f MiB/s (curl %.0f, %.2fx, RSS +%.1f MiB) | result download %.0f MiB/s"
-                            + " (curl %.0f, %.2fx, RSS +%.1f MiB)%n",
+                    "round %d: upload %.0f MiB/s (curl %.0f, %.2fx, RSS +%.1f MiB, CPU s/GiB %.2f vs curl %.2f)"
+                            + " | result download %.0f MiB/s (curl %.0f, %.2fx, RSS +%.1f MiB,"
+                            + " CPU s/GiB %.2f vs curl %.2f)%n",
                     round,
                     mcpUp[0],
-                    curlUp,
-                    mcpUp[0] / curlUp,
+                    curlUp[0],
+                    mcpUp[0] / curlUp[0],
                     mcpUp[1],
+                    mcpUp[2],
+                    curlUp[1],
                     mcpDown[0],
-                    curlDown,
-                    mcpDown[0] / curlDown,
-                    mcpDown[1]);
+                    curlDown[0],
+                    mcpDown[0] / curlDown[0],
+                    mcpDown[1],
+                    mcpDown[2],
+                    curlDown[1]);
             mock.control().reset(); // drops the uploaded copies from the mock's storage
             try (Stream<Path> out = Files.list(work.resolve("out"))) {
                 for (Path p : out.toList()) {
@@ -161,48 +169,57 @@ public final class StreamingBench {
         double[] rss = rows.stream().mapToDouble(r -> r[2]).toArray();
         System.out.printf(
                 Locale.ROOT,
-                "%s: median %.0f MiB/s vs curl %.0f MiB/s, ratio median %.2fx; RSS growth median %.1f MiB, max %.1f MiB%n",
+                "%s: median %.0f MiB/s vs curl %.0f MiB/s, ratio median %.2fx; RSS growth median %.1f MiB, max %.1f MiB;"
+                        + " CPU per GiB median: server %.2f s, curl %.2f s%n",
                 what,
                 median(server),
                 median(curl),
                 median(ratio),
                 median(rss),
-                java.util.Arrays.stream(rss).max().orElse(0));
+                java.util.Arrays.stream(rss).max().orElse(0),
+                median(rows.stream().mapToDouble(r -> r[3]).toArray()),
+                median(rows.stream().mapToDouble(r -> r[4]).toArray()));
     }
 
-    /** {MiB/s, RSS growth MiB} of one {@code upload} tool call. */
+    /** {MiB/s, RSS growth MiB, server CPU s per GiB} of one {@code upload} tool call. */
     private static double[] mcpUpload(ChildServer server, Path source, long size) {
         JsonNode answer;
         long start;
         long end;
+        double cpu;
         ChildServer.RssPeak rss = new ChildServer.RssPeak(server);
         try (rss) {
+            cpu = server.cpuSeconds();
             start = System.nanoTime();
             answer = server.call("upload", Map.of("path", source.toString()));
             end = System.nanoTime();
+            cpu = server.cpuSeconds() - cpu;
         }
         if (answer.path("size").asLong() != size) {
             throw new IllegalStateException("upload answered " + answer);
         }
-        return new double[] {mibPerSecond(size, end - start), rss.growthKiB() / 1024.0};
+        return new double[] {mibPerSecond(size, end - start), rss.growthKiB() / 1024.0, cpu / gib(size)};
     }
 
-    /** {MiB/s, RSS growth MiB} of one {@code result} call with {@code download: true}. */
+    /** {MiB/s, RSS growth MiB, server CPU s per GiB} of one {@code result} call with {@code download: true}. */
     private static double[] mcpResult(ChildServer server, String jobId, long size) {
         JsonNode answer;
         long start;
         long end;
+        double cpu;
         ChildServer.RssPeak rss = new ChildServer.RssPeak(server);
         try (rss) {
+            cpu = server.cpuSeconds();
             start = System.nanoTime();
             answer = server.call("result", Map.of("job_id", jobId, "download", true));
             end = System.nanoTime();
+            cpu = server.cpuSeconds() - cpu;
         }
         JsonNode saved = answer.path("download");
         if (saved.path("size").asLong() != size || saved.path("sha256").asText().length() != 64) {
             throw new IllegalStateException("result answered " + answer);
         }
-        return new double[] {mibPerSecond(size, end - start), rss.growthKiB() / 1024.0};
+        return new double[] {mibPerSecond(size, end - start), rss.growthKiB() / 1024.0, cpu / gib(size)};
     }
 
     /** A job generated through MCP and waited for until SUCCEEDED (the mock runs at ×1000). */
@@ -224,7 +241,8 @@ public final class StreamingBench {
         throw new IllegalStateException("job " + jobId + " did not finish");
     }
 
-    private static double curlUpload(MockFal mock, Path source, long size) throws Exception {
+    /** {MiB/s, curl's CPU s per GiB}. */
+    private static double[] curlUpload(MockFal mock, Path source, long size) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> ticket = http.send(
                 HttpRequest.newBuilder(URI.create(mock.baseUrl() + "/storage/upload/initiate?storage_type=fal-cdn-v3"))
@@ -235,19 +253,23 @@ public final class StreamingBench {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         String url = ChildServer.JSON.readTree(ticket.body()).path("upload_url").asText();
+        double cpu = curlCpu();
         double seconds =
                 curl("-T", source.toString(), "-X", "PUT", "-H", "Content-Type: video/mp4", "-o", "/dev/null", url);
-        return (size / 1048576.0) / seconds;
+        return new double[] {(size / 1048576.0) / seconds, (curlCpu() - cpu) / gib(size)};
     }
 
-    private static double curlDownload(String url, Path target, long size) throws Exception {
+    /** {MiB/s, curl's CPU s per GiB}. */
+    private static double[] curlDownload(String url, Path target, long size) throws Exception {
+        double cpu = curlCpu();
         double seconds = curl("-o", target.toString(), url);
+        cpu = curlCpu() - cpu;
         long got = Files.size(target);
         Files.delete(target);
         if (got != size) {
             throw new IllegalStateException("curl downloaded " + got + " bytes, expected " + size);
         }
-        return (size / 1048576.0) / seconds;
+        return new double[] {(size / 1048576.0) / seconds, cpu / gib(size)};
     }
 
     /** Runs curl; its own {@code time_total} in seconds (the transfer, without process start-up). */
@@ -284,6 +306,15 @@ public final class StreamingBench {
                 out.write(block);
             }
         }
+    }
+
+    /** CPU seconds of this JVM's finished children: the curl runs (the server child is only reaped at the end). */
+    private static double curlCpu() {
+        return ChildServer.cpuSeconds(Path.of("/proc/self/stat"), true);
+    }
+
+    private static double gib(long bytes) {
+        return bytes / (double) (1L << 30);
     }
 
     private static double mibPerSecond(long bytes, long nanos) {
