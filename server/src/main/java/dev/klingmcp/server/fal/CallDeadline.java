@@ -18,6 +18,9 @@ public final class CallDeadline {
 
     private final long endNanos;
 
+    /** Whether the call runs on its transport's own thread (see {@link #inline}). */
+    private final boolean inline;
+
     private volatile String jobId;
 
     /** When the client cancelled the call ({@code notifications/cancelled}), else 0. */
@@ -26,13 +29,40 @@ public final class CallDeadline {
     /** What to stop when the client cancels (an open status stream); run once, on the cancelling thread. */
     private final java.util.List<Runnable> onCancel = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private CallDeadline(long endNanos) {
+    private CallDeadline(long endNanos, boolean inline) {
         this.endNanos = endNanos;
+        this.inline = inline;
     }
 
     /** A deadline {@code budget} from now. */
     public static CallDeadline after(Duration budget) {
-        return new CallDeadline(System.nanoTime() + budget.toNanos());
+        return new CallDeadline(System.nanoTime() + budget.toNanos(), false);
+    }
+
+    /**
+     * A deadline {@code budget} from now for a call tried on its transport's own thread, where nothing could answer at
+     * the deadline while the call waited: such a call may read and write local state, and work that would wait (ask
+     * fal, wait for the ledger to open) throws {@link WouldBlock} instead, before it asked or wrote anything, so that
+     * the call is run again on a call thread whose deadline can be kept. Saves a status read from the ledger two
+     * thread hand-offs.
+     */
+    public static CallDeadline inline(Duration budget) {
+        return new CallDeadline(System.nanoTime() + budget.toNanos(), true);
+    }
+
+    /** Whether the call on this thread runs inline (see {@link #inline}): it must not wait. */
+    public static boolean inlineHere() {
+        CallDeadline d = CURRENT.get();
+        return d != null && d.inline;
+    }
+
+    /** Thrown by work that would wait while its call runs {@link #inline}: run the call on a call thread. */
+    public static final class WouldBlock extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public WouldBlock() {
+            super("this call would wait: not on the transport's thread", null, false, false);
+        }
     }
 
     /** Runs {@code work} on this thread with this deadline in force. */

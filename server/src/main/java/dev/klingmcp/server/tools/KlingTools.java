@@ -67,6 +67,15 @@ public final class KlingTools {
                 .tool(t.tool())
                 .callHandler((exchange, request) -> {
                     Duration budget = ctx.jobs().toolCallDeadline();
+                    if (t.answersInline(request)) {
+                        try {
+                            return CallDeadline.inline(budget)
+                                    .run(() -> safely(
+                                            t, ctx, () -> CallerScope.run(exchange, () -> t.call(exchange, request))));
+                        } catch (CallDeadline.WouldBlock e) {
+                            // Nothing was asked or written yet: the call runs again below, on a call thread.
+                        }
+                    }
                     CallDeadline deadline = CallDeadline.after(budget);
                     Future<CallToolResult> call = CALLS.submit(() -> {
                         // Reachable by the client's notifications/cancelled for as long as the work runs.
@@ -110,7 +119,7 @@ public final class KlingTools {
     private static CallToolResult safely(KlingTool t, ToolContext ctx, java.util.function.Supplier<CallToolResult> c) {
         try {
             return c.get();
-        } catch (InputRequiredException | RequestStateException e) {
+        } catch (InputRequiredException | RequestStateException | CallDeadline.WouldBlock e) {
             throw e;
         } catch (RuntimeException e) {
             return internalError(t, ctx, e);

@@ -3,6 +3,7 @@ package dev.klingmcp.server.tools;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.server.jobs.JobView;
 import dev.klingmcp.server.jobs.LogLine;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.List;
 
@@ -32,6 +33,13 @@ public final class StatusTool extends AbstractTool {
                                                         + "answering (<= 50: clients cut calls at 60 s).")),
                         "job_id"),
                 ToolHints.remote().readOnly().idempotent());
+    }
+
+    /** A status read without a wait comes from the ledger when the job's stream or webhook keeps its row fresh. */
+    @Override
+    public boolean answersInline(CallToolRequest request) {
+        Object wait = request.arguments() == null ? null : request.arguments().get("wait_seconds");
+        return !(wait instanceof Number n) || n.doubleValue() <= 0;
     }
 
     @Override

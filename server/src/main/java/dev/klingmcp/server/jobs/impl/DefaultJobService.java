@@ -7,6 +7,7 @@ import dev.klingmcp.openapi.FalEndpoints;
 import dev.klingmcp.openapi.Violation;
 import dev.klingmcp.server.config.FollowSettings;
 import dev.klingmcp.server.config.ServerConfig;
+import dev.klingmcp.server.fal.CallDeadline;
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.fal.FalGateway;
 import dev.klingmcp.server.fal.impl.HttpFalGateway;
@@ -178,6 +179,9 @@ public final class DefaultJobService implements JobService {
             if (!r.state().isTerminal() && r.requestId() != null && refresher.freshWithoutAsking(r)) {
                 // The job's shared stream (or fal's webhook) keeps this row up to date: no request needed.
                 return views.view(rows.unstuck(r));
+            }
+            if (CallDeadline.inlineHere()) {
+                throw new CallDeadline.WouldBlock(); // a refresh may ask fal: not on the transport's thread
             }
             return views.view(refresher.refresh(r));
         });

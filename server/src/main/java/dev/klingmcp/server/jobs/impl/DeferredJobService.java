@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.Violation;
 import dev.klingmcp.server.config.ServerConfig;
+import dev.klingmcp.server.fal.CallDeadline;
 import dev.klingmcp.server.jobs.CancelView;
 import dev.klingmcp.server.jobs.CostEstimate;
 import dev.klingmcp.server.jobs.JobException;
@@ -156,6 +157,9 @@ public final class DeferredJobService implements JobService {
 
     @Override
     public JobView status(String jobId) {
+        if (CallDeadline.inlineHere() && !(opening.isDone() && !opening.isCompletedExceptionally())) {
+            throw new CallDeadline.WouldBlock(); // the ledger is still opening: wait on a call thread
+        }
         return jobs().status(jobId);
     }
 
