@@ -278,54 +278,12 @@ public final class JdbcJobLedger implements JobLedger {
     @Override
     public List<JobRecord> claimUnfinished(String owner, Instant until, int max, boolean undownloaded) {
         long now = clock.instant().toEpochMilli();
-        return inTransaction(c -> {
-            List<String> ids = new ArrayList<>();
-            // SKIP LOCKED (PostgreSQL): rows another replica is claiming or updating right now are left to it.
-            try (PreparedStatement ps = c.prepareStatement("SELECT local_id FROM jobs WHERE request_id IS NOT NULL"
-                    + " AND (state IN ('QUEUED','RUNNING')"
-                    + (undownloaded ? " OR (state = 'SUCCEEDED' AND local_path IS NULL)" : "")
-                    + ") AND (lease_owner IS NULL OR lease_until < ? OR lease_owner = ?)"
-                    + " ORDER BY created_at, " + dialect.insertionOrder + " LIMIT ?" + dialect.lockRowsSkipLocked)) {
-                ps.setLong(1, now);
-                ps.setString(2, owner);
-                ps.setInt(3, Math.max(1, max));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getString(1));
-                    }
-                }
-            }
-            if (ids.isEmpty()) {
-                return List.of();
-            }
-            String in = String.join(",", ids.stream().map(x -> "?").toList());
-            List<Object> args = new ArrayList<>();
-            args.add(owner);
-            args.add(until.toEpochMilli());
-            args.addAll(ids);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE jobs SET lease_owner = ?, lease_until = ? WHERE local_id IN (" + in + ")")) {
-                JobRows.bindArgs(ps, args);
-                ps.executeUpdate();
-            }
-            return reads.many(
-                    c,
-                    " WHERE local_id IN (" + in + ") ORDER BY created_at, " + dialect.insertionOrder,
-                    new ArrayList<>(ids));
-        });
+        return inTransaction(c -> JobLeases.claim(c, dialect, reads, owner, now, until, max, undownloaded));
     }
 
     @Override
     public void release(String id, String owner) {
-        locked(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET lease_owner = NULL, lease_until = NULL"
-                    + " WHERE (local_id = ? OR request_id = ?) AND lease_owner = ?")) {
-                ps.setString(1, id);
-                ps.setString(2, id);
-                ps.setString(3, owner);
-                return ps.executeUpdate();
-            }
-        });
+        locked(c -> JobLeases.release(c, id, owner));
     }
 
     @Override
