@@ -78,19 +78,15 @@ final class OutputDownloader {
     private DownloadedFile overSocket(URI uri, Path target) {
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".download-", ".part");
+            tmp = tempBeside(target);
             SocketDownload.Outcome r = SocketDownload.get(uri, tmp, connectTimeout, transferTimeout, timer);
             if (r.status() / 100 != 2) {
                 throw errors.http("download", r.status(), r.headers(), r.errorText());
             }
-            long size = r.saved().size();
-            if (r.contentLength() >= 0 && r.contentLength() != size) {
-                throw errors.transport(
-                        "download", new IOException("got " + size + " of " + r.contentLength() + " bytes"));
-            }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            DownloadedFile done = moveIntoPlace(
+                    tmp, target, r.saved().size(), r.contentLength(), r.saved().sha256());
             tmp = null;
-            return new DownloadedFile(target, size, r.saved().sha256());
+            return done;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the caller is being stopped: no retry should follow
             throw errors.transport("download", e);
@@ -121,7 +117,7 @@ final class OutputDownloader {
         Path tmp = null;
         DownloadSink[] sink = new DownloadSink[1];
         try {
-            Path file = Files.createTempFile(target.toAbsolutePath().getParent(), ".download-", ".part");
+            Path file = tempBeside(target);
             tmp = file;
             HttpResponse<Answer> r = http.send(
                     HttpRequest.newBuilder(uri).GET().timeout(transferTimeout).build(), info -> {
@@ -140,14 +136,14 @@ final class OutputDownloader {
                         "download", r.statusCode(), r.headers(), r.body().errorText());
             }
             DownloadSink.Saved saved = r.body().saved();
-            long expected = r.headers().firstValueAsLong("content-length").orElse(saved.size());
-            if (expected != saved.size()) {
-                throw errors.transport(
-                        "download", new IOException("got " + saved.size() + " of " + expected + " bytes"));
-            }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            DownloadedFile done = moveIntoPlace(
+                    tmp,
+                    target,
+                    saved.size(),
+                    r.headers().firstValueAsLong("content-length").orElse(-1),
+                    saved.sha256());
             tmp = null;
-            return new DownloadedFile(target, saved.size(), saved.sha256());
+            return done;
         } catch (IOException | InterruptedException e) {
             throw errors.transport("download", e);
         } finally {
@@ -160,12 +156,30 @@ final class OutputDownloader {
         }
     }
 
+    /** The temporary file a download is written to: beside the target, so the final move is atomic. */
+    private static Path tempBeside(Path target) throws IOException {
+        return Files.createTempFile(target.toAbsolutePath().getParent(), ".download-", ".part");
+    }
+
+    /**
+     * Moves a finished download into place once its size matches the announced length ({@code announced} -1: none
+     * announced); a short body is a transport failure, so it is retried and never saved under the final name.
+     */
+    private DownloadedFile moveIntoPlace(Path tmp, Path target, long size, long announced, String sha256)
+            throws IOException {
+        if (announced >= 0 && announced != size) {
+            throw errors.transport("download", new IOException("got " + size + " of " + announced + " bytes"));
+        }
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new DownloadedFile(target, size, sha256);
+    }
+
     /** What a response carried: the saved file (2xx) or the start of an error body. */
     private record Answer(DownloadSink.Saved saved, String errorText) {}
 
     /** The first {@link #LIMIT} bytes of an error body as text; the rest is not read (a CDN error page can be big). */
     private static final class ErrorText implements HttpResponse.BodySubscriber<String> {
-        private static final int LIMIT = 4096;
+        private static final int LIMIT = SocketDownload.ERROR_TEXT_LIMIT;
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final CompletableFuture<String> text = new CompletableFuture<>();
         private Flow.Subscription subscription;
