@@ -5,7 +5,6 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -58,7 +57,7 @@ final class DownloadSink implements HttpResponse.BodySubscriber<DownloadSink.Sav
 
     DownloadSink(Path file, long hashQueueLimit) throws IOException {
         this.hashQueueLimit = hashQueueLimit;
-        this.out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        this.out = HashedFileWriter.openForWriting(file);
         this.hasher = new Thread(this::hash, "download-sha256");
         hasher.setDaemon(true);
     }
@@ -111,6 +110,7 @@ final class DownloadSink implements HttpResponse.BodySubscriber<DownloadSink.Sav
     @Override
     public void onComplete() {
         try {
+            HashedFileWriter.cutToWritten(out, written);
             out.close();
         } catch (IOException e) {
             fail(e);

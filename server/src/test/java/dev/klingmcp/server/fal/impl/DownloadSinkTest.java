@@ -47,6 +47,21 @@ class DownloadSinkTest {
         assertThat(chunks.maxOutstanding.get()).isEqualTo(1); // never asked for more than one buffer ahead
     }
 
+    /** The file is opened without truncation: bytes it held past the new body do not survive. */
+    @Test
+    void aFileThatHeldMoreKeepsOnlyTheBody() throws Exception {
+        byte[] body = new byte[3 * 1_000 + 5];
+        new Random(13).nextBytes(body);
+        Path file = Files.write(dir.resolve("stale.part"), new byte[50_000]);
+        DownloadSink sink = new DownloadSink(file);
+        sink.onSubscribe(new Chunks(body, 1_000, sink));
+
+        DownloadSink.Saved saved = sink.getBody().toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+        assertThat(saved.size()).isEqualTo(body.length);
+        assertThat(Files.readAllBytes(file)).isEqualTo(body);
+    }
+
     @Test
     void aBrokenBodyFailsTheDownload() throws Exception {
         Path file = Files.createFile(dir.resolve("broken.part"));

@@ -58,6 +58,27 @@ class HashedFileWriterTest {
                         .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
     }
 
+    /** The file is opened without truncation (see the writer): bytes it held past the new body do not survive. */
+    @Test
+    @Timeout(30)
+    void aFileThatHeldMoreKeepsOnlyTheWrittenBytes() throws Exception {
+        Path file = Files.write(dir.resolve("stale.part"), new byte[10_000]);
+        byte[] body = new byte[3_000];
+        new Random(5).nextBytes(body);
+        HashedFileWriter.Saved saved;
+        try (HashedFileWriter w = new HashedFileWriter(file, 1024, 2)) {
+            for (int at = 0; at < body.length; at += 1024) {
+                ByteBuffer b = w.next();
+                b.put(body, at, Math.min(1024, body.length - at));
+                w.write(b);
+            }
+            saved = w.finish();
+        }
+
+        assertThat(Files.readAllBytes(file)).isEqualTo(body);
+        assertThat(saved.size()).isEqualTo(body.length);
+    }
+
     @Test
     @Timeout(30)
     void anAbandonedWriteStopsItsHashingThread() throws Exception {
