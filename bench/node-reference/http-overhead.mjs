@@ -18,6 +18,7 @@
 //        LANES             comma-separated subset of direct,legacy,legacy-ping,stateless,stateless-discover
 //        OPEN_RATES        aggregate request rates (req/s) of the open-loop rows, comma-separated; default 200,1000;
 //                          "none" skips them. Open-loop rows load direct, legacy and stateless (those of LANES).
+//        CLOSED            "none" skips the closed-loop rows (open-loop rows only)
 //        WARMUP_CALLS, WARMUP_CALLERS  calls per lane before anything is measured (20000) and their concurrency (16)
 // The direct lane parses its JSON body as the MCP lanes do theirs, so the client does the same work apart from the
 // protocol. Node's client costs ~2x more CPU on an MCP call than on a direct GET (a POST, a larger body); the
@@ -40,6 +41,7 @@ const openRates = (process.env.OPEN_RATES ?? "200,1000") === "none"
 
 // The whole run is bounded: start-up (≤ 180 s), the warm-up (≤ 60 s per lane), the phases, the open-loop phases (3
 // lanes per rate, a phase may overrun by the 30 s request timeout), plus a margin.
+const closedRounds = process.env.CLOSED === "none" ? 0 : rounds;
 const phaseCount = 5;
 const budgetMs = 240_000 + phaseCount * 60_000 + rounds * phaseCount * phaseMs
   + rounds * openRates.length * 3 * (phaseMs + 30_000);
@@ -167,15 +169,15 @@ try {
   await warmUp(Object.fromEntries(chosen.map((l) => [l, lanes[l]]))); // not counted
   const all = Object.fromEntries(chosen.map((l) => [l, []]));
   const cpu = Object.fromEntries(chosen.map((l) => [l, [0, 0, 0]])); // [mock, kling-mcp, client] CPU ms
-  for (let i = 0; i < rounds; i++) {
+  for (let i = 0; i < closedRounds; i++) {
     // Rotate the order each round so no lane always follows the same neighbour.
     const order = chosen.map((_, j) => chosen[(i + j) % chosen.length]);
     for (const l of order) all[l].push(...(await phase(lanes[l], cpu[l])));
   }
   const seconds = (rounds * phaseMs) / 1000;
   const row = (v) => ({ n: v.length, p50: +pct(v, 50).toFixed(2), p99: +pct(v, 99).toFixed(2), rps: Math.round(v.length / seconds) });
-  const d = row(all.direct);
-  for (const l of chosen) {
+  const d = closedRounds > 0 ? row(all.direct) : null;
+  for (const l of d ? chosen : []) {
     const r = row(all[l]);
     const perCall = (ms) => +((ms * 1000) / Math.max(1, r.n)).toFixed(0);
     const line = { lane: l, mode: "closed", what: labels[l], callers, seconds, ...r,
