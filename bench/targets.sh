@@ -30,6 +30,8 @@ run p1-cold-start '÷ node|^node|launcher, cached|java -jar|class archive' env F
 # P2: every lane is warmed by 20,000 calls at 16 callers first (the "warmup" lines), the one-caller row too.
 run p2-http-overhead '^\{"(lane|warmup)"' bench/run http-overhead 32 5 3
 run p2-http-overhead-1-caller '^\{"(lane|warmup)"' env OPEN_RATES=none bench/run http-overhead 1 5 3
+# The same rows with undici's Pool.request as the client of every lane (Node's fetch spends ~4x the CPU per call).
+run p2-http-overhead-undici '^\{"(lane|warmup)"' env CLIENT=undici bench/run http-overhead 32 5 3
 # The same lanes with wrk as the client (1 and 32 connections): what the server side adds without Node's client cost.
 run p2-http-overhead-wrk '^\{"(lane|warmup)"' bench/run http-overhead-wrk 1,32 5 3
 run p3-mock-x10 '^\{"speed"' bench/run upstream-requests 10

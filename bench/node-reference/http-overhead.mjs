@@ -1,9 +1,10 @@
 // What kling-mcp adds to a status read: an MCP `status` tool call over Streamable HTTP against a direct GET of the same
-// status from mock-fal, with the same HTTP client (Node's fetch), the same number of concurrent callers, in alternating
-// phases so load drift weighs on every lane alike. Both protocol eras are loaded: the legacy session lane (initialize,
-// Mcp-Session-Id; served by the MCP Java SDK) and the stateless 2026-07-28 lane (every request carries its _meta and
-// routing headers; served by kling-mcp itself). Two transport-only rows say what the lanes cost without a tool:
-// `ping` in the session (answered by the SDK alone) and `server/discover` on the stateless lane.
+// status from mock-fal, with the same HTTP client (Node's fetch, or undici's Pool with CLIENT=undici), the same number
+// of concurrent callers, in alternating phases so load drift weighs on every lane alike. Both protocol eras are
+// loaded: the legacy session lane (initialize, Mcp-Session-Id; served by the MCP Java SDK) and the stateless 2026-07-28
+// lane (every request carries its _meta and routing headers; served by kling-mcp itself). Two transport-only rows say
+// what the lanes cost without a tool: `ping` in the session (answered by the SDK alone) and `server/discover` on the
+// stateless lane.
 //
 // Two load models. Closed loop (the first rows, "mode":"closed"): every caller sends its next request as soon as the
 // last one is answered, with no think time; on a machine whose cores the client, kling-mcp and the mock share, latency
@@ -18,6 +19,8 @@
 //        LANES             comma-separated subset of direct,legacy,legacy-ping,stateless,stateless-discover
 //        OPEN_RATES        aggregate request rates (req/s) of the open-loop rows, comma-separated; default 200,1000;
 //                          "none" skips them. Open-loop rows load direct, legacy and stateless (those of LANES).
+//        CLIENT            fetch (default: Node's fetch, as the TypeScript MCP SDK sends) or undici (undici's
+//                          Pool.request, no WHATWG layer: far less client CPU); every lane uses the same one
 //        CLOSED            "none" skips the closed-loop rows (open-loop rows only)
 //        WARMUP_CALLS, WARMUP_CALLERS  calls per lane before anything is measured (20000) and their concurrency (16)
 // The direct lane parses its JSON body as the MCP lanes do theirs, so the client does the same work apart from the
@@ -25,7 +28,7 @@
 // http-overhead-wrk.mjs cross-check measures both with wrk (C) to show what the server alone adds.
 // prints one JSON line per lane (and per lane and rate): requests, p50/p99 in ms, requests/s, CPU time per call of
 // mock-fal, kling-mcp and the client (µs), and for MCP lanes what they add to the direct GET.
-import { CALL_TIMEOUT_MS, KEY, LEGACY, MODERN, cpuMs, runCalls, startBench } from "./http-bench-setup.mjs";
+import { KEY, LEGACY, MODERN, cpuMs, httpClient, runCalls, startBench } from "./http-bench-setup.mjs";
 
 const [serverJar, mockJar, callersArg, secondsArg, roundsArg] = process.argv.slice(2);
 const callers = Number(callersArg ?? 32);
@@ -74,7 +77,7 @@ async function warmUp(lanes) {
   }
   const perCall = (p, i) => +((p.cpu[i] * 1000) / half).toFixed(0);
   for (const [lane, [first, second]] of Object.entries(passes)) {
-    console.log(JSON.stringify({ warmup: lane, calls: 2 * half, callers: warmupCallers,
+    console.log(JSON.stringify({ warmup: lane, client: client.label, calls: 2 * half, callers: warmupCallers,
       seconds: +((first.ms + second.ms) / 1000).toFixed(1),
       serverCpuUsPerCallFirstPass: perCall(first, 1), serverCpuUsPerCallSecondPass: perCall(second, 1),
       clientCpuUsPerCallFirstPass: perCall(first, 2), clientCpuUsPerCallSecondPass: perCall(second, 2) }));
@@ -141,15 +144,15 @@ const pct = (values, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
-const bench = await startBench(serverJar, mockJar, children);
+const client = await httpClient();
+const bench = await startBench(serverJar, mockJar, children, client);
 const { jobId, statusUrl, legacy, stateless } = bench;
 try {
   const lanes = {
     direct: async () => {
       // Parsed like a status poller would, so both lanes do the same client work apart from the protocol.
-      const r = await fetch(statusUrl, { headers: { authorization: `Key ${KEY}` },
-        signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
-      const json = await r.json();
+      const r = await client.send(statusUrl, "GET", { authorization: `Key ${KEY}` });
+      const json = JSON.parse(r.text);
       if (r.status !== 202 || json.status !== "IN_PROGRESS") throw new Error(`direct status ${r.status} ${json.status}`);
     },
     legacy: () => legacy("tools/call", { name: "status", arguments: { job_id: jobId } }),
@@ -180,7 +183,7 @@ try {
   for (const l of d ? chosen : []) {
     const r = row(all[l]);
     const perCall = (ms) => +((ms * 1000) / Math.max(1, r.n)).toFixed(0);
-    const line = { lane: l, mode: "closed", what: labels[l], callers, seconds, ...r,
+    const line = { lane: l, mode: "closed", client: client.label, what: labels[l], callers, seconds, ...r,
       mockCpuUsPerCall: perCall(cpu[l][0]), serverCpuUsPerCall: perCall(cpu[l][1]), clientCpuUsPerCall: perCall(cpu[l][2]) };
     if (l !== "direct") {
       Object.assign(line, { addedP50: +(r.p50 - d.p50).toFixed(2), addedP99: +(r.p99 - d.p99).toFixed(2),
@@ -209,7 +212,7 @@ try {
       const o = open[rate][l];
       const n = o.latencies.length;
       const perCall = (ms) => +((ms * 1000) / Math.max(1, n)).toFixed(0);
-      const line = { lane: l, mode: "open", rate, what: labels[l], callers, seconds: +o.seconds.toFixed(1), n,
+      const line = { lane: l, mode: "open", client: client.label, rate, what: labels[l], callers, seconds: +o.seconds.toFixed(1), n,
         p50: +pct(o.latencies, 50).toFixed(2), p99: +pct(o.latencies, 99).toFixed(2),
         rps: Math.round(n / Math.max(o.seconds, 1e-3)), late: o.late,
         mockCpuUsPerCall: perCall(o.cpu[0]), serverCpuUsPerCall: perCall(o.cpu[1]), clientCpuUsPerCall: perCall(o.cpu[2]) };
@@ -220,6 +223,8 @@ try {
       console.log(JSON.stringify(line));
     }
   }
+  if (client.socketRetries) console.log(JSON.stringify({ lane: "client", socketRetries: client.socketRetries }));
 } finally {
   bench.stop();
+  await client.close();
 }
