@@ -53,7 +53,7 @@ public final class StreamableHttpServer implements AutoCloseable {
     public static final String LOOPBACK = HttpSettings.LOOPBACK;
 
     /** Requests one keep-alive connection serves before the server closes it. */
-    static final int MAX_KEEP_ALIVE_REQUESTS = 10_000;
+    public static final int MAX_KEEP_ALIVE_REQUESTS = 10_000;
 
     private static final Logger log = LoggerFactory.getLogger(StreamableHttpServer.class);
 

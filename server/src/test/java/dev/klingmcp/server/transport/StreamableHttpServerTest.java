@@ -6,21 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.klingmcp.server.mcp.KlingMcpServer;
 import dev.klingmcp.server.testing.FakeJobService;
 import dev.klingmcp.server.testing.HttpTestClient;
+import dev.klingmcp.server.testing.RawHttpConnection;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
-import java.io.BufferedInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -116,69 +110,17 @@ class StreamableHttpServerTest {
 
     @Test
     void oneKeepAliveConnectionServesManyMoreRequestsThanTomcatsDefaultHundred() throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", http.port())) {
-            socket.setSoTimeout(10_000);
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            String session = null;
+        try (RawHttpConnection connection = new RawHttpConnection(http.port())) {
+            String session =
+                    connection.postMcp(INITIALIZE).values("Mcp-Session-Id").get(0);
             for (int i = 0; i < 250; i++) {
-                String message =
-                        i == 0 ? INITIALIZE : "{\"jsonrpc\":\"2.0\",\"id\":" + (i + 1) + ",\"method\":\"ping\"}";
-                socket.getOutputStream()
-                        .write(("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + http.port()
-                                        + "\r\nContent-Type: application/json\r\n"
-                                        + "Accept: application/json, text/event-stream\r\n"
-                                        + (session == null ? "" : "Mcp-Session-Id: " + session + "\r\n")
-                                        + "Content-Length: " + message.length() + "\r\n\r\n" + message)
-                                .getBytes(StandardCharsets.UTF_8));
-                Map<String, String> headers = readHead(in);
-                String body = readBody(in, headers);
-                assertThat(headers.get(":status")).as("request %d: %s", i, body).startsWith("HTTP/1.1 200");
-                assertThat(body).contains("\"result\"");
-                assertThat(headers.get("connection")).as("request %d", i).isNotEqualTo("close");
-                session = session == null ? headers.get("mcp-session-id") : session;
+                RawHttpConnection.Response r = connection.postMcp(
+                        "{\"jsonrpc\":\"2.0\",\"id\":" + (i + 2) + ",\"method\":\"ping\"}",
+                        "Mcp-Session-Id: " + session);
+                assertThat(r.statusLine()).as("request %d: %s", i, r.body()).startsWith("HTTP/1.1 200");
+                assertThat(r.body()).contains("\"result\"");
+                assertThat(r.values("Connection")).as("request %d", i).doesNotContain("close");
             }
         }
-    }
-
-    /** The status line (as ":status") and the headers of one HTTP/1.1 response, names lower-cased. */
-    private static Map<String, String> readHead(InputStream in) throws IOException {
-        Map<String, String> headers = new HashMap<>();
-        for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
-            int colon = line.indexOf(':');
-            if (headers.isEmpty()) {
-                headers.put(":status", line);
-            } else if (colon > 0) {
-                headers.put(
-                        line.substring(0, colon).strip().toLowerCase(Locale.ROOT),
-                        line.substring(colon + 1).strip());
-            }
-        }
-        return headers;
-    }
-
-    /** A body of a known length, or chunked. */
-    private static String readBody(InputStream in, Map<String, String> headers) throws IOException {
-        if (headers.containsKey("content-length")) {
-            return new String(in.readNBytes(Integer.parseInt(headers.get("content-length"))), StandardCharsets.UTF_8);
-        }
-        assertThat(headers.get("transfer-encoding")).isEqualTo("chunked");
-        StringBuilder body = new StringBuilder();
-        for (int size = Integer.parseInt(readLine(in), 16); size > 0; size = Integer.parseInt(readLine(in), 16)) {
-            body.append(new String(in.readNBytes(size), StandardCharsets.UTF_8));
-            readLine(in);
-        }
-        readLine(in);
-        return body.toString();
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        for (int c = in.read(); c != '\n'; c = in.read()) {
-            if (c < 0) {
-                throw new IOException("connection closed by the server");
-            }
-            line.append((char) c);
-        }
-        return line.toString().strip();
     }
 }
