@@ -99,16 +99,22 @@ public final class StreamingBench {
 
     private static void run(ChildServer server, MockFal mock, Path work, Path source, long size, int rounds)
             throws Exception {
-        // Warm-up, not counted: the upload and result code paths once with a small file (class loading, JIT).
+        // Warm-up, not counted: the upload code path once with a small file, the download path once with the mock's
+        // one output size (class loading, JIT: until C2 compiles it, SHA-256 runs without its CPU instructions).
         Path small = work.resolve("uploads/warm.mp4");
         Files.write(small, new byte[1 << 20]);
         server.call("upload", Map.of("path", small.toString()));
         Files.delete(small);
+        server.call("result", Map.of("job_id", finishedJob(server), "download", true));
+        clearOutputs(work);
         System.out.printf(Locale.ROOT, "server RSS after start + warm-up: %d MiB%n", server.statusKiB("VmRSS") >> 10);
 
         // {server MiB/s, curl MiB/s, RSS growth MiB, server CPU s per GiB, curl CPU s per GiB}
         List<double[]> up = new ArrayList<>();
         List<double[]> down = new ArrayList<>();
+        // {mock CPU s per GiB serving the MCP download, serving curl's}: the sender's share of the same two cores
+        List<double[]> mockCpu = new ArrayList<>();
+        List<Double> urlCallMs = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             boolean curlFirst = round % 2 == 1;
             double[] curlUp = curlFirst ? curlUpload(mock, source, size) : null;
@@ -119,15 +125,19 @@ public final class StreamingBench {
             up.add(new double[] {mcpUp[0], curlUp[0], mcpUp[1], mcpUp[2], curlUp[1]});
 
             String jobId = finishedJob(server);
+            // The same call without the download: what an MCP result call costs besides the transfer.
+            long urlStart = System.nanoTime();
             String url = server.call("result", Map.of("job_id", jobId))
                     .at("/video/url")
                     .asText();
+            urlCallMs.add((System.nanoTime() - urlStart) / 1e6);
             double[] curlDown = curlFirst ? curlDownload(url, work.resolve("curl.mp4"), size) : null;
             double[] mcpDown = mcpResult(server, jobId, size);
             if (!curlFirst) {
                 curlDown = curlDownload(url, work.resolve("curl.mp4"), size);
             }
             down.add(new double[] {mcpDown[0], curlDown[0], mcpDown[1], mcpDown[2], curlDown[1]});
+            mockCpu.add(new double[] {mcpDown[3], curlDown[2]});
             System.out.printf(
                     Locale.ROOT,
                     "round %d: upload %.0f MiB/s (curl %.0f, %.2fx, RSS +%.1f MiB, CPU s/GiB %.2f vs curl %.2f)"
@@ -147,19 +157,30 @@ public final class StreamingBench {
                     mcpDown[2],
                     curlDown[1]);
             mock.control().reset(); // drops the uploaded copies from the mock's storage
-            try (Stream<Path> out = Files.list(work.resolve("out"))) {
-                for (Path p : out.toList()) {
-                    Files.delete(p);
-                }
-            }
+            clearOutputs(work);
         }
         summary("upload", up);
         summary("result download", down);
         System.out.printf(
                 Locale.ROOT,
+                "result download, other costs: mock-fal (this JVM) CPU per GiB median while serving MCP %.2f s, curl %.2f s;"
+                        + " the same result call without download median %.1f ms%n",
+                median(mockCpu.stream().mapToDouble(r -> r[0]).toArray()),
+                median(mockCpu.stream().mapToDouble(r -> r[1]).toArray()),
+                median(urlCallMs.stream().mapToDouble(Double::doubleValue).toArray()));
+        System.out.printf(
+                Locale.ROOT,
                 "server peak RSS over the whole run (VmHWM): %d MiB; load average %s%n",
                 server.statusKiB("VmHWM") >> 10,
                 loadAverage());
+    }
+
+    private static void clearOutputs(Path work) throws IOException {
+        try (Stream<Path> out = Files.list(work.resolve("out"))) {
+            for (Path p : out.toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static void summary(String what, List<double[]> rows) {
@@ -201,25 +222,33 @@ public final class StreamingBench {
         return new double[] {mibPerSecond(size, end - start), rss.growthKiB() / 1024.0, cpu / gib(size)};
     }
 
-    /** {MiB/s, RSS growth MiB, server CPU s per GiB} of one {@code result} call with {@code download: true}. */
+    /**
+     * {MiB/s, RSS growth MiB, server CPU s per GiB, this JVM's (the mock's) CPU s per GiB} of one {@code result} call
+     * with {@code download: true}.
+     */
     private static double[] mcpResult(ChildServer server, String jobId, long size) {
         JsonNode answer;
         long start;
         long end;
         double cpu;
+        double mock;
         ChildServer.RssPeak rss = new ChildServer.RssPeak(server);
         try (rss) {
             cpu = server.cpuSeconds();
+            mock = ownCpu();
             start = System.nanoTime();
             answer = server.call("result", Map.of("job_id", jobId, "download", true));
             end = System.nanoTime();
             cpu = server.cpuSeconds() - cpu;
+            mock = ownCpu() - mock;
         }
         JsonNode saved = answer.path("download");
         if (saved.path("size").asLong() != size || saved.path("sha256").asText().length() != 64) {
             throw new IllegalStateException("result answered " + answer);
         }
-        return new double[] {mibPerSecond(size, end - start), rss.growthKiB() / 1024.0, cpu / gib(size)};
+        return new double[] {
+            mibPerSecond(size, end - start), rss.growthKiB() / 1024.0, cpu / gib(size), mock / gib(size)
+        };
     }
 
     /** A job generated through MCP and waited for until SUCCEEDED (the mock runs at ×1000). */
@@ -259,17 +288,19 @@ public final class StreamingBench {
         return new double[] {(size / 1048576.0) / seconds, (curlCpu() - cpu) / gib(size)};
     }
 
-    /** {MiB/s, curl's CPU s per GiB}. */
+    /** {MiB/s, curl's CPU s per GiB, this JVM's (the mock's) CPU s per GiB}. */
     private static double[] curlDownload(String url, Path target, long size) throws Exception {
         double cpu = curlCpu();
+        double mock = ownCpu();
         double seconds = curl("-o", target.toString(), url);
+        mock = ownCpu() - mock;
         cpu = curlCpu() - cpu;
         long got = Files.size(target);
         Files.delete(target);
         if (got != size) {
             throw new IllegalStateException("curl downloaded " + got + " bytes, expected " + size);
         }
-        return new double[] {(size / 1048576.0) / seconds, cpu / gib(size)};
+        return new double[] {(size / 1048576.0) / seconds, cpu / gib(size), mock / gib(size)};
     }
 
     /** Runs curl; its own {@code time_total} in seconds (the transfer, without process start-up). */
@@ -311,6 +342,11 @@ public final class StreamingBench {
     /** CPU seconds of this JVM's finished children: the curl runs (the server child is only reaped at the end). */
     private static double curlCpu() {
         return ChildServer.cpuSeconds(Path.of("/proc/self/stat"), true);
+    }
+
+    /** CPU seconds of this JVM (mock-fal's threads, plus the MCP client's and the RSS sampler's, which are small). */
+    private static double ownCpu() {
+        return ChildServer.cpuSeconds(Path.of("/proc/self/stat"), false);
     }
 
     private static double gib(long bytes) {
