@@ -1,7 +1,9 @@
 package dev.klingmcp.openapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,8 +21,26 @@ public final class FalEndpoints {
 
     private final List<FalEndpoint> endpoints;
 
+    /**
+     * Every endpoint by its exact id and short name, and each one's short name: every status read looks its job's
+     * model up (the ledger keeps the full id), so the common exact spelling skips the normalisation and the string
+     * splitting that {@link FalEndpoint#shortName()} does.
+     */
+    private final Map<String, FalEndpoint> exact = new HashMap<>();
+
+    private final Map<String, String> shortNames = new HashMap<>();
+
     private FalEndpoints(List<FalEndpoint> endpoints) {
         this.endpoints = List.copyOf(endpoints);
+        for (FalEndpoint e : this.endpoints) {
+            // Only names the normalised lookup would also match (lower case, no edge slashes).
+            for (String name : List.of(e.id(), e.shortName())) {
+                if (name.equals(normalised(name))) {
+                    exact.putIfAbsent(name, e);
+                    shortNames.putIfAbsent(name, e.shortName());
+                }
+            }
+        }
     }
 
     /** The registry shipped with this build (parsed once). */
@@ -50,13 +70,29 @@ public final class FalEndpoints {
         if (idOrShortName == null) {
             return Optional.empty();
         }
+        FalEndpoint hit = exact.get(idOrShortName);
+        if (hit != null) {
+            return Optional.of(hit);
+        }
         // Every status read looks its job's model up here: a precompiled pattern, not one compiled per call.
-        String key = EDGE_SLASHES
-                .matcher(idOrShortName.trim().toLowerCase(java.util.Locale.ROOT))
-                .replaceAll("");
+        String key = normalised(idOrShortName);
         return endpoints.stream()
                 .filter(e -> e.id().equals(key) || e.shortName().equals(key))
                 .findFirst();
+    }
+
+    private static String normalised(String name) {
+        return EDGE_SLASHES
+                .matcher(name.trim().toLowerCase(java.util.Locale.ROOT))
+                .replaceAll("");
+    }
+
+    /** The short name of the endpoint found by {@link #find}, or null when there is none. */
+    public String shortName(String idOrShortName) {
+        String known = idOrShortName == null ? null : shortNames.get(idOrShortName);
+        return known != null
+                ? known
+                : find(idOrShortName).map(FalEndpoint::shortName).orElse(null);
     }
 
     /** Finds the endpoint or fails with a message listing the accepted names. */

@@ -8,10 +8,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The ledger's row reads: jobs with their state histories, pages of them and their totals, on any connection. */
 final class JobReads {
@@ -19,14 +22,33 @@ final class JobReads {
     /** Histories read per statement: bounded, so that a claim of thousands of rows stays under any parameter limit. */
     private static final int HISTORY_BATCH = 500;
 
+    /** The history of one row: the common case (every status read), so its text is built once. */
+    private static final String ONE_HISTORY =
+            "SELECT local_id, state, at, note FROM job_states WHERE local_id IN (?) ORDER BY local_id, seq";
+
     private final Dialect dialect;
+
+    /** The rows' SELECT up to its WHERE clause. */
+    private final String select;
+
+    /**
+     * The statement text of each {@link #one} condition (the callers' constants, a handful): a status read asks the
+     * same statement every time, and building its ~400 characters anew cost a copy and a hash per read before the
+     * kept statement was found by it.
+     */
+    private final Map<String, String> oneStatements = new ConcurrentHashMap<>();
 
     JobReads(Dialect dialect) {
         this.dialect = dialect;
+        this.select =
+                "SELECT " + JdbcJobLedger.COLUMNS + ", " + dialect.insertionOrder + " AS insertion_order FROM jobs";
     }
 
+    /** The first row {@code where} selects; {@code where} is a constant of the caller's (its text is kept). */
     Optional<JobRecord> one(Connection c, String where, Object... args) throws SQLException {
-        return many(c, " WHERE " + where + " LIMIT 1", List.of(args)).stream().findFirst();
+        String sql = oneStatements.computeIfAbsent(where, w -> select + " WHERE " + w + " LIMIT 1");
+        List<JobRecord> rows = statementRows(c, sql, Arrays.asList(args)).records();
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
     List<JobRecord> many(Connection c, String tail, List<Object> args) throws SQLException {
@@ -42,10 +64,13 @@ final class JobReads {
      * for them through the rows' own WHERE clause instead made PostgreSQL hash-join the whole history table).
      */
     Rows rows(Connection c, String tail, List<Object> args) throws SQLException {
+        return statementRows(c, select + tail, args);
+    }
+
+    private static Rows statementRows(Connection c, String sql, List<Object> args) throws SQLException {
         List<JobRecord> rows = new ArrayList<>();
         List<Long> order = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + JdbcJobLedger.COLUMNS + ", " + dialect.insertionOrder
-                + " AS insertion_order FROM jobs" + tail)) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             JobRows.bindArgs(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -70,12 +95,16 @@ final class JobReads {
     private static Map<String, List<StateChange>> histories(Connection c, List<JobRecord> rows) throws SQLException {
         Map<String, List<StateChange>> histories = new HashMap<>();
         for (int from = 0; from < rows.size(); from += HISTORY_BATCH) {
-            List<Object> ids = rows.subList(from, Math.min(rows.size(), from + HISTORY_BATCH)).stream()
-                    .<Object>map(JobRecord::localId)
-                    .toList();
-            String in = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
-            try (PreparedStatement ps = c.prepareStatement("SELECT local_id, state, at, note FROM job_states"
-                    + " WHERE local_id IN (" + in + ") ORDER BY local_id, seq")) {
+            int to = Math.min(rows.size(), from + HISTORY_BATCH);
+            List<Object> ids = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                ids.add(rows.get(i).localId());
+            }
+            String sql = ids.size() == 1
+                    ? ONE_HISTORY
+                    : "SELECT local_id, state, at, note FROM job_states WHERE local_id IN ("
+                            + String.join(",", Collections.nCopies(ids.size(), "?")) + ") ORDER BY local_id, seq";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 JobRows.bindArgs(ps, ids);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

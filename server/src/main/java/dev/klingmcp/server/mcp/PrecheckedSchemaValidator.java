@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * uses. The SDK's default looks its compiled schema up by the schema map's deep hash (a walk of the whole schema per
  * call) and renders every valid result to a JSON string it only needs for results without content (ours always carry
  * a text); here the compiled schema is found by the schema map's identity (the tools' schemas are built once), and a
- * valid result costs one tree conversion and the validation. An invalid result goes to the SDK's default, so the
+ * valid result costs the validation (and a tree conversion when it was not built as a tree). An invalid result goes to the SDK's default, so the
  * error the client sees is the SDK's own.
  */
 final class PrecheckedSchemaValidator implements JsonSchemaValidator {
@@ -49,7 +49,8 @@ final class PrecheckedSchemaValidator implements JsonSchemaValidator {
             }
             check = compiled.computeIfAbsent(new Identity(schema), k -> compile(schema));
         }
-        JsonNode instance = MAPPER.valueToTree(structuredContent);
+        // The tools hand their structured result over as a tree already (ToolResults); anything else is converted.
+        JsonNode instance = structuredContent instanceof JsonNode tree ? tree : MAPPER.valueToTree(structuredContent);
         return check.validate(instance).isEmpty()
                 ? ValidationResponse.asValid(null)
                 : sdkDefault().validate(schema, structuredContent);

@@ -154,7 +154,7 @@ final class ModernCalls {
         body.set(ModernProtocol.META, request.meta());
         CallToolRequest call = ModernJson.record(body, CallToolRequest.class);
         try {
-            return (ObjectNode) ModernJson.tree(spec.callHandler().apply(exchange, call));
+            return ModernJson.toolResult(spec.callHandler().apply(exchange, call));
         } catch (InputRequiredException e) {
             ObjectNode result = ModernJson.object().put("resultType", ModernProtocol.INPUT_REQUIRED);
             result.set("inputRequests", e.inputRequests());

@@ -6,8 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * JSON between Jackson trees (the wire) and the SDK's schema records (what the handlers take and return). The
@@ -40,6 +44,44 @@ final class ModernJson {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** The fields of a tool result in the order the SDK writes them (a probe with every field set). */
+    private static final List<String> RESULT_FIELDS = fieldOrder();
+
+    private static List<String> fieldOrder() {
+        List<String> names = new ArrayList<>();
+        tree(new CallToolResult(List.of(), false, Map.of(), Map.of()))
+                .fieldNames()
+                .forEachRemaining(names::add);
+        return List.copyOf(names);
+    }
+
+    /**
+     * A tool result as a tree, the same JSON as {@link #tree}: a {@code structuredContent} that is already a tree (the
+     * tools build theirs as one) goes in as it is, not copied token by token; the rest of the record is converted.
+     */
+    static ObjectNode toolResult(CallToolResult result) {
+        if (!(result.structuredContent() instanceof ObjectNode structured)) {
+            return (ObjectNode) tree(result);
+        }
+        ObjectNode rest =
+                (ObjectNode) tree(new CallToolResult(result.content(), result.isError(), null, result.meta()));
+        ObjectNode out = MAPPER.createObjectNode();
+        for (String name : RESULT_FIELDS) {
+            JsonNode value = STRUCTURED.equals(name) ? structured : rest.get(name);
+            if (value != null) {
+                out.set(name, value);
+            }
+        }
+        rest.properties().forEach(f -> {
+            if (!out.has(f.getKey())) {
+                out.set(f.getKey(), f.getValue());
+            }
+        });
+        return out;
+    }
+
+    private static final String STRUCTURED = "structuredContent";
 
     /** A tree as an SDK record. */
     static <T> T record(JsonNode node, Class<T> type) {

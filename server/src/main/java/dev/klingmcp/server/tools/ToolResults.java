@@ -2,14 +2,15 @@ package dev.klingmcp.server.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.klingmcp.openapi.Violation;
 import dev.klingmcp.server.jobs.JobException;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Content;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -189,47 +190,50 @@ public final class ToolResults {
     }
 
     /**
-     * What the SDK sends as {@code structuredContent}: the result as plain maps, lists and scalars, without its
-     * {@code null} fields (see {@link #withoutNulls}) and with every text (values and names) scrubbed of secrets. One
-     * walk of the tree; the caller's tree is not changed.
+     * What the SDK sends as {@code structuredContent}: a copy of the result without its {@code null} fields (inside arrays they stay; see
+     * {@link #withoutNulls}) and with every text (values and names) scrubbed of secrets. One walk of the tree; the
+     * caller's tree is not changed. It stays a Jackson tree (the SDK's record takes any object): the output-schema
+     * check reads it as it is, the stateless lane puts it into its answer as it is, and both write it straight to
+     * bytes, where a map had to be turned back into a tree on each of those paths.
      */
-    private Map<String, Object> structured(ObjectNode raw) {
+    private ObjectNode structured(ObjectNode raw) {
         return object(raw, true);
     }
 
-    private Map<String, Object> object(ObjectNode node, boolean dropNulls) {
-        Map<String, Object> out = new LinkedHashMap<>(Math.max(4, node.size() * 4 / 3 + 1));
-        node.properties().forEach(f -> {
+    private ObjectNode object(ObjectNode node, boolean dropNulls) {
+        ObjectNode out = ToolJson.object();
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
             JsonNode v = f.getValue();
             if (!(dropNulls && v.isNull())) {
-                out.put(redactor.apply(f.getKey()), plain(v, dropNulls && !VERBATIM.contains(f.getKey())));
+                out.set(redactor.apply(f.getKey()), plain(v, dropNulls && !VERBATIM.contains(f.getKey())));
             }
-        });
+        }
         return out;
     }
 
-    private Object plain(JsonNode v, boolean dropNulls) {
+    private JsonNode plain(JsonNode v, boolean dropNulls) {
         if (v instanceof ObjectNode o) {
             return object(o, dropNulls);
         }
         if (v instanceof ArrayNode a) {
-            List<Object> out = new ArrayList<>(a.size());
-            a.forEach(e -> out.add(plain(e, dropNulls)));
+            ArrayNode out = ToolJson.array();
+            for (JsonNode e : a) {
+                out.add(plain(e, dropNulls));
+            }
             return out;
         }
         if (v.isTextual()) {
-            return redactor.apply(v.textValue());
+            String text = v.textValue();
+            String scrubbed = redactor.apply(text);
+            return scrubbed.equals(text) ? v : TextNode.valueOf(scrubbed);
         }
-        if (v.isNumber()) {
-            return v.numberValue();
+        if (v.isNumber() || v.isBoolean() || v.isNull()) {
+            return v; // immutable nodes: shared, not copied
         }
-        if (v.isBoolean()) {
-            return v.booleanValue();
-        }
-        if (v.isNull() || v.isMissingNode()) {
-            return null;
+        if (v.isMissingNode()) {
+            return NullNode.getInstance();
         }
         // Binary or POJO nodes: never built by the tools; kept as the JSON the SDK would write for them.
-        return ToolJson.MAPPER.convertValue(v, Object.class);
+        return ToolJson.MAPPER.valueToTree(ToolJson.MAPPER.convertValue(v, Object.class));
     }
 }
