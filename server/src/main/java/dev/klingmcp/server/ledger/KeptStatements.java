@@ -22,7 +22,10 @@ final class KeptStatements {
 
     private final Connection connection;
 
-    private final Map<String, PreparedStatement> kept = new HashMap<>();
+    /** Each kept statement and the view callers get of it (one per statement, made once: a proxy costs a lookup). */
+    private final Map<String, Kept> kept = new HashMap<>();
+
+    private record Kept(PreparedStatement statement, PreparedStatement view) {}
 
     private final Connection view;
 
@@ -42,8 +45,8 @@ final class KeptStatements {
     /** Closes the kept statements and the connection. */
     void close() throws SQLException {
         try {
-            for (PreparedStatement ps : kept.values()) {
-                ps.close();
+            for (Kept k : kept.values()) {
+                k.statement().close();
             }
             kept.clear();
         } finally {
@@ -56,15 +59,16 @@ final class KeptStatements {
                 && args != null
                 && args.length == 1
                 && args[0] instanceof String sql) {
-            PreparedStatement ps = kept.get(sql);
-            if (ps == null) {
-                ps = connection.prepareStatement(sql);
+            Kept k = kept.get(sql);
+            if (k == null) {
+                PreparedStatement ps = connection.prepareStatement(sql);
                 if (kept.size() >= MAX_KEPT) {
                     return ps;
                 }
-                kept.put(sql, ps);
+                k = new Kept(ps, reusable(ps));
+                kept.put(sql, k);
             }
-            return reusable(ps);
+            return k.view();
         }
         return call(connection, method, args);
     }

@@ -148,11 +148,11 @@ final class ModernCalls {
             throw ModernError.invalidParams("params.name (the tool) is required", null);
         }
         SyncToolSpecification spec = tool(name);
-        ObjectNode body = ModernJson.object().put("name", name);
         JsonNode arguments = request.params().get("arguments");
-        body.set("arguments", arguments != null && arguments.isObject() ? arguments : ModernJson.object());
-        body.set(ModernProtocol.META, request.meta());
-        CallToolRequest call = ModernJson.record(body, CallToolRequest.class);
+        CallToolRequest call = new CallToolRequest(
+                name,
+                arguments != null && arguments.isObject() ? ModernJson.plain((ObjectNode) arguments) : new HashMap<>(),
+                request.meta() instanceof ObjectNode meta ? ModernJson.plain(meta) : null);
         try {
             return ModernJson.toolResult(spec.callHandler().apply(exchange, call));
         } catch (InputRequiredException e) {

@@ -10,6 +10,7 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -82,6 +83,44 @@ final class ModernJson {
     }
 
     private static final String STRUCTURED = "structuredContent";
+
+    /**
+     * An object node as the maps, lists and scalars Jackson reads into a {@code Map<String, Object>} (what the SDK's
+     * records hold for arguments and {@code _meta}), in one walk instead of a conversion through a token buffer.
+     */
+    static Map<String, Object> plain(ObjectNode node) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
+            out.put(f.getKey(), plainValue(f.getValue()));
+        }
+        return out;
+    }
+
+    private static Object plainValue(JsonNode v) {
+        if (v instanceof ObjectNode o) {
+            return plain(o);
+        }
+        if (v.isArray()) {
+            List<Object> out = new ArrayList<>(v.size());
+            for (JsonNode e : v) {
+                out.add(plainValue(e));
+            }
+            return out;
+        }
+        if (v.isTextual()) {
+            return v.textValue();
+        }
+        if (v.isNumber()) {
+            return v.numberValue();
+        }
+        if (v.isBoolean()) {
+            return v.booleanValue();
+        }
+        if (v.isNull() || v.isMissingNode()) {
+            return null;
+        }
+        return MAPPER.convertValue(v, Object.class); // binary or POJO nodes: never parsed from JSON text
+    }
 
     /** A tree as an SDK record. */
     static <T> T record(JsonNode node, Class<T> type) {

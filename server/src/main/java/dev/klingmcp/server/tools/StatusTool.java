@@ -60,11 +60,12 @@ public final class StatusTool extends AbstractTool {
         out.set("job", JobJson.job(job));
         out.put("finished", job.state().isTerminal());
         out.put("waited_seconds", waited);
-        out.put("next_step", NextStep.forJob(job));
-        return ctx.results().ok(out, summary(job));
+        String next = NextStep.forJob(job); // the same sentence twice: built once
+        out.put("next_step", next);
+        return ctx.results().ok(out, summary(job, next));
     }
 
-    static String summary(JobView job) {
+    static String summary(JobView job, String next) {
         StringBuilder b =
                 new StringBuilder("Job ").append(job.jobId()).append(": ").append(ProgressReporter.message(job));
         if (job.elapsed() != null) {
@@ -75,6 +76,6 @@ public final class StatusTool extends AbstractTool {
         if (logs != null && !logs.isEmpty()) {
             b.append(" Last log: ").append(logs.get(logs.size() - 1).message());
         }
-        return b.append("\nNext: ").append(NextStep.forJob(job)).toString();
+        return b.append("\nNext: ").append(next).toString();
     }
 }

@@ -38,4 +38,19 @@ class ModernJsonTest {
                 new CallToolResult(List.of(TextContent.builder("t").build()), false, null, null);
         assertThat(ModernJson.toolResult(none)).isEqualTo(ModernJson.tree(none));
     }
+
+    @Test
+    void plainIsWhatJacksonReadsIntoAMap() throws Exception {
+        ObjectNode node = (ObjectNode)
+                MAPPER.readTree(
+                        """
+                {"job_id":"j","wait_seconds":0,"n":1.5,"big":12345678901234,"huge":123456789012345678901234567890,
+                 "neg":-2,"t":true,"f":false,"nil":null,"list":[1,[],{},null,"x",2.5e10],
+                 "o":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","caps":{"elicitation":{"form":{}}}}}
+                """);
+        assertThat(ModernJson.plain(node)).isEqualTo(MAPPER.convertValue(node, Map.class));
+        assertThat(ModernJson.plain(node).get("huge"))
+                .isEqualTo(MAPPER.convertValue(node, Map.class).get("huge"));
+        assertThat(ModernJson.plain(MAPPER.createObjectNode())).isEmpty();
+    }
 }
