@@ -31,6 +31,9 @@ public final class JdbcJobLedger implements JobLedger {
     private final UnaryOperator<Connection> wrap;
     private final JobReads reads;
 
+    /** Rows found by id, reused while the database reports no commit since (a job polled again and again). */
+    private final UnchangedReads unchanged = new UnchangedReads();
+
     private JdbcJobLedger(LedgerDatabase db, Clock clock, UnaryOperator<Connection> wrap) {
         this.db = db;
         this.dialect = db.dialect();
@@ -133,7 +136,16 @@ public final class JdbcJobLedger implements JobLedger {
         if (id == null || id.isBlank()) {
             return Optional.empty();
         }
-        return read(c -> reads.one(c, "local_id = ? OR request_id = ?", id, id));
+        return read(c -> {
+            long version = db.readVersion(c);
+            Optional<JobRecord> known = unchanged.get(id, version);
+            if (known != null) {
+                return known;
+            }
+            Optional<JobRecord> row = reads.one(c, "local_id = ? OR request_id = ?", id, id);
+            unchanged.put(id, version, row);
+            return row;
+        });
     }
 
     @Override

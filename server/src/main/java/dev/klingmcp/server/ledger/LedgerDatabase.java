@@ -24,6 +24,15 @@ interface LedgerDatabase extends AutoCloseable {
         return withConnection(work);
     }
 
+    /**
+     * Called first inside {@link #withReader}: a number that two reads get alike only when nothing was committed to the
+     * database between them, by this process or any other sharing it, so what the first read found may be reused by
+     * the second. -1 (the default) when the database cannot tell: then nothing is reused.
+     */
+    default long readVersion(Connection c) throws SQLException {
+        return -1;
+    }
+
     @Override
     void close();
 }

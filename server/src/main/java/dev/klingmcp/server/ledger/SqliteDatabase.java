@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
@@ -96,6 +98,23 @@ final class SqliteDatabase implements LedgerDatabase {
             }
         } finally {
             readLock.unlock();
+        }
+    }
+
+    /**
+     * SQLite's {@code PRAGMA data_version} on the reader's own connection: it changes whenever another connection (the
+     * writer, or another process on the same file) has committed since this connection last looked, and it starts the
+     * read's snapshot, so the rest of the read sees exactly the database that number stands for. Without a separate
+     * reader (an in-memory database) reads share the writer's connection, whose own commits do not move the number.
+     */
+    @Override
+    public long readVersion(Connection c) throws SQLException {
+        if (readerUrl == null) {
+            return -1;
+        }
+        try (PreparedStatement ps = c.prepareStatement("PRAGMA data_version");
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : -1;
         }
     }
 

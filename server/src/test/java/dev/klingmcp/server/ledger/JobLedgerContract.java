@@ -271,4 +271,35 @@ abstract class JobLedgerContract implements LedgerListingContract, LedgerLeaseCo
             assertThat(other.sharedSecret("other", "x")).isEqualTo("x");
         }
     }
+
+    /**
+     * A job polled again and again may be answered from what the ledger read before, but only while nothing was
+     * committed: a change by this ledger, by another replica's ledger, or by any other writer of the database shows on
+     * the very next read.
+     */
+    @Test
+    void aRowReadAgainAfterAnyWriterChangedItIsTheNewRow() throws Exception {
+        ledger.insert(JobRecord.submitting("polled", "m", "{}").estimate("{}", 1), "write before submit");
+        ledger.update("polled", b -> b.requestId("req-polled").state(JobState.QUEUED), "queued");
+        assertThat(ledger.find("polled").orElseThrow().state()).isEqualTo(JobState.QUEUED);
+        assertThat(ledger.find("req-polled").orElseThrow().state()).isEqualTo(JobState.QUEUED);
+
+        ledger.update("polled", b -> b.state(JobState.RUNNING).falStatus("IN_PROGRESS"), "running");
+        assertThat(ledger.find("polled").orElseThrow().state()).isEqualTo(JobState.RUNNING);
+
+        try (JdbcJobLedger replica = JdbcJobLedger.open(url, clock)) {
+            assertThat(replica.find("polled").orElseThrow().state()).isEqualTo(JobState.RUNNING);
+            replica.update("polled", b -> b.logs("[\"from the replica\"]"), "log");
+            assertThat(ledger.find("polled").orElseThrow().logsJson()).contains("from the replica");
+            assertThat(ledger.find("polled").orElseThrow().history()).hasSize(3);
+        }
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE jobs SET fal_status = 'RAW' WHERE local_id = 'polled'");
+        }
+        assertThat(ledger.find("polled").orElseThrow().falStatus()).isEqualTo("RAW");
+        assertThat(ledger.find("unknown-yet")).isEmpty();
+        ledger.insert(JobRecord.submitting("unknown-yet", "m", "{}").estimate("{}", 1), "write before submit");
+        assertThat(ledger.find("unknown-yet")).isPresent();
+    }
 }
