@@ -79,11 +79,12 @@ final class HashedFileWriter implements AutoCloseable {
 
     /**
      * Opens an existing file (the caller's new, empty temporary file) for writing from its start, without
-     * {@code O_TRUNC}. Truncating first costs the whole download on ext4, Linux's usual file system: a file truncated
-     * and then written is treated as "replaced via truncate", and its {@code close()} then allocates and starts writing
-     * back every dirty page on the closing thread (about 0.4 s for 1 GiB, against a 1 s download), which a program
-     * writing a newly created file, as curl does, never pays. Whatever the file held before and this writer did not
-     * overwrite is cut off at the end ({@link #cutToWritten}).
+     * {@code O_TRUNC}. Truncating first is expensive on ext4, Linux's usual file system: a file truncated and then
+     * written is treated as "replaced via truncate", and its {@code close()} then allocates and starts writing back
+     * every dirty page on the closing thread (about 0.4 s for 1 GiB, against a 1 s download), which a program writing
+     * a newly created file, as curl does, never pays. (ext4 does the same when a rename replaces an existing file, so
+     * only saving a job's video again under a name still taken pays it.) Whatever the file held before and this writer
+     * did not overwrite is cut off at the end ({@link #cutToWritten}).
      */
     static FileChannel openForWriting(Path file) throws IOException {
         return FileChannel.open(file, StandardOpenOption.WRITE);
