@@ -23,8 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * uses. The SDK's default looks its compiled schema up by the schema map's deep hash (a walk of the whole schema per
  * call) and renders every valid result to a JSON string it only needs for results without content (ours always carry
  * a text); here the compiled schema is found by the schema map's identity (the tools' schemas are built once), and a
- * valid result costs the validation (and a tree conversion when it was not built as a tree). An invalid result goes to the SDK's default, so the
- * error the client sees is the SDK's own.
+ * valid result costs the validation (and a tree conversion when it was not built as a tree). An invalid result goes
+ * to the SDK's default, so the error the client sees is the SDK's own.
  */
 final class PrecheckedSchemaValidator implements JsonSchemaValidator {
 

@@ -190,9 +190,9 @@ public final class ToolResults {
     }
 
     /**
-     * What the SDK sends as {@code structuredContent}: a copy of the result without its {@code null} fields (inside arrays they stay; see
-     * {@link #withoutNulls}) and with every text (values and names) scrubbed of secrets. One walk of the tree; the
-     * caller's tree is not changed. It stays a Jackson tree (the SDK's record takes any object): the output-schema
+     * What the SDK sends as {@code structuredContent}: a copy of the result without its {@code null} fields (inside
+     * arrays they stay; see {@link #withoutNulls}) and with every text (values and names) scrubbed of secrets. One walk
+     * of the tree; the caller's tree is not changed. It stays a Jackson tree (the SDK's record takes any object): the output-schema
      * check reads it as it is, the stateless lane puts it into its answer as it is, and both write it straight to
      * bytes, where a map had to be turned back into a tree on each of those paths.
      */
