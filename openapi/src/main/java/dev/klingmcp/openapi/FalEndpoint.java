@@ -54,9 +54,9 @@ public record FalEndpoint(
         return owner() + "/" + app();
     }
 
-    /** {@code o3/pro/reference-to-video}: also accepted as a short model name. */
+    /** {@code o3/pro/reference-to-video}: also accepted as a short model name. Everything after the app's slash. */
     public String shortName() {
-        return id.substring(appId().length() + 1);
+        return id.substring(id.indexOf('/', id.indexOf('/') + 1) + 1);
     }
 
     /**

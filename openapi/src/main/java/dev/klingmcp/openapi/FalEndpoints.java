@@ -22,13 +22,10 @@ public final class FalEndpoints {
     private final List<FalEndpoint> endpoints;
 
     /**
-     * Every endpoint by its exact id and short name, and each one's short name: every status read looks its job's
-     * model up (the ledger keeps the full id), so the common exact spelling skips the normalisation and the string
-     * splitting that {@link FalEndpoint#shortName()} does.
+     * Every endpoint by its exact id and short name: every status read looks its job's model up (the ledger keeps the
+     * full id), so the common exact spelling skips the normalisation.
      */
     private final Map<String, FalEndpoint> exact = new HashMap<>();
-
-    private final Map<String, String> shortNames = new HashMap<>();
 
     private FalEndpoints(List<FalEndpoint> endpoints) {
         this.endpoints = List.copyOf(endpoints);
@@ -37,7 +34,6 @@ public final class FalEndpoints {
             for (String name : List.of(e.id(), e.shortName())) {
                 if (name.equals(normalised(name))) {
                     exact.putIfAbsent(name, e);
-                    shortNames.putIfAbsent(name, e.shortName());
                 }
             }
         }
@@ -85,14 +81,6 @@ public final class FalEndpoints {
         return EDGE_SLASHES
                 .matcher(name.trim().toLowerCase(java.util.Locale.ROOT))
                 .replaceAll("");
-    }
-
-    /** The short name of the endpoint found by {@link #find}, or null when there is none. */
-    public String shortName(String idOrShortName) {
-        String known = idOrShortName == null ? null : shortNames.get(idOrShortName);
-        return known != null
-                ? known
-                : find(idOrShortName).map(FalEndpoint::shortName).orElse(null);
     }
 
     /** Finds the endpoint or fails with a message listing the accepted names. */

@@ -31,10 +31,7 @@ public final class JobJson {
         n.put("job_id", j.jobId());
         n.put("local_id", j.localId());
         n.put("model", j.model());
-        String shortName = FalEndpoints.load().shortName(j.model());
-        if (shortName != null) {
-            n.put("model_short", shortName);
-        }
+        FalEndpoints.load().find(j.model()).ifPresent(e -> n.put("model_short", e.shortName()));
         n.put("status", j.state() == null ? "UNKNOWN" : j.state().name());
         n.put("fal_status", j.falStatus());
         if (j.queuePosition() == null) {
