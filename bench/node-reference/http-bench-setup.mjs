@@ -114,9 +114,20 @@ async function waitFor(url, init) {
 }
 
 /**
+ * The JVM flags kling-mcp runs with: the launcher's (`bin/kling-mcp` passes `-XX:+UseSerialGC`; its log flags only
+ * route warnings to stderr) so P2 measures the README's default launch, unless SERVER_JAVA_OPTS is set: then exactly
+ * those (SERVER_JAVA_OPTS="" runs plain `java -jar`, i.e. G1). Printed in every warmup line.
+ */
+export const LAUNCHER_JAVA_OPTS = ["-XX:+UseSerialGC"];
+export function serverJavaOpts() {
+  const env = process.env.SERVER_JAVA_OPTS;
+  return env === undefined ? LAUNCHER_JAVA_OPTS : env.split(/\s+/).filter(Boolean);
+}
+
+/**
  * Starts both servers and one IN_PROGRESS job. Returns the URLs, the job, the session and its `legacy` caller, the
  * child processes ([mock-fal, kling-mcp], also pushed to `children` as they start, for a caller's watchdog) and stop().
- * `client` (httpClient(), default fetch) sends the MCP requests. SERVER_JAVA_OPTS passes JVM flags to kling-mcp,
+ * `client` (httpClient(), default fetch) sends the MCP requests. serverJavaOpts() gives kling-mcp's JVM flags,
  * SERVER_STDERR=1 shows its stderr.
  */
 export async function startBench(serverJar, mockJar, children = [], client = null) {
@@ -153,7 +164,7 @@ export async function startBench(serverJar, mockJar, children = [], client = nul
   try {
     children.push(spawn("java", ["-jar", mockJar, "--port", String(mockPort), "--manual-clock", "--quiet",
       "--api-key", KEY], { stdio: ["ignore", "ignore", "ignore"] }));
-    const serverOpts = (process.env.SERVER_JAVA_OPTS ?? "").split(/\s+/).filter(Boolean);
+    const serverOpts = serverJavaOpts();
     children.push(spawn("java", [...serverOpts, "-jar", serverJar, "serve", "--http", "--port", String(mcpPort)], {
       stdio: ["ignore", "ignore", process.env.SERVER_STDERR ? "inherit" : "ignore"],
       env: { ...process.env, FAL_KEY: KEY, KLING_MCP_FAL_BASE_URL: mockBase,

@@ -20,7 +20,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CALL_TIMEOUT_MS, KEY, LEGACY, MODERN, MODERN_META, cpuMs, legacyHeaders, modernHeaders, runCalls, startBench } from "./http-bench-setup.mjs";
+import { CALL_TIMEOUT_MS, KEY, LEGACY, MODERN, MODERN_META, cpuMs, legacyHeaders, modernHeaders, runCalls, serverJavaOpts, startBench } from "./http-bench-setup.mjs";
 
 const [serverJar, mockJar, connsArg, secondsArg, roundsArg] = process.argv.slice(2);
 const connections = (connsArg ?? "1,32").split(",").map(Number).filter((c) => c > 0);
@@ -117,7 +117,8 @@ try {
     // fetch at 16 callers: wrk can stop after a count but then still waits out its whole duration.
     const t = performance.now();
     await runCalls(call[lane], warmupCalls, 16);
-    console.log(JSON.stringify({ warmup: lane, client: "node fetch", calls: warmupCalls, callers: 16,
+    console.log(JSON.stringify({ warmup: lane, client: "node fetch", serverJavaOpts: serverJavaOpts().join(" "),
+      calls: warmupCalls, callers: 16,
       seconds: +((performance.now() - t) / 1000).toFixed(1) }));
     await wrk(["-t1", "-c16", "-d2s", "-s", script[lane], url[lane]], 20_000); // wrk's own requests, not counted
   }

@@ -15,7 +15,7 @@
 // row is the added latency of one request at that load.
 //
 // usage: node http-overhead.mjs <kling-mcp.jar> <mock-fal.jar> [callers=32] [seconds per phase=5] [rounds=3]
-// env:   SERVER_JAVA_OPTS  extra JVM flags for kling-mcp (e.g. -XX:StartFlightRecording=filename=/tmp/p2.jfr)
+// env:   SERVER_JAVA_OPTS  kling-mcp's JVM flags instead of the launcher's -XX:+UseSerialGC ("" = java -jar's G1)
 //        LANES             comma-separated subset of direct,legacy,legacy-ping,stateless,stateless-discover
 //        OPEN_RATES        aggregate request rates (req/s) of the open-loop rows, comma-separated; default 200,1000;
 //                          "none" skips them. Open-loop rows load direct, legacy and stateless (those of LANES).
@@ -28,7 +28,7 @@
 // http-overhead-wrk.mjs cross-check measures both with wrk (C) to show what the server alone adds.
 // prints one JSON line per lane (and per lane and rate): requests, p50/p99 in ms, requests/s, CPU time per call of
 // mock-fal, kling-mcp and the client (µs), and for MCP lanes what they add to the direct GET.
-import { KEY, LEGACY, MODERN, cpuMs, httpClient, runCalls, startBench } from "./http-bench-setup.mjs";
+import { KEY, LEGACY, MODERN, cpuMs, httpClient, runCalls, serverJavaOpts, startBench } from "./http-bench-setup.mjs";
 
 const [serverJar, mockJar, callersArg, secondsArg, roundsArg] = process.argv.slice(2);
 const callers = Number(callersArg ?? 32);
@@ -77,7 +77,8 @@ async function warmUp(lanes) {
   }
   const perCall = (p, i) => +((p.cpu[i] * 1000) / half).toFixed(0);
   for (const [lane, [first, second]] of Object.entries(passes)) {
-    console.log(JSON.stringify({ warmup: lane, client: client.label, calls: 2 * half, callers: warmupCallers,
+    console.log(JSON.stringify({ warmup: lane, client: client.label, serverJavaOpts: serverJavaOpts().join(" "),
+      calls: 2 * half, callers: warmupCallers,
       seconds: +((first.ms + second.ms) / 1000).toFixed(1),
       serverCpuUsPerCallFirstPass: perCall(first, 1), serverCpuUsPerCallSecondPass: perCall(second, 1),
       clientCpuUsPerCallFirstPass: perCall(first, 2), clientCpuUsPerCallSecondPass: perCall(second, 2) }));
