@@ -27,13 +27,32 @@
 // protocol. Node's client costs ~2x more CPU on an MCP call than on a direct GET (a POST, a larger body); the
 // http-overhead-wrk.mjs cross-check measures both with wrk (C) to show what the server alone adds.
 // prints one JSON line per lane (and per lane and rate): requests, p50/p99 in ms, requests/s, CPU time per call of
-// mock-fal, kling-mcp and the client (µs), and for MCP lanes what they add to the direct GET.
+// mock-fal, kling-mcp and the client (µs), and for MCP lanes what they add to the direct GET. A closed-loop MCP row
+// with more callers than cores also prints the CPU arithmetic of a saturated loop, where every call waits for the CPU
+// time of the calls ahead of it: cpuPredictedAddedP50 = callers / cores x (the lane's CPU per call across client,
+// kling-mcp and mock - the direct GET's), and serverCpuUsBudgetForGoal = the kling-mcp CPU per call at which that
+// arithmetic gives the +0.5 ms goal with this client's and mock's measured costs (negative: no server can meet it
+// with this client, its own extra CPU per MCP call alone is over the goal).
+import { availableParallelism } from "node:os";
 import { KEY, LEGACY, MODERN, cpuMs, httpClient, runCalls, serverJavaOpts, startBench } from "./http-bench-setup.mjs";
 
 const [serverJar, mockJar, callersArg, secondsArg, roundsArg] = process.argv.slice(2);
 const callers = Number(callersArg ?? 32);
 const phaseMs = Number(secondsArg ?? 5) * 1000;
 const rounds = Number(roundsArg ?? 3);
+const CORES = availableParallelism();
+const ADDED_P50_GOAL_US = 500;
+
+/** The closed loop's CPU arithmetic (see the header): µs per call of client, kling-mcp and mock against the GET's. */
+function saturatedArithmetic(lane, direct) {
+  const total = (l) => l.clientCpuUsPerCall + l.serverCpuUsPerCall + l.mockCpuUsPerCall;
+  const otherExtra = lane.clientCpuUsPerCall + lane.mockCpuUsPerCall - total(direct);
+  return {
+    cores: CORES,
+    cpuPredictedAddedP50: +(((callers / CORES) * (total(lane) - total(direct))) / 1000).toFixed(2),
+    serverCpuUsBudgetForGoal: Math.round((ADDED_P50_GOAL_US * CORES) / callers - otherExtra),
+  };
+}
 // Warm-up: a fixed number of calls per lane at a fixed concurrency, whatever the measured row's callers, so every row
 // (the one-caller row too) is measured on a JIT-compiled server, client and mock. Printed as "warmup" lines.
 const warmupCalls = Number(process.env.WARMUP_CALLS ?? 20_000);
@@ -182,14 +201,19 @@ try {
   const seconds = (rounds * phaseMs) / 1000;
   const row = (v) => ({ n: v.length, p50: +pct(v, 50).toFixed(2), p99: +pct(v, 99).toFixed(2), rps: Math.round(v.length / seconds) });
   const d = closedRounds > 0 ? row(all.direct) : null;
-  for (const l of d ? chosen : []) {
+  const closedLine = (l) => {
     const r = row(all[l]);
     const perCall = (ms) => +((ms * 1000) / Math.max(1, r.n)).toFixed(0);
-    const line = { lane: l, mode: "closed", client: client.label, what: labels[l], callers, seconds, ...r,
+    return { lane: l, mode: "closed", client: client.label, what: labels[l], callers, seconds, ...r,
       mockCpuUsPerCall: perCall(cpu[l][0]), serverCpuUsPerCall: perCall(cpu[l][1]), clientCpuUsPerCall: perCall(cpu[l][2]) };
+  };
+  const directLine = d ? closedLine("direct") : null;
+  for (const l of d ? chosen : []) {
+    const line = l === "direct" ? directLine : closedLine(l);
     if (l !== "direct") {
-      Object.assign(line, { addedP50: +(r.p50 - d.p50).toFixed(2), addedP99: +(r.p99 - d.p99).toFixed(2),
-        rpsVsDirect: +(r.rps / d.rps).toFixed(3) });
+      Object.assign(line, { addedP50: +(line.p50 - d.p50).toFixed(2), addedP99: +(line.p99 - d.p99).toFixed(2),
+        rpsVsDirect: +(line.rps / d.rps).toFixed(3) });
+      if (callers > CORES) Object.assign(line, saturatedArithmetic(line, directLine));
     }
     console.log(JSON.stringify(line));
   }
