@@ -88,6 +88,7 @@ public final class GenerateSchema {
         properties.setAll(optionProperties(registry));
         ObjectNode defs = ToolJson.object();
         Map<String, List<String>> fieldModels = new LinkedHashMap<>();
+        Map<String, Map<String, List<String>>> fieldDescriptions = new LinkedHashMap<>();
         ArrayNode allOf = ToolJson.array();
         ArrayNode examples = ToolJson.array();
         for (FalEndpoint e : registry.all()) {
@@ -96,6 +97,10 @@ public final class GenerateSchema {
             ObjectNode modelProps = (ObjectNode) derived.get("properties");
             modelProps.fieldNames().forEachRemaining(f -> {
                 fieldModels.computeIfAbsent(f, k -> new ArrayList<>()).add(e.shortName());
+                fieldDescriptions
+                        .computeIfAbsent(f, k -> new LinkedHashMap<>())
+                        .computeIfAbsent(modelProps.get(f).path("description").asText(""), k -> new ArrayList<>())
+                        .add(e.shortName());
                 if (!properties.has(f)) {
                     properties.set(f, modelProps.get(f).deepCopy());
                 }
@@ -131,8 +136,20 @@ public final class GenerateSchema {
         root.put("description", rules.toString());
         int modelCount = registry.all().size();
         fieldModels.forEach((field, models) -> {
+            ObjectNode p = (ObjectNode) properties.get(field);
+            Map<String, List<String>> texts = fieldDescriptions.get(field);
+            if (texts.size() > 1) {
+                // fal words one field differently per model where the models differ (4k allows 7 references with a
+                // video, pro 4): every model's own text is kept, each naming its models, so none misleads another's
+                // caller.
+                StringBuilder d = new StringBuilder();
+                texts.forEach((text, which) -> d.append(d.length() == 0 ? "" : " ")
+                        .append(String.join(", ", which))
+                        .append(": ")
+                        .append(text.isEmpty() ? "(no description)" : text.endsWith(".") ? text : text + "."));
+                p.put("description", d.toString());
+            }
             if (models.size() < modelCount) {
-                ObjectNode p = (ObjectNode) properties.get(field);
                 String d = p.path("description").asText("");
                 p.put("description", (d.isEmpty() ? "" : d + " ") + "Only for: " + String.join(", ", models) + ".");
             }

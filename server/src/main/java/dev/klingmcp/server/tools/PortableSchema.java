@@ -81,6 +81,12 @@ final class PortableSchema {
             });
             if (!real.isEmpty()) {
                 out.setAll(convert(real.get(0), defs));
+                // The branch's own description carries what was said of its dropped keywords ("At most 2500
+                // characters.", fal's file limits); the field's description below would otherwise replace it.
+                String said = out.path("description").asText("").trim();
+                if (!said.isEmpty() && schema.has("description")) {
+                    notes.add(said.endsWith(".") ? said : said + ".");
+                }
                 for (int i = 1; i < real.size(); i++) {
                     notes.add("Also accepted: " + shape(real.get(i)) + ".");
                 }
@@ -111,10 +117,16 @@ final class PortableSchema {
         if (schema.has("default") && !schema.get("default").isNull()) {
             notes.add("Default: " + ToolJson.compact(schema.get("default")) + ".");
         }
-        JsonNode examples = schema.path("examples");
-        if (examples.isArray() && !examples.isEmpty() && !examples.get(0).isContainerNode()) {
+        // fal writes "examples": [null] for optional fields; "Example: null." would invite an agent to send a null.
+        List<JsonNode> examples = new ArrayList<>();
+        schema.path("examples").forEach(x -> {
+            if (!x.isNull()) {
+                examples.add(x);
+            }
+        });
+        if (!examples.isEmpty() && !examples.get(0).isContainerNode()) {
             notes.add("Example: " + ToolJson.compact(examples.get(0)) + ".");
-        } else if (examples.isArray()) {
+        } else {
             // Whole-object examples (generate's: one call per model) are all kept, as JSON an agent can copy.
             examples.forEach(x -> notes.add("Example: " + ToolJson.compact(x)));
         }

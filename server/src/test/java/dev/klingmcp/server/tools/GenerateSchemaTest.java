@@ -62,6 +62,23 @@ class GenerateSchemaTest {
     }
 
     @Test
+    void aFieldFalDescribesDifferentlyPerModelKeepsEveryModelsWords() {
+        // fal: pro allows 4 references in total with a video element, 4k allows 7; one text for both misleads 4k.
+        String imageUrls = schema.at("/properties/image_urls/description").asText();
+        assertThat(imageUrls)
+                .contains("o3/pro/reference-to-video: Reference images for style/appearance.")
+                .contains("Maximum 4 total (elements + reference images) when using video.")
+                .contains("o3/4k/reference-to-video: Reference images for style/appearance.")
+                .contains("Maximum 7 total (elements + reference images) is allowed.");
+        assertThat(schema.at("/properties/end_image_url/description").asText())
+                .contains("o3/standard/image-to-video: URL of the end frame image (optional).")
+                .contains("o3/pro/reference-to-video, o3/4k/reference-to-video: Image to use as the last frame");
+        assertThat(schema.at("/properties/prompt/description").asText())
+                .isEqualTo(
+                        "Text prompt for video generation. Either prompt or multi_prompt must be provided, but not both.");
+    }
+
+    @Test
     void everySeedExampleFromTheDocumentsIsValidForItsModel() {
         JsonNode examples = schema.get("examples");
         assertThat(examples).hasSizeGreaterThanOrEqualTo(REGISTRY.all().size());

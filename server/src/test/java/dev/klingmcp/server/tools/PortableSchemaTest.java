@@ -44,6 +44,20 @@ class PortableSchemaTest {
         assertThat(full.path("$defs").isObject()).isTrue();
     }
 
+    @Test
+    void limitsSaidOnANullableFieldsBranchSurviveAndNullExamplesAreNotOffered() {
+        JsonNode generate = schemaOf(ToolSchemaProfile.PORTABLE, "generate");
+        // fal's prompt is anyOf [string <= 2500, null]: the portable form drops maxLength, so its words must stay.
+        assertThat(generate.at("/properties/prompt/description").asText())
+                .startsWith("Text prompt for video generation.")
+                .contains("At most 2500 characters.");
+        assertThat(generate.at("/properties/start_image_url/description").asText())
+                .contains("Limits: Max file size: 10.0MB");
+        assertThat(generate.at("/properties/multi_prompt/description").asText()).doesNotContain("Example: null");
+        assertThat(generate.at("/properties/image_urls/description").asText()).doesNotContain("Example: null");
+        assertThat(generate.at("/properties/duration/description").asText()).contains("Example: \"10\".");
+    }
+
     private JsonNode schemaOf(ToolSchemaProfile profile, String name) {
         return tools(profile).stream()
                 .filter(t -> t.name().equals(name))
