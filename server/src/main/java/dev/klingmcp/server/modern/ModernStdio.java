@@ -61,7 +61,7 @@ public final class ModernStdio {
             if ("notifications/cancelled".equals(object.path("method").asText())) {
                 Channel c = inFlight.get(object.path("params").path("requestId"));
                 if (c != null) {
-                    c.closed = true;
+                    c.cancelled = true;
                 }
                 // A tool call waiting on fal ends its wait too.
                 InFlightCalls.cancelled(sessionKey, object);
@@ -76,7 +76,7 @@ public final class ModernStdio {
             pool.execute(() -> {
                 try {
                     ModernServer.Reply reply = server.handle(object, channel, null);
-                    if (reply != null && !channel.closed) {
+                    if (reply != null && !channel.cancelled) {
                         writer.accept(reply.message());
                     }
                 } finally {
@@ -91,15 +91,22 @@ public final class ModernStdio {
         }
     }
 
-    /** stdin closed: nobody will read a subscription's updates any more, so open listens end now. */
+    /**
+     * stdin closed: open listens and waits end now, but every request already read is still answered (stdout may well
+     * be read on: {@code printf '…' | kling-mcp}), as the legacy lane answers its in-flight requests.
+     */
     public void inputClosed() {
-        inFlight.values().forEach(c -> c.closed = true);
+        inFlight.values().forEach(c -> c.inputClosed = true);
         pool.shutdown();
     }
 
     private final class Channel implements ModernChannel {
 
-        private volatile boolean closed;
+        /** The client cancelled this request: it expects no answer. */
+        private volatile boolean cancelled;
+
+        /** stdin ended: stop waiting and send no more notifications, but answer. */
+        private volatile boolean inputClosed;
 
         @Override
         public Kind kind() {
@@ -108,7 +115,7 @@ public final class ModernStdio {
 
         @Override
         public boolean send(ObjectNode notification) {
-            if (closed) {
+            if (cancelled || inputClosed) {
                 return false;
             }
             writer.accept(notification);
@@ -117,12 +124,12 @@ public final class ModernStdio {
 
         @Override
         public boolean open() {
-            return !closed;
+            return !cancelled && !inputClosed;
         }
 
         @Override
         public boolean keepAlive() {
-            return !closed;
+            return !cancelled && !inputClosed;
         }
     }
 }
