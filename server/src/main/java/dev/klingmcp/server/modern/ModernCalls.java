@@ -149,6 +149,10 @@ final class ModernCalls {
         }
         SyncToolSpecification spec = tool(name);
         JsonNode arguments = request.params().get("arguments");
+        String shape = dev.klingmcp.server.requests.ToolCallArguments.problem(arguments);
+        if (shape != null) {
+            throw ModernError.invalidParams(shape, null);
+        }
         CallToolRequest call = new CallToolRequest(
                 name,
                 arguments != null && arguments.isObject() ? ModernJson.plain((ObjectNode) arguments) : new HashMap<>(),

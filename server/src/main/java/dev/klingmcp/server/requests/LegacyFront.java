@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * What a transport does with a message of the SDK's (2025-11-25) lane before the SDK sees it, where the JSON-RPC id is
  * still known: a {@code notifications/cancelled} is consumed here ({@link InFlightCalls}; the SDK would only warn about
  * it), a {@code tools/call} of a tool the server lacks is answered here ({@link UnknownTools}), and any other
- * {@code tools/call} is marked so that its handler can be cancelled.
+ * {@code tools/call} is marked so that its handler can be cancelled. A {@code tools/call} whose arguments are not an
+ * object is answered here too ({@link ToolCallArguments}).
  */
 public final class LegacyFront {
 
@@ -38,6 +39,9 @@ public final class LegacyFront {
             return new Outcome(true, null, false);
         }
         ObjectNode refusal = tools == null ? null : tools.answer(message);
+        if (refusal == null) {
+            refusal = ToolCallArguments.refusal(message);
+        }
         if (refusal != null) {
             return new Outcome(true, refusal, false);
         }
