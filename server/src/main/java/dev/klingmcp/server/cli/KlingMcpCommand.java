@@ -31,16 +31,17 @@ public final class KlingMcpCommand implements Callable<Integer> {
 
     /** The help text's footer: where the key and the settings come from. */
     static final String ENVIRONMENT_HELP = "Environment:%n"
-            + "  FAL_KEY=key-id:key-secret   your fal.ai key (or FAL_KEY_ID + FAL_KEY_SECRET). Read from the environment"
-            + " only%n"
-            + "                              (never --set or a file); in an MCP client config put it in the server's"
-            + " \"env\".%n"
-            + "                              Without it, dry runs work and real generate/upload/cancel are refused.%n"
-            + "  KLING_MCP_<KEY>             any --set key, upper-cased with . and - as _, e.g."
-            + " KLING_MCP_UPLOAD_ROOTS=/a,/b%n"
-            + "Defaults: videos in $XDG_DATA_HOME/kling-mcp/videos (~/.local/share/...), ledger in"
-            + " $XDG_STATE_HOME/kling-mcp/jobs.db,%n"
-            + "no upload roots (upload reads no file until upload.roots lists folders, comma-separated).";
+            // Every line fits picocli's 80 columns: a longer one is wrapped without its indentation.
+            + "  FAL_KEY=key-id:key-secret  your fal.ai key (or FAL_KEY_ID + FAL_KEY_SECRET),%n"
+            + "                             read from the environment only (never --set or a%n"
+            + "                             file); in an MCP client config put it in the%n"
+            + "                             server's \"env\". Without it, dry runs work and%n"
+            + "                             real generate/upload/cancel are refused.%n"
+            + "  KLING_MCP_<KEY>            any --set key, upper-cased with . and - as _,%n"
+            + "                             e.g. KLING_MCP_UPLOAD_ROOTS=/a,/b%n"
+            + "Defaults: videos in $XDG_DATA_HOME/kling-mcp/videos (~/.local/share/...),%n"
+            + "ledger in $XDG_STATE_HOME/kling-mcp/jobs.db (~/.local/state/...), no upload%n"
+            + "roots (upload reads no file until upload.roots lists folders, comma-separated).";
 
     @Mixin
     ServeOptions serve = new ServeOptions();

@@ -64,10 +64,11 @@ public final class ServeOptions {
             paramLabel = "KEY=VALUE",
             description =
                     "Any setting, e.g. --set ledger.url=jdbc:sqlite:/tmp/jobs.db --set upload.roots=/data,/pics. Keys: "
-                            + "fal.base-url, fal.queue-url, fal.rest-url, output.dir, upload.roots, ledger.url, ledger.pool-size, "
-                            + "price.file, "
-                            + "timeout.*-seconds, retry.*, fal.time-scale (ETA speed-up against a mock), http.*, auth.*, "
-                            + "limits.*.")
+                            + "fal.base-url, fal.queue-url, fal.rest-url, output.dir, upload.roots, upload.max-bytes, "
+                            + "ledger.url, ledger.user, ledger.password, ledger.pool-size, price.file, config.file, "
+                            + "timeout.*-seconds, retry.*, fal.time-scale (ETA speed-up against a mock), "
+                            + "tools.schema-profile, budget.confirm-above-usd, inputs.allowed-hosts, follow.*, http.*, "
+                            + "auth.*, limits.*, fal.webhook-jwks-url (README.md's Configuration lists each).")
     Map<String, String> settings = new LinkedHashMap<>();
 
     /** Options that only make sense together, checked together: the message names the missing one, else null. */
