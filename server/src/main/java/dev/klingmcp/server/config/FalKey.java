@@ -19,11 +19,22 @@ public final class FalKey {
 
     private final String idHalf;
 
+    /** The length of the shortest text {@link #redact} scrubs: a shorter text (most field names and values) holds none. */
+    private final int shortest;
+
     private FalKey(String value) {
         this.value = value;
         int colon = value.indexOf(':');
         this.secretHalf = colon > 0 ? longEnough(value.substring(colon + 1)) : null;
         this.idHalf = colon > 0 ? longEnough(value.substring(0, colon)) : null;
+        int min = value.length();
+        if (secretHalf != null) {
+            min = Math.min(min, secretHalf.length());
+        }
+        if (idHalf != null) {
+            min = Math.min(min, idHalf.length());
+        }
+        this.shortest = min;
     }
 
     /**
@@ -50,7 +61,14 @@ public final class FalKey {
 
     /** {@code text} with every occurrence of the key, and of its secret half, replaced by {@code ***}. */
     public String redact(String text) {
-        if (text == null || value.isEmpty()) {
+        if (text == null || value.isEmpty() || text.length() < shortest) {
+            return text;
+        }
+        // Both halves are parts of the key, so a text with neither half holds no key either: the common case costs one
+        // search per half, not three replacements (it runs on every text of every tool result).
+        if ((secretHalf != null || idHalf != null)
+                && (secretHalf == null || !text.contains(secretHalf))
+                && (idHalf == null || !text.contains(idHalf))) {
             return text;
         }
         String out = text.replace(value, MASK);

@@ -22,7 +22,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -288,18 +287,20 @@ public final class McpFrontFilter extends HttpFilter {
     }
 
     private void notifyObserver(Principal principal, JsonNode message) {
-        List<JsonNode> messages = new ArrayList<>();
         if (message.isArray()) {
-            message.forEach(messages::add);
-        } else {
-            messages.add(message);
-        }
-        for (JsonNode m : messages) {
-            try {
-                observer.accept(principal, m);
-            } catch (RuntimeException e) {
-                log.debug("inbound observer failed: {}", e.toString());
+            for (JsonNode m : message) {
+                notifyOne(principal, m);
             }
+        } else {
+            notifyOne(principal, message);
+        }
+    }
+
+    private void notifyOne(Principal principal, JsonNode message) {
+        try {
+            observer.accept(principal, message);
+        } catch (RuntimeException e) {
+            log.debug("inbound observer failed: {}", e.toString());
         }
     }
 

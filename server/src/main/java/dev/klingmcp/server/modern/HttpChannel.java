@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The response of one modern POST. Plain JSON when the answer is all there is; switched to an SSE stream at the first
@@ -52,6 +53,27 @@ final class HttpChannel implements ModernChannel {
         if (accept == null || accept.isBlank()) {
             return true;
         }
+        Boolean known = KNOWN_ACCEPTS.get(accept);
+        if (known != null) {
+            return known;
+        }
+        boolean accepted = parseAccept(accept);
+        if (KNOWN_ACCEPTS.size() < MAX_KNOWN_ACCEPTS) {
+            KNOWN_ACCEPTS.put(accept, accepted);
+        }
+        return accepted;
+    }
+
+    /**
+     * Accept headers seen before and what they decided: a client sends the same one on every request, and parsing it
+     * (splits, lower-casing, a pattern for weights) was done per request. Bounded: past the bound, headers are parsed
+     * per request.
+     */
+    private static final Map<String, Boolean> KNOWN_ACCEPTS = new ConcurrentHashMap<>();
+
+    private static final int MAX_KNOWN_ACCEPTS = 64;
+
+    private static boolean parseAccept(String accept) {
         for (String range : accept.split(",")) {
             String[] parts = range.split(";");
             String type = parts[0].strip().toLowerCase(Locale.ROOT);
@@ -115,20 +137,24 @@ final class HttpChannel implements ModernChannel {
             send(reply.message());
             return;
         }
-        byte[] body;
+        ReplyBytes body = ReplyBytes.take();
         try {
-            body = ModernJson.MAPPER.writeValueAsBytes(reply.message());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        response.setStatus(reply.httpStatus());
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.setContentLength(body.length);
-        try {
-            response.getOutputStream().write(body);
-        } catch (IOException e) {
-            broken = true;
+            try {
+                ModernJson.MAPPER.writeValue(body, reply.message());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            response.setStatus(reply.httpStatus());
+            response.setContentType("application/json");
+            response.setCharacterEncoding("UTF-8");
+            response.setContentLength(body.size());
+            try {
+                body.writeTo(response.getOutputStream());
+            } catch (IOException e) {
+                broken = true;
+            }
+        } finally {
+            body.release();
         }
     }
 

@@ -52,8 +52,14 @@ final class ModernCalls {
 
     private final List<Pattern> templatePatterns;
 
+    /** The tools by name (the list is fixed when the server is built): a call looks its tool up once, no stream. */
+    private final Map<String, SyncToolSpecification> toolsByName;
+
     ModernCalls(ServerFeatures features) {
         this.features = features;
+        Map<String, SyncToolSpecification> byName = new HashMap<>();
+        features.tools().forEach(t -> byName.putIfAbsent(t.tool().name(), t));
+        this.toolsByName = Map.copyOf(byName);
         this.templatePatterns = features.templates().stream()
                 .map(t -> pattern(t.resourceTemplate().uriTemplate()))
                 .toList();
@@ -128,17 +134,15 @@ final class ModernCalls {
     }
 
     SyncToolSpecification tool(String name) {
-        return features.tools().stream()
-                .filter(t -> t.tool().name().equals(name))
-                .findFirst()
-                .orElseThrow(() -> {
-                    List<String> names =
-                            features.tools().stream().map(t -> t.tool().name()).toList();
-                    ObjectNode data = ModernJson.object().put("name", name);
-                    names.forEach(data.putArray("tools")::add);
-                    return ModernError.invalidParams(
-                            "Unknown tool: " + name + ". This server's tools are: " + String.join(", ", names), data);
-                });
+        SyncToolSpecification spec = toolsByName.get(name);
+        if (spec != null) {
+            return spec;
+        }
+        List<String> names = features.tools().stream().map(t -> t.tool().name()).toList();
+        ObjectNode data = ModernJson.object().put("name", name);
+        names.forEach(data.putArray("tools")::add);
+        throw ModernError.invalidParams(
+                "Unknown tool: " + name + ". This server's tools are: " + String.join(", ", names), data);
     }
 
     /** Runs a tool; {@code input_required} comes back as such, a bad {@code requestState} as -32602. */

@@ -35,6 +35,7 @@ import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.apache.tomcat.util.descriptor.web.LoginConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,6 +142,10 @@ public final class StreamableHttpServer implements AutoCloseable {
         tomcat.setConnector(connector);
         ((StandardHost) tomcat.getHost()).setErrorReportValveClass(JsonErrorValve.class.getName());
         Context context = tomcat.addContext("", baseDir.toString());
+        // Tomcat's embedded context adds an authenticator valve (checking security constraints) to every request unless
+        // a login configuration is set first. This application declares no constraints and authorizes in its front
+        // filter, so "none" is said here and the valve is left out of each request's path.
+        context.setLoginConfig(new LoginConfig("NONE", null, null, null));
         AtomicReference<StreamableHttpServer> self = new AtomicReference<>();
         McpFrontFilter front = McpFrontFilter.create(
                 settings, authenticator, () -> self.get().resourceUrl(), sessionCounter(transport));

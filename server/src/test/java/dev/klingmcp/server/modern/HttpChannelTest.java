@@ -66,6 +66,21 @@ class HttpChannelTest {
                         + "\n\n");
     }
 
+    @Test
+    void answersOfEverySizeOnOneThreadEachGoOutWholeWithTheirOwnLength() {
+        // The answer's bytes are serialised in a buffer the thread keeps: a long answer, then a short one, then one
+        // larger than the kept size, then a short one again, must each be exactly their own JSON.
+        for (int size : new int[] {3_000, 10, ReplyBytes.KEPT * 3, 0, 500}) {
+            ObjectNode a = answer();
+            ((ObjectNode) a.get("result")).put("text", "é".repeat(size));
+            Recorded response = new Recorded();
+            new HttpChannel(response.proxy(), null, "application/json").finish(new ModernServer.Reply(a, 200));
+
+            assertThat(response.body()).isEqualTo(a.toString());
+            assertThat(response.contentLength).isEqualTo(a.toString().getBytes(StandardCharsets.UTF_8).length);
+        }
+    }
+
     private static ObjectNode notification() {
         ObjectNode n =
                 ModernJson.MAPPER.createObjectNode().put("jsonrpc", "2.0").put("method", "notifications/progress");
@@ -84,6 +99,7 @@ class HttpChannelTest {
     private static final class Recorded {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private String contentType;
+        private Integer contentLength;
 
         String body() {
             return bytes.toString(StandardCharsets.UTF_8);
@@ -110,6 +126,10 @@ class HttpChannelTest {
                     (self, method, args) -> switch (method.getName()) {
                         case "setContentType" -> {
                             contentType = (String) args[0];
+                            yield null;
+                        }
+                        case "setContentLength" -> {
+                            contentLength = (Integer) args[0];
                             yield null;
                         }
                         case "getOutputStream" -> out;
