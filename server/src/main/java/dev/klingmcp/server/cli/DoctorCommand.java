@@ -57,12 +57,12 @@ final class DoctorCommand implements Callable<Integer> {
                 config.falKey().isPresent()
                         ? "FAL_KEY is set"
                         : "FAL_KEY is not set: real generate/upload/cancel are refused (set it in the server's env)");
-        check("fal_reachable", reachable(config.queueUrl()), "fal's queue at " + config.queueUrl());
+        checkWhy("fal_reachable", unreachable(config.queueUrl()), "fal's queue at " + config.queueUrl());
         if (LedgerUrls.isSqlite(config.ledgerUrl())) {
             String ledger = config.ledgerUrl().substring("jdbc:sqlite:".length());
-            check(
+            checkWhy(
                     "ledger_writable",
-                    writableFolder(Path.of(ledger).toAbsolutePath().getParent()),
+                    unwritable(Path.of(ledger).toAbsolutePath().getParent()),
                     "job ledger " + ledger);
         } else {
             check(
@@ -71,7 +71,7 @@ final class DoctorCommand implements Callable<Integer> {
                     "job ledger " + LedgerUrls.redact(config.ledgerUrl()) + ", a pool of at most "
                             + config.ledgerPoolSize() + " connections (ledger.pool-size)");
         }
-        check("output_writable", writableFolder(config.outputDir()), "videos saved to " + config.outputDir());
+        checkWhy("output_writable", unwritable(config.outputDir()), "videos saved to " + config.outputDir());
         boolean rootsOk = config.uploadRoots().stream().allMatch(Files::isDirectory);
         check(
                 "upload_roots",
@@ -117,8 +117,16 @@ final class DoctorCommand implements Callable<Integer> {
         checks.addObject().put("name", name).put("ok", ok).put("detail", detail);
     }
 
-    /** Any HTTP answer counts (fal answers 401/404 without a request body); only no answer at all fails. */
-    private static boolean reachable(URI base) {
+    /** A check that failed for {@code why} (null: it passed); the reason is what a person needs to fix it. */
+    private void checkWhy(String name, String why, String detail) {
+        check(name, why == null, why == null ? detail : detail + ": " + why);
+    }
+
+    /**
+     * Why fal does not answer, or null when it does: any HTTP answer counts (fal answers 401/404 without a request
+     * body); only no answer at all fails.
+     */
+    private static String unreachable(URI base) {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         try {
@@ -128,24 +136,29 @@ final class DoctorCommand implements Callable<Integer> {
                             .GET()
                             .build(),
                     HttpResponse.BodyHandlers.discarding());
-            return true;
+            return null;
         } catch (IOException e) {
-            return false;
+            return "no answer (" + reason(e) + "); check the network and fal.queue-url";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return "interrupted";
         }
     }
 
-    /** The folder exists (or can be created) and a file can be written in it. */
-    private static boolean writableFolder(Path dir) {
+    private static String reason(Exception e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+    }
+
+    /** Why no file can be written in the folder (created if missing), or null when one can. */
+    private static String unwritable(Path dir) {
         try {
             Files.createDirectories(dir);
             Path probe = Files.createTempFile(dir, ".kling-mcp-doctor", ".tmp");
             Files.delete(probe);
-            return true;
+            return null;
         } catch (IOException | RuntimeException e) {
-            return false;
+            return "not writable (" + reason(e) + ")";
         }
     }
 

@@ -38,17 +38,24 @@ public final class CancelTool extends AbstractTool {
                 if (c.job() != null) {
                     // The ledger knows the job (e.g. a local-… id fal never confirmed): say so, not "no job".
                     out.put("next_step", NextStep.forJob(c.job()));
-                    out.set("error", ToolResults.errorNode(ToolResults.Code.not_found, c.message()));
+                    out.set(
+                            "error",
+                            ToolResults.errorNode(ToolResults.Code.not_found, c.message())
+                                    .put("retryable", false));
                     return ctx.results()
                             .error(
                                     out,
                                     c.message() + "\nNext: "
                                             + out.get("next_step").asText());
                 }
+                // The same error as status and result give for an unknown id: an agent handles one shape.
+                String unknown = "No job with id '" + jobId + "' in the ledger; list_jobs shows the known ids.";
                 out.put("next_step", "Check the id with list_jobs.");
-                out.set("error", ToolResults.errorNode(ToolResults.Code.not_found, "no job with id " + jobId));
-                return ctx.results()
-                        .error(out, "No job with id '" + jobId + "' in the ledger; list_jobs shows the known ids.");
+                out.set(
+                        "error",
+                        ToolResults.errorNode(ToolResults.Code.not_found, unknown)
+                                .put("retryable", false));
+                return ctx.results().error(out, unknown);
             }
             case ALREADY_COMPLETED -> out.put(
                     "next_step",

@@ -130,6 +130,9 @@ public final class GenerateSchema {
             rules.append(' ').append(e.shortName()).append(" takes ");
             rules.append(String.join(", ", fieldsOf(e)));
             rules.append(required.isEmpty() ? "" : " and requires " + String.join(", ", required));
+            if (e.endFrameNeedsStartFrame()) {
+                rules.append(" (end_image_url only together with start_image_url)");
+            }
             rules.append(';');
         }
         rules.append(" every model needs exactly one of prompt or multi_prompt.");

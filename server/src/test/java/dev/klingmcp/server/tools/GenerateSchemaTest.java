@@ -73,6 +73,10 @@ class GenerateSchemaTest {
         assertThat(schema.at("/properties/end_image_url/description").asText())
                 .contains("o3/standard/image-to-video: URL of the end frame image (optional).")
                 .contains("o3/pro/reference-to-video, o3/4k/reference-to-video: Image to use as the last frame");
+        // A rule fal's field texts do not state is said once, for the model it applies to.
+        assertThat(schema.path("description").asText())
+                .contains("o3/pro/reference-to-video takes")
+                .containsOnlyOnce("(end_image_url only together with start_image_url)");
         assertThat(schema.at("/properties/prompt/description").asText())
                 .isEqualTo(
                         "Text prompt for video generation. Either prompt or multi_prompt must be provided, but not both.");

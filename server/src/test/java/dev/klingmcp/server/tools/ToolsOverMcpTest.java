@@ -244,6 +244,14 @@ class ToolsOverMcpTest {
         assertThat(missing.at("/content/0/text").asText()).contains("'nope'", "list_jobs");
         JsonNode statusMissing = call("status", ToolJson.object().put("job_id", "nope"));
         assertThat(statusMissing.at("/structuredContent/error/code").asText()).isEqualTo("not_found");
+        // One shape for an unknown id, whichever tool was asked: README promises every error says retryable.
+        assertThat(missing.at("/structuredContent/error/code"))
+                .isEqualTo(statusMissing.at("/structuredContent/error/code"));
+        assertThat(missing.at("/structuredContent/error/retryable"))
+                .isEqualTo(statusMissing.at("/structuredContent/error/retryable"))
+                .isEqualTo(ToolJson.MAPPER.getNodeFactory().booleanNode(false));
+        assertThat(missing.at("/structuredContent/error/message").asText())
+                .isEqualTo(missing.at("/content/0/text").asText());
         JsonNode emptyId = call("status", ToolJson.object().put("job_id", ""));
         assertThat(emptyId.at("/content/0/text").asText()).contains("- job_id: is empty (allowed: a non-empty string)");
 
