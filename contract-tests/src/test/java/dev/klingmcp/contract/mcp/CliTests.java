@@ -146,6 +146,11 @@ class CliTests {
                     "https://example.com/a.png");
             assertThat(refused.exit()).as("no key").isEqualTo(3);
             assertThat(refused.stderr()).contains("FAL_KEY");
+            // The command says what a missing key means when it matters; the spawned server's log warning about it
+            // is noise on a person's terminal (one timestamped WARN line per command, even for jobs or status).
+            Run listed = cli(noKey, work, "jobs");
+            assertThat(listed.exit()).as(listed.stderr()).isZero();
+            assertThat(listed.stderr()).doesNotContain("WARN").doesNotContain("FAL_KEY is not set");
             assertThat(cli(env, work, "serve", "--port", "9000").exit())
                     .as("--port without --http")
                     .isEqualTo(2);

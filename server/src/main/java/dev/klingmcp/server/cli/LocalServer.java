@@ -37,6 +37,9 @@ final class LocalServer {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> args = new ArrayList<>(List.of(
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                // serve's "FAL_KEY is not set" warning is for MCP clients' logs; a subcommand that needs the key
+                // says so itself (exit code 3 and how to set it), and every other one works without it.
+                "-Dorg.slf4j.simpleLogger.log." + ServeCommand.class.getName() + "=error",
                 // The launcher's flags: C2 stays on (downloads hash with SHA-256, which C1-only code does slowly).
                 "-XX:+UseSerialGC",
                 "-cp",
