@@ -12,7 +12,7 @@
 // connection count and round, the lanes run in rotated order, wrk with one thread, --latency.
 //
 // usage: node http-overhead-wrk.mjs <kling-mcp.jar> <mock-fal.jar> [connections=1,32] [seconds=5] [rounds=3]
-// env:   SERVER_JAVA_OPTS, WARMUP_CALLS
+// env:   SERVER_JAVA_OPTS, WARMUP_CALLS, LANES (e.g. "legacy": the MCP lanes to run beside the direct GET)
 // prints one JSON line per lane and connection count ("client":"wrk"): requests, p50/p90/p99/p99.9/max in ms (median
 // over the rounds; every round's p50/p99 too), requests/s, CPU per call of mock-fal and kling-mcp, and for the MCP
 // lanes what they add to the direct GET.
@@ -27,7 +27,8 @@ const connections = (connsArg ?? "1,32").split(",").map(Number).filter((c) => c 
 const seconds = Number(secondsArg ?? 5);
 const rounds = Number(roundsArg ?? 3);
 const warmupCalls = Number(process.env.WARMUP_CALLS ?? 20_000);
-const lanes = ["direct", "legacy", "stateless"];
+// LANES (default all): the MCP lanes to run; the direct GET always runs, since the MCP rows are read against it.
+const lanes = ["direct", ...(process.env.LANES ?? "legacy,stateless").split(",").filter((l) => l === "legacy" || l === "stateless")];
 
 const children = [];
 const budgetMs = 240_000 + lanes.length * 120_000 + rounds * connections.length * lanes.length * (seconds + 15) * 1000;
@@ -117,10 +118,10 @@ try {
     // fetch at 16 callers: wrk can stop after a count but then still waits out its whole duration.
     const t = performance.now();
     await runCalls(call[lane], warmupCalls, 16);
+    const seconds = +((performance.now() - t) / 1000).toFixed(1);
+    const warm = await wrk(["-t1", "-c16", "-d2s", "-s", script[lane], url[lane]], 20_000); // not in the rows
     console.log(JSON.stringify({ warmup: lane, client: "node fetch", serverJavaOpts: serverJavaOpts().join(" "),
-      calls: warmupCalls, callers: 16,
-      seconds: +((performance.now() - t) / 1000).toFixed(1) }));
-    await wrk(["-t1", "-c16", "-d2s", "-s", script[lane], url[lane]], 20_000); // wrk's own requests, not counted
+      calls: warmupCalls, callers: 16, seconds, wrkCalls: warm.requests }));
   }
 
   const runs = Object.fromEntries(connections.map((c) => [c, Object.fromEntries(lanes.map((l) => [l, []]))]));

@@ -19,7 +19,8 @@ import java.nio.charset.StandardCharsets;
  * body it writes itself (status ≥ 400, which for some refusals is its
  * exception serialized with the whole stack trace) is held back and replaced by a plain JSON-RPC error
  * ({@link #finish}); and an event stream sends its headers as soon as it opens, so a client waiting on a legacy GET
- * stream knows it is connected before the first event, possibly minutes later.
+ * stream knows it is connected before the first event, possibly minutes later (a {@code tools/call}'s stream sends
+ * them once the call has taken a moment, or with its first event: {@link OneWriteAnswer}).
  */
 final class GuardedResponse extends HttpServletResponseWrapper {
 
@@ -37,11 +38,17 @@ final class GuardedResponse extends HttpServletResponseWrapper {
 
     private JsonNode cancellableId;
 
+    /** The event stream of a tools/call answer, sent in as few writes as the call allows; null otherwise. */
+    private OneWriteAnswer oneWrite;
+
     GuardedResponse(HttpServletResponse response) {
         super(response);
     }
 
-    /** This response streams the answer to request {@code id} of {@code session}: withhold it if the client cancels. */
+    /**
+     * This response streams the answer to {@code tools/call} request {@code id} of {@code session}: withhold it if the
+     * client cancels, and send it with its headers in one write when it comes quickly ({@link OneWriteAnswer}).
+     */
     void withholdIfCancelled(String session, JsonNode id) {
         this.cancellableSession = session;
         this.cancellableId = id;
@@ -94,16 +101,30 @@ final class GuardedResponse extends HttpServletResponseWrapper {
             }
             return heldWriter;
         }
+        String type = getContentType();
+        boolean opening = type != null && type.startsWith("text/event-stream") && !isCommitted();
         if (realWriter == null) {
             PrintWriter real = new InterruptTolerantWriter(super.getWriter());
-            realWriter =
-                    cancellableSession == null ? real : new WithholdingWriter(real, cancellableSession, cancellableId);
+            if (cancellableSession != null) {
+                real = new WithholdingWriter(real, cancellableSession, cancellableId);
+                if (opening) {
+                    oneWrite = OneWriteAnswer.open(real, getResponse());
+                    real = oneWrite;
+                }
+            }
+            realWriter = real;
         }
-        String type = getContentType();
-        if (type != null && type.startsWith("text/event-stream") && !isCommitted()) {
+        if (opening && oneWrite == null) {
             flushBuffer();
         }
         return realWriter;
+    }
+
+    /** The filter chain returned (normally or not): see {@link OneWriteAnswer#dispatchEnded}. */
+    void dispatchEnded() {
+        if (oneWrite != null) {
+            oneWrite.dispatchEnded();
+        }
     }
 
     @Override

@@ -221,7 +221,11 @@ public final class McpFrontFilter extends HttpFilter {
         if (cancellable) {
             guarded.withholdIfCancelled("http " + session, message.get("id"));
         }
-        chain.doFilter(body == null ? request : new BufferedBodyRequest(request, body), guarded);
+        try {
+            chain.doFilter(body == null ? request : new BufferedBodyRequest(request, body), guarded);
+        } finally {
+            guarded.dispatchEnded();
+        }
         guarded.finish(id);
         String opened = response.getHeader(SESSION_HEADER);
         if (session == null && opened != null) {
