@@ -110,7 +110,22 @@ public final class PriceTable {
                 endpoint.shortName(),
                 audio ? "on" : "off",
                 usd);
+        if (hasVideoElement(input)) {
+            // fal's 4K page says video reference elements "may be priced under a separate tier" and publishes no
+            // rate: the person who is shown this estimate (and confirms it) is told it may be low.
+            basis += "; fal may bill a job with a video input (an element's video_url) at a higher rate, not known"
+                    + " here";
+        }
         return new CostEstimate(usd, seconds, audio, rate, basis, source);
+    }
+
+    private static boolean hasVideoElement(JsonNode input) {
+        for (JsonNode element : input.path("elements")) {
+            if (element.path("video_url").isTextual()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     int seconds(FalEndpoint endpoint, JsonNode input) {
