@@ -19,7 +19,7 @@ public final class FalKey {
 
     private final String idHalf;
 
-    /** The length of the shortest text {@link #redact} scrubs: a shorter text (most field names and values) holds none. */
+    /** The length of the shortest text {@link #redact} scrubs: a shorter text (most names and values) holds none. */
     private final int shortest;
 
     private FalKey(String value) {

@@ -139,10 +139,13 @@ final class HttpChannel implements ModernChannel {
         }
         ReplyBytes body = ReplyBytes.take();
         try {
-            try {
-                ModernJson.MAPPER.writeValue(body, reply.message());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            if (!JsonTreeBytes.write(reply.message(), body)) {
+                body.reset();
+                try {
+                    ModernJson.MAPPER.writeValue(body, reply.message());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
             response.setStatus(reply.httpStatus());
             response.setContentType("application/json");

@@ -56,6 +56,95 @@ final class ReplyBytes extends OutputStream {
         }
     }
 
+    /** Drops what was written (the buffer stays taken). */
+    void reset() {
+        count = 0;
+    }
+
+    /** A character below 0x80 (a bracket, a comma, a digit). */
+    void ascii(char c) {
+        ensure(count + 1);
+        buffer[count++] = (byte) c;
+    }
+
+    /** Text made of characters below 0x80 only (numbers, literals). */
+    void ascii(String text) {
+        int n = text.length();
+        ensure(count + n);
+        for (int i = 0; i < n; i++) {
+            buffer[count++] = (byte) text.charAt(i);
+        }
+    }
+
+    /**
+     * Escapes of the characters below 0x80: 0 none, -1 a six-character "backslash u 00XX" escape, else the letter
+     * after the backslash.
+     */
+    private static final int[] ESCAPES = new int[128];
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            ESCAPES[c] = -1;
+        }
+        ESCAPES['\b'] = 'b';
+        ESCAPES['\t'] = 't';
+        ESCAPES['\n'] = 'n';
+        ESCAPES['\f'] = 'f';
+        ESCAPES['\r'] = 'r';
+        ESCAPES['"'] = '"';
+        ESCAPES['\\'] = '\\';
+    }
+
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * A JSON string as Jackson's default generator writes it: quotes and backslashes escaped, control characters as a
+     * backslash and b, t, n, f or r, or a "backslash u 00XX" escape, other characters in UTF-8 except surrogates (each
+     * half written as a "backslash u XXXX" escape, which is what Jackson does unless told to combine them).
+     */
+    void quoted(String text) {
+        int n = text.length();
+        ensure(count + 2 + 6 * n);
+        byte[] b = buffer;
+        int p = count;
+        b[p++] = '"';
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                int escape = ESCAPES[c];
+                if (escape == 0) {
+                    b[p++] = (byte) c;
+                } else if (escape > 0) {
+                    b[p++] = '\\';
+                    b[p++] = (byte) escape;
+                } else {
+                    p = unicodeEscape(b, p, c);
+                }
+            } else if (c < 0x800) {
+                b[p++] = (byte) (0xC0 | (c >> 6));
+                b[p++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                p = unicodeEscape(b, p, c);
+            } else {
+                b[p++] = (byte) (0xE0 | (c >> 12));
+                b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                b[p++] = (byte) (0x80 | (c & 0x3F));
+            }
+        }
+        b[p++] = '"';
+        count = p;
+    }
+
+    private static int unicodeEscape(byte[] b, int p, char c) {
+        b[p++] = '\\';
+        b[p++] = 'u';
+        b[p++] = HEX[(c >> 12) & 0xF];
+        b[p++] = HEX[(c >> 8) & 0xF];
+        b[p++] = HEX[(c >> 4) & 0xF];
+        b[p++] = HEX[c & 0xF];
+        return p;
+    }
+
     int size() {
         return count;
     }
