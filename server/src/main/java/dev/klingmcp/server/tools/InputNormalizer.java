@@ -20,6 +20,7 @@ import java.util.TreeSet;
  * model lacks is refused with what it means and the fields the model does take.</li>
  * <li>Whole-number {@code duration}s ({@code 8}) become fal's string enum ({@code "8"}), also inside
  * {@code multi_prompt}.</li>
+ * <li>{@code image_url} on a model with {@code start_image_url} is refused naming both fields it may have meant.</li>
  * <li>{@code negative_prompt} is refused: none of these endpoints has it, and fal would drop it without a word while
  * the agent believes it took effect.</li>
  * </ul>
@@ -93,6 +94,17 @@ public final class InputNormalizer {
                     "/" + a.field(),
                     "'" + a.alias() + "' (" + a.origin() + ") was renamed to fal's '" + a.field() + "'; send '"
                             + a.field() + "' next time"));
+        }
+
+        if (out.has("image_url") && !modelFields.contains("image_url") && modelFields.contains("start_image_url")) {
+            // Standard image-to-video's start frame, sent to a reference model: it could mean the first frame or a
+            // reference image, so it is not renamed; the agent is told both names.
+            out.remove("image_url");
+            violations.add(Violation.of(
+                    "/image_url",
+                    "extra_forbidden",
+                    "this model has no image_url (that is o3/standard/image-to-video's start frame)",
+                    "start_image_url for the first frame, or image_urls (a list, @Image1..) for style references"));
         }
 
         if (out.has("negative_prompt")) {

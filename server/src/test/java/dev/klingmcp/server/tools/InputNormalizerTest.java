@@ -102,4 +102,22 @@ class InputNormalizerTest {
             assertThat(v.allowed()).contains("Constraints");
         });
     }
+
+    @Test
+    void standardsImageUrlOnAReferenceModelNamesTheTwoFieldsItMayMean() {
+        Normalized n = InputNormalizer.normalize(
+                ToolJson.object().put("prompt", "x").put("image_url", "https://a.example/f.png"), PRO);
+        assertThat(n.input().has("image_url")).isFalse();
+        assertThat(n.input().has("start_image_url")).as("not guessed").isFalse();
+        assertThat(n.violations()).singleElement().satisfies(v -> {
+            assertThat(v.path()).isEqualTo("/image_url");
+            assertThat(v.problem()).contains("no image_url");
+            assertThat(v.allowed()).contains("start_image_url").contains("image_urls");
+        });
+        assertThat(InputNormalizer.normalize(
+                                ToolJson.object().put("prompt", "x").put("image_url", "https://a.example/f.png"),
+                                STANDARD)
+                        .violations())
+                .isEmpty();
+    }
 }
