@@ -31,7 +31,11 @@ final class CrossFieldRules {
             elementShapes(elements, out);
             referenceCaps(endpoint.references(), elements, images, out);
         }
-        mentions(endpoint, input, elements.size(), images.size(), out);
+        // A list sent as something else was refused by the schema; counting it as empty would add a second,
+        // misleading problem ("@Element1 points at no entry") to the one the agent must fix.
+        if (listOrAbsent(input.get("elements")) && listOrAbsent(input.get("image_urls"))) {
+            mentions(endpoint, input, elements.size(), images.size(), out);
+        }
         if (endpoint.endFrameNeedsStartFrame()
                 && present(input.get("end_image_url"))
                 && !present(input.get("start_image_url"))) {
@@ -72,6 +76,10 @@ final class CrossFieldRules {
                     "multi_prompt is an empty list",
                     "at least one shot {prompt, duration}"));
         }
+    }
+
+    private static boolean listOrAbsent(JsonNode node) {
+        return node == null || node.isNull() || node.isArray();
     }
 
     private static void elementShapes(JsonNode elements, List<Violation> out) {

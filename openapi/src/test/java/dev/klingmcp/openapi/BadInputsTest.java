@@ -62,6 +62,18 @@ class BadInputsTest {
     }
 
     @org.junit.jupiter.api.Test
+    void aListSentAsAnObjectIsOneProblemNotTwo() throws Exception {
+        ObjectNode input = (ObjectNode)
+                Json.MAPPER.readTree(
+                        "{\"prompt\":\"@Element1 walks\",\"elements\":"
+                                + "{\"frontal_image_url\":\"https://a.example/f.png\",\"reference_image_urls\":[\"https://a.example/r.png\"]}}");
+        assertThat(InputValidator.forEndpoint(FalEndpoints.load().require(PRO), true)
+                        .validate(input))
+                .singleElement()
+                .satisfies(v -> assertThat(v.path()).isEqualTo("/elements"));
+    }
+
+    @org.junit.jupiter.api.Test
     void locFollowsFalsShape() {
         Violation v = Violation.of("/elements/1/video_url", "value_error", "p", "a");
         assertThat(v.loc()).containsExactly("body", "elements", 1, "video_url");
