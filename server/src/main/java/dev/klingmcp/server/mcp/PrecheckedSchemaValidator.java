@@ -24,9 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * call) and renders every valid result to a JSON string it only needs for results without content (ours always carry
  * a text); here the compiled schema is found by the schema map's identity (the tools' schemas are built once), and a
  * valid result costs the validation (and a tree conversion when it was not built as a tree). An invalid result goes
- * to the SDK's default, so the error the client sees is the SDK's own. A result that {@link ResultPrecheck} passes
- * (plain keywords only, checked without building paths) is valid without the full validator's walk; anything it does
- * not pass is judged by that validator as before.
+ * to the SDK's default, so the error the client sees is the SDK's own.
  */
 final class PrecheckedSchemaValidator implements JsonSchemaValidator {
 
@@ -35,7 +33,7 @@ final class PrecheckedSchemaValidator implements JsonSchemaValidator {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final Map<Identity, Compiled> compiled = new ConcurrentHashMap<>();
+    private final Map<Identity, Schema> compiled = new ConcurrentHashMap<>();
 
     private volatile JsonSchemaValidator sdkDefault;
 
@@ -44,7 +42,7 @@ final class PrecheckedSchemaValidator implements JsonSchemaValidator {
         if (schema == null || structuredContent == null || structuredContent instanceof String) {
             return sdkDefault().validate(schema, structuredContent);
         }
-        Compiled check = compiled.get(new Identity(schema));
+        Schema check = compiled.get(new Identity(schema));
         if (check == null) {
             if (compiled.size() >= MAX_KEPT) {
                 return sdkDefault().validate(schema, structuredContent);
@@ -53,23 +51,15 @@ final class PrecheckedSchemaValidator implements JsonSchemaValidator {
         }
         // The tools hand their structured result over as a tree already (ToolResults); anything else is converted.
         JsonNode instance = structuredContent instanceof JsonNode tree ? tree : MAPPER.valueToTree(structuredContent);
-        if (check.precheck() != null && check.precheck().passes(instance)) {
-            return ValidationResponse.asValid(null);
-        }
-        return check.schema().validate(instance).isEmpty()
+        return check.validate(instance).isEmpty()
                 ? ValidationResponse.asValid(null)
                 : sdkDefault().validate(schema, structuredContent);
     }
 
-    private static Compiled compile(Map<String, Object> schema) {
-        return new Compiled(
-                SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
-                        .getSchema(MAPPER.<JsonNode>valueToTree(schema)),
-                ResultPrecheck.compile(schema));
+    private static Schema compile(Map<String, Object> schema) {
+        return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(MAPPER.<JsonNode>valueToTree(schema));
     }
-
-    /** A tool's output schema compiled: the full validator, and its allocation-free precheck (null if none). */
-    private record Compiled(Schema schema, ResultPrecheck precheck) {}
 
     /** Our tool schemas only; checked at build time (see the class comment). */
     @Override
