@@ -9,6 +9,7 @@ import dev.klingmcp.server.budget.MrtrContext;
 import dev.klingmcp.server.budget.RequestStateException;
 import dev.klingmcp.server.http.McpFrontFilter;
 import dev.klingmcp.server.mcp.ServerFeatures;
+import dev.klingmcp.server.requests.ToolCallArguments;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncCompletionSpecification;
@@ -153,7 +154,7 @@ final class ModernCalls {
         }
         SyncToolSpecification spec = tool(name);
         JsonNode arguments = request.params().get("arguments");
-        String shape = dev.klingmcp.server.requests.ToolCallArguments.problem(arguments);
+        String shape = ToolCallArguments.problem(arguments);
         if (shape != null) {
             throw ModernError.invalidParams(shape, null);
         }

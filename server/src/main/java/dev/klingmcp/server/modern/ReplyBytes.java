@@ -2,6 +2,7 @@ package dev.klingmcp.server.modern;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -95,7 +96,7 @@ final class ReplyBytes extends OutputStream {
         ESCAPES['\\'] = '\\';
     }
 
-    private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
     /**
      * A JSON string as Jackson's default generator writes it: quotes and backslashes escaped, control characters as a

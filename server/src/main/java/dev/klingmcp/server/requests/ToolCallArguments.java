@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.Locale;
 
 /**
  * The shape of a {@code tools/call}'s {@code params.arguments}: an object of the tool's fields, or absent. Agents built on
@@ -26,7 +27,7 @@ public final class ToolCallArguments {
                 ? "a string"
                 : arguments.isArray()
                         ? "an array"
-                        : "a " + arguments.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+                        : "a " + arguments.getNodeType().name().toLowerCase(Locale.ROOT);
         String hint = holdsObject(arguments)
                 ? ": the string holds JSON text; send the object itself, e.g. \"arguments\": {\"job_id\": \"…\"}"
                 : ": send the tool's fields by name, e.g. \"arguments\": {\"job_id\": \"…\"}";
@@ -35,23 +36,14 @@ public final class ToolCallArguments {
 
     /** The JSON-RPC error response to a {@code tools/call} request whose arguments are not an object, else null. */
     public static ObjectNode refusal(JsonNode message) {
-        if (message == null
-                || !message.isObject()
-                || !"tools/call".equals(message.path("method").asText())
-                || !message.hasNonNull("id")) {
+        if (!ToolCallRefusal.isToolCallRequest(message)) {
             return null;
         }
         String problem = problem(message.path("params").get("arguments"));
         if (problem == null) {
             return null;
         }
-        ObjectNode response = JSON.createObjectNode();
-        response.put("jsonrpc", "2.0");
-        response.set("id", message.get("id"));
-        ObjectNode error = response.putObject("error");
-        error.put("code", UnknownTools.INVALID_PARAMS);
-        error.put("message", "Invalid params: " + problem);
-        return response;
+        return ToolCallRefusal.invalidParams(message, "Invalid params: " + problem);
     }
 
     private static boolean holdsObject(JsonNode arguments) {

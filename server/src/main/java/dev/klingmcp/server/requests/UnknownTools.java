@@ -1,7 +1,6 @@
 package dev.klingmcp.server.requests;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
@@ -12,13 +11,8 @@ import java.util.List;
  */
 public final class UnknownTools {
 
-    /** JSON-RPC "Invalid params", what MCP specifies for an unknown tool. */
-    static final int INVALID_PARAMS = -32602;
-
     /** A refused name is echoed at most this long. */
     private static final int ECHO = 60;
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<String> names;
 
@@ -28,10 +22,7 @@ public final class UnknownTools {
 
     /** The JSON-RPC error response to {@code message} when it calls a tool not in the list, else null. */
     public ObjectNode answer(JsonNode message) {
-        if (message == null
-                || !message.isObject()
-                || !"tools/call".equals(message.path("method").asText())
-                || !message.hasNonNull("id")) {
+        if (!ToolCallRefusal.isToolCallRequest(message)) {
             return null;
         }
         JsonNode name = message.path("params").path("name");
@@ -39,13 +30,9 @@ public final class UnknownTools {
             return null;
         }
         String shown = name.isTextual() ? "'" + clip(name.asText()) + "'" : "missing (params.name)";
-        ObjectNode response = JSON.createObjectNode();
-        response.put("jsonrpc", "2.0");
-        response.set("id", message.get("id"));
-        ObjectNode error = response.putObject("error");
-        error.put("code", INVALID_PARAMS);
-        error.put("message", "Unknown tool: " + shown + ". This server's tools are: " + String.join(", ", names));
-        ObjectNode data = error.putObject("data");
+        ObjectNode response = ToolCallRefusal.invalidParams(
+                message, "Unknown tool: " + shown + ". This server's tools are: " + String.join(", ", names));
+        ObjectNode data = ToolCallRefusal.error(response).putObject("data");
         if (name.isTextual()) {
             data.put("name", clip(name.asText()));
         }
