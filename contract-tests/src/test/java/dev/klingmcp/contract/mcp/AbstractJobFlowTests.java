@@ -29,7 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue 4's happy paths through a real MCP client: for every rule-valid seed example of the three models,
+ * The happy paths through a real MCP client: for every rule-valid seed example of the three models,
  * {@code generate} → {@code status} following the job with progress → {@code result} with download → an MP4 of the
  * asked duration; plus {@code dry_run}, {@code cancel}, {@code list_jobs}, {@code upload}, and the job resource.
  */

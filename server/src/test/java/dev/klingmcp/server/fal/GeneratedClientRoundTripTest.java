@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Issue 2 acceptance: fal's queue and output JSON survive a trip through the generated models and Jackson unchanged. */
+/** fal's queue and output JSON survive a trip through the generated models and Jackson unchanged. */
 class GeneratedClientRoundTripTest {
 
     private final ObjectMapper mapper = new JSON().getMapper();
