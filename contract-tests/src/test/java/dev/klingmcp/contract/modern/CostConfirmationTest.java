@@ -147,6 +147,55 @@ class CostConfirmationTest {
         }
     }
 
+    /**
+     * A person who does not answer the confirmation before the call's deadline: the call answers inside it, saying
+     * nothing was submitted, and an answer arriving later submits nothing (the agent was told the call ended and would
+     * ask again: a late answer that still submitted would be a job it never hears of, paid twice on its retry).
+     */
+    @Test
+    void legacyConfirmationUnansweredByTheDeadlineSubmitsNothingEvenIfAnsweredLater() throws Exception {
+        long before = served.fixture().accepted();
+        try (ServerProcess stdio =
+                ServerProcess.stdio(served.fixture(), "budget-legacy-late", "--set", "timeout.tool-call-seconds=5")) {
+            ObjectNode caps = ModernFixture.JSON.createObjectNode();
+            caps.putObject("elicitation").putObject("form");
+            initialize(stdio, caps);
+            JsonNode[] question = {null};
+            long started = System.nanoTime();
+            JsonNode answered = stdio.call(legacyCall(ModernFixture.generateArguments()), Duration.ofSeconds(30), m -> {
+                        if ("elicitation/create".equals(m.path("method").asText())) {
+                            question[0] = m; // the person is away: no answer yet
+                        }
+                        return null;
+                    })
+                    .path("result");
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(question[0]).as("the price was asked").isNotNull();
+            assertThat(took).as("answered within the call's deadline").isLessThan(Duration.ofMillis(5_500));
+            assertThat(answered.path("isError").asBoolean()).as("%s", answered).isTrue();
+            JsonNode error = answered.path("structuredContent").path("error");
+            assertThat(error.path("code").asText()).isEqualTo("cost_not_confirmed");
+            assertThat(error.path("message").asText()).contains("did not answer", "nothing was submitted");
+
+            ObjectNode late = ModernFixture.JSON.createObjectNode().put("jsonrpc", "2.0");
+            late.set("id", question[0].get("id"));
+            late.putObject("result")
+                    .put("action", "accept")
+                    .putObject("content")
+                    .put("confirm", true);
+            stdio.send(late);
+            // The server still answers (a dry run), and the late "yes" has had time to do harm if it could.
+            Thread.sleep(2_000);
+            JsonNode after = stdio.call(
+                            legacyCall(ModernFixture.generateArguments().put("dry_run", true)))
+                    .path("result");
+            assertThat(after.path("isError").asBoolean()).as("%s", after).isFalse();
+            assertThat(served.fixture().accepted() - before)
+                    .as("nothing submitted, before or after the late answer")
+                    .isZero();
+        }
+    }
+
     private static ObjectNode generate() {
         ObjectNode caps = ModernFixture.JSON.createObjectNode();
         caps.putObject("elicitation").putObject("form");

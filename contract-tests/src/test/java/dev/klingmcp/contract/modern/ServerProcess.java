@@ -37,8 +37,8 @@ final class ServerProcess implements AutoCloseable {
         this.url = url;
     }
 
-    static ServerProcess stdio(ModernFixture f, String name) {
-        ServerProcess p = start(f, name, null, ModernFixture.serverCommand(), true);
+    static ServerProcess stdio(ModernFixture f, String name, String... serveArgs) {
+        ServerProcess p = start(f, name, null, ModernFixture.serverCommand(serveArgs), true);
         Thread reader = new Thread(p::readStdout, "stdout " + name);
         reader.setDaemon(true);
         reader.start();

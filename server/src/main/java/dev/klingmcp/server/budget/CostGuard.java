@@ -4,17 +4,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
+import dev.klingmcp.server.fal.CallDeadline;
 import dev.klingmcp.server.jobs.CostEstimate;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.ClientCapabilities;
 import io.modelcontextprotocol.spec.McpSchema.ElicitFormRequest;
 import io.modelcontextprotocol.spec.McpSchema.ElicitResult;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Asks the person to confirm a job whose estimate is above {@code budget.confirm-above-usd} before anything is
@@ -46,6 +56,18 @@ public final class CostGuard {
     private final Double confirmAboveUsd;
 
     private final RequestStateCodec codec;
+
+    /** Time kept back from the call's deadline for answering after the person's confirmation came. */
+    static final Duration ANSWER_MARGIN = Duration.ofSeconds(1);
+
+    /** Waits for legacy elicitations, so that the call thread can stop waiting at its deadline. */
+    private static final ExecutorService ASKING = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "cost-confirmation");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private static final Logger log = LoggerFactory.getLogger(CostGuard.class);
 
     private final Set<String> usedNonces = ConcurrentHashMap.newKeySet();
 
@@ -169,9 +191,40 @@ public final class CostGuard {
         JsonNode request = elicitation(endpoint, estimate).path("params");
         @SuppressWarnings("unchecked")
         Map<String, Object> schema = JSON.convertValue(request.path("requestedSchema"), Map.class);
-        ElicitResult answer = exchange.createElicitation(
-                ElicitFormRequest.builder(request.path("message").asText(), schema)
-                        .build());
+        ElicitFormRequest ask = ElicitFormRequest.builder(
+                        request.path("message").asText(), schema)
+                .build();
+        Duration left = CallDeadline.remainingHere();
+        ElicitResult answer;
+        if (left == null) {
+            answer = exchange.createElicitation(ask);
+        } else {
+            // The person's answer must come while the call can still be answered: an answer after the deadline would
+            // submit a job the agent was never told about (it was told the call timed out, and calls again).
+            Duration wait = left.minus(ANSWER_MARGIN);
+            Future<ElicitResult> asked = ASKING.submit(() -> exchange.createElicitation(ask));
+            try {
+                if (wait.isNegative()) {
+                    throw new TimeoutException();
+                }
+                answer = asked.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                asked.cancel(true);
+                return new Declined("The user did not answer the price confirmation (" + usd(estimate.usd()) + ", "
+                        + estimate.basis() + ") within " + Math.max(0, wait.toSeconds())
+                        + " s; nothing was submitted or charged. Call generate again when they can answer.");
+            } catch (ExecutionException e) {
+                // A client that declares elicitation but cannot answer it: the argument is the way left.
+                log.warn(
+                        "the client could not answer the price confirmation: {}",
+                        e.getCause().toString());
+                return argumentConfirmation(arguments, estimate);
+            } catch (InterruptedException e) {
+                asked.cancel(true);
+                Thread.currentThread().interrupt();
+                return declined(estimate);
+            }
+        }
         boolean accepted = answer != null
                 && answer.action() == ElicitResult.Action.ACCEPT
                 && answer.content() != null
