@@ -72,6 +72,11 @@ class EmbeddedMockTests {
         StdioClientTransport transport = new CleanStdioTransport(params, null);
         transport.setStdErrorHandler(line -> {});
         runAJob(transport);
+        // The mock's jobs vanish with the process: in the user's own ledger they would be listed beside real jobs and
+        // followed at fal's real hosts by the next real server.
+        assertThat(root.resolve("home/.local/state/kling-mcp/jobs.db"))
+                .as("the user's own ledger")
+                .doesNotExist();
     }
 
     @Test

@@ -24,6 +24,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -74,12 +76,14 @@ public final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         ServerConfig config;
+        String defaultLedger;
         ToolSchemaProfile profile;
         FollowSettings follow;
         StreamableHttpServer http = null;
         try {
             ServerConfigLoader loader = ServerConfigLoader.fromSystem().overrides(options.overrides());
             config = loader.load();
+            defaultLedger = loader.defaultLedgerUrl();
             profile = loader.loadToolSchemaProfile();
             follow = loader.loadFollow();
             if (options.http) {
@@ -100,6 +104,26 @@ public final class ServeCommand implements Callable<Integer> {
         }
         EmbeddedMockFal.Running mock = null;
         if (options.mock) {
+            if (config.ledgerUrl().equals(defaultLedger)) {
+                // The mock's jobs live as long as this process: in the user's own ledger they would be listed (and
+                // totalled) beside real jobs and followed at fal's real hosts later, and real unfinished jobs would be
+                // asked about at the mock meanwhile.
+                Path mockLedger;
+                try {
+                    mockLedger = Files.createTempDirectory("kling-mcp-mock-");
+                } catch (IOException e) {
+                    System.err.println("kling-mcp: --mock: cannot create a ledger for this run: " + e.getMessage());
+                    return 1;
+                }
+                config = config.withLedgerUrl("jdbc:sqlite:" + mockLedger.resolve("jobs.db"));
+                // The process usually ends by System.exit or a signal, past any finally block.
+                Runtime.getRuntime()
+                        .addShutdownHook(new Thread(() -> deleteQuietly(mockLedger), "kling-mcp-mock-ledger"));
+                log.info(
+                        "--mock: jobs are kept in {} for this run only, apart from your real fal jobs (set ledger.url"
+                                + " to keep them)",
+                        mockLedger);
+            }
             FalKey key = config.falKey().isPresent() && config.isMock() ? config.falKey() : FalKey.of(MOCK_KEY);
             EmbeddedMockFal embedded;
             try {
@@ -125,6 +149,15 @@ public final class ServeCommand implements Callable<Integer> {
             if (mock != null) {
                 mock.close();
             }
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(f -> f.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            log.debug("could not delete {}: {}", dir, e.toString());
         }
     }
 

@@ -141,7 +141,7 @@ public final class ServerConfigLoader {
         }
         String ledger = s.get(LEDGER_URL);
         if (ledger == null) {
-            ledger = "jdbc:sqlite:" + stateHome().resolve("kling-mcp").resolve("jobs.db");
+            ledger = defaultLedgerUrl();
         } else if (!LedgerUrls.supported(ledger)) {
             throw new ConfigException(LEDGER_URL + " (" + envName(LEDGER_URL) + ") = '" + LedgerUrls.redact(ledger)
                     + "' is not usable; allowed: a SQLite JDBC URL such as jdbc:sqlite:/path/to/jobs.db (one process),"
@@ -295,6 +295,11 @@ public final class ServerConfigLoader {
             }
         }
         return b.toString();
+    }
+
+    /** The ledger used when {@code ledger.url} is not set: the user's own jobs. */
+    public String defaultLedgerUrl() {
+        return "jdbc:sqlite:" + stateHome().resolve("kling-mcp").resolve("jobs.db");
     }
 
     private Path stateHome() {
