@@ -11,7 +11,8 @@ public final class NextStep {
         String id = j.jobId();
         return switch (j.state() == null ? dev.klingmcp.server.jobs.JobState.UNKNOWN : j.state()) {
             case SUBMITTING -> "fal has not confirmed the submit yet; call status with job_id=\"" + id
-                    + "\" in a few seconds.";
+                    + "\" and wait_seconds=50 (it waits for fal's answer). Do not call generate again for the same"
+                    + " video.";
             case QUEUED, RUNNING -> "Call status with job_id=\"" + id
                     + "\" and wait_seconds=50, repeating until SUCCEEDED"
                     + (j.eta() == null ? "" : " (about " + JobJson.humanDuration(j.eta()) + " left)")

@@ -1,6 +1,7 @@
 package dev.klingmcp.server.jobs.impl;
 
 import dev.klingmcp.openapi.FalEndpoint;
+import dev.klingmcp.server.fal.CallDeadline;
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.fal.FalGateway;
 import dev.klingmcp.server.fal.FalStatus;
@@ -17,6 +18,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -39,6 +41,9 @@ final class JobRefresher {
 
     /** The longest one stream connection is held before it is reopened (a Kling job takes minutes). */
     static final Duration FOLLOW_MAX = Duration.ofMinutes(30);
+
+    /** How often a wait re-reads the row of a submit still waiting for fal's answer. */
+    static final Duration SUBMIT_ANSWER_POLL = Duration.ofMillis(250);
 
     private final JobRows rows;
     private final JobLedger ledger;
@@ -120,8 +125,10 @@ final class JobRefresher {
      * Waits up to {@code max} for changes, reporting every one: on the job's shared follower when it can have a
      * stream, else on a stream of its own.
      */
-    JobView await(String jobId, Duration max, StatusListener listener) {
-        JobRecord r = rows.unstuck(rows.require(jobId));
+    JobView await(String jobId, Duration wait, StatusListener listener) {
+        long endNanos = System.nanoTime() + wait.toNanos();
+        JobRecord r = awaitSubmitAnswer(rows.unstuck(rows.require(jobId)), endNanos);
+        Duration max = Duration.ofNanos(Math.max(0, endNanos - System.nanoTime()));
         if (r.state().isTerminal() || r.requestId() == null || "COMPLETED".equals(r.falStatus())) {
             return views.view(refresh(r));
         }
@@ -139,6 +146,28 @@ final class JobRefresher {
             case STREAM_ENDED -> views.view(refresh(rows.require(localId)));
             case UNAVAILABLE -> awaitAlone(r, e, max, listener);
         };
+    }
+
+    /**
+     * A row SUBMITTING without a request id is a submit still waiting for fal's answer (here or in another replica):
+     * the wait is spent watching the row until fal's answer (or the verdict on a lost one) is written, instead of
+     * answering at once and leaving the agent to call again and again while fal is slow to accept.
+     */
+    private JobRecord awaitSubmitAnswer(JobRecord r, long endNanos) {
+        while (r.state() == JobState.SUBMITTING && r.requestId() == null && !CallDeadline.cancelledHere()) {
+            long leftMillis = TimeUnit.NANOSECONDS.toMillis(endNanos - System.nanoTime());
+            if (leftMillis <= 0) {
+                break;
+            }
+            try {
+                Thread.sleep(Math.min(SUBMIT_ANSWER_POLL.toMillis(), leftMillis));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            r = rows.unstuck(rows.require(r.localId()));
+        }
+        return r;
     }
 
     /**

@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.klingmcp.server.fal.impl.HttpFalGateway;
 import dev.klingmcp.server.jobs.JobState;
 import dev.klingmcp.server.jobs.JobView;
+import dev.klingmcp.server.jobs.StatusListener;
 import dev.klingmcp.server.ledger.JdbcJobLedger;
 import dev.klingmcp.server.ledger.JobRecord;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -61,5 +64,35 @@ class SubmitInFlightElsewhereTest {
         assertThat(fx.accepted(STANDARD))
                 .as("nothing was submitted by this replica")
                 .isZero();
+    }
+
+    /**
+     * A status wait on that row waits for the submit's outcome (here: fal refused it, and replica A wrote FAILED a
+     * second later) instead of answering SUBMITTING at once, which left the agent calling status again and again.
+     */
+    @Test
+    void aWaitOnAnotherReplicasSubmitInFlightEndsWithTheSubmitsOutcome() throws Exception {
+        try (DefaultJobService jobs = fx.open();
+                JdbcJobLedger replicaA = JdbcJobLedger.open(fx.config.ledgerUrl(), fx.clock)) {
+            replicaA.insert(JobRecord.submitting("local-replica-a-wait", STANDARD.id(), INPUT), "before submit");
+            CompletableFuture<Void> verdict = CompletableFuture.runAsync(() -> {
+                sleep(1_000);
+                replicaA.update("local-replica-a-wait", b -> b.state(JobState.FAILED), "fal refused the submit");
+            });
+            long started = System.nanoTime();
+            JobView seen = jobs.await("local-replica-a-wait", Duration.ofSeconds(20), StatusListener.NONE);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            verdict.get(5, TimeUnit.SECONDS);
+            assertThat(seen.state()).as("the wait saw the submit's outcome").isEqualTo(JobState.FAILED);
+            assertThat(took).isGreaterThan(Duration.ofMillis(800)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
