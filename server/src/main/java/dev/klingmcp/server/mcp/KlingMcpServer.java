@@ -236,6 +236,8 @@ public final class KlingMcpServer implements AutoCloseable {
                 Completions.specifications(jobs, registry),
                 watcher);
         McpSyncServer server = spec.serverInfo(NAME, version)
+                // Jackson as the SDK's default, but each tools/call's params become its request record directly.
+                .jsonMapper(DirectRecordsJsonMapper.overSdkDefault())
                 .instructions(INSTRUCTIONS)
                 .capabilities(ServerCapabilities.builder()
                         .tools(false)
