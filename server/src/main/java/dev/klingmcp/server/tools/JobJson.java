@@ -26,65 +26,109 @@ public final class JobJson {
         return RESOURCE_PREFIX + jobId;
     }
 
+    /** A job with every field of {@code Job}, {@code null} where it has no value (the job resource's JSON). */
     public static ObjectNode job(JobView j) {
+        return job(j, true);
+    }
+
+    /**
+     * The same job without its {@code null} fields, as a tool result carries it (the result's structured part leaves
+     * them out in any case): a tree built without them is sent as it is, where one with them had to be copied.
+     */
+    public static ObjectNode jobWithoutNulls(JobView j) {
+        return job(j, false);
+    }
+
+    private static ObjectNode job(JobView j, boolean nulls) {
         ObjectNode n = ToolJson.object();
-        n.put("job_id", j.jobId());
-        n.put("local_id", j.localId());
-        n.put("model", j.model());
-        FalEndpoints.load().find(j.model()).ifPresent(e -> n.put("model_short", e.shortName()));
+        text(n, "job_id", j.jobId(), nulls);
+        text(n, "local_id", j.localId(), nulls);
+        text(n, "model", j.model(), nulls);
+        FalEndpoints.load().find(j.model()).ifPresent(e -> text(n, "model_short", e.shortName(), nulls));
         n.put("status", j.state() == null ? "UNKNOWN" : j.state().name());
-        n.put("fal_status", j.falStatus());
-        if (j.queuePosition() == null) {
-            n.putNull("queue_position");
-        } else {
+        text(n, "fal_status", j.falStatus(), nulls);
+        if (j.queuePosition() != null) {
             n.put("queue_position", j.queuePosition());
+        } else if (nulls) {
+            n.putNull("queue_position");
         }
-        n.put("created_at", instant(j.createdAt()));
-        n.put("updated_at", instant(j.updatedAt()));
-        putSeconds(n, "elapsed_seconds", j.elapsed());
-        putSeconds(n, "eta_seconds", j.eta());
-        n.set("estimate", j.estimate() == null ? n.nullNode() : estimate(j.estimate()));
-        n.set("logs", logs(tail(j.logs())));
-        n.set("video", j.video() == null ? n.nullNode() : video(j.video()));
-        n.put("local_path", j.localPath());
-        n.put("sha256", j.sha256());
-        n.set("error", j.error() == null ? n.nullNode() : error(j.error()));
-        if (j.inferenceSeconds() == null) {
-            n.putNull("inference_seconds");
-        } else {
+        text(n, "created_at", instant(j.createdAt()), nulls);
+        text(n, "updated_at", instant(j.updatedAt()), nulls);
+        putSeconds(n, "elapsed_seconds", j.elapsed(), nulls);
+        putSeconds(n, "eta_seconds", j.eta(), nulls);
+        node(n, "estimate", j.estimate() == null ? null : estimate(j.estimate(), nulls), nulls);
+        n.set("logs", logs(tail(j.logs()), nulls));
+        node(n, "video", j.video() == null ? null : video(j.video(), nulls), nulls);
+        text(n, "local_path", j.localPath(), nulls);
+        text(n, "sha256", j.sha256(), nulls);
+        node(n, "error", j.error() == null ? null : error(j.error(), nulls), nulls);
+        if (j.inferenceSeconds() != null) {
             n.put("inference_seconds", j.inferenceSeconds());
+        } else if (nulls) {
+            n.putNull("inference_seconds");
         }
-        n.put("webhook_url", j.webhookUrl());
+        text(n, "webhook_url", j.webhookUrl(), nulls);
         n.put("resource_uri", resourceUri(j.jobId()));
         return n;
     }
 
+    /** A text field; a missing value is a {@code null} field or, without {@code nulls}, no field. */
+    private static void text(ObjectNode n, String name, String value, boolean nulls) {
+        if (value != null) {
+            n.put(name, value);
+        } else if (nulls) {
+            n.putNull(name);
+        }
+    }
+
+    private static void node(ObjectNode n, String name, ObjectNode value, boolean nulls) {
+        if (value != null) {
+            n.set(name, value);
+        } else if (nulls) {
+            n.putNull(name);
+        }
+    }
+
     public static ObjectNode estimate(CostEstimate e) {
-        return ToolJson.object()
+        return estimate(e, true);
+    }
+
+    private static ObjectNode estimate(CostEstimate e, boolean nulls) {
+        ObjectNode n = ToolJson.object()
                 .put("usd", e.usd())
                 .put("seconds", e.seconds())
                 .put("audio", e.audio())
-                .put("usd_per_second", e.usdPerSecond())
-                .put("basis", e.basis())
-                .put("price_source", e.priceSource());
+                .put("usd_per_second", e.usdPerSecond());
+        text(n, "basis", e.basis(), nulls);
+        text(n, "price_source", e.priceSource(), nulls);
+        return n;
     }
 
     /** fal's {@code File} names: url, content_type, file_name, file_size. */
     public static ObjectNode video(VideoFile v) {
-        ObjectNode n = ToolJson.object().put("url", v.url());
-        n.put("content_type", v.contentType());
-        n.put("file_name", v.fileName());
-        if (v.fileSize() == null) {
-            n.putNull("file_size");
-        } else {
+        return video(v, true);
+    }
+
+    private static ObjectNode video(VideoFile v, boolean nulls) {
+        ObjectNode n = ToolJson.object();
+        text(n, "url", v.url(), nulls);
+        text(n, "content_type", v.contentType(), nulls);
+        text(n, "file_name", v.fileName(), nulls);
+        if (v.fileSize() != null) {
             n.put("file_size", v.fileSize());
+        } else if (nulls) {
+            n.putNull("file_size");
         }
         return n;
     }
 
     public static ObjectNode error(JobError e) {
+        return error(e, true);
+    }
+
+    private static ObjectNode error(JobError e, boolean nulls) {
         ObjectNode n = ToolJson.object().put("message", e.message() == null ? "failed" : e.message());
-        n.put("error_type", e.errorType());
+        text(n, "error_type", e.errorType(), nulls);
         if (e.httpStatus() > 0) {
             n.put("http_status", e.httpStatus());
         }
@@ -94,13 +138,13 @@ public final class JobJson {
         return n;
     }
 
-    public static ArrayNode logs(List<LogLine> lines) {
+    private static ArrayNode logs(List<LogLine> lines, boolean nulls) {
         ArrayNode out = ToolJson.array();
         for (LogLine l : lines) {
             ObjectNode n = out.addObject().put("message", l.message() == null ? "" : l.message());
-            n.put("level", l.level());
-            n.put("source", l.source());
-            n.put("timestamp", l.timestamp());
+            text(n, "level", l.level(), nulls);
+            text(n, "source", l.source(), nulls);
+            text(n, "timestamp", l.timestamp(), nulls);
         }
         return out;
     }
@@ -171,11 +215,11 @@ public final class JobJson {
         }
     }
 
-    private static void putSeconds(ObjectNode n, String field, Duration d) {
-        if (d == null) {
-            n.putNull(field);
-        } else {
+    private static void putSeconds(ObjectNode n, String field, Duration d, boolean nulls) {
+        if (d != null) {
             n.put(field, Math.round(d.toMillis() / 100.0) / 10.0);
+        } else if (nulls) {
+            n.putNull(field);
         }
     }
 

@@ -57,7 +57,7 @@ public final class StatusTool extends AbstractTool {
         JobView job = awaitWithProgress(call, before, wait);
         double waited = Math.round((System.nanoTime() - started) / 1e8) / 10.0;
         ObjectNode out = ToolJson.object();
-        out.set("job", JobJson.job(job));
+        out.set("job", JobJson.jobWithoutNulls(job));
         out.put("finished", job.state().isTerminal());
         out.put("waited_seconds", waited);
         String next = NextStep.forJob(job); // the same sentence twice: built once

@@ -190,25 +190,45 @@ public final class ToolResults {
     }
 
     /**
-     * What the SDK sends as {@code structuredContent}: a copy of the result without its {@code null} fields (inside
-     * arrays they stay; see {@link #withoutNulls}) and with every text (values and names) scrubbed of secrets. One walk
-     * of the tree; the caller's tree is not changed. It stays a Jackson tree (the SDK's record takes any object): the output-schema
-     * check reads it as it is, the stateless lane puts it into its answer as it is, and both write it straight to
-     * bytes, where a map had to be turned back into a tree on each of those paths.
+     * What the SDK sends as {@code structuredContent}: the result without its {@code null} fields (inside arrays they
+     * stay; see {@link #withoutNulls}) and with every text (values and names) scrubbed of secrets. One walk of the
+     * tree; the caller's tree is not changed. A part with nothing to drop or scrub is used as it is, and only the
+     * objects and arrays above a change are new (a status result built without nulls, holding no key, is not copied at
+     * all: the copy was a tenth of a stateless status call). So the result shares those parts with the caller's tree,
+     * which callers build for the one result and do not change afterwards. It stays a Jackson tree (the SDK's record
+     * takes any object): the output-schema check reads it as it is, the stateless lane puts it into its answer as it
+     * is, and both write it straight to bytes, where a map had to be turned back into a tree on each of those paths.
      */
     private ObjectNode structured(ObjectNode raw) {
         return object(raw, true);
     }
 
+    /** {@code node} itself when nothing in it changes, else a new object with the changed fields. */
     private ObjectNode object(ObjectNode node, boolean dropNulls) {
-        ObjectNode out = ToolJson.object();
+        ObjectNode out = null; // made at the first field that changes; the fields before it are copied as they are
+        int index = 0;
         for (Map.Entry<String, JsonNode> f : node.properties()) {
+            String name = f.getKey();
             JsonNode v = f.getValue();
-            if (!(dropNulls && v.isNull())) {
-                out.set(redactor.apply(f.getKey()), plain(v, dropNulls && !VERBATIM.contains(f.getKey())));
+            boolean dropped = dropNulls && v.isNull();
+            String scrubbed = dropped ? name : redactor.apply(name);
+            JsonNode value = dropped ? null : plain(v, dropNulls && !VERBATIM.contains(name));
+            if (out == null && (dropped || value != v || !scrubbed.equals(name))) {
+                out = ToolJson.object();
+                int copied = 0;
+                for (Map.Entry<String, JsonNode> before : node.properties()) {
+                    if (copied++ == index) {
+                        break;
+                    }
+                    out.set(before.getKey(), before.getValue());
+                }
             }
+            if (out != null && !dropped) {
+                out.set(scrubbed, value);
+            }
+            index++;
         }
-        return out;
+        return out == null ? node : out;
     }
 
     private JsonNode plain(JsonNode v, boolean dropNulls) {
@@ -216,11 +236,21 @@ public final class ToolResults {
             return object(o, dropNulls);
         }
         if (v instanceof ArrayNode a) {
-            ArrayNode out = ToolJson.array();
-            for (JsonNode e : a) {
-                out.add(plain(e, dropNulls));
+            ArrayNode out = null;
+            for (int i = 0; i < a.size(); i++) {
+                JsonNode e = a.get(i);
+                JsonNode p = plain(e, dropNulls);
+                if (out == null && p != e) {
+                    out = ToolJson.array();
+                    for (int k = 0; k < i; k++) {
+                        out.add(a.get(k));
+                    }
+                }
+                if (out != null) {
+                    out.add(p);
+                }
             }
-            return out;
+            return out == null ? a : out;
         }
         if (v.isTextual()) {
             String text = v.textValue();

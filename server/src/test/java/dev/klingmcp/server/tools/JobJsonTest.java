@@ -2,9 +2,19 @@ package dev.klingmcp.server.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoint;
 import dev.klingmcp.openapi.FalEndpoints;
+import dev.klingmcp.server.jobs.CostEstimate;
+import dev.klingmcp.server.jobs.JobError;
+import dev.klingmcp.server.jobs.JobState;
+import dev.klingmcp.server.jobs.JobView;
+import dev.klingmcp.server.jobs.LogLine;
+import dev.klingmcp.server.jobs.VideoFile;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -65,5 +75,70 @@ class JobJsonTest {
             assertThat(registry.find("x" + e.id())).isEmpty();
         }
         assertThat(registry.find(null)).isEmpty();
+    }
+
+    /** A tool result's job: the job resource's JSON with its null fields left out, field for field and in order. */
+    @Test
+    void aJobWithoutNullsIsTheFullJobWithItsNullFieldsLeftOut() {
+        SplittableRandom random = new SplittableRandom(7);
+        int withNulls = 0;
+        for (int n = 0; n < 3_000; n++) {
+            JobView j = randomJob(random);
+            ObjectNode full = JobJson.job(j);
+            if (full.toString().contains("null")) {
+                withNulls++;
+            }
+            ObjectNode expected = ToolResults.withoutNulls(full.deepCopy());
+            assertThat(JobJson.jobWithoutNulls(j).toString()).isEqualTo(expected.toString());
+        }
+        assertThat(withNulls).as("the cases do have null fields").isGreaterThan(2_000);
+    }
+
+    private static JobView randomJob(SplittableRandom r) {
+        List<LogLine> logs = new ArrayList<>();
+        for (int k = r.nextInt(14); k > 0; k--) {
+            logs.add(new LogLine(maybe(r, "line " + k), maybe(r, "INFO"), maybe(r, "user"), maybe(r, "2026-01-01")));
+        }
+        JobState[] states = JobState.values();
+        return new JobView(
+                maybe(r, "job-" + r.nextInt(1000)),
+                maybe(r, "local"),
+                maybe(r, "req"),
+                r.nextBoolean() ? "fal-ai/kling-video/o3/standard/reference-to-video" : maybe(r, "other/model"),
+                r.nextInt(8) == 0 ? null : states[r.nextInt(states.length)],
+                maybe(r, "IN_QUEUE"),
+                r.nextBoolean() ? null : r.nextInt(5),
+                r.nextInt(6) == 0 ? null : logs,
+                null,
+                r.nextBoolean()
+                        ? null
+                        : new CostEstimate(1.25, 5, r.nextBoolean(), 0.25, maybe(r, "basis"), maybe(r, "page")),
+                r.nextBoolean() ? null : Instant.ofEpochMilli(r.nextLong(1L << 42)),
+                r.nextBoolean() ? null : Instant.ofEpochMilli(r.nextLong(1L << 42)),
+                r.nextBoolean() ? null : Duration.ofMillis(r.nextInt(1_000_000)),
+                r.nextBoolean() ? null : Duration.ofMillis(r.nextInt(1_000_000)),
+                List.of(),
+                r.nextBoolean()
+                        ? null
+                        : new VideoFile(
+                                maybe(r, "https://v/x.mp4"),
+                                maybe(r, "video/mp4"),
+                                maybe(r, "x.mp4"),
+                                r.nextBoolean() ? null : 123L),
+                maybe(r, "/tmp/x.mp4"),
+                maybe(r, "abc"),
+                r.nextBoolean()
+                        ? null
+                        : new JobError(
+                                maybe(r, "boom"),
+                                maybe(r, "fal"),
+                                r.nextInt(3) * 250,
+                                r.nextBoolean() ? null : ToolJson.object().putNull("kept")),
+                r.nextBoolean() ? null : r.nextDouble() * 100,
+                maybe(r, "https://hook"));
+    }
+
+    private static String maybe(SplittableRandom r, String value) {
+        return r.nextBoolean() ? value : null;
     }
 }
