@@ -35,6 +35,14 @@ final class SqliteDatabase implements LedgerDatabase {
      */
     private KeptStatements reader;
 
+    /**
+     * The reader's COMMIT and BEGIN, prepared once (guarded by readLock): {@code Connection.commit()} compiles,
+     * runs and finalizes a COMMIT and a BEGIN on every call, two compilations per read for the same two statements.
+     */
+    private PreparedStatement endRead;
+
+    private PreparedStatement beginRead;
+
     private boolean closed;
 
     private SqliteDatabase(Connection connection, String readerUrl) {
@@ -85,19 +93,48 @@ final class SqliteDatabase implements LedgerDatabase {
                 config.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
                 Connection c = config.createConnection(readerUrl);
                 c.setAutoCommit(false);
+                endRead = c.prepareStatement("COMMIT");
+                beginRead = c.prepareStatement("BEGIN");
                 reader = new KeptStatements(c);
             }
             Connection c = reader.connection();
+            T result;
             try {
-                T result = work.run(c);
-                c.commit();
-                return result;
+                result = work.run(c);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
+            endReadSnapshot();
+            return result;
         } finally {
             readLock.unlock();
+        }
+    }
+
+    /**
+     * Ends the read's transaction (and its snapshot) and opens the next deferred one, as {@code commit()} would. When
+     * either fails the reader is closed, to be opened afresh by the next read: a reader left outside a transaction
+     * would read each statement from a snapshot of its own.
+     */
+    private void endReadSnapshot() throws SQLException {
+        try {
+            endRead.executeUpdate();
+            beginRead.executeUpdate();
+        } catch (SQLException | RuntimeException e) {
+            closeReader();
+            throw e;
+        }
+    }
+
+    private void closeReader() throws SQLException {
+        KeptStatements open = reader;
+        reader = null;
+        try {
+            endRead.close();
+            beginRead.close();
+        } finally {
+            open.close();
         }
     }
 
@@ -144,7 +181,7 @@ final class SqliteDatabase implements LedgerDatabase {
         try {
             closed = true;
             if (reader != null) {
-                reader.close();
+                closeReader();
             }
         } catch (SQLException e) {
             throw new LedgerException("closing the job ledger: " + e.getMessage(), e);
