@@ -33,6 +33,7 @@ import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.coyote.http11.Http11Nio2Protocol;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.apache.tomcat.util.descriptor.web.LoginConfig;
@@ -129,7 +130,12 @@ public final class StreamableHttpServer implements AutoCloseable {
         }
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
-        Connector connector = new Connector();
+        // NIO2 (asynchronous channels) rather than Tomcat's default NIO poller: with NIO, every request on a kept-alive
+        // connection went poller -> worker (a wake-up), and after the answer the worker handed the socket back to the
+        // poller (another wake-up, an eventfd write and an epoll_ctl); with NIO2 the worker that answered arms the
+        // channel's next read itself, and the thread that sees the next request arrive serves it. Measured on the
+        // stateless status call at 32 connections: about a sixth less server CPU per call, same bytes on the wire.
+        Connector connector = new Connector(Http11Nio2Protocol.class.getName());
         connector.setPort(port);
         connector.setProperty("address", settings.bind());
         // Longer than the longest tool call (wait_seconds <= 50 plus a download).
@@ -279,6 +285,11 @@ public final class StreamableHttpServer implements AutoCloseable {
             throw new IllegalStateException(busy);
         }
         return port();
+    }
+
+    /** The connector's protocol handler (NIO2; see {@link #create}). */
+    String protocol() {
+        return tomcat.getConnector().getProtocolHandlerClassName();
     }
 
     public int port() {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.coyote.http11.Http11Nio2Protocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -126,5 +127,11 @@ class StreamableHttpServerTest {
                 assertThat(r.values("Connection")).as("request %d", i).doesNotContain("close");
             }
         }
+    }
+
+    /** NIO2 serves a kept-alive connection's next request on the thread that sees it arrive (fewer wake-ups). */
+    @Test
+    void requestsAreServedByTomcatsNio2Connector() {
+        assertThat(http.protocol()).isEqualTo(Http11Nio2Protocol.class.getName());
     }
 }
