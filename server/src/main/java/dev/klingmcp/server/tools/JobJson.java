@@ -1,5 +1,6 @@
 package dev.klingmcp.server.tools;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.klingmcp.openapi.FalEndpoints;
@@ -47,26 +48,18 @@ public final class JobJson {
         FalEndpoints.load().find(j.model()).ifPresent(e -> text(n, "model_short", e.shortName(), nulls));
         n.put("status", j.state() == null ? "UNKNOWN" : j.state().name());
         text(n, "fal_status", j.falStatus(), nulls);
-        if (j.queuePosition() != null) {
-            n.put("queue_position", j.queuePosition());
-        } else if (nulls) {
-            n.putNull("queue_position");
-        }
+        node(n, "queue_position", j.queuePosition() == null ? null : n.numberNode(j.queuePosition()), nulls);
         text(n, "created_at", instant(j.createdAt()), nulls);
         text(n, "updated_at", instant(j.updatedAt()), nulls);
         putSeconds(n, "elapsed_seconds", j.elapsed(), nulls);
         putSeconds(n, "eta_seconds", j.eta(), nulls);
-        node(n, "estimate", j.estimate() == null ? null : estimate(j.estimate(), nulls), nulls);
+        node(n, "estimate", j.estimate() == null ? null : estimate(j.estimate()), nulls);
         n.set("logs", logs(tail(j.logs()), nulls));
         node(n, "video", j.video() == null ? null : video(j.video(), nulls), nulls);
         text(n, "local_path", j.localPath(), nulls);
         text(n, "sha256", j.sha256(), nulls);
         node(n, "error", j.error() == null ? null : error(j.error(), nulls), nulls);
-        if (j.inferenceSeconds() != null) {
-            n.put("inference_seconds", j.inferenceSeconds());
-        } else if (nulls) {
-            n.putNull("inference_seconds");
-        }
+        node(n, "inference_seconds", j.inferenceSeconds() == null ? null : n.numberNode(j.inferenceSeconds()), nulls);
         text(n, "webhook_url", j.webhookUrl(), nulls);
         n.put("resource_uri", resourceUri(j.jobId()));
         return n;
@@ -81,7 +74,7 @@ public final class JobJson {
         }
     }
 
-    private static void node(ObjectNode n, String name, ObjectNode value, boolean nulls) {
+    private static void node(ObjectNode n, String name, JsonNode value, boolean nulls) {
         if (value != null) {
             n.set(name, value);
         } else if (nulls) {
@@ -89,19 +82,15 @@ public final class JobJson {
         }
     }
 
+    /** Every field has a value for the estimates the price table makes (one read back from an old row may not). */
     public static ObjectNode estimate(CostEstimate e) {
-        return estimate(e, true);
-    }
-
-    private static ObjectNode estimate(CostEstimate e, boolean nulls) {
-        ObjectNode n = ToolJson.object()
+        return ToolJson.object()
                 .put("usd", e.usd())
                 .put("seconds", e.seconds())
                 .put("audio", e.audio())
-                .put("usd_per_second", e.usdPerSecond());
-        text(n, "basis", e.basis(), nulls);
-        text(n, "price_source", e.priceSource(), nulls);
-        return n;
+                .put("usd_per_second", e.usdPerSecond())
+                .put("basis", e.basis())
+                .put("price_source", e.priceSource());
     }
 
     /** fal's {@code File} names: url, content_type, file_name, file_size. */
@@ -110,14 +99,42 @@ public final class JobJson {
     }
 
     private static ObjectNode video(VideoFile v, boolean nulls) {
+        return fields(
+                nulls,
+                "url",
+                v.url(),
+                "content_type",
+                v.contentType(),
+                "file_name",
+                v.fileName(),
+                "file_size",
+                v.fileSize());
+    }
+
+    /**
+     * An object of names and values (texts, numbers, booleans), in that order; a {@code null} value is a {@code null}
+     * field or, without {@code nulls}, no field.
+     */
+    private static ObjectNode fields(boolean nulls, Object... namesAndValues) {
         ObjectNode n = ToolJson.object();
-        text(n, "url", v.url(), nulls);
-        text(n, "content_type", v.contentType(), nulls);
-        text(n, "file_name", v.fileName(), nulls);
-        if (v.fileSize() != null) {
-            n.put("file_size", v.fileSize());
-        } else if (nulls) {
-            n.putNull("file_size");
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            String name = (String) namesAndValues[i];
+            Object value = namesAndValues[i + 1];
+            if (value instanceof String text) {
+                n.put(name, text);
+            } else if (value instanceof Integer number) {
+                n.put(name, number);
+            } else if (value instanceof Long number) {
+                n.put(name, number);
+            } else if (value instanceof Double number) {
+                n.put(name, number);
+            } else if (value instanceof Boolean flag) {
+                n.put(name, flag);
+            } else if (value == null && nulls) {
+                n.putNull(name);
+            } else if (value != null) {
+                throw new IllegalArgumentException("not a JSON scalar: " + value.getClass());
+            }
         }
         return n;
     }
