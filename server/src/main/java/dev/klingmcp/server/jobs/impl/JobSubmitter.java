@@ -133,12 +133,14 @@ final class JobSubmitter {
             if (s.requestId() == null || s.requestId().isBlank()) {
                 throw FalException.decoding("fal's submit answer has no request_id");
             }
-            return ledger.update(
+            JobRecord accepted = ledger.update(
                             localId,
                             b -> FalStatusMapping.apply(
                                     b.requestId(s.requestId()).urls(s.statusUrl(), s.responseUrl(), s.cancelUrl()), s),
                             "fal accepted the submit")
                     .orElseThrow();
+            JobCanceller.cancelIfRequested(accepted, e, gateway);
+            return accepted;
         } catch (FalException failure) {
             throw failed(localId, failure);
         } finally {

@@ -216,7 +216,7 @@ final class Reconciler {
                                         .toList())
                         + "): a duplicate submit, billed separately";
         LOG.info("{}: {}", r.localId(), note);
-        return ledger.update(
+        JobRecord adopted = ledger.update(
                         r.localId(),
                         b -> open(b.current())
                                 ? b.requestId(first.requestId())
@@ -230,6 +230,8 @@ final class Reconciler {
                                 : b,
                         note)
                 .orElse(r);
+        registry.find(adopted.model()).ifPresent(e -> JobCanceller.cancelIfRequested(adopted, e, gateway));
+        return adopted;
     }
 
     private JobRecord notAccepted(JobRecord r) {
