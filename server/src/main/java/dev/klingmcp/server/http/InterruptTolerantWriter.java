@@ -25,28 +25,49 @@ final class InterruptTolerantWriter extends PrintWriter {
         this.target = target;
     }
 
+    // Each operation runs directly on Tomcat's own request threads (the usual case: no task of a lambda per write).
+
     @Override
     public void write(int c) {
-        uninterrupted(() -> target.write(c));
+        if (onRequestThread()) {
+            target.write(c);
+        } else {
+            uninterrupted(() -> target.write(c));
+        }
     }
 
     @Override
     public void write(char[] buf, int off, int len) {
-        uninterrupted(() -> target.write(buf, off, len));
+        if (onRequestThread()) {
+            target.write(buf, off, len);
+        } else {
+            uninterrupted(() -> target.write(buf, off, len));
+        }
     }
 
     @Override
     public void write(String s, int off, int len) {
-        uninterrupted(() -> target.write(s, off, len));
+        if (onRequestThread()) {
+            target.write(s, off, len);
+        } else {
+            uninterrupted(() -> target.write(s, off, len));
+        }
     }
 
     @Override
     public void flush() {
-        uninterrupted(target::flush);
+        if (onRequestThread()) {
+            target.flush();
+        } else {
+            uninterrupted(target::flush);
+        }
     }
 
     @Override
     public boolean checkError() {
+        if (onRequestThread()) {
+            return target.checkError();
+        }
         boolean[] error = {false};
         uninterrupted(() -> error[0] = target.checkError());
         return error[0];
@@ -54,7 +75,11 @@ final class InterruptTolerantWriter extends PrintWriter {
 
     @Override
     public void close() {
-        uninterrupted(target::close);
+        if (onRequestThread()) {
+            target.close();
+        } else {
+            uninterrupted(target::close);
+        }
     }
 
     private static final ExecutorService WRITERS = Executors.newCachedThreadPool(r -> {
@@ -63,14 +88,16 @@ final class InterruptTolerantWriter extends PrintWriter {
         return t;
     });
 
-    private static void uninterrupted(Runnable io) {
+    /**
+     * Tomcat's own request threads are no Reactor workers, so nothing disposes a task on them: the answer of a handler
+     * run on the request thread is written there, without a hand-over per write.
+     */
+    private static boolean onRequestThread() {
         Thread current = Thread.currentThread();
-        if (current instanceof TaskThread && !current.isInterrupted()) {
-            // Tomcat's own request threads are no Reactor workers, so nothing disposes a task on them: the answer of a
-            // handler run on the request thread is written there, without a hand-over per write.
-            io.run();
-            return;
-        }
+        return current instanceof TaskThread && !current.isInterrupted();
+    }
+
+    private static void uninterrupted(Runnable io) {
         Future<?> done = WRITERS.submit(io);
         boolean interrupted = false;
         try {

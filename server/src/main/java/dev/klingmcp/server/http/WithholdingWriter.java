@@ -24,7 +24,8 @@ final class WithholdingWriter extends PrintWriter {
 
     private final JsonNode requestId;
 
-    private final StringBuilder held = new StringBuilder();
+    /** The current event, while it is held (made at the first hold: most streams never hold one). */
+    private StringBuilder held;
 
     private boolean eventStarted;
 
@@ -40,7 +41,7 @@ final class WithholdingWriter extends PrintWriter {
     @Override
     public synchronized void write(int c) {
         if (start()) {
-            held.append((char) c);
+            held().append((char) c);
         } else {
             target.write(c);
         }
@@ -49,7 +50,7 @@ final class WithholdingWriter extends PrintWriter {
     @Override
     public synchronized void write(char[] buf, int off, int len) {
         if (start()) {
-            held.append(buf, off, len);
+            held().append(buf, off, len);
         } else {
             target.write(buf, off, len);
         }
@@ -58,10 +59,17 @@ final class WithholdingWriter extends PrintWriter {
     @Override
     public synchronized void write(String s, int off, int len) {
         if (start()) {
-            held.append(s, off, off + len);
+            held().append(s, off, off + len);
         } else {
             target.write(s, off, len);
         }
+    }
+
+    private StringBuilder held() {
+        if (held == null) {
+            held = new StringBuilder();
+        }
+        return held;
     }
 
     /** Whether the current event is being held (decided at its first write). */
@@ -75,7 +83,7 @@ final class WithholdingWriter extends PrintWriter {
 
     @Override
     public synchronized void flush() {
-        if (holding) {
+        if (holding && held != null) {
             if (isAnswer(held) && InFlightCalls.withdrawn(session, requestId)) {
                 log.info("request {} was cancelled by the client: its answer is not sent", requestId);
             } else {
