@@ -1,6 +1,7 @@
 package dev.klingmcp.server.jobs.impl;
 
 import dev.klingmcp.openapi.FalEndpoint;
+import dev.klingmcp.server.fal.CallDeadline;
 import dev.klingmcp.server.fal.FalException;
 import dev.klingmcp.server.fal.FalGateway;
 import dev.klingmcp.server.fal.FalOutput;
@@ -19,8 +20,14 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Settles completed jobs (the result GET decides between SUCCEEDED and FAILED, and its output is kept in the ledger at
@@ -31,6 +38,10 @@ final class ResultFetcher {
     private final FalGateway gateway;
     private final JobLedger ledger;
     private final Path outputDir;
+
+    /** The downloads under way, by local job id: one per job at a time. */
+    private final ConcurrentHashMap<String, CompletableFuture<ResultView.Download>> downloading =
+            new ConcurrentHashMap<>();
 
     ResultFetcher(FalGateway gateway, JobLedger ledger, Path outputDir) {
         this.gateway = gateway;
@@ -75,6 +86,50 @@ final class ResultFetcher {
                 return new ResultView.Download(existing.toString(), size(existing), r.sha256(), true);
             }
         }
+        CompletableFuture<ResultView.Download> mine = new CompletableFuture<>();
+        CompletableFuture<ResultView.Download> running = downloading.putIfAbsent(r.localId(), mine);
+        if (running != null) {
+            // A call cut by its deadline left its download running: the retry waits for that one instead of starting
+            // another beside it (on a slow link each retry's copy would share the bandwidth and none would finish).
+            return awaitRunning(running, r);
+        }
+        try {
+            ResultView.Download saved = save(r, video);
+            mine.complete(saved);
+            return saved;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            downloading.remove(r.localId(), mine);
+        }
+    }
+
+    private static ResultView.Download awaitRunning(CompletableFuture<ResultView.Download> running, JobRecord r) {
+        Duration left = CallDeadline.remainingHere();
+        try {
+            // A little past this call's deadline: the call has answered by then (timed_out), so nothing waits longer.
+            return left == null
+                    ? running.get()
+                    : running.get(left.plusSeconds(1).toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw JobException.unreachable(
+                            "the video of " + r.publicId() + " is still being downloaded (an earlier call started it)",
+                            0,
+                            e)
+                    .forJob(r.publicId());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the download of " + r.publicId(), e);
+        }
+    }
+
+    private ResultView.Download save(JobRecord r, VideoFile video) {
         Path target = outputDir.resolve(fileName(r, video)).toAbsolutePath();
         FalGateway.DownloadedFile saved;
         try {
