@@ -29,6 +29,11 @@ public final class KlingMcp {
         if (System.getProperty("org.slf4j.simpleLogger.log.io.modelcontextprotocol") == null) {
             System.setProperty("org.slf4j.simpleLogger.log.io.modelcontextprotocol", "warn");
         }
+        // Flyway narrates every start in seven lines (environment, database, validation, "up to date"); the ledger says
+        // in one line when it upgraded the schema.
+        if (System.getProperty("org.slf4j.simpleLogger.log.org.flywaydb") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.org.flywaydb", "warn");
+        }
         // java.net.http reads a socket 16 KiB at a time by default and hands each buffer through several stages; a
         // 1 GiB video download spent more in those hand-offs than in the bytes (256 KiB: ~1.5x faster on loopback).
         // Read once, when the HTTP client is first used, so it is set before anything else runs.

@@ -84,6 +84,15 @@ class SafeDefaultsTests {
                     .atMost(Duration.ofSeconds(20))
                     .until(() -> String.join("\n", stderr).contains("videos are saved to " + videos)
                             && String.join("\n", stderr).contains("upload roots: none"));
+            // One line per meaningful event: the new ledger in one line, not Flyway's narration of every start.
+            Awaitility.await("the ledger's start-up line")
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> String.join("\n", stderr).contains("job ledger schema created"));
+            assertThat(stderr)
+                    .noneMatch(line -> line.contains("Flyway")
+                            || line.contains(" DbMigrate ")
+                            || line.contains(" DbValidate ")
+                            || line.contains("JdbcTableSchemaHistory"));
         } finally {
             client.closeGracefully();
         }

@@ -14,6 +14,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * Brings a ledger database to the schema this server needs, with Flyway and the SQL in {@code db/migration/<database>}.
@@ -29,6 +30,9 @@ final class LedgerMigrations {
 
     /** The table the hand-written migrations kept their version in. */
     static final String LEGACY_VERSION_TABLE = "schema_version";
+
+    /** (java.util.logging's Logger is imported for DataSource.) */
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LedgerMigrations.class);
 
     private LedgerMigrations() {}
 
@@ -69,7 +73,16 @@ final class LedgerMigrations {
                         null);
             }
         }
-        flyway.migrate();
+        MigrateResult result = flyway.migrate();
+        if (result.migrationsExecuted > 0) {
+            LOG.info(
+                    "job ledger schema {} version {} ({} migration(s))",
+                    result.initialSchemaVersion == null
+                            ? "created at"
+                            : "upgraded from " + result.initialSchemaVersion + " to",
+                    result.targetSchemaVersion,
+                    result.migrationsExecuted);
+        }
     }
 
     private static boolean hasTable(Connection c, String name) throws SQLException {
