@@ -35,19 +35,20 @@ class CostConfirmationAcrossReplicasTest {
     static final ReplicasOnOneLedger replicas = ReplicasOnOneLedger.perClass(
             FAL_KEY, new MockFalOptions().setManualClock(true).setSeed(31).setLogRequests(false));
 
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** fal's example below (10 s, standard, no audio) is estimated at $0.84: above this, the price is asked. */
+    private static final Map<String, String> CONFIRM_ABOVE = Map.of("KLING_MCP_BUDGET_CONFIRM_ABOVE_USD", "0.50");
 
     Replica a;
     Replica b;
 
     @BeforeAll
     void start() throws IOException {
-        // fal's example below (10 s, standard, no audio) is estimated at $0.84.
-        Map<String, String> confirmAbove = Map.of("KLING_MCP_BUDGET_CONFIRM_ABOVE_USD", "0.50");
-        a = replicas.replica("A", confirmAbove, 0);
-        b = replicas.replica("B", confirmAbove, 0);
+        a = replicas.replica("A", CONFIRM_ABOVE, 0);
+        b = replicas.replica("B", CONFIRM_ABOVE, 0);
     }
+
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void aPriceAskedByOneReplicaIsConfirmedOnTheOtherAndSubmittedOnce() throws Exception {

@@ -36,9 +36,9 @@ class CancelBeforeFalConfirmedTest {
 
     @Test
     void aCancelDuringTheSubmitIsSentToFalOnceFalAcceptedTheJob() throws Exception {
-        DefaultJobService jobs = fx.openForTest();
         // fal queues the job at once but its answer takes 2 s.
         fx.mock.control().setFaults(FaultPlan.parse("submit=hold:2000"));
+        DefaultJobService jobs = fx.openForTest();
         CompletableFuture<SubmitResult> submit = CompletableFuture.supplyAsync(
                 () -> jobs.submit(SubmitCommand.of(STANDARD, standardInput("cancelled while fal answers"))));
         JobView submitting = awaitSubmitting(jobs);
