@@ -6,11 +6,11 @@ import dev.klingmcp.server.auth.Principal;
 import dev.klingmcp.server.config.HttpSettings;
 import dev.klingmcp.server.http.JsonErrorValve;
 import dev.klingmcp.server.http.McpFrontFilter;
+import dev.klingmcp.server.mcp.DirectRecordsJsonMapper;
 import dev.klingmcp.server.modern.ModernHttpFilter;
 import dev.klingmcp.server.modern.ModernServer;
 import dev.klingmcp.server.webhook.FalWebhookServlet;
 import io.modelcontextprotocol.common.McpTransportContext;
-import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import jakarta.servlet.http.HttpServletRequest;
@@ -112,7 +112,8 @@ public final class StreamableHttpServer implements AutoCloseable {
         TomcatLogging.routeToSlf4j();
         DefaultServerTransportSecurityValidator security = headerValidator(settings, authenticator != null);
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
-                .jsonMapper(McpJsonDefaults.getMapper())
+                // The SDK parses every message with it: request records are built without Jackson's map round trip.
+                .jsonMapper(DirectRecordsJsonMapper.overSdkDefault())
                 .mcpEndpoint(ENDPOINT)
                 // Idle SSE streams are pinged so proxies and clients do not drop them during a 50 s status wait.
                 .keepAliveInterval(Duration.ofSeconds(15))
