@@ -97,7 +97,8 @@ final class ResultFetcher {
             ResultView.Download saved = save(r, video);
             mine.complete(saved);
             return saved;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Every outcome completes the future: a waiter without a call deadline (the CLI) would wait forever.
             mine.completeExceptionally(e);
             throw e;
         } finally {
